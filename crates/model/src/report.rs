@@ -1,0 +1,416 @@
+//! A report as read from one source file.
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::CellRef;
+use crate::schema::{
+    active_rows, ActiveColumnKey, ActiveRowKey, Edition, RequestColumn, RequestRowKey,
+    ReviewColumn, ReviewGroup, SectionKind, ValueKind,
+};
+
+/// Where something was read in the source file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Location {
+    /// A span of a text source: byte range `start..end` of the original (not normalised)
+    /// text, its 1-based line and its 1-based char columns `column..end_column` (exclusive).
+    Text {
+        start: u32,
+        end: u32,
+        line: u32,
+        column: u32,
+        end_column: u32,
+    },
+    /// A box on a PDF page (1-based page; PDF points, origin bottom-left).
+    Pdf {
+        page: u32,
+        x0: f32,
+        y0: f32,
+        x1: f32,
+        y1: f32,
+    },
+    /// A cell of a table in a DOCX or HTML source (all 0-based).
+    Cell { table: u32, row: u32, column: u32 },
+}
+
+impl Location {
+    /// Short human-readable position, e.g. "第12行第5列", "第3页", "表2第4行第3格".
+    pub fn describe_zh(&self) -> String {
+        match self {
+            Location::Text { line, column, .. } => format!("第{line}行第{column}列"),
+            Location::Pdf { page, x0, y0, .. } => {
+                format!("第{page}页 (x={x0:.0}, y={y0:.0})")
+            }
+            Location::Cell { table, row, column } => {
+                format!("表格{}第{}行第{}格", table + 1, row + 1, column + 1)
+            }
+        }
+    }
+}
+
+/// Resolves byte ranges of a parsed document's normalised text to source locations.
+///
+/// The parser keeps the text it matched against; checks that search the prose use this
+/// to point at the original place without the model knowing how the text was made.
+pub trait Locate {
+    fn locate(&self, normalized: std::ops::Range<usize>) -> Option<Location>;
+}
+
+/// A value read from a table cell.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum Value {
+    /// An integer (counts; may be negative only where the column allows it, else a finding).
+    Count(i64),
+    /// A money amount as printed, normalised to ASCII digits (e.g. "12372.0506", "75394432.52元").
+    Amount(String),
+    /// Printed, but not a value of the column's kind (e.g. "1.5" as a count, "若干").
+    Invalid(String),
+}
+
+/// How a cell's value came to be.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// Read from the document (a blank cell is printed too: printed empty).
+    #[default]
+    Printed,
+    /// Not printed (lost in conversion); completed because the table's arithmetic
+    /// determines it. Always reported as an extraction doubt.
+    Inferred,
+    /// The cell (its row or table) was not found in the document at all.
+    NotFound,
+}
+
+/// One table cell: its value (`None` = blank), what was printed, and where.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
+    /// The printed text of the cell (normalised), when it differs from the value or
+    /// carries more (e.g. "22（其中修订16件）", "/").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub printed: Option<String>,
+    #[serde(default, skip_serializing_if = "is_printed")]
+    pub origin: Origin,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+}
+
+fn is_printed(o: &Origin) -> bool {
+    *o == Origin::Printed
+}
+
+impl Cell {
+    pub fn blank(location: Option<Location>) -> Cell {
+        Cell {
+            value: None,
+            printed: None,
+            origin: Origin::Printed,
+            location,
+        }
+    }
+    pub fn not_found() -> Cell {
+        Cell {
+            origin: Origin::NotFound,
+            ..Cell::default()
+        }
+    }
+    pub fn count(n: i64, location: Option<Location>) -> Cell {
+        Cell {
+            value: Some(Value::Count(n)),
+            printed: None,
+            origin: Origin::Printed,
+            location,
+        }
+    }
+    /// The integer value, if the cell holds a valid count.
+    pub fn int(&self) -> Option<i64> {
+        match self.value {
+            Some(Value::Count(n)) => Some(n),
+            _ => None,
+        }
+    }
+    pub fn is_blank(&self) -> bool {
+        self.value.is_none()
+    }
+    /// The value as a reviewer reads it: the number, the amount, or "空".
+    pub fn display(&self) -> String {
+        match &self.value {
+            Some(Value::Count(n)) => n.to_string(),
+            Some(Value::Amount(s)) | Some(Value::Invalid(s)) => s.clone(),
+            None => "空".to_string(),
+        }
+    }
+}
+
+/// A piece of text with where it was read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Located<T> {
+    pub value: T,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+}
+
+impl<T> Located<T> {
+    pub fn new(value: T, location: Option<Location>) -> Self {
+        Located { value, location }
+    }
+}
+
+/// One of the six sections as found in the document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    pub kind: SectionKind,
+    /// The heading as printed (normalised), e.g. "六、其他需要报告的事项".
+    pub heading: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heading_location: Option<Location>,
+    /// The body text up to the next section heading (normalised), tables included.
+    pub body: String,
+    /// Byte offset of `body` in the document's normalised text (see [`Locate`]).
+    pub body_offset: usize,
+}
+
+impl Section {
+    /// The body without whitespace — what is really written there.
+    pub fn is_empty(&self) -> bool {
+        self.body.chars().all(char::is_whitespace)
+    }
+}
+
+/// Table 二 — 主动公开政府信息情况.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ActiveTable {
+    pub edition: Edition,
+    /// One entry per row of the edition, in schema order; cells aligned with the row's columns.
+    pub rows: Vec<ActiveRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ActiveRow {
+    pub key: ActiveRowKey,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<Located<String>>,
+    pub cells: Vec<Cell>,
+}
+
+impl ActiveTable {
+    /// A table of the edition with every cell not found.
+    pub fn empty(edition: Edition) -> ActiveTable {
+        ActiveTable {
+            edition,
+            rows: active_rows(edition)
+                .iter()
+                .map(|def| ActiveRow {
+                    key: def.key,
+                    label: None,
+                    cells: vec![Cell::not_found(); def.columns.len()],
+                })
+                .collect(),
+        }
+    }
+    pub fn row(&self, key: ActiveRowKey) -> Option<&ActiveRow> {
+        self.rows.iter().find(|r| r.key == key)
+    }
+    pub fn row_mut(&mut self, key: ActiveRowKey) -> Option<&mut ActiveRow> {
+        self.rows.iter_mut().find(|r| r.key == key)
+    }
+    pub fn cell(&self, row: ActiveRowKey, column: ActiveColumnKey) -> Option<&Cell> {
+        let def = crate::schema::active_row(self.edition, row)?;
+        let i = def.columns.iter().position(|c| c.key == column)?;
+        self.row(row)?.cells.get(i)
+    }
+    /// Every cell with its reference and value kind.
+    pub fn cells(&self) -> impl Iterator<Item = (CellRef, ValueKind, &Cell)> {
+        self.rows.iter().flat_map(move |row| {
+            let def = crate::schema::active_row(self.edition, row.key);
+            row.cells.iter().enumerate().filter_map(move |(i, cell)| {
+                let col = def?.columns.get(i)?;
+                Some((
+                    CellRef::Active {
+                        row: row.key,
+                        column: col.key,
+                    },
+                    col.kind,
+                    cell,
+                ))
+            })
+        })
+    }
+}
+
+/// Table 三 — 收到和处理政府信息公开申请情况.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RequestTable {
+    /// The rows as found, in printed order.
+    pub rows: Vec<RequestRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RequestRow {
+    pub key: RequestRowKey,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<Located<String>>,
+    pub cells: [Cell; 7],
+}
+
+impl RequestTable {
+    pub fn row(&self, key: RequestRowKey) -> Option<&RequestRow> {
+        self.rows.iter().find(|r| r.key == key)
+    }
+    pub fn cell(&self, key: RequestRowKey, column: RequestColumn) -> Option<&Cell> {
+        self.row(key).map(|r| &r.cells[column.index()])
+    }
+    pub fn value(&self, key: RequestRowKey, column: RequestColumn) -> Option<i64> {
+        self.cell(key, column).and_then(Cell::int)
+    }
+    /// True when （六）其他处理 is printed as three sub-rows (2021 edition).
+    pub fn splits_other_handling(&self) -> bool {
+        !self.rows.iter().any(|r| r.key == RequestRowKey::OtherHandling)
+    }
+    /// The edition of table 三's layout.
+    pub fn layout_edition(&self) -> Edition {
+        if self.splits_other_handling() {
+            Edition::E2021
+        } else {
+            Edition::E2019
+        }
+    }
+    pub fn cells(&self) -> impl Iterator<Item = (CellRef, &Cell)> {
+        self.rows.iter().flat_map(|row| {
+            row.cells.iter().enumerate().map(move |(i, cell)| {
+                (
+                    CellRef::Request {
+                        row: row.key,
+                        column: RequestColumn::ALL[i],
+                    },
+                    cell,
+                )
+            })
+        })
+    }
+}
+
+/// Table 四 — 政府信息公开行政复议、行政诉讼情况: three groups of five.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReviewTable {
+    pub cells: [[Cell; 5]; 3],
+}
+
+impl ReviewTable {
+    pub fn cell(&self, group: ReviewGroup, column: ReviewColumn) -> &Cell {
+        &self.cells[group.index()][column.index()]
+    }
+    pub fn value(&self, group: ReviewGroup, column: ReviewColumn) -> Option<i64> {
+        self.cell(group, column).int()
+    }
+    pub fn cells(&self) -> impl Iterator<Item = (CellRef, &Cell)> {
+        ReviewGroup::ALL.into_iter().flat_map(move |g| {
+            ReviewColumn::ALL.into_iter().map(move |c| {
+                (
+                    CellRef::Review {
+                        group: g,
+                        column: c,
+                    },
+                    self.cell(g, c),
+                )
+            })
+        })
+    }
+}
+
+/// What kind of reading doubt the parser raised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DoubtKind {
+    /// A cell was not printed (lost in conversion) and was completed from the table's arithmetic.
+    InferredValue,
+    /// A row in a table matched none of the national format's labels.
+    UnrecognisedRow,
+    /// A row's values could not be placed in its columns with certainty (left blank).
+    AmbiguousRow,
+    /// A row of the format was not found in a table that was found.
+    RowNotFound,
+}
+
+/// A doubt about our reading, raised by the parser; the check layer turns doubts into
+/// extraction findings (so they can be selected and ignored like any rule).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Doubt {
+    pub kind: DoubtKind,
+    /// Chinese, for the reviewer.
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cells: Vec<CellRef>,
+    /// Supporting detail, e.g. the arithmetic that determined an inferred value.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// What kind of file the report was read from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceFormat {
+    #[default]
+    Text,
+    Markdown,
+    Pdf,
+    Docx,
+    Html,
+}
+
+/// A rows the national format does not have (provinces add some): kept and reported.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExtraRow {
+    /// Which table: 2, 3 or 4.
+    pub table: u8,
+    pub label: Located<String>,
+    pub values: Vec<Cell>,
+}
+
+/// One report as read from one source.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// The file name (or other identifier) of the source.
+    pub source: String,
+    pub format: SourceFormat,
+    /// The title line, e.g. "辉县市人民政府2021年政府信息公开工作年度报告".
+    pub title: Option<Located<String>>,
+    pub agency: Option<Located<String>>,
+    pub year: Option<Located<i32>>,
+    /// The edition of table 二, or `Legacy` for a pre-2019 layout; `None` when no table 二 was found.
+    pub edition: Option<Edition>,
+    /// The sections found, in document order.
+    pub sections: Vec<Section>,
+    pub active: Option<ActiveTable>,
+    pub requests: Option<RequestTable>,
+    pub review: Option<ReviewTable>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_rows: Vec<ExtraRow>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub doubts: Vec<Doubt>,
+}
+
+impl Report {
+    /// The first section of a kind.
+    pub fn section(&self, kind: SectionKind) -> Option<&Section> {
+        self.sections.iter().find(|s| s.kind == kind)
+    }
+    pub fn year(&self) -> Option<i32> {
+        self.year.as_ref().map(|y| y.value)
+    }
+    pub fn agency(&self) -> Option<&str> {
+        self.agency.as_ref().map(|a| a.value.as_str())
+    }
+    /// The cell a reference points at.
+    pub fn cell(&self, r: &CellRef) -> Option<&Cell> {
+        match *r {
+            CellRef::Active { row, column } => self.active.as_ref()?.cell(row, column),
+            CellRef::Request { row, column } => self.requests.as_ref()?.cell(row, column),
+            CellRef::Review { group, column } => Some(self.review.as_ref()?.cell(group, column)),
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! Turning tokens into model cells.
+
+use gongkai_model::schema::ValueKind;
+use gongkai_model::{Cell, Location, Origin, Value};
+
+use crate::source::SourceText;
+use crate::tokens::{parse_number, Number, Tok, TokKind};
+
+/// Shared by the table readers: the normalised text and where it came from.
+pub struct Ctx<'a> {
+    pub text: &'a str,
+    pub source: &'a SourceText,
+}
+
+impl Ctx<'_> {
+    pub fn loc(&self, tok: &Tok) -> Location {
+        self.source.location(tok.span.clone())
+    }
+    pub fn loc_range(&self, r: std::ops::Range<usize>) -> Location {
+        self.source.location(r)
+    }
+
+    /// The cell a value token holds, for a column of `kind`.
+    pub fn cell(&self, tok: &Tok, kind: ValueKind) -> Cell {
+        let location = Some(self.loc(tok));
+        let s = tok.text(self.text);
+        match tok.kind {
+            TokKind::Empty => Cell::blank(location),
+            TokKind::Blank => Cell {
+                printed: (!s.trim().is_empty()).then(|| s.trim().to_string()),
+                ..Cell::blank(location)
+            },
+            TokKind::Text => Cell {
+                value: Some(Value::Invalid(s.to_string())),
+                printed: Some(s.to_string()),
+                origin: Origin::Printed,
+                location,
+            },
+            TokKind::Num => {
+                let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+                let value = match (parse_number(s), kind) {
+                    (Some(Number::Int(n)), ValueKind::Count | ValueKind::SignedCount) => {
+                        Value::Count(n)
+                    }
+                    (Some(Number::Int(n)), ValueKind::Amount) => {
+                        // Keep the amount as printed, minus a note after it.
+                        let _ = n;
+                        Value::Amount(amount_text(&compact))
+                    }
+                    (Some(Number::Decimal(d)), ValueKind::Amount) => Value::Amount(d),
+                    (Some(Number::Decimal(_)), _) | (None, _) => Value::Invalid(compact.clone()),
+                };
+                let shown = match &value {
+                    Value::Count(n) => n.to_string(),
+                    Value::Amount(a) | Value::Invalid(a) => a.clone(),
+                };
+                Cell {
+                    printed: (shown != compact).then_some(compact),
+                    value: Some(value),
+                    origin: Origin::Printed,
+                    location,
+                }
+            }
+        }
+    }
+}
+
+/// An integer amount as printed without a trailing note: "22(其中…)" → "22".
+fn amount_text(s: &str) -> String {
+    let end = s
+        .find(|c: char| c == '(' || c == '（' || c == '件' || c == '个')
+        .unwrap_or(s.len());
+    s[..end].to_string()
+}
+
+/// Drop empty cells at both ends of a row's values: they are merged-column artefacts
+/// of tab layouts, not data (an interior empty cell is a blank).
+pub fn trim_empty(vals: &[Tok]) -> &[Tok] {
+    let start = vals
+        .iter()
+        .position(|t| t.kind != TokKind::Empty)
+        .unwrap_or(vals.len());
+    let end = vals
+        .iter()
+        .rposition(|t| t.kind != TokKind::Empty)
+        .map_or(start, |i| i + 1);
+    &vals[start..end.max(start)]
+}

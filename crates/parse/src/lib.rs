@@ -1,0 +1,183 @@
+//! Recognise a 政府信息公开工作年度报告 in text.
+//!
+//! `text → normalise → lines and cell tokens → title, sections → tables 二/三/四 → Report`.
+//! Every value keeps the place it was read (line and column span of the original text);
+//! values the parser is unsure of are recorded as [`gongkai_model::Doubt`]s, never
+//! silently repaired.
+
+mod active;
+mod cells;
+mod requests;
+mod review;
+mod similarity;
+mod source;
+mod structure;
+mod tokens;
+
+use std::ops::Range;
+
+use gongkai_model::schema::{Edition, SectionKind};
+use gongkai_model::{Located, Report, Section, SourceFormat};
+
+pub use similarity::{core_string, lcs};
+pub use source::SourceText;
+pub use structure::heading_kind;
+pub use tokens::{parse_number, Number};
+
+use cells::Ctx;
+use tokens::{lines, tokenize, Line};
+
+/// A report and the text it was read from (for locating and displaying findings).
+pub struct Parsed {
+    pub report: Report,
+    pub source: SourceText,
+}
+
+/// Why a text is not read as a report.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("文件没有文字内容")]
+    Empty,
+    #[error("不是政府信息公开工作年度报告：未找到报告标题、章节标题或统计表")]
+    NotAReport,
+}
+
+/// Parse a report given as text. `name` identifies the source (file name).
+pub fn parse_text(name: &str, original: String) -> Result<Parsed, ParseError> {
+    parse_source(name, SourceFormat::Text, SourceText::new(original))
+}
+
+/// Parse an already normalised source of any text-like format.
+pub fn parse_source(
+    name: &str,
+    format: SourceFormat,
+    source: SourceText,
+) -> Result<Parsed, ParseError> {
+    let text = source.normalized();
+    if text.trim().is_empty() {
+        return Err(ParseError::Empty);
+    }
+    let ls = lines(text);
+    let ctx = Ctx {
+        text,
+        source: &source,
+    };
+    let mut report = Report {
+        source: name.to_string(),
+        format,
+        ..Report::default()
+    };
+
+    if let Some(title) = structure::find_title(text, &ls) {
+        report.title = Some(Located::new(
+            text[title.span.clone()].to_string(),
+            Some(ctx.loc_range(title.span.clone())),
+        ));
+        report.agency = title
+            .agency
+            .map(|(a, r)| Located::new(a, Some(ctx.loc_range(r))));
+        report.year = title
+            .year
+            .map(|(y, r)| Located::new(y, Some(ctx.loc_range(r))));
+    }
+
+    let headings = structure::find_headings(text, &ls);
+    for (i, h) in headings.iter().enumerate() {
+        let body_start = ls[h.line].end.min(text.len());
+        let body_start = if body_start < text.len() {
+            body_start + 1
+        } else {
+            body_start
+        };
+        let body_end = headings
+            .get(i + 1)
+            .map_or(text.len(), |n| ls[n.line].start)
+            .max(body_start);
+        report.sections.push(Section {
+            kind: h.kind,
+            heading: text[h.span.clone()].to_string(),
+            heading_location: Some(ctx.loc_range(h.span.clone())),
+            body: text[body_start..body_end].to_string(),
+            body_offset: body_start,
+        });
+    }
+
+    let legacy = report.year().is_some_and(|y| y < 2019);
+    if legacy {
+        report.edition = Some(Edition::Legacy);
+    } else {
+        let regions = table_regions(text, &ls, &headings);
+        let mut doubts = Vec::new();
+        if let Some(r) = regions.active {
+            let toks = tokenize(text, &ls, r.clone());
+            let region_text = &text[ls[r.start].start..ls[r.end - 1].end];
+            if let Some(edition) = active::detect_edition(region_text) {
+                report.active = Some(active::read(&ctx, &toks, edition, &mut doubts));
+                report.edition = Some(edition);
+            }
+        }
+        if let Some(r) = regions.requests {
+            let toks = tokenize(text, &ls, r);
+            report.requests = requests::read(&ctx, &toks, &mut doubts);
+        }
+        if let Some(r) = regions.review {
+            let toks = tokenize(text, &ls, r);
+            report.review = review::read(&ctx, &toks, &mut doubts);
+        }
+        report.doubts = doubts;
+    }
+
+    if report.title.is_none()
+        && report.sections.is_empty()
+        && report.active.is_none()
+        && report.requests.is_none()
+        && report.review.is_none()
+    {
+        return Err(ParseError::NotAReport);
+    }
+    Ok(Parsed { report, source })
+}
+
+/// Line ranges holding tables 二, 三 and 四.
+#[derive(Debug, Default)]
+struct Regions {
+    active: Option<Range<usize>>,
+    requests: Option<Range<usize>>,
+    review: Option<Range<usize>>,
+}
+
+/// Where each table sits: under its section heading, or — when a heading is missing —
+/// from an anchor inside the table (第二十条 / 勾稽关系 / 行政复议) to the next boundary.
+fn table_regions(text: &str, ls: &[Line], headings: &[structure::Heading]) -> Regions {
+    let heading_line = |k: SectionKind| headings.iter().find(|h| h.kind == k).map(|h| h.line + 1);
+    let anchor = |from: usize, needles: &[&str]| {
+        (from..ls.len()).find(|&i| {
+            let s = ls[i].text(text);
+            needles.iter().any(|n| s.contains(n))
+        })
+    };
+    let start2 = heading_line(SectionKind::ActiveDisclosure).or_else(|| anchor(0, &["第二十条"]));
+    let start3 = heading_line(SectionKind::Requests)
+        .or_else(|| anchor(start2.unwrap_or(0), &["勾稽关系", "本年新收"]));
+    let start4 = heading_line(SectionKind::ReviewLitigation).or_else(|| {
+        start3.and_then(|s| {
+            // After the last table-三 row.
+            let after = anchor(s, &["结转下年度"]).unwrap_or(s);
+            anchor(after + 1, &["行政复议"])
+        })
+    });
+    let mut bounds: Vec<usize> = headings.iter().map(|h| h.line).collect();
+    bounds.extend([start2, start3, start4].into_iter().flatten().map(|s| s.saturating_sub(1)));
+    bounds.push(ls.len());
+    bounds.sort_unstable();
+    let region = |start: Option<usize>| {
+        let s = start?;
+        let end = bounds.iter().copied().find(|&b| b >= s)?;
+        (end > s).then_some(s..end.min(ls.len()))
+    };
+    Regions {
+        active: region(start2),
+        requests: region(start3),
+        review: region(start4),
+    }
+}

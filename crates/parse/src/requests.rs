@@ -1,0 +1,527 @@
+//! Table 三 — 收到和处理政府信息公开申请情况.
+//!
+//! Rows are found by their labels, in template order, tolerating wrapped labels,
+//! group labels in front, repeated headers and typos. A row that lost one value in
+//! conversion (6 numbers for 7 columns) is completed only when the table's own
+//! arithmetic determines the missing value; the completed cell is marked inferred
+//! and reported as a doubt, never silently.
+
+use gongkai_model::schema::{
+    request_rows, RequestColumn, RequestRowDef, RequestRowKey, RowEdition, ValueKind,
+    REQUEST_ROWS,
+};
+use gongkai_model::{Cell, CellRef, Doubt, DoubtKind, Located, Origin, RequestRow, RequestTable};
+
+use crate::cells::{trim_empty, Ctx};
+use crate::similarity::{core, tail_score};
+use crate::tokens::{Tok, TokKind};
+
+/// How far ahead of the last matched row a label may be matched.
+const WINDOW: usize = 12;
+const MIN_SCORE: f32 = 0.74;
+
+struct RawRow {
+    key: RequestRowKey,
+    /// Span of the label text (last label token) for provenance.
+    label: Option<Tok>,
+    label_text: String,
+    vals: Vec<Tok>,
+}
+
+fn label_cores(def: &RequestRowDef) -> impl Iterator<Item = Vec<char>> + '_ {
+    std::iter::once(def.label)
+        .chain(def.aliases.iter().copied())
+        .map(core)
+}
+
+fn score(def: &RequestRowDef, pending: &[char]) -> f32 {
+    label_cores(def)
+        .map(|l| tail_score(&l, pending))
+        .fold(0.0, f32::max)
+}
+
+/// The best row for the pending label text, searching the rows after `last`.
+fn match_row(pending: &[char], last: Option<usize>) -> Option<usize> {
+    let from = last.map_or(0, |i| i + 1);
+    let pick = |range: std::ops::Range<usize>| -> Option<(usize, f32)> {
+        range
+            .filter(|i| *i < REQUEST_ROWS.len())
+            .map(|i| {
+                let skipped = i - range_start(from, i);
+                (i, score(&REQUEST_ROWS[i], pending) - 0.01 * skipped as f32)
+            })
+            .filter(|(_, s)| *s >= MIN_SCORE)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+    };
+    fn range_start(from: usize, i: usize) -> usize {
+        from.min(i)
+    }
+    pick(from..from + WINDOW)
+        .or_else(|| pick(0..REQUEST_ROWS.len()))
+        .map(|(i, _)| i)
+}
+
+/// Does the label of `def` appear in the pending text (a row printed with no values)?
+fn label_in(def: &RequestRowDef, pending: &[char]) -> bool {
+    label_cores(def).any(|l| l.len() >= 3 && contains(pending, &l))
+}
+
+fn contains(hay: &[char], needle: &[char]) -> bool {
+    needle.len() <= hay.len() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Read table 三 from the tokens of its region. `None` when no row was found.
+pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<RequestTable> {
+    let mut rows: Vec<RawRow> = Vec::new();
+    let mut pending: Vec<Tok> = Vec::new();
+    let mut current: Option<RawRow> = None;
+    // Values after an unrecognised label are swallowed so they are not misassigned.
+    let mut swallowing = false;
+    let mut last: Option<usize> = None;
+
+    for tok in toks {
+        if tok.kind == TokKind::Text {
+            if let Some(r) = current.take() {
+                rows.push(r);
+            }
+            swallowing = false;
+            pending.push(tok.clone());
+            continue;
+        }
+        if let Some(r) = current.as_mut() {
+            r.vals.push(tok.clone());
+            continue;
+        }
+        if swallowing || tok.kind == TokKind::Empty || pending.is_empty() {
+            // Empty cells before a row starts are header or group-column artefacts.
+            continue;
+        }
+        let pending_core: Vec<char> = pending
+            .iter()
+            .flat_map(|t| core(t.text(ctx.text)))
+            .collect();
+        let pending_text: String = pending.iter().map(|t| t.text(ctx.text)).collect();
+        match match_row(&pending_core, last) {
+            Some(i) => {
+                // Rows skipped since the last match whose labels are in the pending
+                // text were printed with no values at all (blank in a space layout).
+                let from = last.map_or(0, |l| l + 1);
+                for j in from..i {
+                    let def = &REQUEST_ROWS[j];
+                    if label_in(def, &pending_core) && !rows.iter().any(|r| r.key == def.key) {
+                        rows.push(RawRow {
+                            key: def.key,
+                            label: None,
+                            label_text: def.label.to_string(),
+                            vals: Vec::new(),
+                        });
+                    }
+                }
+                let key = REQUEST_ROWS[i].key;
+                if rows.iter().any(|r| r.key == key) {
+                    doubts.push(Doubt {
+                        kind: DoubtKind::UnrecognisedRow,
+                        message: format!("表三「{}」行重复出现，后一次未采用", REQUEST_ROWS[i].short),
+                        location: pending.last().map(|t| ctx.loc(t)),
+                        cells: Vec::new(),
+                        notes: Vec::new(),
+                    });
+                    swallowing = true;
+                } else {
+                    last = Some(i);
+                    current = Some(RawRow {
+                        key,
+                        label: pending.last().cloned(),
+                        label_text: pending_text,
+                        vals: vec![tok.clone()],
+                    });
+                }
+            }
+            None => {
+                let shown: String = pending_text.chars().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
+                doubts.push(Doubt {
+                    kind: DoubtKind::UnrecognisedRow,
+                    message: format!("表三中有一行无法对应到标准格式的任何一行：「{}」", shown.trim()),
+                    location: pending.last().map(|t| ctx.loc(t)),
+                    cells: Vec::new(),
+                    notes: Vec::new(),
+                });
+                swallowing = true;
+            }
+        }
+        pending.clear();
+    }
+    if let Some(r) = current.take() {
+        rows.push(r);
+    }
+    if rows.is_empty() {
+        return None;
+    }
+    Some(build(ctx, rows, doubts))
+}
+
+/// A row's cells before completion: printed cells, or 6 numbers waiting for a position.
+enum RowCells {
+    Known([Cell; 7]),
+    /// One value lost: the printed numbers (with their tokens), in order.
+    LostOne(Vec<(i64, Tok)>),
+    Unknown,
+}
+
+fn build(ctx: &Ctx, raw: Vec<RawRow>, doubts: &mut Vec<Doubt>) -> RequestTable {
+    let split = !raw.iter().any(|r| r.key == RequestRowKey::OtherHandling)
+        || raw.iter().any(|r| {
+            matches!(
+                r.key,
+                RequestRowKey::OtherNoCorrection | RequestRowKey::OtherFeeUnpaid
+            )
+        });
+    let mut rows: Vec<(RawRow, RowCells)> = Vec::new();
+    for r in raw {
+        let def = r.key.def();
+        let in_layout = match def.edition {
+            RowEdition::Both => true,
+            RowEdition::Only2021 => split,
+            RowEdition::Only2019 => !split,
+        };
+        if !in_layout {
+            doubts.push(Doubt {
+                kind: DoubtKind::UnrecognisedRow,
+                message: format!("表三「{}」行与本表（六）其他处理的格式不一致，未采用", def.short),
+                location: r.label.as_ref().map(|t| ctx.loc(t)),
+                cells: Vec::new(),
+                notes: Vec::new(),
+            });
+            continue;
+        }
+        let vals = trim_empty(&r.vals).to_vec();
+        let cells = if vals.is_empty() {
+            RowCells::Known(std::array::from_fn(|_| Cell::blank(None)))
+        } else if vals.len() == 7
+            || (vals.len() > 7 && vals[7..].iter().all(|t| t.kind != TokKind::Num))
+        {
+            RowCells::Known(std::array::from_fn(|i| ctx.cell(&vals[i], ValueKind::Count)))
+        } else if vals.len() == 6 && vals.iter().all(|t| t.kind == TokKind::Num) {
+            let nums: Option<Vec<(i64, Tok)>> = vals
+                .iter()
+                .map(|t| ctx.cell(t, ValueKind::Count).int().map(|n| (n, t.clone())))
+                .collect();
+            nums.map_or(RowCells::Unknown, RowCells::LostOne)
+        } else {
+            RowCells::Unknown
+        };
+        if matches!(cells, RowCells::Unknown) {
+            let printed: Vec<&str> = vals.iter().map(|t| t.text(ctx.text)).collect();
+            doubts.push(Doubt {
+                kind: DoubtKind::AmbiguousRow,
+                message: format!(
+                    "表三「{}」行应有7个数值，读到{}个，无法确定各自所属的列，未采用",
+                    def.short,
+                    vals.len()
+                ),
+                location: r.label.as_ref().map(|t| ctx.loc(t)),
+                cells: Vec::new(),
+                notes: vec![format!("读到的数值：{}", printed.join(" "))],
+            });
+        }
+        rows.push((r, cells));
+    }
+
+    complete_lost_cells(ctx, &mut rows, doubts);
+
+    let mut table = RequestTable::default();
+    for (r, cells) in rows {
+        let cells = match cells {
+            RowCells::Known(c) => c,
+            RowCells::LostOne(_) | RowCells::Unknown => std::array::from_fn(|_| Cell::not_found()),
+        };
+        table.rows.push(RequestRow {
+            key: r.key,
+            label: r.label.as_ref().map(|t| {
+                Located::new(
+                    r.label_text.trim().to_string(),
+                    Some(ctx.loc(t)),
+                )
+            }),
+            cells,
+        });
+    }
+    // Rows of the layout never found.
+    let order = |k: RequestRowKey| k as usize;
+    table.rows.sort_by_key(|r| order(r.key));
+    for def in request_rows(split) {
+        if table.row(def.key).is_none() {
+            doubts.push(Doubt {
+                kind: DoubtKind::RowNotFound,
+                message: format!("表三未找到「{}」行", def.short),
+                location: None,
+                cells: Vec::new(),
+                notes: Vec::new(),
+            });
+        }
+    }
+    table
+}
+
+/// Candidate full rows for 6 printed numbers: the lost value inserted at each
+/// position, its value fixed by the row total. Equal arrays are one candidate.
+fn candidates(nums: &[i64]) -> Vec<([i64; 7], Vec<usize>)> {
+    let mut out: Vec<([i64; 7], Vec<usize>)> = Vec::new();
+    for p in 0..7 {
+        let mut row = [0i64; 7];
+        let mut k = 0;
+        for (c, slot) in row.iter_mut().enumerate() {
+            if c != p {
+                *slot = nums[k];
+                k += 1;
+            }
+        }
+        let parts: i64 = row[..6].iter().sum();
+        row[p] = if p == 6 { parts } else { row[6] - parts };
+        if row[p] < 0 {
+            continue;
+        }
+        match out.iter_mut().find(|(r, _)| *r == row) {
+            Some((_, ps)) => ps.push(p),
+            None => out.push((row, vec![p])),
+        }
+    }
+    out
+}
+
+/// Solve for the rows that lost a value, using every identity of the table:
+/// row totals (in the candidates), 一+二 = （七）+四 and （七） = Σ outcome rows.
+fn complete_lost_cells(ctx: &Ctx, rows: &mut [(RawRow, RowCells)], doubts: &mut Vec<Doubt>) {
+    let mut lost: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, c))| matches!(c, RowCells::LostOne(_)))
+        .map(|(i, _)| i)
+        .collect();
+    // Decide 一, 二, （七） and 四 first: they bound every outcome row, so the search
+    // prunes early.
+    lost.sort_by_key(|&i| (rows[i].0.key.def().is_outcome, rows[i].0.key as usize));
+    if lost.is_empty() {
+        return;
+    }
+    let cands: Vec<Vec<([i64; 7], Vec<usize>)>> = lost
+        .iter()
+        .map(|&i| match &rows[i].1 {
+            RowCells::LostOne(n) => candidates(&n.iter().map(|(v, _)| *v).collect::<Vec<_>>()),
+            _ => Vec::new(),
+        })
+        .collect();
+
+    // Known values: row key → 7 optional values.
+    let known = |k: RequestRowKey| -> Option<[Option<i64>; 7]> {
+        rows.iter().find(|(r, _)| r.key == k).and_then(|(_, c)| match c {
+            RowCells::Known(cells) => Some(std::array::from_fn(|i| cells[i].int())),
+            _ => None,
+        })
+    };
+    let keys: Vec<RequestRowKey> = lost.iter().map(|&i| rows[i].0.key).collect();
+    let all_keys: Vec<RequestRowKey> = rows.iter().map(|(r, _)| r.key).collect();
+    let fixed: Vec<(RequestRowKey, [Option<i64>; 7])> = all_keys
+        .iter()
+        .filter_map(|k| known(*k).map(|v| (*k, v)))
+        .collect();
+
+    let mut solver = Solver {
+        keys: &keys,
+        cands: &cands,
+        fixed: &fixed,
+        all_keys: &all_keys,
+        choice: vec![0; keys.len()],
+        solutions: Vec::new(),
+        nodes: 0,
+    };
+    solver.search(0);
+    let unique = solver.solutions.len() == 1 && solver.nodes < NODE_LIMIT;
+    let solution = solver.solutions.first().cloned();
+
+    for (n, &ri) in lost.iter().enumerate() {
+        let (raw, cells) = &mut rows[ri];
+        let def = raw.key.def();
+        let RowCells::LostOne(nums) = cells else {
+            continue;
+        };
+        let nums = nums.clone();
+        // A row determined by its own total alone needs no solution of the whole table.
+        let chosen = if cands[n].len() == 1 {
+            Some(0)
+        } else if unique {
+            solution.as_ref().map(|s| s[n])
+        } else {
+            None
+        };
+        let Some(c) = chosen else {
+            let printed: Vec<String> = nums.iter().map(|(v, _)| v.to_string()).collect();
+            doubts.push(Doubt {
+                kind: DoubtKind::AmbiguousRow,
+                message: format!(
+                    "表三「{}」行只有6个数值，缺失的一列无法由表内勾稽关系唯一确定，未采用",
+                    def.short
+                ),
+                location: raw.label.as_ref().map(|t| ctx.loc(t)),
+                cells: Vec::new(),
+                notes: vec![format!("读到的数值：{}", printed.join(" "))],
+            });
+            *cells = RowCells::Unknown;
+            continue;
+        };
+        let (values, positions) = &cands[n][c];
+        let p = positions[0];
+        let mut k = 0;
+        let full: [Cell; 7] = std::array::from_fn(|col| {
+            if col == p {
+                Cell {
+                    value: Some(gongkai_model::Value::Count(values[col])),
+                    printed: None,
+                    origin: Origin::Inferred,
+                    location: None,
+                }
+            } else {
+                let tok = &nums[k].1;
+                k += 1;
+                ctx.cell(tok, ValueKind::Count)
+            }
+        });
+        let col = RequestColumn::ALL[p];
+        let mut notes = vec![format!(
+            "行合计：{} = {}",
+            values[6],
+            values[..6].iter().map(i64::to_string).collect::<Vec<_>>().join(" + ")
+        )];
+        if positions.len() > 1 {
+            let names: Vec<&str> = positions.iter().map(|&q| RequestColumn::ALL[q].label()).collect();
+            notes.push(format!(
+                "缺失的单元格可能位于「{}」中任一列，这些列的值相同，结果不受影响",
+                names.join("」「")
+            ));
+        } else if cands[n].len() > 1 {
+            notes.push("由各列勾稽关系（一+二 = （七）+四，（七）= 各办理结果之和）唯一确定".to_string());
+        }
+        doubts.push(Doubt {
+            kind: DoubtKind::InferredValue,
+            message: format!(
+                "表三「{}」行只有6个数值，「{}」列未印出，由表内勾稽关系推定为{}",
+                def.short,
+                col.label(),
+                values[p]
+            ),
+            location: raw.label.as_ref().map(|t| ctx.loc(t)),
+            cells: vec![CellRef::Request { row: raw.key, column: col }],
+            notes,
+        });
+        *cells = RowCells::Known(full);
+    }
+}
+
+const NODE_LIMIT: usize = 200_000;
+
+struct Solver<'a> {
+    keys: &'a [RequestRowKey],
+    cands: &'a [Vec<([i64; 7], Vec<usize>)>],
+    fixed: &'a [(RequestRowKey, [Option<i64>; 7])],
+    all_keys: &'a [RequestRowKey],
+    choice: Vec<usize>,
+    solutions: Vec<Vec<usize>>,
+    nodes: usize,
+}
+
+impl Solver<'_> {
+    fn value(&self, key: RequestRowKey, depth: usize) -> Option<[Option<i64>; 7]> {
+        if let Some((_, v)) = self.fixed.iter().find(|(k, _)| *k == key) {
+            return Some(*v);
+        }
+        let n = self.keys.iter().position(|k| *k == key)?;
+        if n >= depth {
+            return None; // not chosen yet
+        }
+        let row = self.cands[n][self.choice[n]].0;
+        Some(row.map(Some))
+    }
+
+    /// Are the identities that can be evaluated so far satisfied (or possibly satisfiable)?
+    fn consistent(&self, depth: usize) -> bool {
+        use RequestRowKey::*;
+        let get = |k| self.value(k, depth);
+        let total = get(TotalProcessed);
+        // 一 + 二 = （七） + 四, per column.
+        if let (Some(a), Some(b), Some(t), Some(f)) =
+            (get(NewReceived), get(CarriedOver), total, get(CarriedForward))
+        {
+            for c in 0..7 {
+                if let (Some(a), Some(b), Some(t), Some(f)) = (a[c], b[c], t[c], f[c]) {
+                    if a + b != t + f {
+                        return false;
+                    }
+                }
+            }
+        }
+        // （七） = Σ outcome rows; partial sums may not exceed the total (values ≥ 0).
+        if let Some(t) = total {
+            let outcome: Vec<RequestRowKey> = self
+                .all_keys
+                .iter()
+                .copied()
+                .filter(|k| k.def().is_outcome)
+                .collect();
+            for c in 0..7 {
+                let Some(tc) = t[c] else { continue };
+                let mut sum = 0;
+                let mut complete = true;
+                for k in &outcome {
+                    match get(*k).and_then(|v| v[c]) {
+                        Some(v) => sum += v,
+                        None => complete = false,
+                    }
+                }
+                if sum > tc || (complete && sum != tc) {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    fn search(&mut self, depth: usize) {
+        self.nodes += 1;
+        if self.nodes > NODE_LIMIT || self.solutions.len() > 1 {
+            return;
+        }
+        if !self.consistent(depth) {
+            return;
+        }
+        if depth == self.keys.len() {
+            self.solutions.push(self.choice.clone());
+            return;
+        }
+        for c in 0..self.cands[depth].len() {
+            self.choice[depth] = c;
+            self.search(depth + 1);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candidates_merge_equal_rows() {
+        let c = candidates(&[18, 0, 0, 0, 0, 18]);
+        let rows: Vec<[i64; 7]> = c.iter().map(|(r, _)| *r).collect();
+        assert_eq!(
+            rows,
+            vec![
+                [0, 18, 0, 0, 0, 0, 18],
+                [18, 0, 0, 0, 0, 0, 18],
+                [18, 0, 0, 0, 0, 18, 36]
+            ]
+        );
+        assert_eq!(c[1].1, vec![1, 2, 3, 4, 5]);
+        // All zeros: one candidate.
+        assert_eq!(candidates(&[0; 6]).len(), 1);
+    }
+}

@@ -1,0 +1,121 @@
+//! Tolerant label matching.
+//!
+//! Printed labels carry typos (本年度止件数), garbling (其他法律行政止公开), wrapping and
+//! different punctuation, so labels are compared on their "core": the text without
+//! whitespace and punctuation, scored by the longest common subsequence.
+
+/// The chars of `s` that matter for matching: no whitespace, no punctuation or brackets.
+pub fn core(s: &str) -> Vec<char> {
+    s.chars().filter(|c| !is_noise(*c)).collect()
+}
+
+pub fn core_string(s: &str) -> String {
+    s.chars().filter(|c| !is_noise(*c)).collect()
+}
+
+fn is_noise(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_ascii_punctuation()
+        || matches!(
+            c,
+            '、' | '。'
+                | '，'
+                | '；'
+                | '：'
+                | '“'
+                | '”'
+                | '‘'
+                | '’'
+                | '「'
+                | '」'
+                | '『'
+                | '』'
+                | '《'
+                | '》'
+                | '（'
+                | '）'
+                | '【'
+                | '】'
+                | '〔'
+                | '〕'
+                | '—'
+                | '–'
+                | '·'
+                | '…'
+                | '|'
+        )
+}
+
+/// Length of the longest common subsequence of `a` and `b`.
+pub fn lcs(a: &[char], b: &[char]) -> usize {
+    if a.is_empty() || b.is_empty() {
+        return 0;
+    }
+    // One row of the DP table; labels are short (< 50 chars).
+    let mut prev = vec![0u16; b.len() + 1];
+    let mut cur = vec![0u16; b.len() + 1];
+    for &ca in a {
+        for (j, &cb) in b.iter().enumerate() {
+            cur[j + 1] = if ca == cb {
+                prev[j] + 1
+            } else {
+                prev[j + 1].max(cur[j])
+            };
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()] as usize
+}
+
+/// How well the end of `text` reads as `label`: LCS of the label with the last
+/// `label.len() + slack` chars of `text`, over the label's length (0..=1).
+///
+/// Matching the tail matters: pending text before a row's numbers carries group
+/// labels and repeated headers in front of the row's own label.
+pub fn tail_score(label: &[char], text: &[char]) -> f32 {
+    if label.is_empty() {
+        return 0.0;
+    }
+    let slack = (label.len() / 4).max(2);
+    let take = (label.len() + slack).min(text.len());
+    let tail = &text[text.len() - take..];
+    let l = lcs(label, tail);
+    // Penalise a tail that is much longer than what matched only a little: the
+    // unmatched head of the tail is what the slack allowed.
+    l as f32 / label.len() as f32
+}
+
+/// Similarity of two whole strings (0..=1): LCS over the longer length.
+pub fn whole_score(a: &[char], b: &[char]) -> f32 {
+    let n = a.len().max(b.len());
+    if n == 0 {
+        return 0.0;
+    }
+    lcs(a, b) as f32 / n as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn core_drops_punctuation() {
+        assert_eq!(core_string("（二）部分公开（区分处理的，只计这一情形）"), "二部分公开区分处理的只计这一情形");
+        assert_eq!(core_string("3.危及“三安全一稳定”"), "3危及三安全一稳定");
+    }
+
+    #[test]
+    fn garbled_labels_still_score_high() {
+        let label = core("2.其他法律行政法规禁止公开");
+        assert!(tail_score(&label, &core("2.其他法律行政止公开")) > 0.75);
+        let label = core("本年废止件数");
+        assert!(whole_score(&label, &core("本年度止件数")) > 0.8);
+    }
+
+    #[test]
+    fn tail_ignores_group_prefix() {
+        let label = core("1.属于国家秘密");
+        let pending = core("（三）不予\n公开\n1.属于国家秘密");
+        assert_eq!(tail_score(&label, &pending), 1.0);
+    }
+}

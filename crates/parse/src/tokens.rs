@@ -1,0 +1,334 @@
+//! Lines and cell tokens of the normalised text.
+//!
+//! Tables arrive flattened in many ways: space-separated on one line, tab-separated
+//! (with empty cells from merged columns), one cell per line, Markdown pipes. The
+//! tokenizer turns every layout into one stream of tokens — text pieces, numbers,
+//! explicit blanks and empty cells — each with its byte range in the normalised text,
+//! so that the table readers do not care which layout it was.
+
+use std::ops::Range;
+
+/// A line of the normalised text: byte range without the newline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Line {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Line {
+    pub fn text<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.start..self.end]
+    }
+}
+
+/// Split the normalised text into lines.
+pub fn lines(text: &str) -> Vec<Line> {
+    let mut out = Vec::with_capacity(text.len() / 40 + 1);
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            out.push(Line { start, end: i });
+            start = i + 1;
+        }
+    }
+    if start < text.len() {
+        out.push(Line {
+            start,
+            end: text.len(),
+        });
+    }
+    out
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokKind {
+    /// A piece of label or header text.
+    Text,
+    /// A number (maybe with a unit or a note: "22(其中修订16件)", "75394432.52元").
+    Num,
+    /// An explicit blank cell: whitespace only, or a placeholder such as "/" "-" "—".
+    Blank,
+    /// An empty cell between separators (tab or pipe): a blank cell, or a layout
+    /// artefact of merged columns — the table readers decide by position.
+    Empty,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tok {
+    pub kind: TokKind,
+    /// Byte range in the normalised text (trimmed; empty range for `Empty`).
+    pub span: Range<usize>,
+    /// Index of the line the token is on.
+    pub line: usize,
+}
+
+impl Tok {
+    pub fn text<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.span.clone()]
+    }
+    pub fn is_value(&self) -> bool {
+        !matches!(self.kind, TokKind::Text)
+    }
+}
+
+/// What a numeric token means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Number {
+    /// An integer, maybe with a count unit or a note after it.
+    Int(i64),
+    /// A decimal or a money amount with its unit: kept as printed (no spaces).
+    Decimal(String),
+}
+
+/// Parse a numeric cell. `None` when the text is not a number.
+pub fn parse_number(s: &str) -> Option<Number> {
+    let s = s.trim();
+    let bytes = s.as_bytes();
+    if bytes.is_empty() {
+        return None;
+    }
+    let (sign, rest) = match bytes[0] {
+        b'-' | b'+' if bytes.len() > 1 => (&s[..1], &s[1..]),
+        _ => ("", s),
+    };
+    let digits_end = rest
+        .bytes()
+        .position(|b| !(b.is_ascii_digit() || b == b','))
+        .unwrap_or(rest.len());
+    if digits_end == 0 || !rest.as_bytes()[0].is_ascii_digit() {
+        return None;
+    }
+    let int_part = &rest[..digits_end];
+    if int_part.contains(',') && !valid_thousands(int_part) {
+        return None;
+    }
+    let mut tail = &rest[digits_end..];
+    let mut frac = "";
+    if let Some(t) = tail.strip_prefix('.') {
+        let n = t.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return None;
+        }
+        frac = &t[..n];
+        tail = &t[n..];
+    }
+    let tail_trim = tail.trim();
+    let clean_int: String = int_part.chars().filter(|c| *c != ',').collect();
+    let is_note = (tail_trim.starts_with('(') && tail_trim.ends_with(')'))
+        || (tail_trim.starts_with('（') && tail_trim.ends_with('）'));
+    let money_unit = matches!(tail_trim, "元" | "万元");
+    let count_unit = matches!(tail_trim, "件" | "个" | "项" | "条" | "次" | "人次");
+    if !(tail_trim.is_empty() || is_note || money_unit || count_unit) {
+        return None;
+    }
+    if frac.is_empty() && !money_unit {
+        let n: i64 = clean_int.parse().ok()?;
+        return Some(Number::Int(if sign == "-" { -n } else { n }));
+    }
+    let mut d = String::with_capacity(s.len());
+    if sign == "-" {
+        d.push('-');
+    }
+    d.push_str(&clean_int);
+    if !frac.is_empty() {
+        d.push('.');
+        d.push_str(frac);
+    }
+    if money_unit {
+        d.push_str(tail_trim);
+    }
+    Some(Number::Decimal(d))
+}
+
+fn valid_thousands(s: &str) -> bool {
+    let mut parts = s.split(',');
+    let first = parts.next().unwrap_or("");
+    !first.is_empty() && first.len() <= 3 && parts.all(|p| p.len() == 3)
+}
+
+fn is_placeholder(s: &str) -> bool {
+    matches!(
+        s,
+        "/" | "-" | "—" | "——" | "－" | "\\" | "–" | "--" | "×" | "_" | "__"
+    )
+}
+
+fn classify(s: &str) -> TokKind {
+    if s.is_empty() {
+        TokKind::Empty
+    } else if s.trim().is_empty() || is_placeholder(s.trim()) {
+        TokKind::Blank
+    } else if parse_number(s).is_some() {
+        TokKind::Num
+    } else {
+        TokKind::Text
+    }
+}
+
+/// True for a Markdown table separator row such as `|---|:--:|`.
+fn is_md_separator(line: &str) -> bool {
+    let t = line.trim();
+    t.starts_with('|') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+}
+
+/// Tokens of the lines with index in `line_range`.
+pub fn tokenize(text: &str, lines: &[Line], line_range: Range<usize>) -> Vec<Tok> {
+    let mut out = Vec::new();
+    for li in line_range {
+        let Some(line) = lines.get(li) else { break };
+        tokenize_line(text, *line, li, &mut out);
+    }
+    out
+}
+
+fn tokenize_line(text: &str, line: Line, li: usize, out: &mut Vec<Tok>) {
+    let s = line.text(text);
+    if s.trim().is_empty() && !s.contains('\t') {
+        return;
+    }
+    let trimmed = s.trim_start();
+    if trimmed.starts_with('|') {
+        if is_md_separator(s) {
+            return;
+        }
+        // Markdown pipe row: cells between the outer pipes.
+        let lead = s.len() - trimmed.len();
+        let inner_start = line.start + lead + 1;
+        let inner = &trimmed[1..];
+        let inner = inner.strip_suffix('|').unwrap_or(inner);
+        split_cells(text, inner_start, inner, '|', li, out);
+        return;
+    }
+    if s.contains('\t') {
+        // One leading tab is indentation (one cell per line): drop the empty piece before it.
+        let (start, body) = match s.strip_prefix('\t') {
+            Some(rest) => (line.start + 1, rest),
+            None => (line.start, s),
+        };
+        split_cells(text, start, body, '\t', li, out);
+        return;
+    }
+    split_words(text, line.start, s, li, out);
+}
+
+/// Cells separated by `sep`; a cell holding several numbers separated by spaces is
+/// split into them, other cells are one token.
+fn split_cells(text: &str, base: usize, s: &str, sep: char, li: usize, out: &mut Vec<Tok>) {
+    let mut offset = 0;
+    for piece in s.split(sep) {
+        let start = base + offset;
+        offset += piece.len() + sep.len_utf8();
+        let trimmed = piece.trim();
+        if trimmed.is_empty() {
+            let kind = if piece.is_empty() {
+                TokKind::Empty
+            } else {
+                TokKind::Blank
+            };
+            out.push(Tok {
+                kind,
+                span: start..start,
+                line: li,
+            });
+            continue;
+        }
+        let lead = piece.len() - piece.trim_start().len();
+        let tstart = start + lead;
+        let words: Vec<&str> = trimmed.split_whitespace().collect();
+        if words.len() > 1 && words.iter().all(|w| parse_number(w).is_some()) {
+            split_words(text, tstart, trimmed, li, out);
+        } else {
+            out.push(Tok {
+                kind: classify(trimmed),
+                span: tstart..tstart + trimmed.len(),
+                line: li,
+            });
+        }
+    }
+    debug_assert!(out.iter().all(|t| t.span.end <= text.len()));
+}
+
+/// Whitespace-separated words.
+fn split_words(_text: &str, base: usize, s: &str, li: usize, out: &mut Vec<Tok>) {
+    let mut i = 0;
+    let bytes = s.as_bytes();
+    while i < s.len() {
+        // Skip whitespace (ASCII only: the text is normalised).
+        while i < s.len() && (bytes[i] == b' ' || bytes[i] == b'\t' || bytes[i] == b'\r') {
+            i += 1;
+        }
+        if i >= s.len() {
+            break;
+        }
+        let start = i;
+        while i < s.len() && !(bytes[i] == b' ' || bytes[i] == b'\t' || bytes[i] == b'\r') {
+            i += 1;
+        }
+        let w = &s[start..i];
+        out.push(Tok {
+            kind: classify(w),
+            span: base + start..base + i,
+            line: li,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(TokKind, String)> {
+        let ls = lines(text);
+        tokenize(text, &ls, 0..ls.len())
+            .into_iter()
+            .map(|t| (t.kind, t.text(text).to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_number("0"), Some(Number::Int(0)));
+        assert_eq!(parse_number("1,234"), Some(Number::Int(1234)));
+        assert_eq!(parse_number("-3"), Some(Number::Int(-3)));
+        assert_eq!(parse_number("12372.0506"), Some(Number::Decimal("12372.0506".into())));
+        assert_eq!(parse_number("75394432.52元"), Some(Number::Decimal("75394432.52元".into())));
+        assert_eq!(parse_number("22(其中修订16件)"), Some(Number::Int(22)));
+        assert_eq!(parse_number("2021年"), None);
+        assert_eq!(parse_number("1."), None);
+        assert_eq!(parse_number("1.属于国家秘密"), None);
+        assert_eq!(parse_number("12,34"), None);
+    }
+
+    #[test]
+    fn space_separated_row() {
+        let k = kinds("3.其他 1 0 0 0 0 0 1\n");
+        assert_eq!(k.len(), 8);
+        assert_eq!(k[0], (TokKind::Text, "3.其他".into()));
+        assert_eq!(k[7], (TokKind::Num, "1".into()));
+    }
+
+    #[test]
+    fn tab_separated_row_keeps_empty_cells() {
+        let k = kinds("\t\t1.属于国家秘密\t\t0\t0\n");
+        let kinds: Vec<TokKind> = k.iter().map(|x| x.0).collect();
+        use TokKind::*;
+        assert_eq!(kinds, vec![Empty, Text, Empty, Num, Num]);
+    }
+
+    #[test]
+    fn one_cell_per_line() {
+        let k = kinds("\t行政许可\n\t\n\t \n\t0\n");
+        let kinds: Vec<TokKind> = k.iter().map(|x| x.0).collect();
+        use TokKind::*;
+        assert_eq!(kinds, vec![Text, Empty, Blank, Num]);
+    }
+
+    #[test]
+    fn markdown_row() {
+        let k = kinds("| 规章 | 22 | 235 |\n|---|---|---|\n");
+        let kinds: Vec<TokKind> = k.iter().map(|x| x.0).collect();
+        use TokKind::*;
+        assert_eq!(kinds, vec![Text, Num, Num]);
+        assert_eq!(k[2].1, "235");
+    }
+}

@@ -66,9 +66,6 @@ impl Tok {
     pub fn text<'a>(&self, text: &'a str) -> &'a str {
         &text[self.span.clone()]
     }
-    pub fn is_value(&self) -> bool {
-        !matches!(self.kind, TokKind::Text)
-    }
 }
 
 /// What a numeric token means.

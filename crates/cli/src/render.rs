@@ -1,0 +1,183 @@
+//! Diagnostics for people, in the manner of rustc: the rule, the source line(s) with
+//! the numbers underlined, the arithmetic spelled out.
+
+use std::fmt::Write as _;
+
+use anstyle::{AnsiColor, Style};
+use gongkai_model::{Finding, FindingKind, Location, Severity};
+use gongkai_parse::SourceText;
+use unicode_width::UnicodeWidthChar;
+
+const TAB_WIDTH: usize = 4;
+
+fn severity_style(s: Severity) -> Style {
+    let color = match s {
+        Severity::Error => AnsiColor::Red,
+        Severity::Warning => AnsiColor::Yellow,
+        Severity::Info => AnsiColor::Cyan,
+    };
+    Style::new().fg_color(Some(color.into())).bold()
+}
+
+fn blue() -> Style {
+    Style::new().fg_color(Some(AnsiColor::Blue.into())).bold()
+}
+
+fn bold() -> Style {
+    Style::new().bold()
+}
+
+/// Display width of a char in a terminal (tabs expanded to `TAB_WIDTH`).
+fn width(c: char) -> usize {
+    if c == '\t' {
+        TAB_WIDTH
+    } else {
+        c.width().unwrap_or(0)
+    }
+}
+
+fn expand_tabs(s: &str) -> String {
+    s.replace('\t', &" ".repeat(TAB_WIDTH))
+}
+
+/// Render one finding. `file` is the name shown in `-->`.
+pub fn finding(out: &mut String, file: &str, source: &SourceText, f: &Finding) {
+    let sev = severity_style(f.severity);
+    let kind = match f.kind {
+        FindingKind::Document => String::new(),
+        FindingKind::Extraction => format!("（{}）", f.kind.display_zh()),
+    };
+    let _ = writeln!(
+        out,
+        "{sev}{}[{}]{sev:#}{}{} {}{kind}",
+        f.severity.display_zh(),
+        f.code,
+        bold(),
+        f.message,
+        format_args!("{:#}", bold()),
+    );
+    let blue = blue();
+    // Text labels with a place, sorted by line then column.
+    let mut placed: Vec<(u32, u32, u32, &str)> = Vec::new();
+    let mut elsewhere: Vec<String> = Vec::new();
+    for l in &f.labels {
+        match &l.location {
+            Some(Location::Text {
+                line,
+                column,
+                end_column,
+                ..
+            }) => placed.push((*line, *column, *end_column, &l.message)),
+            Some(other) => elsewhere.push(format!("{}：{}", other.describe_zh(), l.message)),
+            None if !l.message.is_empty() => elsewhere.push(l.message.clone()),
+            None => {}
+        }
+    }
+    placed.sort();
+    let gutter = placed
+        .iter()
+        .map(|p| p.0.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let pad = " ".repeat(gutter);
+    match placed.first() {
+        Some((line, col, _, _)) => {
+            let _ = writeln!(out, "{pad}{blue}-->{blue:#} {file}:{line}:{col}  （{}）", f.name);
+        }
+        None => {
+            let _ = writeln!(out, "{pad}{blue}-->{blue:#} {file}  （{}）", f.name);
+        }
+    }
+    if !placed.is_empty() {
+        let _ = writeln!(out, "{pad} {blue}|{blue:#}");
+        let mut last_line = None;
+        for (line, col, end_col, msg) in &placed {
+            if last_line != Some(*line) {
+                if let Some(prev) = last_line {
+                    if *line > prev + 1 {
+                        let _ = writeln!(out, "{blue}{}{blue:#}", "...");
+                    }
+                }
+                let range = source.line_index().line_range(*line);
+                let text = source.original().get(range).unwrap_or("");
+                let _ = writeln!(
+                    out,
+                    "{blue}{line:>gutter$} |{blue:#} {}",
+                    expand_tabs(text.trim_end())
+                );
+                last_line = Some(*line);
+            }
+            let range = source.line_index().line_range(*line);
+            let text = source.original().get(range).unwrap_or("");
+            let before: usize = text.chars().take(col.saturating_sub(1) as usize).map(width).sum();
+            let span: usize = text
+                .chars()
+                .skip(col.saturating_sub(1) as usize)
+                .take(end_col.saturating_sub(*col) as usize)
+                .map(width)
+                .sum::<usize>()
+                .max(1);
+            let _ = writeln!(
+                out,
+                "{pad} {blue}|{blue:#} {}{sev}{}{sev:#} {sev}{msg}{sev:#}",
+                " ".repeat(before),
+                "^".repeat(span),
+            );
+        }
+        let _ = writeln!(out, "{pad} {blue}|{blue:#}");
+    }
+    for e in elsewhere {
+        let _ = writeln!(out, "{pad} {blue}={blue:#} 位置：{e}");
+    }
+    for n in &f.notes {
+        let _ = writeln!(out, "{pad} {blue}={blue:#} {n}");
+    }
+    out.push('\n');
+}
+
+/// Counts for a summary line.
+#[derive(Default, Clone, Copy)]
+pub struct Tally {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub document: usize,
+    pub extraction: usize,
+}
+
+impl Tally {
+    pub fn of(findings: &[Finding]) -> Tally {
+        let mut t = Tally::default();
+        for f in findings {
+            match f.severity {
+                Severity::Error => t.errors += 1,
+                Severity::Warning => t.warnings += 1,
+                Severity::Info => t.infos += 1,
+            }
+            match f.kind {
+                FindingKind::Document => t.document += 1,
+                FindingKind::Extraction => t.extraction += 1,
+            }
+        }
+        t
+    }
+    pub fn add(&mut self, o: Tally) {
+        self.errors += o.errors;
+        self.warnings += o.warnings;
+        self.infos += o.infos;
+        self.document += o.document;
+        self.extraction += o.extraction;
+    }
+    pub fn line(&self) -> String {
+        format!(
+            "{} 个错误，{} 个警告，{} 个提示（文档问题 {}，识别存疑 {}）",
+            self.errors, self.warnings, self.infos, self.document, self.extraction
+        )
+    }
+}
+
+/// Pad `s` with spaces to display width `w` (CJK counts double).
+pub fn pad(s: &str, w: usize) -> String {
+    let cur: usize = s.chars().map(width).sum();
+    format!("{s}{}", " ".repeat(w.saturating_sub(cur)))
+}

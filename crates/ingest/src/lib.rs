@@ -1,0 +1,266 @@
+//! Ingest: a file's bytes → text the parser can read.
+//!
+//! The format is recognised by content (magic bytes, markup), not only by the file
+//! extension. Anything that cannot be read — a binary file, an unsupported format, a
+//! file too large — is an [`IngestError`] that names the file and says what is wrong;
+//! nothing here panics on any input.
+
+use std::path::{Path, PathBuf};
+
+use gongkai_model::SourceFormat;
+
+/// Largest file read at all (text reports are a few dozen KB; PDFs a few MB).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// What a file's content says it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detected {
+    Text,
+    Markdown,
+    Html,
+    Pdf,
+    /// A ZIP container: DOCX, WPS (new), XLSX …
+    Zip,
+    /// An OLE2 compound file: DOC, old WPS, XLS …
+    Ole,
+    Binary,
+}
+
+impl Detected {
+    pub fn display_zh(self) -> &'static str {
+        match self {
+            Detected::Text => "纯文本",
+            Detected::Markdown => "Markdown",
+            Detected::Html => "网页（HTML）",
+            Detected::Pdf => "PDF",
+            Detected::Zip => "Word（DOCX/ZIP）",
+            Detected::Ole => "旧版 Word/WPS（DOC/WPS）",
+            Detected::Binary => "二进制文件",
+        }
+    }
+}
+
+/// A file read as text.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    pub path: PathBuf,
+    pub format: SourceFormat,
+    pub text: String,
+    /// The encoding the text was decoded from ("UTF-8", "GB18030", "UTF-16LE" …).
+    pub encoding: &'static str,
+}
+
+/// Why a file could not be read. Every variant names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{path}: 无法读取文件：{source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: 文件过大（{size} 字节，上限 {limit} 字节）")]
+    TooLarge { path: PathBuf, size: u64, limit: u64 },
+    #[error("{path}: 文件为空")]
+    Empty { path: PathBuf },
+    #[error("{path}: 暂不支持{format}格式：{hint}")]
+    Unsupported {
+        path: PathBuf,
+        format: &'static str,
+        hint: &'static str,
+    },
+    #[error("{path}: 不是文本文件（含有二进制数据），无法识别为年度报告")]
+    Binary { path: PathBuf },
+}
+
+impl IngestError {
+    pub fn path(&self) -> &Path {
+        match self {
+            IngestError::Io { path, .. }
+            | IngestError::TooLarge { path, .. }
+            | IngestError::Empty { path }
+            | IngestError::Unsupported { path, .. }
+            | IngestError::Binary { path } => path,
+        }
+    }
+}
+
+/// Recognise a file's format from its first bytes (and, for text, its markup).
+pub fn detect(bytes: &[u8]) -> Detected {
+    let head = &bytes[..bytes.len().min(1024)];
+    let trimmed = trim_ascii_start(strip_bom(head));
+    if memfind(&bytes[..bytes.len().min(1024)], b"%PDF-").is_some() {
+        return Detected::Pdf;
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Detected::Zip;
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Detected::Ole;
+    }
+    if looks_binary(bytes) {
+        return Detected::Binary;
+    }
+    let lower: Vec<u8> = trimmed.iter().take(512).map(u8::to_ascii_lowercase).collect();
+    if lower.starts_with(b"<!doctype html")
+        || lower.starts_with(b"<html")
+        || memfind(&lower, b"<html").is_some()
+        || (lower.starts_with(b"<") && memfind(&lower, b"<meta").is_some())
+    {
+        return Detected::Html;
+    }
+    Detected::Text
+}
+
+fn strip_bom(b: &[u8]) -> &[u8] {
+    b.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(b)
+}
+
+fn trim_ascii_start(b: &[u8]) -> &[u8] {
+    let n = b.iter().take_while(|c| c.is_ascii_whitespace()).count();
+    &b[n..]
+}
+
+fn memfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// NUL bytes or many control characters in the first 8 KB: not text. UTF-16 text
+/// (which has NULs) is recognised by its BOM first.
+fn looks_binary(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return false;
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return true;
+    }
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C | 0x1B))
+        .count();
+    control * 20 > head.len().max(1)
+}
+
+/// Decode text bytes: BOM, else UTF-8, else GB18030 (a superset of GBK and GB2312,
+/// which Chinese government sites still use). Returns the encoding's name.
+pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), ()> {
+    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        return if had_errors {
+            Err(())
+        } else {
+            Ok((text.into_owned(), enc.name()))
+        };
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok((s.to_string(), "UTF-8"));
+    }
+    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    if had_errors {
+        return Err(());
+    }
+    Ok((text.into_owned(), "GB18030"))
+}
+
+/// Read a file as text. The format is recognised by content; `.md` files are Markdown.
+pub fn load(path: &Path) -> Result<Loaded, IngestError> {
+    let meta = std::fs::metadata(path).map_err(|source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(IngestError::TooLarge {
+            path: path.to_path_buf(),
+            size: meta.len(),
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    load_bytes(path, &bytes)
+}
+
+/// Read bytes already in memory as the file `path`.
+pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, IngestError> {
+    let p = || path.to_path_buf();
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(IngestError::TooLarge {
+            path: p(),
+            size: bytes.len() as u64,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(IngestError::Empty { path: p() });
+    }
+    let detected = detect(bytes);
+    let unsupported = |hint| IngestError::Unsupported {
+        path: p(),
+        format: detected.display_zh(),
+        hint,
+    };
+    let format = match detected {
+        Detected::Pdf => return Err(unsupported("PDF 读取尚未实现，请先另存为文本")),
+        Detected::Zip => return Err(unsupported("DOCX 读取尚未实现，请先另存为文本")),
+        Detected::Ole => return Err(unsupported("请用 Word/WPS 或 LibreOffice 另存为 DOCX 或文本")),
+        Detected::Html => return Err(unsupported("网页读取尚未实现，请先另存为文本")),
+        Detected::Binary => return Err(IngestError::Binary { path: p() }),
+        Detected::Markdown | Detected::Text => {
+            let is_md = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
+            if is_md {
+                SourceFormat::Markdown
+            } else {
+                SourceFormat::Text
+            }
+        }
+    };
+    let (text, encoding) = decode(bytes).map_err(|()| IngestError::Binary { path: p() })?;
+    Ok(Loaded {
+        path: p(),
+        format,
+        text,
+        encoding,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_by_content() {
+        assert_eq!(detect(b"%PDF-1.7\n..."), Detected::Pdf);
+        assert_eq!(detect(b"PK\x03\x04rest"), Detected::Zip);
+        assert_eq!(detect(b"<!DOCTYPE html><html>"), Detected::Html);
+        assert_eq!(detect("一、总体情况\n".as_bytes()), Detected::Text);
+        assert_eq!(detect(&[0u8, 1, 2, 3, 200, 201]), Detected::Binary);
+    }
+
+    #[test]
+    fn decodes_gb18030_and_utf16() {
+        let (gbk, _, _) = encoding_rs::GB18030.encode("政府信息公开工作年度报告");
+        assert_eq!(decode(&gbk).unwrap(), ("政府信息公开工作年度报告".to_string(), "GB18030"));
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in "年报".encode_utf16() {
+            utf16.extend(u.to_le_bytes());
+        }
+        assert_eq!(decode(&utf16).unwrap().0, "年报");
+        assert_eq!(load_bytes(Path::new("x.txt"), &utf16).unwrap().text, "年报");
+    }
+
+    #[test]
+    fn clear_errors() {
+        let e = load_bytes(Path::new("a.pdf"), b"%PDF-1.4 ...").unwrap_err();
+        assert!(e.to_string().starts_with("a.pdf: 暂不支持PDF格式"), "{e}");
+        let e = load_bytes(Path::new("r.bin"), &[0, 159, 146, 150]).unwrap_err();
+        assert_eq!(e.to_string(), "r.bin: 不是文本文件（含有二进制数据），无法识别为年度报告");
+        let e = load_bytes(Path::new("e.txt"), b"  \n").unwrap_err();
+        assert_eq!(e.to_string(), "e.txt: 文件为空");
+    }
+}

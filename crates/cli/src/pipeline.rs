@@ -1,6 +1,6 @@
 //! One file through the pipeline: ingest → parse → check.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use gongkai_check::Selection;
 use gongkai_model::Finding;
@@ -9,7 +9,6 @@ use gongkai_parse::{Parsed, SourceText};
 /// Why a file yields no report. The message names the file and what is wrong.
 #[derive(Debug)]
 pub struct FileError {
-    pub path: PathBuf,
     pub message: String,
 }
 
@@ -22,13 +21,11 @@ impl std::fmt::Display for FileError {
 /// Read and parse one file.
 pub fn read(path: &Path) -> Result<Parsed, FileError> {
     let loaded = gongkai_ingest::load(path).map_err(|e| FileError {
-        path: path.to_path_buf(),
         message: e.to_string(),
     })?;
     let name = path.display().to_string();
     gongkai_parse::parse_source(&name, loaded.format, SourceText::new(loaded.text)).map_err(|e| {
         FileError {
-            path: path.to_path_buf(),
             message: format!("{}: {e}", path.display()),
         }
     })

@@ -9,6 +9,8 @@ use gongkai_parse::SourceText;
 use unicode_width::UnicodeWidthChar;
 
 const TAB_WIDTH: usize = 4;
+/// Places underlined in one snippet at most.
+const MAX_PLACED: usize = 4;
 
 fn severity_style(s: Severity) -> Style {
     let color = match s {
@@ -47,14 +49,13 @@ pub fn finding(out: &mut String, file: &str, source: &SourceText, f: &Finding) {
         FindingKind::Document => String::new(),
         FindingKind::Extraction => format!("（{}）", f.kind.display_zh()),
     };
+    let b = bold();
     let _ = writeln!(
         out,
-        "{sev}{}[{}]{sev:#}{}{} {}{kind}",
+        "{sev}{}[{}]{sev:#}{b}: {}{kind}{b:#}",
         f.severity.display_zh(),
         f.code,
-        bold(),
         f.message,
-        format_args!("{:#}", bold()),
     );
     let blue = blue();
     // Text labels with a place, sorted by line then column.
@@ -74,6 +75,12 @@ pub fn finding(out: &mut String, file: &str, source: &SourceText, f: &Finding) {
         }
     }
     placed.sort();
+    // A snippet shows a few places; the rest are listed, so a row of blanks stays short.
+    if placed.len() > MAX_PLACED {
+        for (line, col, _, msg) in placed.drain(MAX_PLACED..) {
+            elsewhere.push(format!("第{line}行第{col}列：{msg}"));
+        }
+    }
     let gutter = placed
         .iter()
         .map(|p| p.0.to_string().len())

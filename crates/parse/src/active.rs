@@ -94,8 +94,14 @@ pub fn read(ctx: &Ctx, toks: &[Tok], edition: Edition, doubts: &mut Vec<Doubt>) 
             label.text(ctx.text).to_string(),
             Some(ctx.loc(&label)),
         ));
-        let vals = trim_empty(&vals);
         let ncols = def.columns.len();
+        // All cells empty (one cell per line, "\t" lines): printed blanks, with their places.
+        let all_empty = !vals.is_empty() && vals.iter().all(|t| t.kind == TokKind::Empty);
+        let vals = if all_empty && vals.len() >= ncols {
+            &vals[..ncols]
+        } else {
+            trim_empty(&vals)
+        };
         if vals.len() == ncols || (vals.len() > ncols && vals[ncols..].iter().all(|t| t.kind != TokKind::Num)) {
             for (c, (col, tok)) in def.columns.iter().zip(vals).enumerate() {
                 row.cells[c] = ctx.cell(tok, col.kind);

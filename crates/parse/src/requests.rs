@@ -387,6 +387,13 @@ fn complete_lost_cells(ctx: &Ctx, rows: &mut [(RawRow, RowCells)], doubts: &mut 
             }
         });
         let col = RequestColumn::ALL[p];
+        let missing = if positions.len() > 1 {
+            let first = RequestColumn::ALL[positions[0]].label();
+            let last = RequestColumn::ALL[*positions.last().unwrap_or(&p)].label();
+            format!("「{first}」至「{last}」中的一列")
+        } else {
+            format!("「{}」列", col.label())
+        };
         let mut notes = vec![format!(
             "行合计：{} = {}",
             values[6],
@@ -395,7 +402,7 @@ fn complete_lost_cells(ctx: &Ctx, rows: &mut [(RawRow, RowCells)], doubts: &mut 
         if positions.len() > 1 {
             let names: Vec<&str> = positions.iter().map(|&q| RequestColumn::ALL[q].label()).collect();
             notes.push(format!(
-                "缺失的单元格可能位于「{}」中任一列，这些列的值相同，结果不受影响",
+                "缺失的单元格可能位于「{}」中任一列；这些列的值相同，读数不受影响",
                 names.join("」「")
             ));
         } else if cands[n].len() > 1 {
@@ -404,9 +411,9 @@ fn complete_lost_cells(ctx: &Ctx, rows: &mut [(RawRow, RowCells)], doubts: &mut 
         doubts.push(Doubt {
             kind: DoubtKind::InferredValue,
             message: format!(
-                "表三「{}」行只有6个数值，「{}」列未印出，由表内勾稽关系推定为{}",
+                "表三「{}」行只有6个数值，{}未印出，由表内勾稽关系推定为{}",
                 def.short,
-                col.label(),
+                missing,
                 values[p]
             ),
             location: raw.label.as_ref().map(|t| ctx.loc(t)),

@@ -1,0 +1,226 @@
+//! The `gongkai` binary end to end, on the bundled seed reports and on bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value as Json;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn seed(stem: &str) -> PathBuf {
+    root().join("examples/seeds").join(format!("{stem}.txt"))
+}
+
+fn gongkai(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(args)
+        .output()
+        .expect("run gongkai")
+}
+
+fn check_json(path: &Path) -> (i32, Json) {
+    let out = gongkai(&["check", "--format", "json", path.to_str().unwrap()]);
+    let v: Json = serde_json::from_slice(&out.stdout).expect("json");
+    (out.status.code().unwrap(), v[0].clone())
+}
+
+/// (name, kind, severity) of every finding.
+fn findings(v: &Json) -> Vec<(String, String, String)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_string(),
+                f["kind"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn errors(v: &Json) -> Vec<String> {
+    findings(v)
+        .into_iter()
+        .filter(|f| f.2 == "error")
+        .map(|f| f.0)
+        .collect()
+}
+
+#[test]
+fn seed_000_prose_contradicts_tables() {
+    let (code, v) = check_json(&seed("000_bdef848fa1eb37a7"));
+    assert_eq!(code, 1);
+    assert_eq!(errors(&v), vec!["prose-table-mismatch"]);
+    let f = &v["findings"].as_array().unwrap()[0];
+    assert_eq!(f["code"], "B001");
+    assert_eq!(f["kind"], "document");
+    let msg = f["message"].as_str().unwrap();
+    assert!(msg.contains("未收到") && msg.contains('9'), "{msg}");
+    let notes = f["notes"].to_string();
+    assert!(notes.contains("行政复议2件") && notes.contains("行政诉讼2件"), "{notes}");
+    // The primary location is the prose sentence, line 16 of the file.
+    assert_eq!(f["location"]["line"], 16);
+}
+
+#[test]
+fn seed_001_inferred_values_are_doubts_not_errors() {
+    let (code, v) = check_json(&seed("001_80982073e3dd5082"));
+    assert_eq!(code, 0);
+    let fs = findings(&v);
+    assert_eq!(fs.len(), 23);
+    assert!(fs
+        .iter()
+        .all(|f| f == &("inferred-value".to_string(), "extraction".into(), "warning".into())));
+}
+
+#[test]
+fn seed_002_is_clean() {
+    let (code, v) = check_json(&seed("002_d134efd7659efa26"));
+    assert_eq!(code, 0);
+    assert_eq!(findings(&v), vec![]);
+}
+
+#[test]
+fn seed_003_edition_mismatch_and_blank_cells() {
+    let (code, v) = check_json(&seed("003_bdcd87e779cdd68c"));
+    assert_eq!(code, 1);
+    let names: std::collections::BTreeSet<String> = errors(&v).into_iter().collect();
+    assert_eq!(
+        names,
+        ["blank-cell", "edition-mismatch"].iter().map(|s| s.to_string()).collect()
+    );
+    // Both tables in the 2019 layout: table 二 and table 三's single （六） row.
+    assert_eq!(errors(&v).iter().filter(|n| *n == "edition-mismatch").count(), 2);
+}
+
+#[test]
+fn seed_004_empty_section_six() {
+    let (code, v) = check_json(&seed("004_5f1b2c2b9a4fad93"));
+    assert_eq!(code, 1);
+    assert_eq!(findings(&v), vec![("empty-section".into(), "document".into(), "error".into())]);
+    assert!(v["findings"][0]["message"].as_str().unwrap().contains("六"));
+}
+
+#[test]
+fn human_output_underlines_numbers() {
+    let out = gongkai(&["check", "--color", "never", seed("000_bdef848fa1eb37a7").to_str().unwrap()]);
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(s.contains("错误[B001]"), "{s}");
+    assert!(s.contains("-->"), "{s}");
+    assert!(s.contains('^'), "{s}");
+    assert!(s.contains("1 个错误"), "{s}");
+}
+
+#[test]
+fn bad_input_is_a_clear_error_and_the_batch_goes_on() {
+    let dir = std::env::temp_dir().join(format!("gongkai-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let random = dir.join("random.bin");
+    let bytes: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    std::fs::write(&random, bytes).unwrap();
+    let empty = dir.join("empty.txt");
+    std::fs::write(&empty, "").unwrap();
+    let pdf = dir.join("fake.pdf");
+    std::fs::write(&pdf, b"%PDF-1.7\n1 0 obj\n").unwrap();
+    let prose = dir.join("novel.txt");
+    std::fs::write(&prose, "从前有座山，山里有座庙。\n庙里有个老和尚。\n").unwrap();
+    let good = seed("002_d134efd7659efa26");
+    let out = gongkai(&[
+        "check",
+        "--color",
+        "never",
+        random.to_str().unwrap(),
+        empty.to_str().unwrap(),
+        pdf.to_str().unwrap(),
+        prose.to_str().unwrap(),
+        good.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(s.contains("random.bin: 不是文本文件"), "{s}");
+    assert!(s.contains("empty.txt: 文件为空"), "{s}");
+    assert!(s.contains("fake.pdf: 暂不支持PDF格式"), "{s}");
+    assert!(s.contains("novel.txt: 不是政府信息公开工作年度报告"), "{s}");
+    // The good file was still checked.
+    assert!(s.contains("西工区城市改造办公室"), "{s}");
+    let missing = gongkai(&["check", dir.join("nope.txt").to_str().unwrap()]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stdout).contains("nope.txt: 无法读取文件"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn parse_emits_canonical_json_with_provenance() {
+    let out = gongkai(&["parse", seed("000_bdef848fa1eb37a7").to_str().unwrap()]);
+    assert!(out.status.success());
+    let v: Json = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["agency"], "瀍河回族区人民政府办公室");
+    assert_eq!(v["year"], 2021);
+    assert_eq!(v["edition"], "2021");
+    assert_eq!(v["requests"]["rows"]["new_received"], serde_json::json!([7, 2, 0, 0, 0, 0, 9]));
+    let loc = &v["provenance"]["requests"]["new_received"][6]["location"];
+    assert_eq!(loc["type"], "text");
+    assert_eq!(loc["line"], 85);
+    assert_eq!(loc["column"], 30);
+    assert_eq!(v["sections"].as_array().unwrap().len(), 6);
+}
+
+#[test]
+fn rules_catalogue_and_one_rule() {
+    let out = gongkai(&["rules"]);
+    let s = String::from_utf8(out.stdout).unwrap();
+    for name in [
+        "table3-column-balance",
+        "table3-row-total",
+        "table3-outcome-total",
+        "table4-group-total",
+        "blank-cell",
+        "invalid-number",
+        "missing-section",
+        "section-order",
+        "missing-table",
+        "edition-mismatch",
+        "legacy-format",
+        "prose-table-mismatch",
+        "empty-section",
+        "fee-not-reported",
+        "year-mismatch",
+        "inferred-value",
+        "unrecognised-row",
+    ] {
+        assert!(s.contains(name), "missing {name}");
+    }
+    let one = gongkai(&["rules", "A101"]);
+    let s = String::from_utf8(one.stdout).unwrap();
+    assert!(s.starts_with("A101 table3-column-balance"), "{s}");
+    assert!(s.contains("示例"), "{s}");
+    assert_eq!(gongkai(&["rules", "no-such-rule"]).status.code(), Some(2));
+}
+
+#[test]
+fn select_and_ignore() {
+    let p = seed("000_bdef848fa1eb37a7");
+    let out = gongkai(&["check", "--format", "json", "--ignore", "B001", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = gongkai(&["check", "--format", "json", "--select", "A", p.to_str().unwrap()]);
+    let v: Json = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["findings"].as_array().unwrap().len(), 0);
+    assert_eq!(gongkai(&["check", "--select", "Z999", p.to_str().unwrap()]).status.code(), Some(2));
+}
+
+#[test]
+fn eval_seeds_is_exact() {
+    let out = gongkai(&["eval", "--strict", "--format", "json", root().join("examples/seeds").to_str().unwrap()]);
+    let v: Json = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{v:#}");
+    assert_eq!(v["cells"]["correct"], v["cells"]["total"]);
+    // 5 documents: 4 × (10 + 175 + 15) + seed 003 (2019 table 二: 22 cells, table 三 23 rows: 161, 15).
+    assert_eq!(v["cells"]["total"], 4 * 200 + 22 + 161 + 15);
+    assert_eq!(v["documents_exact"], 5);
+    assert_eq!(v["expected_found"], v["expected_total"]);
+    assert_eq!(v["false_alarms"], 0);
+}

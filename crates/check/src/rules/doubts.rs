@@ -1,0 +1,147 @@
+//! X0xx — doubts about the extraction, raised by the parser (`Report::doubts`), turned into
+//! findings so they can be selected and ignored like any rule.
+
+use gongkai_model::{DoubtKind, Finding, FindingKind, Report, Severity};
+
+use crate::ctx::{cell_label, finding, place_label};
+use crate::{Ctx, RuleInfo, Scope};
+
+pub(crate) static X001: RuleInfo = RuleInfo {
+    code: "X001",
+    name: "inferred-value",
+    kind: FindingKind::Extraction,
+    severity: Severity::Warning,
+    scope: Scope::Report,
+    summary: "单元格在原文中缺失，数值是按表格勾稽关系推算的，需核对原文",
+    explanation: "\
+**检查什么**：文件转换时丢失了某个单元格（例如一行只剩6个数字而应有7个），\
+解析时按表格的算术关系（行合计、列勾稽关系）唯一确定了缺失的值并补上。每处推算报告一次，\
+附推算所依据的算式。
+
+**为什么**：推算出的数字不是原文印出来的。算术关系唯一确定时推算通常是对的，但原文本身若有错误，\
+推算可能把错误掩盖或转移到别的单元格。这是对识别结果的疑问，不是报告本身的错误。
+
+**如何修改**：对照原始文件（PDF、Word或网页）核对该单元格。若原文确实缺少该数字，\
+应由报告单位补正；若原文有数字而转换丢失，可改用更好的源文件重新解析。",
+    example: "\
+（二）部分公开（区分处理的，只计这一情形，不计其他情形）		11	1	0	0	0	12
+（原文7列只剩6个数字，缺失的“其他”列按行合计推算为0）",
+};
+
+pub(crate) static X002: RuleInfo = RuleInfo {
+    code: "X002",
+    name: "unrecognised-row",
+    kind: FindingKind::Extraction,
+    severity: Severity::Warning,
+    scope: Scope::Report,
+    summary: "统计表中有一行与国家格式的任何行都对不上",
+    explanation: "\
+**检查什么**：统计表中出现了国家格式没有的行标签，既不是标准行，也无法按常见别名、错字识别。\
+这类行被保留下来单独列出，不计入标准表格。
+
+**为什么**：有的省份在表格中增加了行（如“其他主动公开文件”），这本身不是错误；\
+但也可能是标签严重错字、两行粘连或表格被拆散，导致某个标准行没有被认出来。\
+这是对识别结果的疑问。
+
+**如何修改**：核对原文中该行是什么：若是地方增加的行，可忽略本条；若是某个标准行的错字，\
+请报告单位改正标签，或向本工具反馈新的别名。",
+    example: "\
+第二十条第（一）项
+信息内容 本年制发件数 本年废止件数 现行有效件数
+其他主动公开文件 12 0 30",
+};
+
+pub(crate) static X003: RuleInfo = RuleInfo {
+    code: "X003",
+    name: "ambiguous-row",
+    kind: FindingKind::Extraction,
+    severity: Severity::Warning,
+    scope: Scope::Report,
+    summary: "某行的数字无法确定对应哪一列，已留空",
+    explanation: "\
+**检查什么**：某行认出了标签，但数字的个数或排列与表格的列对不上（例如数字粘连成一串、\
+多出或缺少数字且算术关系不能唯一确定），解析时没有猜测，而是把该行的单元格留空。
+
+**为什么**：把数字放错列比留空更糟：后续的核对会报告不存在的错误，或漏掉真实的错误。\
+留空的单元格不参与算术检查。这是对识别结果的疑问。
+
+**如何修改**：对照原文核对该行各列的数字；必要时改用表格结构保留得更好的源文件\
+（如Word原件或网页）重新解析。",
+    example: "一、本年新收政府信息公开申请数量 230 000023",
+};
+
+pub(crate) static X004: RuleInfo = RuleInfo {
+    code: "X004",
+    name: "row-not-found",
+    kind: FindingKind::Extraction,
+    severity: Severity::Warning,
+    scope: Scope::Report,
+    summary: "找到了统计表，但其中某个标准行没有找到",
+    explanation: "\
+**检查什么**：某张统计表被识别出来了，但国家格式中的某一行在表中没有找到，\
+该行的单元格记为“未找到”，不参与算术检查。
+
+**为什么**：可能是报告确实漏印了这一行（文档问题），也可能是该行在转换中丢失、\
+跨页断开或标签严重变形而没有认出（识别问题）。在确认之前，把它当作对识别结果的疑问。
+
+**如何修改**：在原文中查找该行。原文确实没有的，应由报告单位按格式补齐；\
+原文有而未识别的，请改用更好的源文件或反馈该行的印刷形式。",
+    example: "\
+（五）不予处理
+1.信访举报投诉类申请 0 0 0 0 0 0 0
+（“2.重复申请”一行缺失）
+3.要求提供公开出版物 0 0 0 0 0 0 0",
+};
+
+/// One finding per doubt of `kind`; `here` labels the doubt's own location.
+fn doubts_of(
+    kind: DoubtKind,
+    info: &'static RuleInfo,
+    here: &str,
+    report: &Report,
+    out: &mut Vec<Finding>,
+) {
+    for d in report.doubts.iter().filter(|d| d.kind == kind) {
+        let mut f = finding(info, d.message.clone());
+        if d.location.is_some() || d.cells.is_empty() {
+            f.labels
+                .push(place_label(d.location.clone(), here.to_string()));
+        }
+        for r in &d.cells {
+            match report.cell(r) {
+                Some(cell) => f.labels.push(cell_label(
+                    *r,
+                    cell,
+                    format!("{} {}", r.describe_zh(), cell.display()),
+                )),
+                None => f.labels.push(gongkai_model::Label {
+                    location: None,
+                    message: r.describe_zh(),
+                    cell: Some(*r),
+                }),
+            }
+        }
+        f.notes.extend(d.notes.iter().cloned());
+        out.push(f);
+    }
+}
+
+/// X001.
+pub(crate) fn inferred_value(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>) {
+    doubts_of(DoubtKind::InferredValue, &X001, "推算值", report, out);
+}
+
+/// X002.
+pub(crate) fn unrecognised_row(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>) {
+    doubts_of(DoubtKind::UnrecognisedRow, &X002, "未识别的行", report, out);
+}
+
+/// X003.
+pub(crate) fn ambiguous_row(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>) {
+    doubts_of(DoubtKind::AmbiguousRow, &X003, "无法确定列", report, out);
+}
+
+/// X004.
+pub(crate) fn row_not_found(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>) {
+    doubts_of(DoubtKind::RowNotFound, &X004, "未找到的行", report, out);
+}

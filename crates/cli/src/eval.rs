@@ -26,7 +26,11 @@ fn expected_map() -> BTreeMap<String, Vec<String>> {
                 .map(|(k, v)| {
                     let names = v
                         .as_array()
-                        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|x| x.as_str().map(str::to_owned))
+                                .collect()
+                        })
                         .unwrap_or_default();
                     (k.clone(), names)
                 })
@@ -87,17 +91,28 @@ pub fn run(dirs: &[PathBuf]) -> Result<EvalResult, String> {
     for dir in dirs {
         let docs = documents(dir).map_err(|e| format!("{}: 无法读取目录：{e}", dir.display()))?;
         if docs.is_empty() {
-            return Err(format!("{}: 没有带 truth/<文件名>.json 的文档", dir.display()));
+            return Err(format!(
+                "{}: 没有带 truth/<文件名>.json 的文档",
+                dir.display()
+            ));
         }
         for (path, truth_path) in docs {
             let truth_text = std::fs::read_to_string(&truth_path)
                 .map_err(|e| format!("{}: {e}", truth_path.display()))?;
             let truth: Json = serde_json::from_str(&truth_text)
                 .map_err(|e| format!("{}: {e}", truth_path.display()))?;
-            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("")
+                .to_string();
             let truth_notes = truth["expected_findings"]
                 .as_array()
-                .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_owned))
+                        .collect()
+                })
                 .unwrap_or_default();
             let (got, findings, error) = match pipeline::read_and_check(&path, &selection) {
                 Ok(c) => (
@@ -194,13 +209,12 @@ pub fn human(r: &EvalResult, verbose: bool) -> String {
         + 2;
     let _ = writeln!(
         out,
-        "{}{}{}{}{}{}",
+        "{}{}{}{}{}机关/年份/版本  预期发现",
         pad("文档", name_w),
         pad("表二", 10),
         pad("表三", 10),
         pad("表四", 10),
         pad("全部单元格", 18),
-        "机关/年份/版本  预期发现"
     );
     for d in &r.documents {
         let all = d.score.cells();
@@ -226,7 +240,11 @@ pub fn human(r: &EvalResult, verbose: bool) -> String {
                 ),
                 14
             ),
-            if exp.is_empty() { "（无）".to_string() } else { exp.join("，") }
+            if exp.is_empty() {
+                "（无）".to_string()
+            } else {
+                exp.join("，")
+            }
         );
         if let Some(e) = &d.error {
             let _ = writeln!(out, "    读取失败：{e}");

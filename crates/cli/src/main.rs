@@ -7,7 +7,7 @@ mod pipeline;
 mod render;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -29,6 +29,12 @@ struct Cli {
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
 enum Format {
     Human,
+    Json,
+}
+
+/// `parse` writes the canonical JSON; the flag exists so scripts can say so explicitly.
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum ParseFormat {
     Json,
 }
 
@@ -61,7 +67,7 @@ enum Command {
     Parse {
         file: PathBuf,
         #[arg(long, value_enum, default_value = "json")]
-        format: Format,
+        format: ParseFormat,
         /// 不输出出处和章节正文，只输出标准字段 (canonical keys only)
         #[arg(long)]
         bare: bool,
@@ -98,7 +104,11 @@ fn main() -> ExitCode {
             ignore,
             color,
         } => check(&files, format, &select, &ignore, color),
-        Command::Parse { file, format, bare } => parse(&file, format, bare),
+        Command::Parse {
+            file,
+            format: _,
+            bare,
+        } => parse(&file, bare),
         Command::Rules { rule, format } => rules(rule.as_deref(), format),
         Command::Eval {
             dirs,
@@ -144,11 +154,7 @@ fn check(
             Err(e) => {
                 unreadable = true;
                 match format {
-                    Format::Human => {
-                        let s = render::Tally::default();
-                        let _ = s;
-                        print(&format!("无法读取：{}\n\n", e.message), color);
-                    }
+                    Format::Human => print(&format!("无法读取：{}\n\n", e.message), color),
                     Format::Json => json_out.push(json!({"file": name, "error": e.message})),
                 }
             }
@@ -184,7 +190,8 @@ fn check(
                             .iter()
                             .map(|f| {
                                 let mut v = serde_json::to_value(f).unwrap_or_default();
-                                v["location"] = serde_json::to_value(f.location()).unwrap_or_default();
+                                v["location"] =
+                                    serde_json::to_value(f.location()).unwrap_or_default();
                                 v
                             })
                             .collect();
@@ -205,9 +212,10 @@ fn check(
         }
     }
     match format {
-        Format::Human if files.len() > 1 => {
-            print(&format!("共 {} 个文件：{}\n", files.len(), total.line()), color)
-        }
+        Format::Human if files.len() > 1 => print(
+            &format!("共 {} 个文件：{}\n", files.len(), total.line()),
+            color,
+        ),
         Format::Human => {}
         Format::Json => println!(
             "{}",
@@ -223,7 +231,7 @@ fn check(
     }
 }
 
-fn parse(file: &PathBuf, _format: Format, bare: bool) -> ExitCode {
+fn parse(file: &Path, bare: bool) -> ExitCode {
     match pipeline::read(file) {
         Err(e) => {
             eprintln!("gongkai: {}", e.message);
@@ -306,7 +314,8 @@ fn eval_cmd(dirs: &[PathBuf], format: Format, verbose: bool, strict: bool) -> Ex
         Format::Human => print(&eval::human(&r, verbose), ColorChoice::Auto),
         Format::Json => println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default()),
     }
-    let perfect = r.cells.is_perfect() && r.expected_found == r.expected_total && r.false_alarms == 0;
+    let perfect =
+        r.cells.is_perfect() && r.expected_found == r.expected_total && r.false_alarms == 0;
     if strict && !perfect {
         ExitCode::from(1)
     } else {

@@ -89,7 +89,11 @@ pub fn finding(out: &mut String, file: &str, source: &SourceText, f: &Finding) {
     let pad = " ".repeat(gutter);
     match placed.first() {
         Some((line, col, _, _)) => {
-            let _ = writeln!(out, "{pad}{blue}-->{blue:#} {file}:{line}:{col}  （{}）", f.name);
+            let _ = writeln!(
+                out,
+                "{pad}{blue}-->{blue:#} {file}:{line}:{col}  （{}）",
+                f.name
+            );
         }
         None => {
             let _ = writeln!(out, "{pad}{blue}-->{blue:#} {file}  （{}）", f.name);
@@ -102,7 +106,7 @@ pub fn finding(out: &mut String, file: &str, source: &SourceText, f: &Finding) {
             if last_line != Some(*line) {
                 if let Some(prev) = last_line {
                     if *line > prev + 1 {
-                        let _ = writeln!(out, "{blue}{}{blue:#}", "...");
+                        let _ = writeln!(out, "{blue}...{blue:#}");
                     }
                 }
                 let range = source.line_index().line_range(*line);
@@ -116,7 +120,11 @@ pub fn finding(out: &mut String, file: &str, source: &SourceText, f: &Finding) {
             }
             let range = source.line_index().line_range(*line);
             let text = source.original().get(range).unwrap_or("");
-            let before: usize = text.chars().take(col.saturating_sub(1) as usize).map(width).sum();
+            let before: usize = text
+                .chars()
+                .take(col.saturating_sub(1) as usize)
+                .map(width)
+                .sum();
             let span: usize = text
                 .chars()
                 .skip(col.saturating_sub(1) as usize)

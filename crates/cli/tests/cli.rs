@@ -61,7 +61,10 @@ fn seed_000_prose_contradicts_tables() {
     let msg = f["message"].as_str().unwrap();
     assert!(msg.contains("未收到") && msg.contains('9'), "{msg}");
     let notes = f["notes"].to_string();
-    assert!(notes.contains("行政复议2件") && notes.contains("行政诉讼2件"), "{notes}");
+    assert!(
+        notes.contains("行政复议2件") && notes.contains("行政诉讼2件"),
+        "{notes}"
+    );
     // The primary location is the prose sentence, line 16 of the file.
     assert_eq!(f["location"]["line"], 16);
 }
@@ -72,9 +75,12 @@ fn seed_001_inferred_values_are_doubts_not_errors() {
     assert_eq!(code, 0);
     let fs = findings(&v);
     assert_eq!(fs.len(), 23);
-    assert!(fs
-        .iter()
-        .all(|f| f == &("inferred-value".to_string(), "extraction".into(), "warning".into())));
+    assert!(fs.iter().all(|f| f
+        == &(
+            "inferred-value".to_string(),
+            "extraction".into(),
+            "warning".into()
+        )));
 }
 
 #[test]
@@ -91,23 +97,40 @@ fn seed_003_edition_mismatch_and_blank_cells() {
     let names: std::collections::BTreeSet<String> = errors(&v).into_iter().collect();
     assert_eq!(
         names,
-        ["blank-cell", "edition-mismatch"].iter().map(|s| s.to_string()).collect()
+        ["blank-cell", "edition-mismatch"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     );
     // Both tables in the 2019 layout: table 二 and table 三's single （六） row.
-    assert_eq!(errors(&v).iter().filter(|n| *n == "edition-mismatch").count(), 2);
+    assert_eq!(
+        errors(&v)
+            .iter()
+            .filter(|n| *n == "edition-mismatch")
+            .count(),
+        2
+    );
 }
 
 #[test]
 fn seed_004_empty_section_six() {
     let (code, v) = check_json(&seed("004_5f1b2c2b9a4fad93"));
     assert_eq!(code, 1);
-    assert_eq!(findings(&v), vec![("empty-section".into(), "document".into(), "error".into())]);
+    assert_eq!(
+        findings(&v),
+        vec![("empty-section".into(), "document".into(), "error".into())]
+    );
     assert!(v["findings"][0]["message"].as_str().unwrap().contains("六"));
 }
 
 #[test]
 fn human_output_underlines_numbers() {
-    let out = gongkai(&["check", "--color", "never", seed("000_bdef848fa1eb37a7").to_str().unwrap()]);
+    let out = gongkai(&[
+        "check",
+        "--color",
+        "never",
+        seed("000_bdef848fa1eb37a7").to_str().unwrap(),
+    ]);
     let s = String::from_utf8(out.stdout).unwrap();
     assert!(s.contains("错误[B001]"), "{s}");
     assert!(s.contains("-->"), "{s}");
@@ -120,7 +143,9 @@ fn bad_input_is_a_clear_error_and_the_batch_goes_on() {
     let dir = std::env::temp_dir().join(format!("gongkai-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let random = dir.join("random.bin");
-    let bytes: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let bytes: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
     std::fs::write(&random, bytes).unwrap();
     let empty = dir.join("empty.txt");
     std::fs::write(&empty, "").unwrap();
@@ -161,7 +186,10 @@ fn parse_emits_canonical_json_with_provenance() {
     assert_eq!(v["agency"], "瀍河回族区人民政府办公室");
     assert_eq!(v["year"], 2021);
     assert_eq!(v["edition"], "2021");
-    assert_eq!(v["requests"]["rows"]["new_received"], serde_json::json!([7, 2, 0, 0, 0, 0, 9]));
+    assert_eq!(
+        v["requests"]["rows"]["new_received"],
+        serde_json::json!([7, 2, 0, 0, 0, 0, 9])
+    );
     let loc = &v["provenance"]["requests"]["new_received"][6]["location"];
     assert_eq!(loc["type"], "text");
     assert_eq!(loc["line"], 85);
@@ -204,17 +232,42 @@ fn rules_catalogue_and_one_rule() {
 #[test]
 fn select_and_ignore() {
     let p = seed("000_bdef848fa1eb37a7");
-    let out = gongkai(&["check", "--format", "json", "--ignore", "B001", p.to_str().unwrap()]);
+    let out = gongkai(&[
+        "check",
+        "--format",
+        "json",
+        "--ignore",
+        "B001",
+        p.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(0));
-    let out = gongkai(&["check", "--format", "json", "--select", "A", p.to_str().unwrap()]);
+    let out = gongkai(&[
+        "check",
+        "--format",
+        "json",
+        "--select",
+        "A",
+        p.to_str().unwrap(),
+    ]);
     let v: Json = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v[0]["findings"].as_array().unwrap().len(), 0);
-    assert_eq!(gongkai(&["check", "--select", "Z999", p.to_str().unwrap()]).status.code(), Some(2));
+    assert_eq!(
+        gongkai(&["check", "--select", "Z999", p.to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn eval_seeds_is_exact() {
-    let out = gongkai(&["eval", "--strict", "--format", "json", root().join("examples/seeds").to_str().unwrap()]);
+    let out = gongkai(&[
+        "eval",
+        "--strict",
+        "--format",
+        "json",
+        root().join("examples/seeds").to_str().unwrap(),
+    ]);
     let v: Json = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{v:#}");
     assert_eq!(v["cells"]["correct"], v["cells"]["total"]);

@@ -60,7 +60,11 @@ pub enum IngestError {
         source: std::io::Error,
     },
     #[error("{path}: 文件过大（{size} 字节，上限 {limit} 字节）")]
-    TooLarge { path: PathBuf, size: u64, limit: u64 },
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
     #[error("{path}: 文件为空")]
     Empty { path: PathBuf },
     #[error("{path}: 暂不支持{format}格式：{hint}")]
@@ -101,7 +105,11 @@ pub fn detect(bytes: &[u8]) -> Detected {
     if looks_binary(bytes) {
         return Detected::Binary;
     }
-    let lower: Vec<u8> = trimmed.iter().take(512).map(u8::to_ascii_lowercase).collect();
+    let lower: Vec<u8> = trimmed
+        .iter()
+        .take(512)
+        .map(u8::to_ascii_lowercase)
+        .collect();
     if lower.starts_with(b"<!doctype html")
         || lower.starts_with(b"<html")
         || memfind(&lower, b"<html").is_some()
@@ -142,13 +150,17 @@ fn looks_binary(bytes: &[u8]) -> bool {
     control * 20 > head.len().max(1)
 }
 
+/// The bytes are not text in any encoding we read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Undecodable;
+
 /// Decode text bytes: BOM, else UTF-8, else GB18030 (a superset of GBK and GB2312,
 /// which Chinese government sites still use). Returns the encoding's name.
-pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), ()> {
+pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), Undecodable> {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         return if had_errors {
-            Err(())
+            Err(Undecodable)
         } else {
             Ok((text.into_owned(), enc.name()))
         };
@@ -158,7 +170,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), ()> {
     }
     let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
     if had_errors {
-        return Err(());
+        return Err(Undecodable);
     }
     Ok((text.into_owned(), "GB18030"))
 }
@@ -205,14 +217,17 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, IngestError> {
     let format = match detected {
         Detected::Pdf => return Err(unsupported("PDF 读取尚未实现，请先另存为文本")),
         Detected::Zip => return Err(unsupported("DOCX 读取尚未实现，请先另存为文本")),
-        Detected::Ole => return Err(unsupported("请用 Word/WPS 或 LibreOffice 另存为 DOCX 或文本")),
+        Detected::Ole => {
+            return Err(unsupported(
+                "请用 Word/WPS 或 LibreOffice 另存为 DOCX 或文本",
+            ))
+        }
         Detected::Html => return Err(unsupported("网页读取尚未实现，请先另存为文本")),
         Detected::Binary => return Err(IngestError::Binary { path: p() }),
         Detected::Markdown | Detected::Text => {
-            let is_md = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
+            let is_md = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")
+            });
             if is_md {
                 SourceFormat::Markdown
             } else {
@@ -220,7 +235,8 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, IngestError> {
             }
         }
     };
-    let (text, encoding) = decode(bytes).map_err(|()| IngestError::Binary { path: p() })?;
+    let (text, encoding) =
+        decode(bytes).map_err(|Undecodable| IngestError::Binary { path: p() })?;
     Ok(Loaded {
         path: p(),
         format,
@@ -245,7 +261,10 @@ mod tests {
     #[test]
     fn decodes_gb18030_and_utf16() {
         let (gbk, _, _) = encoding_rs::GB18030.encode("政府信息公开工作年度报告");
-        assert_eq!(decode(&gbk).unwrap(), ("政府信息公开工作年度报告".to_string(), "GB18030"));
+        assert_eq!(
+            decode(&gbk).unwrap(),
+            ("政府信息公开工作年度报告".to_string(), "GB18030")
+        );
         let mut utf16 = vec![0xFF, 0xFE];
         for u in "年报".encode_utf16() {
             utf16.extend(u.to_le_bytes());
@@ -259,7 +278,10 @@ mod tests {
         let e = load_bytes(Path::new("a.pdf"), b"%PDF-1.4 ...").unwrap_err();
         assert!(e.to_string().starts_with("a.pdf: 暂不支持PDF格式"), "{e}");
         let e = load_bytes(Path::new("r.bin"), &[0, 159, 146, 150]).unwrap_err();
-        assert_eq!(e.to_string(), "r.bin: 不是文本文件（含有二进制数据），无法识别为年度报告");
+        assert_eq!(
+            e.to_string(),
+            "r.bin: 不是文本文件（含有二进制数据），无法识别为年度报告"
+        );
         let e = load_bytes(Path::new("e.txt"), b"  \n").unwrap_err();
         assert_eq!(e.to_string(), "e.txt: 文件为空");
     }

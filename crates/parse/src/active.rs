@@ -8,7 +8,12 @@ use crate::similarity::{core, core_string, whole_score};
 use crate::tokens::{Tok, TokKind};
 
 /// Markers of each edition in the header text of table 二.
-const MARKERS_2021: &[&str] = &["本年制发件数", "本年废止件数", "现行有效件数", "本年度止件数"];
+const MARKERS_2021: &[&str] = &[
+    "本年制发件数",
+    "本年废止件数",
+    "现行有效件数",
+    "本年度止件数",
+];
 const MARKERS_2019: &[&str] = &[
     "本年新制作数量",
     "本年新公开数量",
@@ -102,7 +107,9 @@ pub fn read(ctx: &Ctx, toks: &[Tok], edition: Edition, doubts: &mut Vec<Doubt>) 
         } else {
             trim_empty(&vals)
         };
-        if vals.len() == ncols || (vals.len() > ncols && vals[ncols..].iter().all(|t| t.kind != TokKind::Num)) {
+        if vals.len() == ncols
+            || (vals.len() > ncols && vals[ncols..].iter().all(|t| t.kind != TokKind::Num))
+        {
             for (c, (col, tok)) in def.columns.iter().zip(vals).enumerate() {
                 row.cells[c] = ctx.cell(tok, col.kind);
             }

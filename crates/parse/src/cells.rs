@@ -67,9 +67,7 @@ impl Ctx<'_> {
 
 /// An integer amount as printed without a trailing note: "22(其中…)" → "22".
 fn amount_text(s: &str) -> String {
-    let end = s
-        .find(|c: char| c == '(' || c == '（' || c == '件' || c == '个')
-        .unwrap_or(s.len());
+    let end = s.find(['(', '（', '件', '个']).unwrap_or(s.len());
     s[..end].to_string()
 }
 

@@ -167,7 +167,12 @@ fn table_regions(text: &str, ls: &[Line], headings: &[structure::Heading]) -> Re
         })
     });
     let mut bounds: Vec<usize> = headings.iter().map(|h| h.line).collect();
-    bounds.extend([start2, start3, start4].into_iter().flatten().map(|s| s.saturating_sub(1)));
+    bounds.extend(
+        [start2, start3, start4]
+            .into_iter()
+            .flatten()
+            .map(|s| s.saturating_sub(1)),
+    );
     bounds.push(ls.len());
     bounds.sort_unstable();
     let region = |start: Option<usize>| {

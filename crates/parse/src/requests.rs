@@ -7,8 +7,7 @@
 //! and reported as a doubt, never silently.
 
 use gongkai_model::schema::{
-    request_rows, RequestColumn, RequestRowDef, RequestRowKey, RowEdition, ValueKind,
-    REQUEST_ROWS,
+    request_rows, RequestColumn, RequestRowDef, RequestRowKey, RowEdition, ValueKind, REQUEST_ROWS,
 };
 use gongkai_model::{Cell, CellRef, Doubt, DoubtKind, Located, Origin, RequestRow, RequestTable};
 
@@ -106,8 +105,7 @@ pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<RequestT
                 // Rows skipped since the last match whose labels are in the pending
                 // text were printed with no values at all (blank in a space layout).
                 let from = last.map_or(0, |l| l + 1);
-                for j in from..i {
-                    let def = &REQUEST_ROWS[j];
+                for def in &REQUEST_ROWS[from..i] {
                     if label_in(def, &pending_core) && !rows.iter().any(|r| r.key == def.key) {
                         rows.push(RawRow {
                             key: def.key,
@@ -121,7 +119,10 @@ pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<RequestT
                 if rows.iter().any(|r| r.key == key) {
                     doubts.push(Doubt {
                         kind: DoubtKind::UnrecognisedRow,
-                        message: format!("表三「{}」行重复出现，后一次未采用", REQUEST_ROWS[i].short),
+                        message: format!(
+                            "表三「{}」行重复出现，后一次未采用",
+                            REQUEST_ROWS[i].short
+                        ),
                         location: pending.last().map(|t| ctx.loc(t)),
                         cells: Vec::new(),
                         notes: Vec::new(),
@@ -138,10 +139,20 @@ pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<RequestT
                 }
             }
             None => {
-                let shown: String = pending_text.chars().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
+                let shown: String = pending_text
+                    .chars()
+                    .rev()
+                    .take(40)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
                 doubts.push(Doubt {
                     kind: DoubtKind::UnrecognisedRow,
-                    message: format!("表三中有一行无法对应到标准格式的任何一行：「{}」", shown.trim()),
+                    message: format!(
+                        "表三中有一行无法对应到标准格式的任何一行：「{}」",
+                        shown.trim()
+                    ),
                     location: pending.last().map(|t| ctx.loc(t)),
                     cells: Vec::new(),
                     notes: Vec::new(),
@@ -162,7 +173,7 @@ pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<RequestT
 
 /// A row's cells before completion: printed cells, or 6 numbers waiting for a position.
 enum RowCells {
-    Known([Cell; 7]),
+    Known(Box<[Cell; 7]>),
     /// One value lost: the printed numbers (with their tokens), in order.
     LostOne(Vec<(i64, Tok)>),
     Unknown,
@@ -187,20 +198,31 @@ fn build(ctx: &Ctx, raw: Vec<RawRow>, doubts: &mut Vec<Doubt>) -> RequestTable {
         if !in_layout {
             doubts.push(Doubt {
                 kind: DoubtKind::UnrecognisedRow,
-                message: format!("表三「{}」行与本表（六）其他处理的格式不一致，未采用", def.short),
+                message: format!(
+                    "表三「{}」行与本表（六）其他处理的格式不一致，未采用",
+                    def.short
+                ),
                 location: r.label.as_ref().map(|t| ctx.loc(t)),
                 cells: Vec::new(),
                 notes: Vec::new(),
             });
             continue;
         }
-        let vals = trim_empty(&r.vals).to_vec();
+        // All cells empty (one cell per line, "\t" lines): printed blanks, with their places.
+        let all_empty = r.vals.len() >= 7 && r.vals.iter().all(|t| t.kind == TokKind::Empty);
+        let vals = if all_empty {
+            r.vals[..7].to_vec()
+        } else {
+            trim_empty(&r.vals).to_vec()
+        };
         let cells = if vals.is_empty() {
-            RowCells::Known(std::array::from_fn(|_| Cell::blank(None)))
+            RowCells::Known(Box::new(std::array::from_fn(|_| Cell::blank(None))))
         } else if vals.len() == 7
             || (vals.len() > 7 && vals[7..].iter().all(|t| t.kind != TokKind::Num))
         {
-            RowCells::Known(std::array::from_fn(|i| ctx.cell(&vals[i], ValueKind::Count)))
+            RowCells::Known(Box::new(std::array::from_fn(|i| {
+                ctx.cell(&vals[i], ValueKind::Count)
+            })))
         } else if vals.len() == 6 && vals.iter().all(|t| t.kind == TokKind::Num) {
             let nums: Option<Vec<(i64, Tok)>> = vals
                 .iter()
@@ -232,17 +254,15 @@ fn build(ctx: &Ctx, raw: Vec<RawRow>, doubts: &mut Vec<Doubt>) -> RequestTable {
     let mut table = RequestTable::default();
     for (r, cells) in rows {
         let cells = match cells {
-            RowCells::Known(c) => c,
+            RowCells::Known(c) => *c,
             RowCells::LostOne(_) | RowCells::Unknown => std::array::from_fn(|_| Cell::not_found()),
         };
         table.rows.push(RequestRow {
             key: r.key,
-            label: r.label.as_ref().map(|t| {
-                Located::new(
-                    r.label_text.trim().to_string(),
-                    Some(ctx.loc(t)),
-                )
-            }),
+            label: r
+                .label
+                .as_ref()
+                .map(|t| Located::new(r.label_text.trim().to_string(), Some(ctx.loc(t)))),
             cells,
         });
     }
@@ -314,10 +334,12 @@ fn complete_lost_cells(ctx: &Ctx, rows: &mut [(RawRow, RowCells)], doubts: &mut 
 
     // Known values: row key → 7 optional values.
     let known = |k: RequestRowKey| -> Option<[Option<i64>; 7]> {
-        rows.iter().find(|(r, _)| r.key == k).and_then(|(_, c)| match c {
-            RowCells::Known(cells) => Some(std::array::from_fn(|i| cells[i].int())),
-            _ => None,
-        })
+        rows.iter()
+            .find(|(r, _)| r.key == k)
+            .and_then(|(_, c)| match c {
+                RowCells::Known(cells) => Some(std::array::from_fn(|i| cells[i].int())),
+                _ => None,
+            })
     };
     let keys: Vec<RequestRowKey> = lost.iter().map(|&i| rows[i].0.key).collect();
     let all_keys: Vec<RequestRowKey> = rows.iter().map(|(r, _)| r.key).collect();
@@ -397,30 +419,40 @@ fn complete_lost_cells(ctx: &Ctx, rows: &mut [(RawRow, RowCells)], doubts: &mut 
         let mut notes = vec![format!(
             "行合计：{} = {}",
             values[6],
-            values[..6].iter().map(i64::to_string).collect::<Vec<_>>().join(" + ")
+            values[..6]
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(" + ")
         )];
         if positions.len() > 1 {
-            let names: Vec<&str> = positions.iter().map(|&q| RequestColumn::ALL[q].label()).collect();
+            let names: Vec<&str> = positions
+                .iter()
+                .map(|&q| RequestColumn::ALL[q].label())
+                .collect();
             notes.push(format!(
                 "缺失的单元格可能位于「{}」中任一列；这些列的值相同，读数不受影响",
                 names.join("」「")
             ));
         } else if cands[n].len() > 1 {
-            notes.push("由各列勾稽关系（一+二 = （七）+四，（七）= 各办理结果之和）唯一确定".to_string());
+            notes.push(
+                "由各列勾稽关系（一+二 = （七）+四，（七）= 各办理结果之和）唯一确定".to_string(),
+            );
         }
         doubts.push(Doubt {
             kind: DoubtKind::InferredValue,
             message: format!(
                 "表三「{}」行只有6个数值，{}未印出，由表内勾稽关系推定为{}",
-                def.short,
-                missing,
-                values[p]
+                def.short, missing, values[p]
             ),
             location: raw.label.as_ref().map(|t| ctx.loc(t)),
-            cells: vec![CellRef::Request { row: raw.key, column: col }],
+            cells: vec![CellRef::Request {
+                row: raw.key,
+                column: col,
+            }],
             notes,
         });
-        *cells = RowCells::Known(full);
+        *cells = RowCells::Known(Box::new(full));
     }
 }
 
@@ -455,9 +487,12 @@ impl Solver<'_> {
         let get = |k| self.value(k, depth);
         let total = get(TotalProcessed);
         // 一 + 二 = （七） + 四, per column.
-        if let (Some(a), Some(b), Some(t), Some(f)) =
-            (get(NewReceived), get(CarriedOver), total, get(CarriedForward))
-        {
+        if let (Some(a), Some(b), Some(t), Some(f)) = (
+            get(NewReceived),
+            get(CarriedOver),
+            total,
+            get(CarriedForward),
+        ) {
             for c in 0..7 {
                 if let (Some(a), Some(b), Some(t), Some(f)) = (a[c], b[c], t[c], f[c]) {
                     if a + b != t + f {

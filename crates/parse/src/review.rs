@@ -27,7 +27,10 @@ pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<ReviewTa
     }
     let runs: Vec<&[Tok]> = runs.into_iter().map(trim_empty).collect();
 
-    if let Some(run) = runs.iter().find(|r| r.len() == 15 || (r.len() > 15 && r[15..].iter().all(|t| t.kind != TokKind::Num))) {
+    if let Some(run) = runs
+        .iter()
+        .find(|r| r.len() == 15 || (r.len() > 15 && r[15..].iter().all(|t| t.kind != TokKind::Num)))
+    {
         let mut table = ReviewTable::default();
         for (i, tok) in run.iter().take(15).enumerate() {
             table.cells[i / 5][i % 5] = ctx.cell(tok, ValueKind::Count);
@@ -44,7 +47,10 @@ pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<ReviewTa
         let printed: Vec<&str> = run.iter().map(|t| t.text(ctx.text)).collect();
         doubts.push(Doubt {
             kind: DoubtKind::AmbiguousRow,
-            message: format!("表四应有15个数值，读到{}个，无法确定各自所属的列，未采用", run.len()),
+            message: format!(
+                "表四应有15个数值，读到{}个，无法确定各自所属的列，未采用",
+                run.len()
+            ),
             location: run.first().map(|t| ctx.loc(t)),
             cells: Vec::new(),
             notes: vec![format!("读到的数值：{}", printed.join(" "))],
@@ -78,7 +84,11 @@ fn complete(ctx: &Ctx, run: &[Tok], doubts: &mut Vec<Doubt>) -> Option<ReviewTab
         let g = p / 5;
         let base = g * 5;
         let parts: i64 = v[base..base + 4].iter().sum();
-        v[p] = if p % 5 == 4 { parts } else { v[base + 4] - (parts - v[p]) };
+        v[p] = if p % 5 == 4 {
+            parts
+        } else {
+            v[base + 4] - (parts - v[p])
+        };
         if v[p] < 0 {
             continue;
         }
@@ -106,10 +116,10 @@ fn complete(ctx: &Ctx, run: &[Tok], doubts: &mut Vec<Doubt>) -> Option<ReviewTab
     let p = ps[0];
     let mut table = ReviewTable::default();
     let mut k = 0;
-    for i in 0..15 {
+    for (i, &value) in v.iter().enumerate() {
         table.cells[i / 5][i % 5] = if i == p {
             Cell {
-                value: Some(Value::Count(v[i])),
+                value: Some(Value::Count(value)),
                 origin: Origin::Inferred,
                 ..Cell::default()
             }
@@ -129,7 +139,10 @@ fn complete(ctx: &Ctx, run: &[Tok], doubts: &mut Vec<Doubt>) -> Option<ReviewTab
             v[p]
         ),
         location: run.first().map(|t| ctx.loc(t)),
-        cells: vec![CellRef::Review { group: g, column: c }],
+        cells: vec![CellRef::Review {
+            group: g,
+            column: c,
+        }],
         notes: vec![format!("读到的数值：{}", printed.join(" "))],
     });
     Some(table)

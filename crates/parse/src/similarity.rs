@@ -100,7 +100,10 @@ mod tests {
 
     #[test]
     fn core_drops_punctuation() {
-        assert_eq!(core_string("（二）部分公开（区分处理的，只计这一情形）"), "二部分公开区分处理的只计这一情形");
+        assert_eq!(
+            core_string("（二）部分公开（区分处理的，只计这一情形）"),
+            "二部分公开区分处理的只计这一情形"
+        );
         assert_eq!(core_string("3.危及“三安全一稳定”"), "3危及三安全一稳定");
     }
 

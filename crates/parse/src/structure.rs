@@ -27,8 +27,28 @@ static TITLE_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Suffixes by which a line reads as an agency name.
 const AGENCY_SUFFIXES: &[&str] = &[
-    "政府", "办公室", "办公厅", "局", "委员会", "委", "厅", "院", "中心", "管委会", "办事处",
-    "公司", "处", "署", "部", "站", "所", "会", "馆", "队", "集团", "(管委会)",
+    "政府",
+    "办公室",
+    "办公厅",
+    "局",
+    "委员会",
+    "委",
+    "厅",
+    "院",
+    "中心",
+    "管委会",
+    "办事处",
+    "公司",
+    "处",
+    "署",
+    "部",
+    "站",
+    "所",
+    "会",
+    "馆",
+    "队",
+    "集团",
+    "(管委会)",
 ];
 
 /// Find the report's title in the first lines: "<机关><年份>年政府信息公开工作年度报告".
@@ -64,7 +84,11 @@ pub fn find_title(text: &str, lines: &[Line]) -> Option<Title> {
         let mut agency = pre.or(mid).map(|m| (clean(m.as_str()), abs(m)));
         if agency.is_none() {
             // The agency on the line before: "淮安市洪泽区人民政府\n2023年政府信息公开工作年度报告".
-            if let Some(prev) = lines[..li].iter().rev().find(|l| !l.text(text).trim().is_empty()) {
+            if let Some(prev) = lines[..li]
+                .iter()
+                .rev()
+                .find(|l| !l.text(text).trim().is_empty())
+            {
                 let p = prev.text(text).trim();
                 if p.chars().count() <= 30 && AGENCY_SUFFIXES.iter().any(|s| p.ends_with(s)) {
                     let lead = prev.text(text).len() - prev.text(text).trim_start().len();
@@ -105,7 +129,7 @@ pub struct Heading {
 pub fn heading_kind(line: &str) -> Option<SectionKind> {
     let t = line.trim();
     let n = t.chars().count();
-    if n < 2 || n > 40 {
+    if !(2..=40).contains(&n) {
         return None;
     }
     let (numbered, rest) = match NUMBERING_RE.find(t) {
@@ -164,7 +188,10 @@ mod tests {
     #[test]
     fn headings_by_title_not_numeral() {
         assert_eq!(heading_kind("一、总体情况"), Some(SectionKind::Overview));
-        assert_eq!(heading_kind(" 二、主动公开政府信息情况"), Some(SectionKind::ActiveDisclosure));
+        assert_eq!(
+            heading_kind(" 二、主动公开政府信息情况"),
+            Some(SectionKind::ActiveDisclosure)
+        );
         assert_eq!(heading_kind("二、依申请公开情况"), None);
         assert_eq!(heading_kind("一、主动公开情况"), None);
         assert_eq!(heading_kind("四、政府信息公开平台建设情况"), None);
@@ -173,7 +200,10 @@ mod tests {
             heading_kind("政府信息公开工作存在的主要问题及改进情况"),
             Some(SectionKind::Problems)
         );
-        assert_eq!(heading_kind("五、其他需要报告的事项"), Some(SectionKind::Other));
+        assert_eq!(
+            heading_kind("五、其他需要报告的事项"),
+            Some(SectionKind::Other)
+        );
         assert_eq!(
             heading_kind("四、政府信息公开行政复议、行政诉讼情况"),
             Some(SectionKind::ReviewLitigation)

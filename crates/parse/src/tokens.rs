@@ -191,7 +191,7 @@ fn tokenize_line(text: &str, line: Line, li: usize, out: &mut Vec<Tok>) {
         // Markdown pipe row: cells between the outer pipes.
         let lead = s.len() - trimmed.len();
         let inner_start = line.start + lead + 1;
-        let inner = &trimmed[1..];
+        let inner = trimmed.strip_prefix('|').unwrap_or(trimmed);
         let inner = inner.strip_suffix('|').unwrap_or(inner);
         split_cells(text, inner_start, inner, '|', li, out);
         return;
@@ -287,8 +287,14 @@ mod tests {
         assert_eq!(parse_number("0"), Some(Number::Int(0)));
         assert_eq!(parse_number("1,234"), Some(Number::Int(1234)));
         assert_eq!(parse_number("-3"), Some(Number::Int(-3)));
-        assert_eq!(parse_number("12372.0506"), Some(Number::Decimal("12372.0506".into())));
-        assert_eq!(parse_number("75394432.52元"), Some(Number::Decimal("75394432.52元".into())));
+        assert_eq!(
+            parse_number("12372.0506"),
+            Some(Number::Decimal("12372.0506".into()))
+        );
+        assert_eq!(
+            parse_number("75394432.52元"),
+            Some(Number::Decimal("75394432.52元".into()))
+        );
         assert_eq!(parse_number("22(其中修订16件)"), Some(Number::Int(22)));
         assert_eq!(parse_number("2021年"), None);
         assert_eq!(parse_number("1."), None);

@@ -11,9 +11,10 @@ fn seeds_dir() -> PathBuf {
 fn parse_seed(stem: &str) -> (gongkai_parse::Parsed, serde_json::Value) {
     let dir = seeds_dir();
     let text = std::fs::read_to_string(dir.join(format!("{stem}.txt"))).unwrap();
-    let truth: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join(format!("truth/{stem}.json"))).unwrap())
-            .unwrap();
+    let truth: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join(format!("truth/{stem}.json"))).unwrap(),
+    )
+    .unwrap();
     let parsed = gongkai_parse::parse_text(&format!("{stem}.txt"), text).unwrap();
     (parsed, truth)
 }
@@ -28,7 +29,11 @@ fn assert_exact(stem: &str) -> gongkai_parse::Parsed {
         score.mismatches.len(),
         &score.mismatches[..score.mismatches.len().min(10)]
     );
-    assert!(score.agency_ok, "{stem}: agency {:?} vs {:?}", got["agency"], truth["agency"]);
+    assert!(
+        score.agency_ok,
+        "{stem}: agency {:?} vs {:?}",
+        got["agency"], truth["agency"]
+    );
     assert!(score.year_ok, "{stem}: year");
     assert!(score.edition_ok, "{stem}: edition");
     parsed

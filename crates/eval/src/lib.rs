@@ -124,10 +124,25 @@ mod tests {
     fn exact_cells_blank_is_not_zero() {
         let truth = doc(json!([1, 0, null, 0, 0, 0, 1]));
         let same = compare(&truth, &truth).unwrap();
-        assert_eq!(same.cells(), Score { correct: 9, total: 9 });
+        assert_eq!(
+            same.cells(),
+            Score {
+                correct: 9,
+                total: 9
+            }
+        );
         let zero_for_blank = compare(&truth, &doc(json!([1, 0, 0, 0, 0, 0, 1]))).unwrap();
-        assert_eq!(zero_for_blank.tables["requests"], Score { correct: 6, total: 7 });
-        assert_eq!(zero_for_blank.mismatches[0].path, "requests.new_received.research_institution");
+        assert_eq!(
+            zero_for_blank.tables["requests"],
+            Score {
+                correct: 6,
+                total: 7
+            }
+        );
+        assert_eq!(
+            zero_for_blank.mismatches[0].path,
+            "requests.new_received.research_institution"
+        );
         assert_eq!(zero_for_blank.mismatches[0].expected, None);
         assert_eq!(zero_for_blank.mismatches[0].got, Some(json!(0)));
     }
@@ -139,6 +154,12 @@ mod tests {
         got["review_litigation"] = json!({"review": {"total": 0}});
         let s = compare(&truth, &got).unwrap();
         // the table-level null entry is missing from the reading, and one extra cell.
-        assert_eq!(s.tables["review_litigation"], Score { correct: 0, total: 2 });
+        assert_eq!(
+            s.tables["review_litigation"],
+            Score {
+                correct: 0,
+                total: 2
+            }
+        );
     }
 }

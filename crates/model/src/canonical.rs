@@ -30,7 +30,10 @@ fn cell_json(cell: &Cell) -> Json {
 fn cell_provenance(cell: &Cell) -> Json {
     let mut m = Map::new();
     if let Some(loc) = &cell.location {
-        m.insert("location".into(), serde_json::to_value(loc).unwrap_or(Json::Null));
+        m.insert(
+            "location".into(),
+            serde_json::to_value(loc).unwrap_or(Json::Null),
+        );
     }
     if let Some(p) = &cell.printed {
         m.insert("printed".into(), json!(p));
@@ -55,7 +58,10 @@ pub fn canonical_json(report: &Report, opts: CanonicalOptions) -> Json {
     root.insert("source".into(), json!(report.source));
     root.insert(
         "agency".into(),
-        report.agency.as_ref().map_or(Json::Null, |a| json!(a.value)),
+        report
+            .agency
+            .as_ref()
+            .map_or(Json::Null, |a| json!(a.value)),
     );
     root.insert(
         "year".into(),
@@ -152,7 +158,10 @@ pub fn canonical_json(report: &Report, opts: CanonicalOptions) -> Json {
     if opts.provenance {
         let mut p = Map::new();
         if let Some(t) = &report.title {
-            p.insert("title".into(), serde_json::to_value(t).unwrap_or(Json::Null));
+            p.insert(
+                "title".into(),
+                serde_json::to_value(t).unwrap_or(Json::Null),
+            );
         }
         p.extend(prov);
         root.insert("provenance".into(), Json::Object(p));
@@ -305,11 +314,17 @@ mod tests {
         assert_eq!(j["year"], 2021);
         assert_eq!(j["edition"], "2021");
         assert_eq!(j["active_disclosure"]["edition"], "2021");
-        assert_eq!(j["active_disclosure"]["fees"]["amount_10k_yuan"], "12372.0506");
+        assert_eq!(
+            j["active_disclosure"]["fees"]["amount_10k_yuan"],
+            "12372.0506"
+        );
         assert_eq!(j["active_disclosure"]["licensing"]["decisions"], 5297);
         assert_eq!(j["active_disclosure"]["penalty"]["decisions"], Json::Null);
         assert_eq!(j["requests"]["columns"][6], "total");
-        assert_eq!(j["requests"]["rows"]["new_received"], json!([0, 1, 2, null, 4, 5, 6]));
+        assert_eq!(
+            j["requests"]["rows"]["new_received"],
+            json!([0, 1, 2, null, 4, 5, 6])
+        );
         assert_eq!(j["review_litigation"]["review"]["total"], Json::Null);
         assert!(j.get("table3_edition").is_none());
         assert!(j.get("provenance").is_none());
@@ -320,8 +335,14 @@ mod tests {
         let j = canonical_json(&sample(), CanonicalOptions::default());
         let t = CanonicalTables::from_json(&j).unwrap();
         assert_eq!(t.tables["requests"].len(), 25 * 7);
-        assert_eq!(t.tables["requests"]["requests.new_received.social_welfare_org"], None);
-        assert_eq!(t.tables["requests"]["requests.new_received.total"], Some(json!(6)));
+        assert_eq!(
+            t.tables["requests"]["requests.new_received.social_welfare_org"],
+            None
+        );
+        assert_eq!(
+            t.tables["requests"]["requests.new_received.total"],
+            Some(json!(6))
+        );
         assert_eq!(t.tables["review_litigation"].len(), 15);
         assert_eq!(t.tables["active_disclosure"].len(), 10);
     }

@@ -267,7 +267,10 @@ impl RequestTable {
     }
     /// True when （六）其他处理 is printed as three sub-rows (2021 edition).
     pub fn splits_other_handling(&self) -> bool {
-        !self.rows.iter().any(|r| r.key == RequestRowKey::OtherHandling)
+        !self
+            .rows
+            .iter()
+            .any(|r| r.key == RequestRowKey::OtherHandling)
     }
     /// The edition of table 三's layout.
     pub fn layout_edition(&self) -> Edition {

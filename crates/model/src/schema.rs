@@ -104,7 +104,10 @@ const SECTION_TITLES: [&[&str]; 6] = [
     &["总体情况", "概述"],
     &["主动公开政府信息情况"],
     &["收到和处理政府信息公开申请情况"],
-    &["政府信息公开行政复议、行政诉讼情况", "政府信息公开行政复议和行政诉讼情况"],
+    &[
+        "政府信息公开行政复议、行政诉讼情况",
+        "政府信息公开行政复议和行政诉讼情况",
+    ],
     &[
         "存在的主要问题及改进情况",
         "政府信息公开工作存在的主要问题及改进情况",
@@ -590,9 +593,30 @@ macro_rules! rrow {
 
 /// Table 三 rows in printed order (both editions; filter by `edition`).
 pub const REQUEST_ROWS: &[RequestRowDef] = &[
-    rrow!(NewReceived, "一、本年新收政府信息公开申请数量", "一、本年新收", None, false, Both),
-    rrow!(CarriedOver, "二、上年结转政府信息公开申请数量", "二、上年结转", None, false, Both),
-    rrow!(Granted, "（一）予以公开", "（一）予以公开", Granted, true, Both),
+    rrow!(
+        NewReceived,
+        "一、本年新收政府信息公开申请数量",
+        "一、本年新收",
+        None,
+        false,
+        Both
+    ),
+    rrow!(
+        CarriedOver,
+        "二、上年结转政府信息公开申请数量",
+        "二、上年结转",
+        None,
+        false,
+        Both
+    ),
+    rrow!(
+        Granted,
+        "（一）予以公开",
+        "（一）予以公开",
+        Granted,
+        true,
+        Both
+    ),
     rrow!(
         PartiallyGranted,
         "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
@@ -601,7 +625,14 @@ pub const REQUEST_ROWS: &[RequestRowDef] = &[
         true,
         Both
     ),
-    rrow!(DeniedStateSecret, "1.属于国家秘密", "（三）不予公开·1.属于国家秘密", Denied, true, Both),
+    rrow!(
+        DeniedStateSecret,
+        "1.属于国家秘密",
+        "（三）不予公开·1.属于国家秘密",
+        Denied,
+        true,
+        Both
+    ),
     rrow!(
         DeniedProhibitedByLaw,
         "2.其他法律行政法规禁止公开",
@@ -691,7 +722,14 @@ pub const REQUEST_ROWS: &[RequestRowDef] = &[
         true,
         Both
     ),
-    rrow!(NotProcessedRepeated, "2.重复申请", "（五）不予处理·2.重复申请", NotProcessed, true, Both),
+    rrow!(
+        NotProcessedRepeated,
+        "2.重复申请",
+        "（五）不予处理·2.重复申请",
+        NotProcessed,
+        true,
+        Both
+    ),
     rrow!(
         NotProcessedPublication,
         "3.要求提供公开出版物",
@@ -732,10 +770,38 @@ pub const REQUEST_ROWS: &[RequestRowDef] = &[
         true,
         Only2021
     ),
-    rrow!(OtherOther, "3.其他", "（六）其他处理·3.其他", OtherHandling, true, Only2021),
-    rrow!(OtherHandling, "（六）其他处理", "（六）其他处理", OtherHandling, true, Only2019),
-    rrow!(TotalProcessed, "（七）总计", "（七）总计", None, false, Both),
-    rrow!(CarriedForward, "四、结转下年度继续办理", "四、结转下年度继续办理", None, false, Both),
+    rrow!(
+        OtherOther,
+        "3.其他",
+        "（六）其他处理·3.其他",
+        OtherHandling,
+        true,
+        Only2021
+    ),
+    rrow!(
+        OtherHandling,
+        "（六）其他处理",
+        "（六）其他处理",
+        OtherHandling,
+        true,
+        Only2019
+    ),
+    rrow!(
+        TotalProcessed,
+        "（七）总计",
+        "（七）总计",
+        None,
+        false,
+        Both
+    ),
+    rrow!(
+        CarriedForward,
+        "四、结转下年度继续办理",
+        "四、结转下年度继续办理",
+        None,
+        false,
+        Both
+    ),
 ];
 
 impl RequestRowKey {

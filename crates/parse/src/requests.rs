@@ -6,6 +6,8 @@
 //! arithmetic determines the missing value; the completed cell is marked inferred
 //! and reported as a doubt, never silently.
 
+use std::sync::LazyLock;
+
 use gongkai_model::schema::{
     request_rows, RequestColumn, RequestRowDef, RequestRowKey, RowEdition, ValueKind, REQUEST_ROWS,
 };
@@ -27,21 +29,43 @@ struct RawRow {
     vals: Vec<Tok>,
 }
 
-fn label_cores(def: &RequestRowDef) -> impl Iterator<Item = Vec<char>> + '_ {
-    std::iter::once(def.label)
-        .chain(def.aliases.iter().copied())
-        .map(core)
+/// The cores of every row's label and aliases, indexed like `REQUEST_ROWS`, computed once.
+static LABEL_CORES: LazyLock<Vec<Vec<Vec<char>>>> = LazyLock::new(|| {
+    REQUEST_ROWS
+        .iter()
+        .map(|def| {
+            std::iter::once(def.label)
+                .chain(def.aliases.iter().copied())
+                .map(core)
+                .collect()
+        })
+        .collect()
+});
+
+fn label_cores(def: &RequestRowDef) -> &'static [Vec<char>] {
+    &LABEL_CORES[def.key as usize]
 }
 
 fn score(def: &RequestRowDef, pending: &[char]) -> f32 {
     label_cores(def)
-        .map(|l| tail_score(&l, pending))
+        .iter()
+        .map(|l| tail_score(l, pending))
         .fold(0.0, f32::max)
 }
 
 /// The best row for the pending label text, searching the rows after `last`.
 fn match_row(pending: &[char], last: Option<usize>) -> Option<usize> {
     let from = last.map_or(0, |i| i + 1);
+    // Fast path: the pending text ends with a label exactly. The first such row in the
+    // window scores 1.0 with the fewest rows skipped, which the full search would pick too.
+    let window_end = (from + WINDOW).min(REQUEST_ROWS.len());
+    if let Some(i) = (from..window_end).find(|&i| {
+        LABEL_CORES[i]
+            .iter()
+            .any(|l| !l.is_empty() && pending.ends_with(l))
+    }) {
+        return Some(i);
+    }
     let pick = |range: std::ops::Range<usize>| -> Option<(usize, f32)> {
         range
             .filter(|i| *i < REQUEST_ROWS.len())
@@ -62,7 +86,9 @@ fn match_row(pending: &[char], last: Option<usize>) -> Option<usize> {
 
 /// Does the label of `def` appear in the pending text (a row printed with no values)?
 fn label_in(def: &RequestRowDef, pending: &[char]) -> bool {
-    label_cores(def).any(|l| l.len() >= 3 && contains(pending, &l))
+    label_cores(def)
+        .iter()
+        .any(|l| l.len() >= 3 && contains(pending, l))
 }
 
 fn contains(hay: &[char], needle: &[char]) -> bool {

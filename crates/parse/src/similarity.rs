@@ -51,9 +51,19 @@ pub fn lcs(a: &[char], b: &[char]) -> usize {
     if a.is_empty() || b.is_empty() {
         return 0;
     }
-    // One row of the DP table; labels are short (< 50 chars).
-    let mut prev = vec![0u16; b.len() + 1];
-    let mut cur = vec![0u16; b.len() + 1];
+    // Two rows of the DP table; labels are short, so they live on the stack.
+    const STACK: usize = 128;
+    let (mut prev_buf, mut cur_buf);
+    let (mut heap_prev, mut heap_cur);
+    let (mut prev, mut cur): (&mut [u16], &mut [u16]) = if b.len() < STACK {
+        prev_buf = [0u16; STACK];
+        cur_buf = [0u16; STACK];
+        (&mut prev_buf[..=b.len()], &mut cur_buf[..=b.len()])
+    } else {
+        heap_prev = vec![0u16; b.len() + 1];
+        heap_cur = vec![0u16; b.len() + 1];
+        (&mut heap_prev[..], &mut heap_cur[..])
+    };
     for &ca in a {
         for (j, &cb) in b.iter().enumerate() {
             cur[j + 1] = if ca == cb {

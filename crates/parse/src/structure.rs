@@ -115,6 +115,14 @@ static NUMBERING_RE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("numbering regex")
 });
 
+/// The cores of every accepted section title, computed once.
+static TITLE_CORES: LazyLock<Vec<(SectionKind, Vec<char>)>> = LazyLock::new(|| {
+    SectionKind::ALL
+        .iter()
+        .flat_map(|k| k.titles().iter().map(move |t| (*k, core(t))))
+        .collect()
+});
+
 /// A section heading found on a line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Heading {
@@ -128,6 +136,10 @@ pub struct Heading {
 /// text, not by the numeral: reports reuse 一、二、三 for sub-headings.
 pub fn heading_kind(line: &str) -> Option<SectionKind> {
     let t = line.trim();
+    // Table rows end with a number; headings never do.
+    if t.ends_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
     let n = t.chars().count();
     if !(2..=40).contains(&n) {
         return None;
@@ -142,12 +154,18 @@ pub fn heading_kind(line: &str) -> Option<SectionKind> {
     }
     let threshold = if numbered { 0.85 } else { 0.92 };
     let mut best: Option<(f32, SectionKind)> = None;
-    for kind in SectionKind::ALL {
-        for title in kind.titles() {
-            let score = whole_score(&core(title), &rest_core);
-            if score >= threshold && best.is_none_or(|(b, _)| score > b) {
-                best = Some((score, kind));
-            }
+    for (kind, title) in TITLE_CORES.iter() {
+        // score = lcs / max(len) ≤ min(len) / max(len): skip titles whose length alone rules them out.
+        let (lo, hi) = (
+            title.len().min(rest_core.len()),
+            title.len().max(rest_core.len()),
+        );
+        if (lo as f32) < threshold * hi as f32 {
+            continue;
+        }
+        let score = whole_score(title, &rest_core);
+        if score >= threshold && best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, *kind));
         }
     }
     best.map(|(_, k)| k)

@@ -59,21 +59,41 @@ pub fn finding(out: &mut String, file: &str, source: &SourceText, f: &Finding) {
     );
     let blue = blue();
     // Text labels with a place, sorted by line then column.
-    let mut placed: Vec<(u32, u32, u32, &str)> = Vec::new();
+    let mut placed: Vec<(u32, u32, u32, usize)> = Vec::new();
     let mut elsewhere: Vec<String> = Vec::new();
+    let mut where_: Option<String> = None;
+    let mut messages: Vec<String> = Vec::new();
     for l in &f.labels {
-        match &l.location {
+        // A page box or table cell is shown on the line it was laid out on, with its place.
+        let (shown, msg) = match &l.location {
+            Some(loc @ Location::Text { .. }) => (Some(loc.clone()), l.message.clone()),
+            Some(other) => {
+                where_.get_or_insert_with(|| other.describe_zh());
+                (
+                    source.text_span(other),
+                    format!("{}（{}）", l.message, other.describe_zh()),
+                )
+            }
+            None => (None, l.message.clone()),
+        };
+        match shown {
             Some(Location::Text {
                 line,
                 column,
                 end_column,
                 ..
-            }) => placed.push((*line, *column, *end_column, &l.message)),
-            Some(other) => elsewhere.push(format!("{}：{}", other.describe_zh(), l.message)),
-            None if !l.message.is_empty() => elsewhere.push(l.message.clone()),
-            None => {}
+            }) => {
+                messages.push(msg);
+                placed.push((line, column, end_column, messages.len() - 1));
+            }
+            _ if !msg.is_empty() => elsewhere.push(msg),
+            _ => {}
         }
     }
+    let mut placed: Vec<(u32, u32, u32, &str)> = placed
+        .into_iter()
+        .map(|(l, c, e, m)| (l, c, e, messages[m].as_str()))
+        .collect();
     placed.sort();
     // A snippet shows a few places; the rest are listed, so a row of blanks stays short.
     if placed.len() > MAX_PLACED {
@@ -89,11 +109,11 @@ pub fn finding(out: &mut String, file: &str, source: &SourceText, f: &Finding) {
     let pad = " ".repeat(gutter);
     match placed.first() {
         Some((line, col, _, _)) => {
-            let _ = writeln!(
-                out,
-                "{pad}{blue}-->{blue:#} {file}:{line}:{col}  （{}）",
-                f.name
-            );
+            let place = match &where_ {
+                Some(w) => format!("{file}: {w}"),
+                None => format!("{file}:{line}:{col}"),
+            };
+            let _ = writeln!(out, "{pad}{blue}-->{blue:#} {place}  （{}）", f.name);
         }
         None => {
             let _ = writeln!(out, "{pad}{blue}-->{blue:#} {file}  （{}）", f.name);

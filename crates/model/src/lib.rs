@@ -12,10 +12,12 @@
 //!   (we are not sure we read it right). Inferred cells are marked [`Origin::Inferred`].
 
 mod canonical;
+pub mod document;
 mod finding;
 mod report;
 pub mod schema;
 
 pub use canonical::{canonical_json, CanonicalError, CanonicalOptions, CanonicalTables};
+pub use document::{Block, Document, Grid, GridCell, Piece};
 pub use finding::{CellRef, Finding, FindingKind, Label, Severity};
 pub use report::*;

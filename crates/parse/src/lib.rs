@@ -47,7 +47,12 @@ pub fn parse_text(name: &str, original: String) -> Result<Parsed, ParseError> {
     parse_source(name, SourceFormat::Text, SourceText::new(original))
 }
 
-/// Parse an already normalised source of any text-like format.
+/// Parse a structured document (PDF, DOCX, HTML) read by one of the readers.
+pub fn parse_document(name: &str, doc: &gongkai_model::Document) -> Result<Parsed, ParseError> {
+    parse_source(name, doc.format, SourceText::from_document(doc))
+}
+
+/// Parse a source of any format once it is text.
 pub fn parse_source(
     name: &str,
     format: SourceFormat,

@@ -164,6 +164,9 @@ pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<RequestT
                     });
                 }
             }
+            // A blank cell after text that is no row's label is a blank header cell
+            // (laid-out DOCX/HTML grids have them): not a row.
+            None if tok.kind == TokKind::Blank => continue,
             None => {
                 let shown: String = pending_text
                     .chars()

@@ -1,0 +1,75 @@
+//! A document as the readers (PDF, DOCX, HTML) hand it to the parser: paragraphs and
+//! table grids in reading order, every piece of text with the place it was read.
+//!
+//! Readers know the structure their format gives (a DOCX table cell, an HTML `<td>`, a
+//! PDF glyph run and its box); the parser only needs text in reading order. So a reader
+//! produces a `Document`, and the parser lays it out as text — one line per paragraph,
+//! one line per table row with cells separated by tabs — while remembering where each
+//! piece came from, so findings point at the page and box, or the table, row and cell.
+
+use serde::{Deserialize, Serialize};
+
+use crate::report::{Location, SourceFormat};
+
+/// A run of text and where it was read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Piece {
+    pub text: String,
+    pub location: Location,
+}
+
+/// One cell of a table grid after merged cells are expanded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GridCell {
+    /// The cell's text (paragraphs inside a cell joined with a newline).
+    pub text: String,
+    pub location: Location,
+    /// True for the grid positions a merged cell covers beyond its first one
+    /// (colspan/rowspan, gridSpan/vMerge). Their `text` is empty: a merged label is
+    /// not repeated, and a covered position is not a blank cell.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub covered: bool,
+}
+
+/// A table as a grid of rows (rows may have different lengths when the source did).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Grid {
+    pub rows: Vec<Vec<GridCell>>,
+}
+
+/// A block of the document in reading order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Block {
+    /// A paragraph or a line of text. PDF lines are `Line`s of pieces (glyph runs)
+    /// separated by wide gaps, which the parser reads as cell boundaries.
+    Line {
+        pieces: Vec<Piece>,
+    },
+    Table {
+        grid: Grid,
+    },
+    /// A page break (PDF): page numbers and repeated headers around it are noise.
+    PageBreak {
+        page: u32,
+    },
+}
+
+/// A whole document.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    pub format: SourceFormat,
+    pub blocks: Vec<Block>,
+}
+
+impl Document {
+    /// A paragraph of one piece.
+    pub fn push_line(&mut self, text: impl Into<String>, location: Location) {
+        self.blocks.push(Block::Line {
+            pieces: vec![Piece {
+                text: text.into(),
+                location,
+            }],
+        });
+    }
+}

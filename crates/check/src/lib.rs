@@ -216,6 +216,7 @@ fn location_key(loc: &Location) -> (u8, u64, i64, i64) {
         Location::Cell { table, row, column } => {
             (2, u64::from(table), i64::from(row), i64::from(column))
         }
+        Location::Paragraph { index } => (3, u64::from(index), 0, 0),
     }
 }
 

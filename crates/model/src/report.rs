@@ -31,6 +31,8 @@ pub enum Location {
     },
     /// A cell of a table in a DOCX or HTML source (all 0-based).
     Cell { table: u32, row: u32, column: u32 },
+    /// A paragraph of a DOCX or HTML source (0-based, in reading order, tables excluded).
+    Paragraph { index: u32 },
 }
 
 impl Location {
@@ -44,6 +46,7 @@ impl Location {
             Location::Cell { table, row, column } => {
                 format!("表格{}第{}行第{}格", table + 1, row + 1, column + 1)
             }
+            Location::Paragraph { index } => format!("第{}段", index + 1),
         }
     }
 }

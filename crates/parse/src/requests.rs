@@ -131,7 +131,8 @@ pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<RequestT
                 // Rows skipped since the last match whose labels are in the pending
                 // text were printed with no values at all (blank in a space layout).
                 let from = last.map_or(0, |l| l + 1);
-                for def in &REQUEST_ROWS[from..i] {
+                // (Empty when the match is an earlier row, found by the fallback search.)
+                for def in REQUEST_ROWS.get(from..i).unwrap_or(&[]) {
                     if label_in(def, &pending_core) && !rows.iter().any(|r| r.key == def.key) {
                         rows.push(RawRow {
                             key: def.key,
@@ -578,6 +579,16 @@ impl Solver<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_row_matched_behind_the_last_one_does_not_panic() {
+        // 四、结转 first, then a label of an earlier row: the fallback search goes back.
+        let text = "三、收到和处理政府信息公开申请情况\n四、结转下年度继续办理 0 0 0 0 0 0 0\n一、本年新收政府信息公开申请数量 1 0 0 0 0 0 1\n";
+        let p = crate::parse_text("x", text.to_string()).unwrap();
+        let t = p.report.requests.unwrap();
+        assert_eq!(t.value(RequestRowKey::NewReceived, RequestColumn::Total), Some(1));
+        assert_eq!(t.value(RequestRowKey::CarriedForward, RequestColumn::Total), Some(0));
+    }
 
     #[test]
     fn candidates_merge_equal_rows() {

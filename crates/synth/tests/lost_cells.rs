@@ -4,7 +4,7 @@
 
 mod support;
 
-use gongkai_model::schema::{RequestColumn, RequestRowKey};
+use gongkai_model::schema::RequestColumn;
 use gongkai_model::{DoubtKind, FindingKind, Origin};
 use gongkai_synth::{generate, Layout, Options, Synthetic};
 use proptest::prelude::*;
@@ -87,19 +87,7 @@ fn check_lost(seed: u64, layout: Layout, kangxi: bool) -> Result<(usize, usize),
     prop_assert_eq!(want, got);
 
     // Findings: no document error; one doubt per completed and per unread row.
-    // Known check bug (tests/regressions.rs, b001_does_not_judge_what_it_cannot_read):
-    // with 二、上年结转 unread, B001 takes a "新收 + 上年结转" count in the prose for a
-    // contradiction. Tolerated here only in exactly that situation.
-    let carried_over_unread = r
-        .report
-        .requests
-        .as_ref()
-        .and_then(|t| t.row(RequestRowKey::CarriedOver))
-        .is_some_and(|row| row.cells.iter().all(|c| c.origin == Origin::NotFound));
-    let mut doc = names(&r.findings, FindingKind::Document);
-    if carried_over_unread {
-        doc.retain(|n| n != "prose-table-mismatch");
-    }
+    let doc = names(&r.findings, FindingKind::Document);
     prop_assert!(doc.is_empty(), "{}", explain(&s, &r));
     let mut doubts = vec!["ambiguous-row".to_string(); unread];
     doubts.extend(vec!["inferred-value".to_string(); completed]);

@@ -35,7 +35,6 @@ fn unread_carried_over_is_a_doubt() {
 /// the claim when the alternative it accepts cannot be evaluated (carried-over total
 /// unread and the claim larger than 新收).
 #[test]
-#[ignore = "check bug: B001 reports a contradiction when 二、上年结转 is unread (see fixture b001_unread_carried_over.txt)"]
 fn b001_does_not_judge_what_it_cannot_read() {
     let p = fixture("b001_unread_carried_over.txt");
     let fs = check(&p.report, Some(&p.source), &Selection::all());

@@ -501,6 +501,11 @@ fn contradiction(report: &Report, ctx: &Ctx, p: &Prose<'_>, claim: &Claim) -> Op
                 {
                     return None;
                 }
+                // 受理 may include the carry-over; when that cell is unread or blank the
+                // claim cannot be judged, so it is not called a contradiction.
+                if carried.is_none() && n > a {
+                    return None;
+                }
                 let mut message = format!("正文称“{q}”，但表三「一、本年新收」总计为{a}");
                 let mut labels = vec![la];
                 let mut notes = vec![

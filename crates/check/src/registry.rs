@@ -41,6 +41,7 @@ pub(crate) static REGISTRY: &[Rule] = &[
     Rule { info: &doubts::X002, check: Some(doubts::unrecognised_row) },
     Rule { info: &doubts::X003, check: Some(doubts::ambiguous_row) },
     Rule { info: &doubts::X004, check: Some(doubts::row_not_found) },
+    Rule { info: &doubts::X005, check: Some(doubts::placed_by_layout) },
     // Across reports (implemented by the corpus tools).
     Rule { info: &corpus::Y001, check: None },
     Rule { info: &corpus::Y002, check: None },

@@ -338,6 +338,8 @@ pub enum DoubtKind {
     AmbiguousRow,
     /// A row of the format was not found in a table that was found.
     RowNotFound,
+    /// A row of values printed without its label, placed by the template's row order.
+    PlacedByLayout,
 }
 
 /// A doubt about our reading, raised by the parser; the check layer turns doubts into

@@ -1,6 +1,6 @@
 //! Table 二 — 主动公开政府信息情况.
 
-use gongkai_model::schema::{active_rows, ActiveRowDef, Edition};
+use gongkai_model::schema::{active_rows, ActiveColumnKey, ActiveRowDef, Edition};
 use gongkai_model::{ActiveTable, Cell, Doubt, DoubtKind, Located, Origin};
 
 use crate::cells::{trim_empty, Ctx};
@@ -92,6 +92,8 @@ pub fn read(ctx: &Ctx, toks: &[Tok], edition: Edition, doubts: &mut Vec<Doubt>) 
         found.push(c);
     }
 
+    let orphans = orphan_values(ctx, toks, &found);
+    let mut short_rows: Vec<usize> = Vec::new();
     for (i, label, vals) in found {
         let def = &defs[i];
         let row = &mut table.rows[i];
@@ -113,6 +115,11 @@ pub fn read(ctx: &Ctx, toks: &[Tok], edition: Edition, doubts: &mut Vec<Doubt>) 
             for (c, (col, tok)) in def.columns.iter().zip(vals).enumerate() {
                 row.cells[c] = ctx.cell(tok, col.kind);
             }
+        } else if vals.len() + 1 == ncols
+            && vals.iter().all(|t| t.kind == TokKind::Num)
+            && fill_from_orphan(ctx, def, &orphans, short_rows.len(), vals, row, doubts)
+        {
+            short_rows.push(i);
         } else if vals.is_empty() {
             // A label with nothing after it: printed blank.
             for c in row.cells.iter_mut() {
@@ -146,4 +153,122 @@ pub fn read(ctx: &Ctx, toks: &[Tok], edition: Edition, doubts: &mut Vec<Doubt>) 
         }
     }
     table
+}
+
+/// A number printed on a line of its own inside the table-二 region but in no row,
+/// with the note printed under it: a cell a PDF converter pushed out of its table
+/// ("22" / "（其中修订 16 件）").
+struct Orphan {
+    tok: Tok,
+    note: String,
+}
+
+fn orphan_values(ctx: &Ctx, toks: &[Tok], found: &[(usize, Tok, Vec<Tok>)]) -> Vec<Orphan> {
+    let in_row = |t: &Tok| {
+        found
+            .iter()
+            .any(|(_, _, v)| v.iter().any(|x| x.span == t.span))
+    };
+    let mut out = Vec::new();
+    for (k, t) in toks.iter().enumerate() {
+        let alone = (k == 0 || toks[k - 1].line != t.line)
+            && toks.get(k + 1).is_none_or(|n| n.line != t.line);
+        if t.kind != TokKind::Num || !alone || in_row(t) {
+            continue;
+        }
+        // The note: the next line, when it is a parenthesised remark.
+        let next_line: Vec<&Tok> = toks[k + 1..]
+            .iter()
+            .take_while(|n| {
+                n.line == t.line + 1 || toks.get(k + 1).is_some_and(|f| f.line == n.line)
+            })
+            .collect();
+        let note: String = next_line
+            .iter()
+            .map(|n| n.text(ctx.text))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let note = if note.starts_with('(') || note.starts_with('（') {
+            note
+        } else {
+            String::new()
+        };
+        out.push(Orphan {
+            tok: t.clone(),
+            note,
+        });
+    }
+    out
+}
+
+/// Which column a pushed-out cell belongs to, from the words of its note.
+fn column_of_note(note: &str) -> Option<ActiveColumnKey> {
+    if ["废止", "失效", "修订", "修改"]
+        .iter()
+        .any(|w| note.contains(w))
+    {
+        Some(ActiveColumnKey::Repealed)
+    } else if ["制发", "新制定", "新出台"]
+        .iter()
+        .any(|w| note.contains(w))
+    {
+        Some(ActiveColumnKey::Issued)
+    } else if note.contains("现行有效") {
+        Some(ActiveColumnKey::InForce)
+    } else {
+        None
+    }
+}
+
+/// Complete a row that lost one column to an orphan value: the `k`-th short row takes
+/// the `k`-th orphan when its note names the missing column. Reported as a doubt.
+fn fill_from_orphan(
+    ctx: &Ctx,
+    def: &ActiveRowDef,
+    orphans: &[Orphan],
+    k: usize,
+    vals: &[Tok],
+    row: &mut gongkai_model::ActiveRow,
+    doubts: &mut Vec<Doubt>,
+) -> bool {
+    let Some(orphan) = orphans.get(k) else {
+        return false;
+    };
+    let Some(column) = column_of_note(&orphan.note) else {
+        return false;
+    };
+    let Some(missing) = def.columns.iter().position(|c| c.key == column) else {
+        return false;
+    };
+    let mut printed = vals.iter();
+    for (c, col) in def.columns.iter().enumerate() {
+        row.cells[c] = if c == missing {
+            let mut cell = ctx.cell(&orphan.tok, col.kind);
+            cell.printed = Some(format!("{}{}", orphan.tok.text(ctx.text), orphan.note));
+            cell
+        } else {
+            match printed.next() {
+                Some(t) => ctx.cell(t, col.kind),
+                None => return false,
+            }
+        };
+    }
+    doubts.push(Doubt {
+        kind: DoubtKind::PlacedByLayout,
+        message: format!(
+            "表二「{}」行只印出{}个数值；「{}」取自表格外单独印出的「{}{}」（按批注归入该列）",
+            def.label,
+            vals.len(),
+            def.columns[missing].label,
+            orphan.tok.text(ctx.text),
+            orphan.note
+        ),
+        location: Some(ctx.loc(&orphan.tok)),
+        cells: vec![gongkai_model::CellRef::Active {
+            row: def.key,
+            column,
+        }],
+        notes: Vec::new(),
+    });
+    true
 }

@@ -14,7 +14,7 @@ use gongkai_model::schema::{
 use gongkai_model::{Cell, CellRef, Doubt, DoubtKind, Located, Origin, RequestRow, RequestTable};
 
 use crate::cells::{trim_empty, Ctx};
-use crate::similarity::{core, tail_score};
+use crate::similarity::{core, lcs, tail_score};
 use crate::tokens::{Tok, TokKind};
 
 /// How far ahead of the last matched row a label may be matched.
@@ -49,8 +49,24 @@ fn label_cores(def: &RequestRowDef) -> &'static [Vec<char>] {
 fn score(def: &RequestRowDef, pending: &[char]) -> f32 {
     label_cores(def)
         .iter()
-        .map(|l| tail_score(l, pending))
+        .map(|l| tail_score(l, pending).max(fragment_score(l, pending)))
         .fold(0.0, f32::max)
+}
+
+/// A label cut short by a converter ("行政机关不再处理其政府信息公"): the pending text
+/// is a fragment of the label. Scores just above the threshold when at least eight
+/// chars of pending text all lie, in order, within the label.
+fn fragment_score(label: &[char], pending: &[char]) -> f32 {
+    let take = pending.len().min(label.len());
+    if take < 8 {
+        return 0.0;
+    }
+    let tail = &pending[pending.len() - take..];
+    if lcs(label, tail) == take {
+        MIN_SCORE + 0.05
+    } else {
+        0.0
+    }
 }
 
 /// The best row for the pending label text, searching the rows after `last`.
@@ -84,121 +100,289 @@ fn match_row(pending: &[char], last: Option<usize>) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
-/// Does the label of `def` appear in the pending text (a row printed with no values)?
-fn label_in(def: &RequestRowDef, pending: &[char]) -> bool {
-    label_cores(def)
+/// Where the label of row `i` appears in the pending text, if it does: exactly, or
+/// garbled (its first three chars in place and 80 % of it in order after them — PDF
+/// converters interleave neighbouring cells' text into wrapped labels).
+fn label_position(i: usize, pending: &[char]) -> Option<usize> {
+    LABEL_CORES[i]
         .iter()
-        .any(|l| l.len() >= 3 && contains(pending, l))
+        .filter(|l| l.len() >= 4)
+        .filter_map(|l| {
+            let head = &l[..3];
+            let p = pending.windows(3).position(|w| w == head)?;
+            let take = (l.len() + l.len() / 3 + 2).min(pending.len() - p);
+            (lcs(l, &pending[p..p + take]) * 5 >= l.len() * 4).then_some(p)
+        })
+        .min()
 }
 
-fn contains(hay: &[char], needle: &[char]) -> bool {
-    needle.len() <= hay.len() && hay.windows(needle.len()).any(|w| w == needle)
+/// A stretch of value tokens between label text.
+struct Run {
+    toks: Vec<Tok>,
+    /// No label text before it on its first line: the values stand on their own line.
+    own_line: bool,
+}
+
+/// Items of a table region: label text, and runs of values.
+enum Item {
+    Text(Tok),
+    Values(Run),
+}
+
+/// Split the tokens into label text and value runs. A line that starts with two or
+/// more values begins a new run even without text between: it is a row of its own
+/// (a label-less value row of a PDF-to-Markdown conversion).
+fn items(toks: &[Tok]) -> Vec<Item> {
+    let mut out: Vec<Item> = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let tok = &toks[i];
+        if tok.kind == TokKind::Text {
+            out.push(Item::Text(tok.clone()));
+            i += 1;
+            continue;
+        }
+        let line_start = i == 0 || toks[i - 1].line != tok.line;
+        let starts_row_line = line_start && {
+            let line = tok.line;
+            let on_line: Vec<&Tok> = toks[i..].iter().take_while(|t| t.line == line).collect();
+            on_line.iter().all(|t| t.kind != TokKind::Text)
+                && on_line.iter().filter(|t| t.kind != TokKind::Empty).count() >= 2
+        };
+        let continue_run = matches!(out.last(), Some(Item::Values(_))) && !starts_row_line;
+        if continue_run {
+            if let Some(Item::Values(run)) = out.last_mut() {
+                run.toks.push(tok.clone());
+            }
+        } else {
+            // Own line: nothing but empty cells before it on its line.
+            let own_line = toks[..i]
+                .iter()
+                .rev()
+                .take_while(|t| t.line == tok.line)
+                .all(|t| t.kind == TokKind::Empty);
+            out.push(Item::Values(Run {
+                toks: vec![tok.clone()],
+                own_line,
+            }));
+        }
+        i += 1;
+    }
+    out
 }
 
 /// Read table 三 from the tokens of its region. `None` when no row was found.
+///
+/// Values on the same line as a label belong to that label (matched on the tail of
+/// the text before them). A row of values on a line of its own belongs to the oldest
+/// label seen without values — converters print several labels together and then
+/// their value rows. A value row with no label at all takes the next row of the
+/// template, and is reported as a doubt.
 pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<RequestTable> {
     let mut rows: Vec<RawRow> = Vec::new();
     let mut pending: Vec<Tok> = Vec::new();
-    let mut current: Option<RawRow> = None;
-    // Values after an unrecognised label are swallowed so they are not misassigned.
-    let mut swallowing = false;
+    // Rows whose labels were seen without values, in template order.
+    let mut queue: Vec<usize> = Vec::new();
     let mut last: Option<usize> = None;
+    let filled = |rows: &[RawRow], i: usize| rows.iter().any(|r| r.key == REQUEST_ROWS[i].key);
 
-    for tok in toks {
-        if tok.kind == TokKind::Text {
-            if let Some(r) = current.take() {
-                rows.push(r);
+    for item in items(toks) {
+        let run = match item {
+            Item::Text(t) => {
+                pending.push(t);
+                continue;
             }
-            swallowing = false;
-            pending.push(tok.clone());
-            continue;
-        }
-        if let Some(r) = current.as_mut() {
-            r.vals.push(tok.clone());
-            continue;
-        }
-        if swallowing || tok.kind == TokKind::Empty || pending.is_empty() {
-            // Empty cells before a row starts are header or group-column artefacts.
-            continue;
-        }
+            Item::Values(run) => run,
+        };
         let pending_core: Vec<char> = pending
             .iter()
             .flat_map(|t| core(t.text(ctx.text)))
             .collect();
         let pending_text: String = pending.iter().map(|t| t.text(ctx.text)).collect();
-        match match_row(&pending_core, last) {
-            Some(i) => {
-                // Rows skipped since the last match whose labels are in the pending
-                // text were printed with no values at all (blank in a space layout).
-                let from = last.map_or(0, |l| l + 1);
-                // (Empty when the match is an earlier row, found by the fallback search.)
-                for def in REQUEST_ROWS.get(from..i).unwrap_or(&[]) {
-                    if label_in(def, &pending_core) && !rows.iter().any(|r| r.key == def.key) {
-                        rows.push(RawRow {
-                            key: def.key,
-                            label: None,
-                            label_text: def.label.to_string(),
-                            vals: Vec::new(),
-                        });
-                    }
+        let vals = trim_empty(&run.toks);
+        let nums = vals.iter().filter(|t| t.kind == TokKind::Num).count();
+        let non_empty = vals.iter().filter(|t| t.kind != TokKind::Empty).count();
+        if non_empty == 0 && run.toks.len() < 7 {
+            // Empty cells between header texts.
+            continue;
+        }
+        if (1..5).contains(&vals.len()) {
+            // A stray number or two (a displaced cell, a header footnote): not a row.
+            if nums > 0 {
+                let printed: Vec<&str> = vals.iter().map(|t| t.text(ctx.text)).collect();
+                doubts.push(Doubt {
+                    kind: DoubtKind::UnrecognisedRow,
+                    message: format!(
+                        "表三中有孤立的数值「{}」，不属于任何一行，未采用",
+                        printed.join(" ")
+                    ),
+                    location: vals.first().map(|t| ctx.loc(t)),
+                    cells: Vec::new(),
+                    notes: Vec::new(),
+                });
+            }
+            // The text before it still labels what follows.
+            continue;
+        }
+
+        // Labels in the pending text that are not rows yet join the queue.
+        let from = last.map_or(0, |l| l + 1);
+        let mut seen: Vec<(usize, usize)> = (from..(from + WINDOW).min(REQUEST_ROWS.len()))
+            .filter(|&i| !filled(&rows, i) && !queue.contains(&i))
+            .filter_map(|i| label_position(i, &pending_core).map(|p| (p, i)))
+            .collect();
+        // "（六）其他处理" in front of its own sub-rows is their group label, not the 2019 row.
+        let other_handling = RequestRowKey::OtherHandling as usize;
+        if seen
+            .iter()
+            .any(|&(_, i)| REQUEST_ROWS[i].edition == RowEdition::Only2021)
+        {
+            seen.retain(|&(_, i)| i != other_handling);
+        }
+        seen.sort_unstable();
+
+        // Split a run of several rows' values (7 each).
+        let chunks: Vec<Vec<Tok>> = if vals.len() > 7
+            && vals.len() % 7 == 0
+            && vals.iter().all(|t| t.kind != TokKind::Text)
+        {
+            vals.chunks(7).map(<[Tok]>::to_vec).collect()
+        } else {
+            vec![vals.to_vec()]
+        };
+        for (j, chunk) in chunks.into_iter().enumerate() {
+            let same_line_label = j == 0 && !run.own_line && !pending.is_empty();
+            let target = if same_line_label {
+                match_row(&pending_core, last).map(|i| (i, true))
+            } else {
+                None
+            };
+            let target = target.or_else(|| {
+                // The oldest label waiting for values (queued before, or seen now).
+                let mut waiting: Vec<usize> = queue.clone();
+                waiting.extend(seen.iter().map(|&(_, i)| i));
+                waiting.retain(|&i| !filled(&rows, i));
+                waiting.first().map(|&i| (i, true))
+            });
+            let target = target.or_else(|| {
+                if j == 0 && !pending.is_empty() {
+                    match_row(&pending_core, last).map(|i| (i, true))
+                } else {
+                    // No label at all: the next row of the template.
+                    next_expected(&rows, last).map(|i| (i, false))
                 }
-                let key = REQUEST_ROWS[i].key;
-                if rows.iter().any(|r| r.key == key) {
+            });
+            let Some((i, labelled)) = target else {
+                if nums > 0 {
+                    let shown: String = pending_text
+                        .chars()
+                        .rev()
+                        .take(40)
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .rev()
+                        .collect();
+                    doubts.push(Doubt {
+                        kind: DoubtKind::UnrecognisedRow,
+                        message: format!(
+                            "表三中有一行无法对应到标准格式的任何一行：「{}」",
+                            shown.trim()
+                        ),
+                        location: pending
+                            .last()
+                            .map(|t| ctx.loc(t))
+                            .or_else(|| chunk.first().map(|t| ctx.loc(t))),
+                        cells: Vec::new(),
+                        notes: Vec::new(),
+                    });
+                }
+                continue;
+            };
+            queue.retain(|&q| q != i);
+            if filled(&rows, i) {
+                if nums > 0 {
                     doubts.push(Doubt {
                         kind: DoubtKind::UnrecognisedRow,
                         message: format!(
                             "表三「{}」行重复出现，后一次未采用",
                             REQUEST_ROWS[i].short
                         ),
-                        location: pending.last().map(|t| ctx.loc(t)),
+                        location: chunk.first().map(|t| ctx.loc(t)),
                         cells: Vec::new(),
                         notes: Vec::new(),
                     });
-                    swallowing = true;
-                } else {
-                    last = Some(i);
-                    current = Some(RawRow {
-                        key,
-                        label: pending.last().cloned(),
-                        label_text: pending_text,
-                        vals: vec![tok.clone()],
-                    });
                 }
+                continue;
             }
-            // A blank cell after text that is no row's label is a blank header cell
-            // (laid-out DOCX/HTML grids have them): not a row.
-            None if tok.kind == TokKind::Blank => continue,
-            None => {
-                let shown: String = pending_text
-                    .chars()
-                    .rev()
-                    .take(40)
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .rev()
-                    .collect();
+            if !labelled {
                 doubts.push(Doubt {
-                    kind: DoubtKind::UnrecognisedRow,
+                    kind: DoubtKind::PlacedByLayout,
                     message: format!(
-                        "表三中有一行无法对应到标准格式的任何一行：「{}」",
-                        shown.trim()
+                        "表三有一行数值旁没有印出标签，按标准格式的行序归入「{}」",
+                        REQUEST_ROWS[i].short
                     ),
-                    location: pending.last().map(|t| ctx.loc(t)),
+                    location: chunk.first().map(|t| ctx.loc(t)),
                     cells: Vec::new(),
                     notes: Vec::new(),
                 });
-                swallowing = true;
+            }
+            last = Some(last.map_or(i, |l| l.max(i)));
+            rows.push(RawRow {
+                key: REQUEST_ROWS[i].key,
+                label: if labelled {
+                    pending.last().cloned()
+                } else {
+                    None
+                },
+                label_text: if labelled {
+                    pending_text.clone()
+                } else {
+                    String::new()
+                },
+                vals: chunk,
+            });
+        }
+        // Labels seen now and not used wait for value rows on their own lines.
+        for (_, i) in seen {
+            if !filled(&rows, i) && !queue.contains(&i) {
+                queue.push(i);
             }
         }
+        queue.sort_unstable();
         pending.clear();
     }
-    if let Some(r) = current.take() {
-        rows.push(r);
+    // Labels that never got values were printed with none (blank in a space layout).
+    for i in queue {
+        if !filled(&rows, i) {
+            rows.push(RawRow {
+                key: REQUEST_ROWS[i].key,
+                label: None,
+                label_text: REQUEST_ROWS[i].label.to_string(),
+                vals: Vec::new(),
+            });
+        }
     }
     if rows.is_empty() {
         return None;
     }
     Some(build(ctx, rows, doubts))
+}
+
+/// The first row of the template after `last` not read yet (either layout of （六）).
+fn next_expected(rows: &[RawRow], last: Option<usize>) -> Option<usize> {
+    let from = last.map_or(0, |l| l + 1);
+    (from..REQUEST_ROWS.len()).find(|&i| {
+        let key = REQUEST_ROWS[i].key;
+        // Skip the 2019 single row when the 2021 sub-rows are in use, and vice versa.
+        let split = rows
+            .iter()
+            .any(|r| REQUEST_ROWS[r.key as usize].edition == RowEdition::Only2021);
+        let single = rows.iter().any(|r| r.key == RequestRowKey::OtherHandling);
+        !rows.iter().any(|r| r.key == key)
+            && !(split && REQUEST_ROWS[i].edition == RowEdition::Only2019)
+            && !(single && REQUEST_ROWS[i].edition == RowEdition::Only2021)
+            && !(REQUEST_ROWS[i].edition == RowEdition::Only2019 && !single)
+    })
 }
 
 /// A row's cells before completion: printed cells, or 6 numbers waiting for a position.
@@ -586,8 +770,14 @@ mod tests {
         let text = "三、收到和处理政府信息公开申请情况\n四、结转下年度继续办理 0 0 0 0 0 0 0\n一、本年新收政府信息公开申请数量 1 0 0 0 0 0 1\n";
         let p = crate::parse_text("x", text.to_string()).unwrap();
         let t = p.report.requests.unwrap();
-        assert_eq!(t.value(RequestRowKey::NewReceived, RequestColumn::Total), Some(1));
-        assert_eq!(t.value(RequestRowKey::CarriedForward, RequestColumn::Total), Some(0));
+        assert_eq!(
+            t.value(RequestRowKey::NewReceived, RequestColumn::Total),
+            Some(1)
+        );
+        assert_eq!(
+            t.value(RequestRowKey::CarriedForward, RequestColumn::Total),
+            Some(0)
+        );
     }
 
     #[test]

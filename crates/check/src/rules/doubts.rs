@@ -93,6 +93,30 @@ pub(crate) static X004: RuleInfo = RuleInfo {
 3.要求提供公开出版物 0 0 0 0 0 0 0",
 };
 
+pub(crate) static X005: RuleInfo = RuleInfo {
+    code: "X005",
+    name: "placed-by-layout",
+    kind: FindingKind::Extraction,
+    severity: Severity::Warning,
+    scope: Scope::Report,
+    summary: "有数值没有和它的标签印在一起，按标准格式的行序或版式归入",
+    explanation: "\
+**检查什么**：有数值没有和它的行标签印在一起（常见于PDF转换成Markdown或文本后，\
+标签和数字被拆开）：表三中一行数字旁没有标签，前面也没有等待数字的标签，就按国家格式的\
+行序归入紧接着上一行的那一行；表二中某列的数值带着批注被挤出了表格，就按批注所说的列\
+（如“其中修订”“含自然失效”属于本年废止件数）归入。
+
+**为什么**：行序和列是国家格式规定的，通常能确定归属；但这是根据位置推断，不是读到的标签，\
+若报告漏印或多印了一行，归属就会错。这是对识别结果的疑问。
+
+**如何修改**：对照原文确认这些数值的归属；必要时改用表格结构保留得更好的源文件\
+（PDF原件、Word原件或网页）重新解析。",
+    example: "\
+| 4.无正当理由大量反复申请 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |
+| 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+（第二行没有标签，按行序归入“5.要求行政机关确认或重新出具已获取信息”）",
+};
+
 /// One finding per doubt of `kind`; `here` labels the doubt's own location.
 fn doubts_of(
     kind: DoubtKind,
@@ -139,6 +163,11 @@ pub(crate) fn unrecognised_row(report: &Report, _ctx: &Ctx, out: &mut Vec<Findin
 /// X003.
 pub(crate) fn ambiguous_row(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>) {
     doubts_of(DoubtKind::AmbiguousRow, &X003, "无法确定列", report, out);
+}
+
+/// X005.
+pub(crate) fn placed_by_layout(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>) {
+    doubts_of(DoubtKind::PlacedByLayout, &X005, "按行序归入", report, out);
 }
 
 /// X004.

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use gongkai_check::Selection;
+use gongkai_ingest::Content;
 use gongkai_model::Finding;
 use gongkai_parse::{Parsed, SourceText};
 
@@ -24,10 +25,14 @@ pub fn read(path: &Path) -> Result<Parsed, FileError> {
         message: e.to_string(),
     })?;
     let name = path.display().to_string();
-    gongkai_parse::parse_source(&name, loaded.format, SourceText::new(loaded.text)).map_err(|e| {
-        FileError {
-            message: format!("{}: {e}", path.display()),
+    let parsed = match &loaded.content {
+        Content::Text(text) => {
+            gongkai_parse::parse_source(&name, loaded.format, SourceText::new(text.clone()))
         }
+        Content::Document(doc) => gongkai_parse::parse_document(&name, doc),
+    };
+    parsed.map_err(|e| FileError {
+        message: format!("{}: {e}", path.display()),
     })
 }
 

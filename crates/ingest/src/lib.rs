@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use gongkai_model::SourceFormat;
+use gongkai_model::{Document, SourceFormat};
 
 /// Largest file read at all (text reports are a few dozen KB; PDFs a few MB).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -40,13 +40,22 @@ impl Detected {
     }
 }
 
-/// A file read as text.
+/// What a file holds once read: plain text, or a structured document with the places
+/// of its pieces (pages and boxes, tables and cells).
+#[derive(Clone, Debug)]
+pub enum Content {
+    Text(String),
+    Document(Document),
+}
+
+/// A file read.
 #[derive(Clone, Debug)]
 pub struct Loaded {
     pub path: PathBuf,
     pub format: SourceFormat,
-    pub text: String,
-    /// The encoding the text was decoded from ("UTF-8", "GB18030", "UTF-16LE" …).
+    pub content: Content,
+    /// The encoding text was decoded from ("UTF-8", "GB18030", "UTF-16LE" …); empty for
+    /// binary formats.
     pub encoding: &'static str,
 }
 
@@ -67,14 +76,11 @@ pub enum IngestError {
     },
     #[error("{path}: 文件为空")]
     Empty { path: PathBuf },
-    #[error("{path}: 暂不支持{format}格式：{hint}")]
-    Unsupported {
-        path: PathBuf,
-        format: &'static str,
-        hint: &'static str,
-    },
     #[error("{path}: 不是文本文件（含有二进制数据），无法识别为年度报告")]
     Binary { path: PathBuf },
+    /// The format's reader refused the file (corrupt, encrypted, scanned, too large …).
+    #[error("{path}: {message}")]
+    Read { path: PathBuf, message: String },
 }
 
 impl IngestError {
@@ -83,8 +89,8 @@ impl IngestError {
             IngestError::Io { path, .. }
             | IngestError::TooLarge { path, .. }
             | IngestError::Empty { path }
-            | IngestError::Unsupported { path, .. }
-            | IngestError::Binary { path } => path,
+            | IngestError::Binary { path }
+            | IngestError::Read { path, .. } => path,
         }
     }
 }
@@ -209,38 +215,58 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, IngestError> {
         return Err(IngestError::Empty { path: p() });
     }
     let detected = detect(bytes);
-    let unsupported = |hint| IngestError::Unsupported {
+    let read_err = |message: String| IngestError::Read { path: p(), message };
+    let document = |format, doc: Document| Loaded {
         path: p(),
-        format: detected.display_zh(),
-        hint,
+        format,
+        content: Content::Document(doc),
+        encoding: "",
     };
-    let format = match detected {
-        Detected::Pdf => return Err(unsupported("PDF 读取尚未实现，请先另存为文本")),
-        Detected::Zip => return Err(unsupported("DOCX 读取尚未实现，请先另存为文本")),
-        Detected::Ole => {
-            return Err(unsupported(
-                "请用 Word/WPS 或 LibreOffice 另存为 DOCX 或文本",
-            ))
+    match detected {
+        Detected::Pdf => {
+            let doc = gongkai_pdf::read(bytes).map_err(|e| read_err(e.to_string()))?;
+            return Ok(document(SourceFormat::Pdf, doc));
         }
-        Detected::Html => return Err(unsupported("网页读取尚未实现，请先另存为文本")),
-        Detected::Binary => return Err(IngestError::Binary { path: p() }),
-        Detected::Markdown | Detected::Text => {
-            let is_md = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")
-            });
-            if is_md {
-                SourceFormat::Markdown
-            } else {
-                SourceFormat::Text
+        Detected::Zip => {
+            let doc = gongkai_docx::read(bytes).map_err(|e| read_err(e.to_string()))?;
+            return Ok(document(SourceFormat::Docx, doc));
+        }
+        Detected::Ole => {
+            // An encrypted DOCX is an OLE file too: the DOCX reader says which it is.
+            match gongkai_docx::read(bytes) {
+                Err(gongkai_docx::DocxError::LegacyFormat) => {
+                    let converted = gongkai_docx::convert_with_soffice(path)
+                        .map_err(|e| read_err(e.to_string()))?;
+                    let doc =
+                        gongkai_docx::read(&converted).map_err(|e| read_err(e.to_string()))?;
+                    return Ok(document(SourceFormat::Docx, doc));
+                }
+                Err(e) => return Err(read_err(e.to_string())),
+                Ok(doc) => return Ok(document(SourceFormat::Docx, doc)),
             }
         }
+        Detected::Html => {
+            let doc = gongkai_html::read(bytes).map_err(|e| read_err(e.to_string()))?;
+            return Ok(document(SourceFormat::Html, doc));
+        }
+        Detected::Binary => return Err(IngestError::Binary { path: p() }),
+        Detected::Markdown | Detected::Text => {}
+    }
+    let is_md = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
+    let format = if is_md {
+        SourceFormat::Markdown
+    } else {
+        SourceFormat::Text
     };
     let (text, encoding) =
         decode(bytes).map_err(|Undecodable| IngestError::Binary { path: p() })?;
     Ok(Loaded {
         path: p(),
         format,
-        text,
+        content: Content::Text(text),
         encoding,
     })
 }
@@ -270,13 +296,17 @@ mod tests {
             utf16.extend(u.to_le_bytes());
         }
         assert_eq!(decode(&utf16).unwrap().0, "年报");
-        assert_eq!(load_bytes(Path::new("x.txt"), &utf16).unwrap().text, "年报");
+        match load_bytes(Path::new("x.txt"), &utf16).unwrap().content {
+            Content::Text(t) => assert_eq!(t, "年报"),
+            Content::Document(_) => panic!("text expected"),
+        }
     }
 
     #[test]
     fn clear_errors() {
         let e = load_bytes(Path::new("a.pdf"), b"%PDF-1.4 ...").unwrap_err();
-        assert!(e.to_string().starts_with("a.pdf: 暂不支持PDF格式"), "{e}");
+        assert!(e.to_string().starts_with("a.pdf: PDF文件"), "{e}");
+        assert!(!e.to_string().contains('\n'), "{e}");
         let e = load_bytes(Path::new("r.bin"), &[0, 159, 146, 150]).unwrap_err();
         assert_eq!(
             e.to_string(),

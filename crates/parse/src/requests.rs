@@ -243,7 +243,7 @@ pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<RequestT
 
         // Split a run of several rows' values (7 each).
         let chunks: Vec<Vec<Tok>> = if vals.len() > 7
-            && vals.len() % 7 == 0
+            && vals.len().is_multiple_of(7)
             && vals.iter().all(|t| t.kind != TokKind::Text)
         {
             vals.chunks(7).map(<[Tok]>::to_vec).collect()
@@ -371,17 +371,16 @@ pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<RequestT
 /// The first row of the template after `last` not read yet (either layout of （六）).
 fn next_expected(rows: &[RawRow], last: Option<usize>) -> Option<usize> {
     let from = last.map_or(0, |l| l + 1);
+    // The single 2019 （六） row only once the table is known to use it; else the 2021 sub-rows.
+    let single = rows.iter().any(|r| r.key == RequestRowKey::OtherHandling);
     (from..REQUEST_ROWS.len()).find(|&i| {
-        let key = REQUEST_ROWS[i].key;
-        // Skip the 2019 single row when the 2021 sub-rows are in use, and vice versa.
-        let split = rows
-            .iter()
-            .any(|r| REQUEST_ROWS[r.key as usize].edition == RowEdition::Only2021);
-        let single = rows.iter().any(|r| r.key == RequestRowKey::OtherHandling);
-        !rows.iter().any(|r| r.key == key)
-            && !(split && REQUEST_ROWS[i].edition == RowEdition::Only2019)
-            && !(single && REQUEST_ROWS[i].edition == RowEdition::Only2021)
-            && !(REQUEST_ROWS[i].edition == RowEdition::Only2019 && !single)
+        let def = &REQUEST_ROWS[i];
+        let in_layout = match def.edition {
+            RowEdition::Both => true,
+            RowEdition::Only2021 => !single,
+            RowEdition::Only2019 => single,
+        };
+        in_layout && !rows.iter().any(|r| r.key == def.key)
     })
 }
 
@@ -424,11 +423,19 @@ fn build(ctx: &Ctx, raw: Vec<RawRow>, doubts: &mut Vec<Doubt>) -> RequestTable {
         }
         // All cells empty (one cell per line, "\t" lines): printed blanks, with their places.
         let all_empty = r.vals.len() >= 7 && r.vals.iter().all(|t| t.kind == TokKind::Empty);
-        let vals = if all_empty {
+        let mut vals = if all_empty {
             r.vals[..7].to_vec()
         } else {
             trim_empty(&r.vals).to_vec()
         };
+        // A blank sub-label cell between the label and its 7 values ("（七）总计 | | 95 …").
+        while vals.len() > 7 && vals[0].kind == TokKind::Blank {
+            let numbers_after = vals[1..].iter().filter(|t| t.kind == TokKind::Num).count();
+            if numbers_after < 7 && vals.len() - 1 > 7 {
+                break;
+            }
+            vals.remove(0);
+        }
         let cells = if vals.is_empty() {
             RowCells::Known(Box::new(std::array::from_fn(|_| Cell::blank(None))))
         } else if vals.len() == 7
@@ -778,6 +785,31 @@ mod tests {
             t.value(RequestRowKey::CarriedForward, RequestColumn::Total),
             Some(0)
         );
+    }
+
+    #[test]
+    fn blank_sub_label_cell_before_values_is_not_a_value() {
+        // hongze 2024 as laid out from its PDF grid.
+        let text = "三、收到和处理政府信息公开申请情况\n\n一、本年新收政府信息公开申请数量\t\t\t95\t0\t0\t0\t0\t0\t95\n\t（五）不予处理\t1.信访举报投诉类申请\t1\t0\t0\t0\t0\t0\t1\n\t（六）其他处理\t \t0\t0\t0\t0\t0\t0\t0\n\t（七）总计\t \t95\t0\t0\t0\t0\t0\t95\n四、结转下年度继续办理\t\t\t0\t0\t0\t0\t0\t0\t0\n";
+        let p = crate::parse_text("x", text.to_string()).unwrap();
+        let t = p.report.requests.unwrap();
+        assert_eq!(
+            t.value(RequestRowKey::TotalProcessed, RequestColumn::NaturalPerson),
+            Some(95)
+        );
+        assert_eq!(
+            t.value(RequestRowKey::TotalProcessed, RequestColumn::Total),
+            Some(95)
+        );
+        assert_eq!(
+            t.value(RequestRowKey::OtherHandling, RequestColumn::Total),
+            Some(0)
+        );
+        assert!(p
+            .report
+            .doubts
+            .iter()
+            .all(|d| d.kind != gongkai_model::DoubtKind::AmbiguousRow));
     }
 
     #[test]

@@ -168,7 +168,7 @@ fn bad_input_is_a_clear_error_and_the_batch_goes_on() {
     let s = String::from_utf8(out.stdout).unwrap();
     assert!(s.contains("random.bin: 不是文本文件"), "{s}");
     assert!(s.contains("empty.txt: 文件为空"), "{s}");
-    assert!(s.contains("fake.pdf: 暂不支持PDF格式"), "{s}");
+    assert!(s.contains("fake.pdf: PDF文件"), "{s}");
     assert!(s.contains("novel.txt: 不是政府信息公开工作年度报告"), "{s}");
     // The good file was still checked.
     assert!(s.contains("西工区城市改造办公室"), "{s}");
@@ -176,6 +176,61 @@ fn bad_input_is_a_clear_error_and_the_batch_goes_on() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stdout).contains("nope.txt: 无法读取文件"));
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Real bad files (made once: an image-only PDF, a PDF with a user password via qpdf,
+/// a PDF cut short, a DOCX whose document.xml inflates to 300 MB) and a 200 MB file:
+/// each a one-line error with exit code 2, and the batch still checks the good file.
+#[test]
+fn scanned_encrypted_truncated_zip_bomb_and_huge_files() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bad-input");
+    let huge_dir = std::env::temp_dir().join(format!("gongkai-huge-{}", std::process::id()));
+    std::fs::create_dir_all(&huge_dir).unwrap();
+    let huge = huge_dir.join("huge.pdf");
+    // Sparse: 200 MB on paper, nothing written.
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(200 * 1024 * 1024)
+        .unwrap();
+    let files: Vec<String> = [
+        "scanned.pdf",
+        "encrypted.pdf",
+        "truncated.pdf",
+        "zipbomb.docx",
+    ]
+    .iter()
+    .map(|f| dir.join(f).display().to_string())
+    .chain([
+        huge.display().to_string(),
+        seed("002_d134efd7659efa26").display().to_string(),
+    ])
+    .collect();
+    let mut args = vec!["check", "--color", "never"];
+    args.extend(files.iter().map(String::as_str));
+    let started = std::time::Instant::now();
+    let out = gongkai(&args);
+    assert_eq!(out.status.code(), Some(2));
+    let s = String::from_utf8(out.stdout).unwrap();
+    let errors: Vec<&str> = s.lines().filter(|l| l.starts_with("无法读取：")).collect();
+    assert_eq!(errors.len(), 5, "{s}");
+    assert!(
+        errors[0].ends_with("scanned.pdf: PDF是扫描件，没有文字层，暂不支持OCR"),
+        "{s}"
+    );
+    assert!(
+        errors[1].contains("encrypted.pdf: PDF文件设有打开密码"),
+        "{s}"
+    );
+    assert!(errors[2].contains("truncated.pdf: PDF文件不完整"), "{s}");
+    assert!(
+        errors[3].contains("zipbomb.docx: 文件过大或疑似压缩炸弹"),
+        "{s}"
+    );
+    assert!(errors[4].contains("huge.pdf: 文件过大"), "{s}");
+    assert!(s.contains("西工区城市改造办公室"), "{s}");
+    // Not a timing assertion on speed: only that no input hangs the batch.
+    assert!(started.elapsed().as_secs() < 60);
+    std::fs::remove_dir_all(&huge_dir).ok();
 }
 
 #[test]

@@ -75,12 +75,15 @@ pub fn parse_source(
 
     if let Some(title) = structure::find_title(text, &ls) {
         report.title = Some(Located::new(
-            text[title.span.clone()].to_string(),
+            title.text.clone(),
             Some(ctx.loc_range(title.span.clone())),
         ));
-        report.agency = title
-            .agency
-            .map(|(a, r)| Located::new(a, Some(ctx.loc_range(r))));
+        report.agency = title.agency.map(|(a, r)| {
+            Located::new(
+                structure::full_agency_name(text, &a),
+                Some(ctx.loc_range(r)),
+            )
+        });
         report.year = title
             .year
             .map(|(y, r)| Located::new(y, Some(ctx.loc_range(r))));

@@ -13,7 +13,10 @@ use crate::tokens::Line;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Title {
     pub line: usize,
+    /// Span of the title's first line.
     pub span: Range<usize>,
+    /// The whole title (both lines when it wraps).
+    pub text: String,
     pub agency: Option<(String, Range<usize>)>,
     pub year: Option<(i32, Range<usize>)>,
 }
@@ -51,6 +54,12 @@ const AGENCY_SUFFIXES: &[&str] = &[
     "(管委会)",
 ];
 
+/// Marks after which a title's agency name starts: navigation and column labels that
+/// web pages (and their PDF/Word renders) print in front of the title.
+const CHROME_MARKS: &[&str] = &[
+    "•", "·", ">", "»", "|", "/", ":", "：", "年报", "首页", "位置", " ",
+];
+
 /// Find the report's title in the first lines: "<机关><年份>年政府信息公开工作年度报告".
 pub fn find_title(text: &str, lines: &[Line]) -> Option<Title> {
     let mut seen = 0;
@@ -67,12 +76,45 @@ pub fn find_title(text: &str, lines: &[Line]) -> Option<Title> {
         if t.chars().count() > 80 {
             continue;
         }
-        let Some(c) = TITLE_RE.captures(s) else {
-            continue;
+        // A title wrapped over two lines ("2025 年上海市人民政府办公厅政府信息公开" /
+        // "工作年度报告") is read joined; offsets past the first line map into the second.
+        let next = lines[li + 1..]
+            .iter()
+            .take(2)
+            .find(|l| !l.text(text).trim().is_empty())
+            .copied();
+        let joined;
+        let (hay, c) = match TITLE_RE.captures(s) {
+            Some(c) => (s, c),
+            None => {
+                let starts_title = YEAR_RE.is_match(s) || s.contains("政府信息公开");
+                let Some(n) = next.filter(|n| {
+                    starts_title
+                        && n.text(text).trim().chars().count() <= 30
+                        && !TITLE_RE.is_match(n.text(text))
+                }) else {
+                    continue;
+                };
+                joined = format!("{}{}", s.trim_end(), n.text(text).trim());
+                match TITLE_RE.captures(&joined) {
+                    Some(c) => (joined.as_str(), c),
+                    None => continue,
+                }
+            }
+        };
+        let first_len = s.trim_end().len();
+        let map = |i: usize| -> usize {
+            if i <= first_len || hay.len() == s.len() {
+                line.start + i
+            } else {
+                let n = next.expect("joined title has a second line");
+                let lead = n.text(text).len() - n.text(text).trim_start().len();
+                n.start + lead + (i - first_len)
+            }
         };
         let year_m = c.name("year")?;
         let year: i32 = year_m.as_str().parse().ok()?;
-        let abs = |m: regex::Match| line.start + m.start()..line.start + m.end();
+        let abs = |m: regex::Match| map(m.start())..map(m.end()).max(map(m.start()));
         let clean = |s: &str| -> String {
             s.trim()
                 .trim_end_matches('的')
@@ -81,7 +123,20 @@ pub fn find_title(text: &str, lines: &[Line]) -> Option<Title> {
         };
         let pre = c.name("pre").filter(|m| !clean(m.as_str()).is_empty());
         let mid = c.name("mid").filter(|m| !clean(m.as_str()).is_empty());
-        let mut agency = pre.or(mid).map(|m| (clean(m.as_str()), abs(m)));
+        // Breadcrumbs and site labels before the name ("•政府信息公开年报平潭综合实验区").
+        let mut agency = pre.or(mid).map(|m| {
+            let raw = m.as_str();
+            let cut = CHROME_MARKS
+                .iter()
+                .filter_map(|mark| raw.rfind(mark).map(|k| k + mark.len()))
+                .max()
+                .unwrap_or(0);
+            let start = m.start() + cut;
+            (clean(&raw[cut..]), map(start)..map(m.end()))
+        });
+        if agency.as_ref().is_some_and(|(a, _)| a.is_empty()) {
+            agency = None;
+        }
         if agency.is_none() {
             // The agency on the line before: "淮安市洪泽区人民政府\n2023年政府信息公开工作年度报告".
             if let Some(prev) = lines[..li]
@@ -101,12 +156,65 @@ pub fn find_title(text: &str, lines: &[Line]) -> Option<Title> {
         return Some(Title {
             line: li,
             span: line.start + lead..line.start + lead + t.len(),
+            text: hay.trim().to_string(),
             agency,
             year: Some((year, abs(year_m))),
         });
     }
     None
 }
+
+/// The agency's canonical name. A title often leaves out the higher-level place
+/// ("洪泽区人民政府" where the body says "淮安市洪泽区人民政府办公室"): the longest
+/// "<city>市<name>" in the text that ends with the printed name completes it.
+pub fn full_agency_name(text: &str, printed: &str) -> String {
+    let name = gongkai_model::agency::canonical(printed);
+    let starts_with_top_level = ["省", "市", "自治区", "州", "盟"]
+        .iter()
+        .any(|s| printed.chars().take(6).collect::<String>().contains(s));
+    // Only a county-level name (洪泽区…, 清河县…) takes its city; nothing takes a province.
+    let county_level = printed
+        .chars()
+        .take(5)
+        .any(|c| matches!(c, '区' | '县' | '旗'));
+    if printed.chars().count() >= 4 && !starts_with_top_level && county_level {
+        let mut best: Option<&str> = None;
+        for (i, _) in text.match_indices(printed) {
+            // Up to 6 chars before, ending with 市/省/州/盟.
+            let before = &text[..i];
+            let prefix: String = before
+                .chars()
+                .rev()
+                .take(6)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            // The place: two characters and its level (淮安市, 江苏省), right before the name.
+            let chars: Vec<char> = prefix.chars().collect();
+            if chars.len() >= 3
+                && matches!(chars[chars.len() - 1], '市' | '州' | '盟')
+                && chars[chars.len() - 3..].iter().all(|c| is_han(*c))
+            {
+                let place: String = chars[chars.len() - 3..].iter().collect();
+                if best.is_none() {
+                    best = Some(&text[i - place.len()..i]);
+                }
+            }
+        }
+        if let Some(place) = best {
+            return gongkai_model::agency::canonical(&format!("{place}{printed}"));
+        }
+    }
+    name
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+static YEAR_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:19|20)\d{2}\s*年").expect("year regex"));
 
 static NUMBERING_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(

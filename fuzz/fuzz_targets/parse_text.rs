@@ -1,4 +1,4 @@
-//! Any bytes through ingest → parse → check → canonical JSON: must never panic.
+//! Any bytes through ingest (every format) → parse → check → canonical JSON: must never panic.
 #![no_main]
 
 use gongkai_model::{canonical_json, CanonicalOptions};
@@ -8,7 +8,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(loaded) = gongkai_ingest::load_bytes(std::path::Path::new("fuzz.txt"), data) else {
         return;
     };
-    let Ok(parsed) = gongkai_parse::parse_text("fuzz.txt", loaded.text) else {
+    let parsed = match &loaded.content {
+        gongkai_ingest::Content::Text(t) => gongkai_parse::parse_text("fuzz.txt", t.clone()),
+        gongkai_ingest::Content::Document(d) => gongkai_parse::parse_document("fuzz.txt", d),
+    };
+    let Ok(parsed) = parsed else {
         return;
     };
     let findings = gongkai_check::check(

@@ -68,13 +68,17 @@ pub fn document(pages: Vec<Page>) -> Document {
     }
 }
 
+/// A box as the model promises it: finite, with x0 ≤ x1 and y0 ≤ y1. Hostile matrices
+/// (mirroring, NaN scales) can invert or poison a rectangle; found by fuzzing.
 fn loc(page: u32, r: &Rect) -> Location {
+    let f = |v: f32| if v.is_finite() { v } else { 0.0 };
+    let (ax, bx, ay, by) = (f(r.x0), f(r.x1), f(r.y0), f(r.y1));
     Location::Pdf {
         page,
-        x0: r.x0,
-        y0: r.y0,
-        x1: r.x1,
-        y1: r.y1,
+        x0: ax.min(bx),
+        y0: ay.min(by),
+        x1: ax.max(bx),
+        y1: ay.max(by),
     }
 }
 

@@ -145,3 +145,30 @@ fn pathological_page_is_bounded() {
     );
     println!("pathological page: {:?}", start.elapsed());
 }
+
+/// Found by `cargo fuzz run pdf`: a mutated page produced inverted glyph boxes.
+#[test]
+fn boxes_are_ordered_and_finite_on_a_fuzzed_file() {
+    let bytes = include_bytes!("data/fuzz-inverted-box.pdf");
+    let Ok(doc) = gongkai_pdf::read(bytes) else {
+        return;
+    };
+    let mut boxes = 0;
+    let mut check = |l: &gongkai_model::Location| {
+        if let gongkai_model::Location::Pdf { x0, y0, x1, y1, .. } = *l {
+            assert!([x0, y0, x1, y1].iter().all(|v| v.is_finite()));
+            assert!(x0 <= x1 && y0 <= y1, "{l:?}");
+            boxes += 1;
+        }
+    };
+    for b in &doc.blocks {
+        match b {
+            gongkai_model::Block::Line { pieces } => pieces.iter().for_each(|p| check(&p.location)),
+            gongkai_model::Block::Table { grid } => {
+                grid.rows.iter().flatten().for_each(|c| check(&c.location))
+            }
+            gongkai_model::Block::PageBreak { .. } => {}
+        }
+    }
+    assert!(boxes > 0);
+}

@@ -19,7 +19,7 @@ fn document(s: &Synthetic) -> Document {
     };
     let mut rows: Vec<Vec<GridCell>> = Vec::new();
     let (mut table, mut para) = (0u32, 0u32);
-    let mut flush = |rows: &mut Vec<Vec<GridCell>>, doc: &mut Document, table: &mut u32| {
+    let flush = |rows: &mut Vec<Vec<GridCell>>, doc: &mut Document, table: &mut u32| {
         if !rows.is_empty() {
             let width = rows.iter().map(Vec::len).max().unwrap_or(0);
             for (r, row) in rows.iter_mut().enumerate() {

@@ -98,7 +98,12 @@ pub fn finding(out: &mut String, file: &str, source: &SourceText, f: &Finding) {
     // A snippet shows a few places; the rest are listed, so a row of blanks stays short.
     if placed.len() > MAX_PLACED {
         for (line, col, _, msg) in placed.drain(MAX_PLACED..) {
-            elsewhere.push(format!("第{line}行第{col}列：{msg}"));
+            // A laid-out document's line numbers are ours, not the file's: its place is in `msg`.
+            if source.is_laid_out() {
+                elsewhere.push(msg.to_string());
+            } else {
+                elsewhere.push(format!("第{line}行第{col}列：{msg}"));
+            }
         }
     }
     let gutter = placed

@@ -3,7 +3,10 @@
 //! location is a cell of its own table within the grid.
 #![no_main]
 
-use gongkai_model::{canonical_json, Block, CanonicalOptions, Location};
+#[path = "common.rs"]
+mod common;
+
+use gongkai_model::{Block, Location};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -32,19 +35,5 @@ fuzz_target!(|data: &[u8]| {
     // The writer must round-trip whatever the reader made.
     let again = gongkai_docx::read(&gongkai_docx::write(&doc.blocks));
     assert!(again.is_ok());
-    let Ok(parsed) = gongkai_parse::parse_document("fuzz.docx", &doc) else {
-        return;
-    };
-    let _ = gongkai_check::check(
-        &parsed.report,
-        Some(&parsed.source),
-        &gongkai_check::Selection::all(),
-    );
-    let _ = canonical_json(
-        &parsed.report,
-        CanonicalOptions {
-            provenance: true,
-            sections: true,
-        },
-    );
+    common::parse_check_and_write(gongkai_parse::parse_document("fuzz.docx", &doc));
 });

@@ -2,7 +2,10 @@
 //! and what the reader returns must be well formed.
 #![no_main]
 
-use gongkai_model::{canonical_json, Block, CanonicalOptions, Location};
+#[path = "common.rs"]
+mod common;
+
+use gongkai_model::{Block, Location};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -41,19 +44,5 @@ fuzz_target!(|data: &[u8]| {
     // What was read writes back to a page that reads back the same.
     let page = gongkai_html::write("fuzz", &doc.blocks);
     let _ = gongkai_html::read(page.as_bytes());
-    let Ok(parsed) = gongkai_parse::parse_document("fuzz.html", &doc) else {
-        return;
-    };
-    let _ = gongkai_check::check(
-        &parsed.report,
-        Some(&parsed.source),
-        &gongkai_check::Selection::all(),
-    );
-    let _ = canonical_json(
-        &parsed.report,
-        CanonicalOptions {
-            provenance: true,
-            sections: true,
-        },
-    );
+    common::parse_check_and_write(gongkai_parse::parse_document("fuzz.html", &doc));
 });

@@ -2,7 +2,10 @@
 //! and every PDF location must be a finite box on an existing page.
 #![no_main]
 
-use gongkai_model::{canonical_json, Block, CanonicalOptions, Location};
+#[path = "common.rs"]
+mod common;
+
+use gongkai_model::Location;
 use libfuzzer_sys::fuzz_target;
 
 fn check_location(l: &Location) {
@@ -30,30 +33,6 @@ fuzz_target!(|data: &[u8]| {
     let Ok(doc) = gongkai_pdf::read(&bytes) else {
         return;
     };
-    for b in &doc.blocks {
-        match b {
-            Block::Line { pieces } => pieces.iter().for_each(|p| check_location(&p.location)),
-            Block::Table { grid } => grid
-                .rows
-                .iter()
-                .flatten()
-                .for_each(|c| check_location(&c.location)),
-            Block::PageBreak { .. } => {}
-        }
-    }
-    let Ok(parsed) = gongkai_parse::parse_document("fuzz.pdf", &doc) else {
-        return;
-    };
-    let _ = gongkai_check::check(
-        &parsed.report,
-        Some(&parsed.source),
-        &gongkai_check::Selection::all(),
-    );
-    let _ = canonical_json(
-        &parsed.report,
-        CanonicalOptions {
-            provenance: true,
-            sections: true,
-        },
-    );
+    doc.locations().for_each(check_location);
+    common::parse_check_and_write(gongkai_parse::parse_document("fuzz.pdf", &doc));
 });

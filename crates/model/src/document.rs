@@ -63,6 +63,22 @@ pub struct Document {
 }
 
 impl Document {
+    /// Every place a piece of text was read, in document order: line pieces and grid
+    /// cells (covered positions included).
+    pub fn locations(&self) -> impl Iterator<Item = &Location> {
+        self.blocks
+            .iter()
+            .flat_map(|b| -> Box<dyn Iterator<Item = &Location> + '_> {
+                match b {
+                    Block::Line { pieces } => Box::new(pieces.iter().map(|p| &p.location)),
+                    Block::Table { grid } => {
+                        Box::new(grid.rows.iter().flatten().map(|c| &c.location))
+                    }
+                    Block::PageBreak { .. } => Box::new(std::iter::empty()),
+                }
+            })
+    }
+
     /// A paragraph of one piece.
     pub fn push_line(&mut self, text: impl Into<String>, location: Location) {
         self.blocks.push(Block::Line {
@@ -71,5 +87,48 @@ impl Document {
                 location,
             }],
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_in_document_order() {
+        let cell = |column| GridCell {
+            text: String::new(),
+            location: Location::Cell {
+                table: 0,
+                row: 0,
+                column,
+            },
+            covered: column == 1,
+        };
+        let mut doc = Document::default();
+        doc.push_line("一、总体情况", Location::Paragraph { index: 0 });
+        doc.blocks.push(Block::PageBreak { page: 2 });
+        doc.blocks.push(Block::Table {
+            grid: Grid {
+                rows: vec![vec![cell(0), cell(1)]],
+            },
+        });
+        let got: Vec<&Location> = doc.locations().collect();
+        assert_eq!(
+            got,
+            vec![
+                &Location::Paragraph { index: 0 },
+                &Location::Cell {
+                    table: 0,
+                    row: 0,
+                    column: 0
+                },
+                &Location::Cell {
+                    table: 0,
+                    row: 0,
+                    column: 1
+                },
+            ]
+        );
     }
 }

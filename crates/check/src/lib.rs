@@ -21,6 +21,7 @@ use std::sync::LazyLock;
 
 use gongkai_model::{Finding, FindingKind, Locate, Location, Report, Severity};
 
+pub mod cross;
 mod ctx;
 mod prose;
 mod registry;

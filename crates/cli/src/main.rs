@@ -2,7 +2,9 @@
 //!
 //! A thin binary over the pipeline crates: ingest → parse → check → output.
 
+mod corpus;
 mod eval;
+mod export;
 mod pipeline;
 mod render;
 
@@ -27,7 +29,7 @@ struct Cli {
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
-enum Format {
+pub(crate) enum Format {
     Human,
     Json,
 }
@@ -39,7 +41,7 @@ enum ParseFormat {
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
-enum ColorChoice {
+pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,
@@ -92,6 +94,141 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// 把报告文件或文件夹读入语料库数据库，并运行跨报告检查 (ingest into the corpus database)
+    Ingest {
+        /// 文件或文件夹（递归读取） (files and folders, recursively)
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        db: corpus::DbArgs,
+        /// 机关名称、地区、层级对照表（CSV） (agency mapping file)
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        #[arg(long, value_delimiter = ',')]
+        select: Vec<String>,
+        #[arg(long, value_delimiter = ',')]
+        ignore: Vec<String>,
+        /// 内容雷同阈值：本部分内容见于对方的比例，默认 0.7 (copied-text threshold)
+        #[arg(long)]
+        copied_threshold: Option<f64>,
+        /// 参与雷同比较的最短章节（字），默认 100 (shortest section compared)
+        #[arg(long)]
+        copied_min_chars: Option<usize>,
+        /// 不显示进度条 (no progress bar)
+        #[arg(long)]
+        no_progress: bool,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// 某机关历年报告、版本和跨年度问题 (an agency's reports across years)
+    History {
+        /// 机关名称（完整名称或唯一的部分名称） (agency name)
+        agency: String,
+        #[command(flatten)]
+        db: corpus::DbArgs,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// 对比两份报告：表格差异、相邻年度检查、各部分文字相似度 (compare two reports)
+    Compare {
+        /// 文件，或语料库中的 #编号 / 机关名称:年度 (a file or a stored report)
+        a: String,
+        b: String,
+        #[command(flatten)]
+        db: corpus::DbArgs,
+        /// 列出全部单元格，而不只是不同的 (show every cell)
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// 把一组报告的表格相加为一份（如某县全部部门某年） (sum reports into one set of tables)
+    Consolidate {
+        /// 文件或 #编号；也可用 --region/--level/--year/--agency 从语料库选择
+        inputs: Vec<String>,
+        #[command(flatten)]
+        filter: corpus::FilterArgs,
+        /// 合计的名称 (name of the total)
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        db: corpus::DbArgs,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// 导出语料库：CSV（长表）、XLSX（Excel/WPS）、JSON Lines (export the corpus)
+    Export {
+        /// 输出文件；格式由 --format 或扩展名决定 (output file)
+        #[arg(long, short)]
+        output: PathBuf,
+        #[arg(long, value_enum)]
+        format: Option<export::ExportFormat>,
+        #[command(flatten)]
+        filter: corpus::FilterArgs,
+        #[command(flatten)]
+        db: corpus::DbArgs,
+    },
+    /// 语料库概况：覆盖情况（机关×年度）、指标、排名 (coverage, metrics, rankings)
+    Summary {
+        #[command(flatten)]
+        db: corpus::DbArgs,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// 输出完整的覆盖矩阵 CSV (the whole coverage matrix as CSV)
+        #[arg(long)]
+        coverage_csv: bool,
+        /// 参与排名的最小分母（办结申请数、审结案件数） (smallest denominator ranked)
+        #[arg(long, default_value_t = 30)]
+        min_denominator: i64,
+        /// 少于此数的机关不排名 (fewest agencies for a ranking)
+        #[arg(long, default_value_t = 5)]
+        min_agencies: usize,
+        /// 排名首尾各显示几名 (rows shown at each end)
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+    },
+    /// 列出语料库中的机关，或按对照表更正 (list agencies, or apply a mapping file)
+    Agencies {
+        #[command(flatten)]
+        db: corpus::DbArgs,
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// 用合成语料的答案（answer-key.jsonl）评测语料库中检查结果的精确率和召回率
+    /// (score the corpus's findings against a synthetic answer key)
+    Score {
+        /// answer-key.jsonl（`gongkai synth` 生成）
+        key: PathBuf,
+        #[command(flatten)]
+        db: corpus::DbArgs,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// 精确率或召回率未达 100% 时以 1 退出 (exit 1 unless perfect)
+        #[arg(long)]
+        strict: bool,
+    },
+    /// 测试辅助：生成 N 份合成报告（多年度、多机关，含答案） (testing aid: a synthetic corpus)
+    Synth {
+        /// 报告份数 (number of reports)
+        n: usize,
+        /// 输出文件夹 (output folder)
+        dir: PathBuf,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// 每个机关的年度数 (years per agency)
+        #[arg(long, default_value_t = 4)]
+        years: usize,
+        #[arg(long, default_value_t = 2021)]
+        first_year: i32,
+        /// 单报告错误的比例 (share of reports with a single-report error)
+        #[arg(long, default_value_t = 0.2)]
+        error_rate: f64,
+        /// 跨报告错误的比例 (share of agency-years with a cross-report error)
+        #[arg(long, default_value_t = 0.1)]
+        cross_error_rate: f64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -116,10 +253,100 @@ fn main() -> ExitCode {
             verbose,
             strict,
         } => eval_cmd(&dirs, format, verbose, strict),
+        Command::Ingest {
+            paths,
+            db,
+            mapping,
+            select,
+            ignore,
+            copied_threshold,
+            copied_min_chars,
+            no_progress,
+            format,
+        } => corpus::ingest(corpus::IngestArgs {
+            paths,
+            db,
+            mapping,
+            select,
+            ignore,
+            copied_threshold,
+            copied_min_chars,
+            progress: !no_progress && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            format,
+        }),
+        Command::History { agency, db, format } => corpus::history(&agency, &db, format),
+        Command::Compare {
+            a,
+            b,
+            db,
+            all,
+            format,
+        } => corpus::compare(&a, &b, &db, all, format),
+        Command::Consolidate {
+            inputs,
+            filter,
+            name,
+            db,
+            format,
+        } => corpus::consolidate(&inputs, &filter, name.as_deref(), &db, format),
+        Command::Export {
+            output,
+            format,
+            filter,
+            db,
+        } => export::export(&output, format, &filter, &db),
+        Command::Summary {
+            db,
+            format,
+            coverage_csv,
+            min_denominator,
+            min_agencies,
+            top,
+        } => corpus::summary(
+            &db,
+            &gongkai_corpus::summary::RankingOptions {
+                min_denominator,
+                min_agencies,
+                top,
+            },
+            format,
+            coverage_csv,
+        ),
+        Command::Agencies {
+            db,
+            mapping,
+            format,
+        } => corpus::agencies(&db, mapping.as_deref(), format),
+        Command::Score {
+            key,
+            db,
+            format,
+            strict,
+        } => corpus::score(&key, &db, format, strict),
+        Command::Synth {
+            n,
+            dir,
+            seed,
+            years,
+            first_year,
+            error_rate,
+            cross_error_rate,
+        } => corpus::synth(
+            n,
+            &dir,
+            gongkai_synth::CorpusOptions {
+                seed,
+                years,
+                first_year,
+                error_rate,
+                cross_error_rate,
+                ..Default::default()
+            },
+        ),
     }
 }
 
-fn print(s: &str, color: ColorChoice) {
+pub(crate) fn print(s: &str, color: ColorChoice) {
     let choice = match color {
         ColorChoice::Auto => anstream::ColorChoice::Auto,
         ColorChoice::Always => anstream::ColorChoice::Always,

@@ -422,3 +422,69 @@ impl Report {
         }
     }
 }
+
+/// One table cell with the canonical keys of spec §6: what a tidy export writes per row.
+#[derive(Clone, Copy, Debug)]
+pub struct KeyedCell<'a> {
+    /// `active_disclosure`, `requests` or `review_litigation`.
+    pub table: &'static str,
+    pub row: &'static str,
+    pub column: &'static str,
+    /// The printed row label ("行政规范性文件", "（三）不予公开·1.属于国家秘密" …).
+    pub row_label: &'static str,
+    pub column_label: &'static str,
+    pub cell: &'a Cell,
+}
+
+impl Report {
+    /// Every cell of the three tables in schema order, with canonical keys and labels.
+    pub fn keyed_cells(&self) -> Vec<KeyedCell<'_>> {
+        let mut out = Vec::new();
+        if let Some(t) = &self.active {
+            for row in &t.rows {
+                let Some(def) = active_rows(t.edition).iter().find(|d| d.key == row.key) else {
+                    continue;
+                };
+                for (col, cell) in def.columns.iter().zip(&row.cells) {
+                    out.push(KeyedCell {
+                        table: "active_disclosure",
+                        row: row.key.key(),
+                        column: col.key.key(),
+                        row_label: def.label,
+                        column_label: col.label,
+                        cell,
+                    });
+                }
+            }
+        }
+        if let Some(t) = &self.requests {
+            for row in &t.rows {
+                for (col, cell) in RequestColumn::ALL.iter().zip(&row.cells) {
+                    out.push(KeyedCell {
+                        table: "requests",
+                        row: row.key.key(),
+                        column: col.key(),
+                        row_label: row.key.def().short,
+                        column_label: col.label(),
+                        cell,
+                    });
+                }
+            }
+        }
+        if let Some(t) = &self.review {
+            for g in ReviewGroup::ALL {
+                for c in ReviewColumn::ALL {
+                    out.push(KeyedCell {
+                        table: "review_litigation",
+                        row: g.key(),
+                        column: c.key(),
+                        row_label: g.label(),
+                        column_label: c.label(),
+                        cell: t.cell(g, c),
+                    });
+                }
+            }
+        }
+        out
+    }
+}

@@ -12,6 +12,12 @@
 //! an old template …) and [`Synthetic::expected`] lists, by rule name, the findings a
 //! correct checker must report for them — no more, no fewer.
 //!
+//! [`generate_corpus`] makes a corpus instead: agencies with reports of consecutive
+//! years that continue each other (上年结转 = last year's 结转下年度, 现行有效件数 = last
+//! year's + 制发 − 废止), prose that differs between reports as real prose does, and
+//! [`CrossInjection`]s that break the continuity or copy section 五 — with an answer key
+//! covering the cross-report rules (Y001–Y003) as well ([`write_corpus`] writes it).
+//!
 //! The generator is pure (no I/O; [`write()`] is a separate helper), deterministic (same
 //! seed and options → same bytes, on every machine and forever: it carries its own
 //! random number generator) and fast (tens of thousands of reports per second), so it
@@ -26,9 +32,11 @@
 //! assert_eq!(tables_json(&s)["year"], s.year);
 //! ```
 
+mod corpus;
 mod expect;
 mod kangxi;
 mod names;
+mod phrases;
 mod prose;
 mod render;
 mod rng;
@@ -45,6 +53,11 @@ use gongkai_model::Value;
 use serde_json::{json, Map, Value as Json};
 
 use rng::Rng;
+
+pub use corpus::{
+    answer_json, generate_corpus, write_corpus, CorpusOptions, CorpusReport, CorpusSummary,
+    CrossInjection, CrossLink,
+};
 
 // ---------------------------------------------------------------------------
 // Tables
@@ -473,13 +486,10 @@ pub fn generate(seed: u64, opts: &Options) -> Synthetic {
     let mut r_agency = Rng::new(seed, S_AGENCY);
     let mut r_tables = Rng::new(seed, S_TABLES);
     let mut r_inject = Rng::new(seed, S_INJECT);
-    let mut r_prose = Rng::new(seed, S_PROSE);
-    let mut r_layout = Rng::new(seed, S_LAYOUT);
-    let mut r_loss = Rng::new(seed, S_LOSS);
 
     let agency = names::agency(&mut r_agency);
     let year = r_agency.range(2021, 2025) as i32;
-    let mut tables = tables::generate(&mut r_tables);
+    let tables = tables::generate(&mut r_tables);
 
     // The errors to plant: the requested ones that fit, each once, plus maybe a random one.
     let mut errors: Vec<Injection> = Vec::new();
@@ -497,6 +507,65 @@ pub fn generate(seed: u64, opts: &Options) -> Synthetic {
             errors.push(r_inject.pick(&fitting));
         }
     }
+    build(Plan {
+        seed,
+        opts,
+        agency: &agency,
+        year,
+        tables,
+        errors,
+        r_inject,
+        protected: &[],
+        problems: None,
+    })
+    .synthetic
+}
+
+/// Everything [`build`] needs that a single report draws from its seed and a corpus
+/// decides for it (the agency across years, tables continuing last year's, errors that
+/// fit the report's part in cross-report errors, a copied section 五).
+pub(crate) struct Plan<'a> {
+    pub seed: u64,
+    pub opts: &'a Options,
+    pub agency: &'a names::Agency,
+    pub year: i32,
+    /// Consistent tables in the 2021 edition, before any injection.
+    pub tables: Tables,
+    /// Errors to plant (already filtered to fit the layout).
+    pub errors: Vec<Injection>,
+    /// The stream the injections draw their targets from.
+    pub r_inject: Rng,
+    /// Table-三 rows the cell injections must leave alone (a corpus keeps the rows that
+    /// continue across years intact, so that a cross-report error is only where planted).
+    pub protected: &'a [RequestRowKey],
+    /// Section 五 to print instead of a fresh one (a copy of another report's).
+    pub problems: Option<Vec<Block>>,
+}
+
+/// A built report, with what a corpus needs to continue or copy it.
+pub(crate) struct Built {
+    pub synthetic: Synthetic,
+    /// Section 五 as planned (printed unless the section is emptied).
+    pub problems: Vec<Block>,
+}
+
+/// Plant the errors, write the prose from the tables as printed, print the report.
+pub(crate) fn build(plan: Plan<'_>) -> Built {
+    let Plan {
+        seed,
+        opts,
+        agency,
+        year,
+        mut tables,
+        mut errors,
+        mut r_inject,
+        protected,
+        problems,
+    } = plan;
+    let mut r_prose = Rng::new(seed, S_PROSE);
+    let mut r_layout = Rng::new(seed, S_LAYOUT);
+    let mut r_loss = Rng::new(seed, S_LOSS);
+
     if errors.contains(&Injection::Edition2019) {
         errors.retain(|e| *e != Injection::Table3Edition2019);
     }
@@ -512,9 +581,16 @@ pub fn generate(seed: u64, opts: &Options) -> Synthetic {
     if has(Injection::Table3Edition2019) {
         tables::merge_other_handling(&mut tables);
     }
-    let mut touched: Vec<RequestRowKey> = Vec::new();
+    let mut touched: Vec<RequestRowKey> = protected.to_vec();
     for &e in &errors {
-        inject_cells(e, &mut tables, opts.layout, &mut r_inject, &mut touched);
+        inject_cells(
+            e,
+            &mut tables,
+            opts.layout,
+            &mut r_inject,
+            &mut touched,
+            protected,
+        );
     }
     if has(Injection::MissingReviewTable) {
         tables.review = None;
@@ -530,7 +606,7 @@ pub fn generate(seed: u64, opts: &Options) -> Synthetic {
     };
     let (overview, claims) = prose::overview(
         &mut r_prose,
-        &agency,
+        agency,
         year,
         &tables,
         opening_year,
@@ -562,13 +638,18 @@ pub fn generate(seed: u64, opts: &Options) -> Synthetic {
         sections.swap(4, 5);
     }
 
+    let preamble = prose::preamble(&mut r_prose, agency, year);
+    // A fresh section 五 is drawn either way, so that the rest of the prose stream (and
+    // so the rest of the report) does not depend on whether 五 is a copy.
+    let fresh = prose::problems(&mut r_prose, agency);
+    let problems = problems.unwrap_or(fresh);
     let mut doc = Doc {
         agency: agency.name.clone(),
         year,
-        preamble: prose::preamble(&mut r_prose, &agency, year),
+        preamble,
         overview,
-        problems: prose::problems(&mut r_prose, &agency),
-        other: prose::other(&mut r_prose, &agency, year, fees),
+        problems,
+        other: prose::other(&mut r_prose, agency, year, fees),
         review_note: prose::review_note(&mut r_prose),
         tables,
         sections,
@@ -588,7 +669,7 @@ pub fn generate(seed: u64, opts: &Options) -> Synthetic {
         text = radicals(&text, &mut r_layout);
     }
     let expected = expect::expected(&doc);
-    Synthetic {
+    let synthetic = Synthetic {
         seed,
         layout: opts.layout,
         agency: doc.agency,
@@ -602,6 +683,10 @@ pub fn generate(seed: u64, opts: &Options) -> Synthetic {
         text,
         expected,
         injected: errors,
+    };
+    Built {
+        synthetic,
+        problems: doc.problems,
     }
 }
 
@@ -638,6 +723,7 @@ fn inject_cells(
     layout: Layout,
     rng: &mut Rng,
     touched: &mut Vec<RequestRowKey>,
+    protected: &[RequestRowKey],
 ) {
     use RequestRowKey::*;
     let d = rng.range(1, 3);
@@ -702,7 +788,12 @@ fn inject_cells(
             // Never the 总计 column (the prose quotes totals). With tabs, a blank
             // 自然人 cell would stand at the row's edge next to the merged label column's
             // empty cells, where no reader can tell it from layout: keep it inside.
-            let keys: Vec<RequestRowKey> = t.requests.iter().map(|r| r.key).collect();
+            let keys: Vec<RequestRowKey> = t
+                .requests
+                .iter()
+                .map(|r| r.key)
+                .filter(|k| !protected.contains(k))
+                .collect();
             let k = rng.pick(&keys);
             let first = if layout == Layout::Tabs { 1 } else { 0 };
             let col = rng.range(first, 5) as usize;

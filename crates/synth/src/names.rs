@@ -7,6 +7,7 @@
 //! "清河县人民政府办公室", "xx市xx区市场监督管理局" …). No name contains digits, brackets
 //! or a trailing "的", which the title would not keep.
 
+use crate::phrases::{self, Field};
 use crate::rng::Rng;
 
 const CITIES: &[&str] = &[
@@ -182,7 +183,7 @@ const COUNTY_CITIES: &[&str] = &[
     "禹州",
 ];
 
-const DEPARTMENTS: &[&str] = &[
+pub(crate) const DEPARTMENTS: &[&str] = &[
     "发展和改革委员会",
     "教育局",
     "科学技术局",
@@ -243,12 +244,16 @@ const STREETS: &[&str] = &[
 ];
 
 /// A generated agency: its full name and how its own report refers to it.
+#[derive(Clone)]
 pub(crate) struct Agency {
     pub name: String,
     /// Self-reference in the prose: "我局", "区政府", "县政府办" …
     pub short: String,
     /// True for a people's government (their reports add 工作考核 to section 五).
     pub government: bool,
+    /// What it works on: the topics its prose speaks of, so that each agency's reports
+    /// read like its own and different agencies' reports differ.
+    pub field: &'static Field,
 }
 
 fn short_for_department(dept: &str) -> &'static str {
@@ -267,11 +272,17 @@ pub(crate) fn agency(rng: &mut Rng) -> Agency {
         name,
         short: short.to_string(),
         government: true,
+        field: if matches!(short, "镇政府" | "本级政府") {
+            &phrases::GRASSROOTS
+        } else {
+            &phrases::GOVERNMENT
+        },
     };
     let dept = |name: String, d: &str| Agency {
         name,
         short: short_for_department(d).to_string(),
         government: false,
+        field: phrases::field_of_department(d),
     };
     match rng.weighted(&[8, 8, 10, 6, 14, 10, 14, 10, 6, 5, 5]) {
         0 => gov(format!("{city}市人民政府"), "市政府"),
@@ -314,6 +325,7 @@ pub(crate) fn agency(rng: &mut Rng) -> Agency {
             ),
             short: "街道办".to_string(),
             government: true,
+            field: &phrases::GRASSROOTS,
         },
     }
 }

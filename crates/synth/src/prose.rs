@@ -7,10 +7,16 @@
 //! planted. Everything else is written so that no checker could read a count, a fee or
 //! another year into it: no 受理/收到 near a number outside the claim sentences, no
 //! 复议/诉讼 outside the review sentence, no 收取…信息处理费, no year but the report's.
+//!
+//! Sections 一, 五 and 六 are composed from the pools of `phrases.rs` — several sentences,
+//! drawn and ordered at random, with the agency's self-reference and the topics of its
+//! field — so that reports of different agencies, and of one agency in different years,
+//! differ the way real ones do (see `tests/corpus.rs` for the measured similarity).
 
 use gongkai_model::schema::RequestRowKey;
 
 use crate::names::Agency;
+use crate::phrases::{self as ph, Field};
 use crate::rng::Rng;
 use crate::{Block, Claim, Tables};
 
@@ -62,6 +68,76 @@ pub(crate) struct Errors {
     pub review: bool,
 }
 
+/// Fills the placeholders of a pool phrase: `{a}` the agency's self-reference, `{f}` its
+/// field, `{t}` a topic of its field (each occurrence drawn anew).
+struct Words<'a> {
+    a: &'a str,
+    field: &'static Field,
+}
+
+impl<'a> Words<'a> {
+    fn new(agency: &'a Agency) -> Words<'a> {
+        Words {
+            a: agency.short.as_str(),
+            field: agency.field,
+        }
+    }
+
+    /// A phrase of `pool`, filled.
+    fn pick(&self, rng: &mut Rng, pool: &[&'static str]) -> String {
+        let phrase = rng.pick(pool);
+        self.fill(rng, phrase)
+    }
+
+    fn fill(&self, rng: &mut Rng, phrase: &str) -> String {
+        let mut out = String::with_capacity(phrase.len() + 32);
+        let mut rest = phrase;
+        while let Some(i) = rest.find('{') {
+            out.push_str(&rest[..i]);
+            let after = &rest[i..];
+            let (word, len): (&str, usize) = if after.starts_with("{a}") {
+                (self.a, 3)
+            } else if after.starts_with("{f}") {
+                (self.field.name, 3)
+            } else if after.starts_with("{t}") {
+                (rng.pick(self.field.topics), 3)
+            } else {
+                // A number placeholder: left for `numbers`.
+                ("{", 1)
+            };
+            out.push_str(word);
+            rest = &after[len..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// Replaces `{n}`, `{m}`, `{k}` by the given numbers.
+fn numbers(s: &str, n: i64, m: i64, k: i64) -> String {
+    s.replace("{n}", &n.to_string())
+        .replace("{m}", &m.to_string())
+        .replace("{k}", &k.to_string())
+}
+
+/// `k` distinct entries of `pool`, in random order.
+fn distinct(rng: &mut Rng, pool: &[&'static str], k: usize) -> Vec<&'static str> {
+    let mut idx: Vec<usize> = (0..pool.len()).collect();
+    let k = k.min(pool.len());
+    for i in 0..k {
+        let j = i + rng.below(pool.len() - i);
+        idx.swap(i, j);
+    }
+    idx[..k].iter().map(|&i| pool[i]).collect()
+}
+
+fn shuffle<T>(rng: &mut Rng, xs: &mut [T]) {
+    for i in (1..xs.len()).rev() {
+        let j = rng.below(i + 1);
+        xs.swap(i, j);
+    }
+}
+
 /// Section 一: the opening sentence, five sub-sections, and the claims they state.
 pub(crate) fn overview(
     rng: &mut Rng,
@@ -71,37 +147,23 @@ pub(crate) fn overview(
     opening_year: Option<i32>,
     errors: Errors,
 ) -> (Vec<Block>, Vec<Claim>) {
-    let a = agency.short.as_str();
+    let w = Words::new(agency);
     let mut blocks = Vec::new();
     let mut claims = Vec::new();
     if let Some(oy) = opening_year {
-        let s = match rng.below(3) {
-            0 => format!("{oy}年，{a}坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实《中华人民共和国政府信息公开条例》和上级关于政务公开工作的部署要求，持续深化政务公开，不断提升政府信息公开工作质量。"),
-            1 => format!("{oy}年，{a}认真贯彻落实党中央、国务院关于全面推进政务公开的决策部署，严格执行《中华人民共和国政府信息公开条例》，扎实推进决策、执行、管理、服务、结果公开，政府信息公开工作取得新成效。"),
-            _ => format!("{oy}年，在上级政务公开主管部门的指导下，{a}紧紧围绕中心工作，以公开促落实、以公开强监管、以公开优服务，较好地完成了全年政府信息公开各项工作任务。"),
-        };
-        blocks.push(para(s));
+        let subject = w.pick(rng, ph::OPENING_SUBJECTS);
+        let action = w.pick(rng, ph::OPENING_ACTIONS);
+        let result = w.pick(rng, ph::OPENING_RESULTS);
+        blocks.push(para(format!("{oy}年，{subject}，{action}，{result}。")));
     }
     let style = rng.pick(&[SubStyle::Bracketed, SubStyle::Numeral, SubStyle::Inline]);
     for (i, title) in SUBS.iter().enumerate() {
         let body = match i {
-            0 => active_para(rng, a),
-            1 => requests_para(rng, a, year, t, errors.count, &mut claims),
-            2 => rng
-                .pick(&[
-                    "严格落实政府信息公开保密审查机制，坚持“先审查、后公开”和“一事一审”原则，确保公开信息内容准确、规范。",
-                    "加强政策文件管理，对现行有效的规范性文件进行全面梳理，及时公开清理结果，动态更新政府信息公开目录。",
-                    "规范信息发布审核流程，明确信息发布的责任主体和审核程序，严防泄密和不当公开。",
-                ])
-                .to_string(),
-            3 => rng
-                .pick(&[
-                    "持续加强政府门户网站建设，优化栏目设置，完善检索功能，全年网站平稳运行。",
-                    "加强政务新媒体规范管理，及时发布政务信息，推动政务新媒体与门户网站协同联动。",
-                    "按照上级要求完成网站集约化建设，规范政府信息公开专栏，方便公众查阅。",
-                ])
-                .to_string(),
-            _ => supervision_para(rng, a, t, errors.review, &mut claims),
+            0 => active_para(rng, &w),
+            1 => requests_para(rng, &w, year, t, errors.count, &mut claims),
+            2 => pairs(rng, &w, ph::MANAGEMENT_A, ph::MANAGEMENT_B, 2, 3),
+            3 => platform_para(rng, &w),
+            _ => supervision_para(rng, &w, t, errors.review, &mut claims),
         };
         match style {
             SubStyle::Bracketed => {
@@ -118,16 +180,83 @@ pub(crate) fn overview(
     (blocks, claims)
 }
 
-fn active_para(rng: &mut Rng, a: &str) -> String {
-    let n1 = rng.range(60, 6000);
-    let n2 = rng.range(1, n1 / 4 + 1);
-    let n3 = rng.range(1, n1 / 2 + 1);
-    let n4 = rng.range(1, 60);
-    match rng.below(3) {
-        0 => format!("{a}严格落实“五公开”要求，通过政府门户网站、政务新媒体等渠道主动公开各类政府信息{n1}条，其中政策文件{n2}条、工作动态{n3}条。"),
-        1 => format!("聚焦重点领域信息公开，及时公开财政预决算、重大建设项目、公共资源配置、社会公益事业等信息，全年主动公开政府信息{n1}条，发布政策解读{n4}篇。"),
-        _ => format!("坚持以公开为常态、不公开为例外，及时更新政府信息公开指南和主动公开目录，全年通过门户网站发布各类信息{n1}条，回应社会关切{n4}次。"),
+/// `lo..=hi` sentences "A，B。", each A distinct, B drawn independently: two reports
+/// rarely share a whole sentence.
+fn pairs(
+    rng: &mut Rng,
+    w: &Words<'_>,
+    first: &[&'static str],
+    second: &[&'static str],
+    lo: usize,
+    hi: usize,
+) -> String {
+    let n = lo + rng.below(hi - lo + 1);
+    let k = rng.range(2, 12);
+    let seconds = distinct(rng, second, n);
+    let mut out = String::new();
+    for (a, b) in distinct(rng, first, n).into_iter().zip(seconds) {
+        let a = w.fill(rng, a);
+        let b = w.fill(rng, b);
+        out.push_str(&format!("{a}，{b}。").replace("{k}", &k.to_string()));
     }
+    out
+}
+
+/// A sentence of 主动公开 composed of a lead, an action and a purpose.
+fn active_sentence(rng: &mut Rng, w: &Words<'_>) -> String {
+    let lead = w.pick(rng, ph::ACTIVE_LEADS);
+    let act = w.pick(rng, ph::ACTIVE_ACTS);
+    let goal = rng.pick(ph::ACTIVE_GOALS);
+    match rng.below(4) {
+        0 => format!("{lead}，{act}。"),
+        1 => format!("{act}，{goal}。"),
+        _ => format!("{lead}，{act}，{goal}。"),
+    }
+}
+
+fn active_para(rng: &mut Rng, w: &Words<'_>) -> String {
+    let n = rng.range(60, 6000);
+    let m = rng.range(1, n / 4 + 1);
+    let k = rng.range(1, 60);
+    let mut parts = vec![active_sentence(rng, w), active_sentence(rng, w)];
+    if rng.chance(0.5) {
+        parts.push(active_sentence(rng, w));
+    }
+    if rng.chance(0.8) {
+        let channel = w.pick(rng, ph::COUNT_CHANNELS);
+        let object = w.pick(rng, ph::COUNT_OBJECTS);
+        parts.push(numbers(&format!("{channel}{object}。"), n, m, k));
+    }
+    if rng.chance(0.7) {
+        parts.push(pairs(
+            rng,
+            w,
+            ph::INTERPRETATION_A,
+            ph::INTERPRETATION_B,
+            1,
+            1,
+        ));
+    }
+    shuffle(rng, &mut parts);
+    parts.concat()
+}
+
+fn platform_para(rng: &mut Rng, w: &Words<'_>) -> String {
+    let n = 2 + rng.below(2);
+    let platforms = distinct(rng, ph::PLATFORMS, n);
+    let mut s = String::new();
+    for p in platforms {
+        let verb = rng.pick(ph::PLATFORM_VERBS);
+        let aspect = rng.pick(ph::PLATFORM_ASPECTS);
+        let goal = rng.pick(ph::PLATFORM_GOALS);
+        let lead = if rng.chance(0.3) {
+            w.fill(rng, "结合{t}工作需要，")
+        } else {
+            String::new()
+        };
+        s.push_str(&format!("{lead}{verb}{p}{aspect}，{goal}。"));
+    }
+    s
 }
 
 fn total(t: &Tables, k: RequestRowKey) -> Option<i64> {
@@ -135,21 +264,26 @@ fn total(t: &Tables, k: RequestRowKey) -> Option<i64> {
 }
 
 /// 依申请公开: the sentence with the number of requests received (the claim every
-/// report makes), and sometimes the carried-over and carried-forward counts.
+/// report makes), and sometimes the carried-over and carried-forward counts, among
+/// sentences about how requests are handled.
 fn requests_para(
     rng: &mut Rng,
-    a: &str,
+    w: &Words<'_>,
     year: i32,
     t: &Tables,
     wrong_count: bool,
     claims: &mut Vec<Claim>,
 ) -> String {
-    let mut s = rng
-        .pick(&[
-            "{a}严格按照《中华人民共和国政府信息公开条例》规定，规范依申请公开办理流程，做到依法依规答复。",
-            "进一步健全依申请公开登记、审核、答复、归档等工作机制，切实保障公众依法获取政府信息的权利。",
-        ])
-        .replace("{a}", a);
+    let a = w.a;
+    // Sentences on handling requests: most before the count, sometimes one after.
+    let handling = pairs(rng, w, ph::REQUEST_A, ph::REQUEST_B, 1, 3);
+    let mut sentences: Vec<&str> = handling.split_inclusive('。').collect();
+    let after = if sentences.len() > 1 && rng.chance(0.4) {
+        sentences.pop().unwrap_or_default()
+    } else {
+        ""
+    };
+    let mut s = sentences.concat();
     let new = total(t, RequestRowKey::NewReceived).unwrap_or(0);
     let over = total(t, RequestRowKey::CarriedOver).unwrap_or(0);
     let forward = total(t, RequestRowKey::CarriedForward).unwrap_or(0);
@@ -167,9 +301,11 @@ fn requests_para(
         s.push_str(&format!("本年度{a}未收到政府信息公开申请。"));
         claims.push(Claim::NoneReceived);
     } else {
-        s.push_str(&match rng.below(3) {
+        s.push_str(&match rng.below(5) {
             0 => format!("全年共受理政府信息公开申请{n}件，均在法定期限内予以答复。"),
             1 => format!("{year}年，{a}共受理政府信息公开申请{n}件，已全部按期答复。"),
+            2 => format!("全年收到政府信息公开申请{n}件，均在规定时限内办理完毕。"),
+            3 => format!("{a}全年共受理政府信息公开申请{n}件。"),
             _ => format!("本年度{a}收到政府信息公开申请{n}件。"),
         });
         claims.push(Claim::Received(n));
@@ -183,8 +319,12 @@ fn requests_para(
         claims.push(Claim::CarriedForward(forward));
     }
     if rng.chance(0.5) {
-        s.push_str("办理过程中未向申请人收取任何费用。");
+        s.push_str(rng.pick(&[
+            "办理过程中未向申请人收取任何费用。",
+            "依申请公开办理中未向申请人收取任何费用。",
+        ]));
     }
+    s.push_str(after);
     s
 }
 
@@ -192,17 +332,12 @@ fn requests_para(
 /// denying any, when that contradiction is planted.
 fn supervision_para(
     rng: &mut Rng,
-    a: &str,
+    w: &Words<'_>,
     t: &Tables,
     deny: bool,
     claims: &mut Vec<Claim>,
 ) -> String {
-    let k = rng.range(1, 6);
-    let mut s = match rng.below(3) {
-        0 => format!("{a}成立由主要负责同志任组长的政务公开工作领导小组，明确专人负责政府信息公开工作，将政务公开纳入年度目标考核。"),
-        1 => format!("组织开展政务公开业务培训{k}次，提升工作人员业务能力，确保各项工作落到实处。"),
-        _ => "主动接受社会监督，畅通意见反馈渠道，及时回应群众关切。".to_string(),
-    };
+    let mut s = pairs(rng, w, ph::SUPERVISION_A, ph::SUPERVISION_B, 2, 3);
     if let Some(review) = t.review {
         if deny || rng.chance(0.5) {
             let r = review[0][4];
@@ -210,7 +345,10 @@ fn supervision_para(
             let (r, l) = if deny { (Some(0), Some(0)) } else { (r, l) };
             match (r, l) {
                 (Some(0), Some(0)) => {
-                    s.push_str("全年未发生因政府信息公开引起的行政复议、行政诉讼。");
+                    s.push_str(rng.pick(&[
+                        "全年未发生因政府信息公开引起的行政复议、行政诉讼。",
+                        "本年度未发生因政府信息公开引起的行政复议、行政诉讼案件。",
+                    ]));
                     claims.push(Claim::Review(0));
                     claims.push(Claim::Litigation(0));
                 }
@@ -228,76 +366,261 @@ fn supervision_para(
     s
 }
 
-const PROBLEMS: &[&str] = &[
-    "政策解读的形式还不够丰富，解读质量有待提升",
-    "基层政务公开标准化规范化水平有待进一步提高",
-    "政务公开工作人员业务能力有待加强",
-    "信息发布的及时性和规范性仍需提高",
-    "政务新媒体内容更新不够及时",
-    "主动公开的深度和广度还需拓展",
-];
-const REMEDIES: &[&str] = &[
-    "加强业务培训，提升政务公开队伍专业化水平",
-    "丰富政策解读形式，多运用图表图解、视频等方式开展解读",
-    "严格落实信息发布审核制度，确保公开信息准确规范",
-    "持续推进基层政务公开标准化规范化建设",
-    "加强政务新媒体管理，及时更新发布内容",
-    "围绕群众关切拓展公开内容，提升公开实效",
-];
-
-fn two(rng: &mut Rng, xs: &[&'static str]) -> (&'static str, &'static str) {
-    let i = rng.below(xs.len());
-    let j = (i + 1 + rng.below(xs.len() - 1)) % xs.len();
-    (xs[i], xs[j])
+/// How section 五 enumerates its items (at most six).
+fn enumerate(rng: &mut Rng, items: &[String]) -> String {
+    const ORDINALS: [&str; 6] = ["一是", "二是", "三是", "四是", "五是", "六是"];
+    const MIDDLE: [&str; 4] = ["其次，", "再次，", "同时，", "此外，"];
+    let marked: Vec<String> = match rng.below(4) {
+        0 | 1 => items
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{}{s}", ORDINALS[i.min(5)]))
+            .collect(),
+        2 => items
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let mark = if i == 0 {
+                    "首先，"
+                } else if i + 1 == items.len() && i > 1 {
+                    "最后，"
+                } else {
+                    MIDDLE[(i - 1).min(3)]
+                };
+                format!("{mark}{s}")
+            })
+            .collect(),
+        _ => items.to_vec(),
+    };
+    marked.join("；")
 }
 
-/// Section 五: problems and remedies; governments add 工作考核、社会评议和责任追究.
+/// The problems of section 五: a subject of the agency's work, what is wrong with it,
+/// and sometimes how it shows.
+fn problem_items(rng: &mut Rng, w: &Words<'_>) -> Vec<String> {
+    let n = 3 + rng.weighted(&[5, 3, 1]);
+    let predicates = distinct(rng, ph::PROBLEM_PREDICATES, n);
+    let details = distinct(rng, ph::PROBLEM_DETAILS, n);
+    distinct(rng, ph::PROBLEM_SUBJECTS, n)
+        .into_iter()
+        .zip(predicates)
+        .zip(details)
+        .map(|((subject, predicate), detail)| {
+            let subject = w.fill(rng, subject);
+            if rng.chance(0.6) {
+                let detail = w.fill(rng, detail);
+                format!("{subject}{predicate}，{detail}")
+            } else {
+                format!("{subject}{predicate}")
+            }
+        })
+        .collect()
+}
+
+/// The improvements of section 五: a verb and an object, maybe how and what for;
+/// sometimes one with a number (a planned number of trainings …), which a copy may
+/// update.
+fn remedy_items(rng: &mut Rng, w: &Words<'_>) -> Vec<String> {
+    let n = 3 + rng.weighted(&[4, 3, 1]);
+    let verbs = distinct(rng, ph::REMEDY_VERBS, n);
+    let hows = distinct(rng, ph::REMEDY_HOWS, n);
+    let purposes = distinct(rng, ph::REMEDY_PURPOSES, n);
+    let mut items: Vec<String> = distinct(rng, ph::REMEDY_OBJECTS, n)
+        .into_iter()
+        .zip(verbs)
+        .zip(hows.into_iter().zip(purposes))
+        .map(|((object, verb), (how, purpose))| {
+            let object = w.fill(rng, object);
+            let mut s = format!("{verb}{object}");
+            if rng.chance(0.45) {
+                s.push('，');
+                s.push_str(&w.fill(rng, how));
+            }
+            if rng.chance(0.5) {
+                s.push('，');
+                s.push_str(purpose);
+            }
+            s
+        })
+        .collect();
+    if rng.chance(0.5) {
+        let at = rng.below(items.len());
+        let s = w.pick(rng, ph::REMEDY_COUNTS);
+        items[at] = numbers(&s, rng.range(2, 12), 0, 0);
+    }
+    items
+}
+
+/// Section 五: problems and improvements (150–500 chars), in one of the shapes real
+/// reports use; governments add 工作考核、社会评议和责任追究.
 pub(crate) fn problems(rng: &mut Rng, agency: &Agency) -> Vec<Block> {
-    let a = agency.short.as_str();
-    let (p1, p2) = two(rng, PROBLEMS);
-    let (r1, r2) = two(rng, REMEDIES);
-    let mut out = if rng.chance(0.5) {
-        vec![
-            Block::Heading("（一）存在的主要问题".into()),
-            para(format!(
-                "{a}政务公开工作取得一定成效，但仍存在一些不足：一是{p1}；二是{p2}。"
+    let w = Words::new(agency);
+    let a = w.a;
+    let lead = w.pick(rng, ph::PROBLEM_LEADS);
+    let admission = format!(
+        "{}{}",
+        rng.pick(ph::PROBLEM_TOPICS),
+        rng.pick(ph::PROBLEM_ADMISSIONS)
+    );
+    let problems = problem_items(rng, &w);
+    let problems = enumerate(rng, &problems);
+    let remedy_lead = rng.pick(ph::REMEDY_LEADS);
+    let promise = rng.pick(ph::REMEDY_PROMISES);
+    let remedies = remedy_items(rng, &w);
+    let remedies = enumerate(rng, &remedies);
+    let first = format!("{lead}{a}{admission}：{problems}。");
+    let mut second = format!("{remedy_lead}{a}{promise}：{remedies}。");
+    // A closing sentence in half the reports, and in every one still short of the
+    // 150 characters real sections have at least.
+    if rng.chance(0.5) || first.chars().count() + second.chars().count() < 150 {
+        let aim = w.pick(rng, ph::CLOSING_AIMS);
+        let result = w.pick(rng, ph::CLOSING_RESULTS);
+        second.push_str(&format!("{a}将{aim}，{result}。"));
+    }
+    let mut out = match rng.below(10) {
+        0..=3 => vec![
+            Block::Heading(format!(
+                "（一）{}",
+                rng.pick(&["存在的主要问题", "存在的不足", "主要问题", "存在问题"])
             )),
-            Block::Heading("（二）改进情况".into()),
-            para(format!(
-                "下一步，{a}将重点做好以下工作：一是{r1}；二是{r2}。"
+            para(first),
+            Block::Heading(format!(
+                "（二）{}",
+                rng.pick(&["改进情况", "改进措施", "下一步工作打算", "整改措施"])
             )),
-        ]
-    } else {
-        vec![para(format!(
-            "主要问题：一是{p1}；二是{p2}。改进情况：一是{r1}；二是{r2}。"
-        ))]
+            para(second),
+        ],
+        4..=6 => vec![para(format!("{first}{second}"))],
+        _ => vec![para(first), para(second)],
     };
-    if agency.government && rng.chance(0.5) {
+    if agency.government && rng.chance(0.4) {
         out.push(Block::Heading(
-            "（三）工作考核、社会评议和责任追究结果情况".into(),
+            rng.pick(&[
+                "（三）工作考核、社会评议和责任追究结果情况",
+                "（三）工作考核、社会评议和责任追究情况",
+                "（三）考核评议和责任追究情况",
+            ])
+            .into(),
         ));
-        out.push(para(format!(
-            "{a}将政务公开工作纳入年度绩效考核，广泛听取社会各界意见，本年度未发生政府信息公开工作责任追究情况。"
-        )));
+        let how = w.pick(rng, ph::ASSESSMENT_HOW);
+        let n = 1 + rng.below(2);
+        let views = distinct(rng, ph::ASSESSMENT_VIEWS, n).join("，");
+        let liability = rng.pick(ph::ASSESSMENT_LIABILITY);
+        out.push(para(format!("{how}，{views}，{liability}。")));
     }
     out
 }
 
-/// Section 六. When table 二 shows fees, it must say something about fees (B002), and
-/// does; otherwise "无" is as good as any.
-pub(crate) fn other(rng: &mut Rng, agency: &Agency, year: i32, fees: bool) -> Vec<Block> {
-    let a = agency.short.as_str();
-    let with_fee = [
-        "本年度未收取信息处理费。".to_string(),
-        format!("{a}本年度未收取政府信息公开信息处理费。"),
-        format!("依据《政府信息公开信息处理费管理办法》，{a}{year}年度未收取信息处理费。"),
-    ];
-    let s = if fees || rng.chance(0.5) {
-        with_fee[rng.below(with_fee.len())].clone()
-    } else {
-        rng.pick(&["无", "无。"]).to_string()
+/// Section 五 copied from another report (内容雷同): verbatim, or with the small edits
+/// copiers make — the numbers updated, a sentence added, or, copying from another
+/// agency, its self-reference replaced by one's own where it first appears (the rest
+/// overlooked, as in real copies). At most two edits, so that the bulk of the text stays
+/// what was copied: that is what a checker for copied text must see.
+pub(crate) fn copy_problems(
+    rng: &mut Rng,
+    blocks: &[Block],
+    from: &Agency,
+    to: &Agency,
+    other_agency: bool,
+) -> Vec<Block> {
+    let mut out = blocks.to_vec();
+    let mut rename = other_agency && from.short != to.short && rng.chance(0.6);
+    let renumber = rng.chance(0.5);
+    let mut add = rng.chance(0.4);
+    if rename && renumber && add {
+        if rng.chance(0.5) {
+            rename = false;
+        } else {
+            add = false;
+        }
+    }
+    let mut renamed = 0;
+    for b in &mut out {
+        if let Block::Para(s) = b {
+            if rename && renamed < 2 && s.contains(from.short.as_str()) {
+                *s = s.replacen(from.short.as_str(), to.short.as_str(), 1);
+                renamed += 1;
+            }
+            if renumber {
+                *s = new_numbers(rng, s);
+            }
+        }
+    }
+    if add {
+        // At the end of the problems and improvements, before any （三） on assessment.
+        let end = out
+            .iter()
+            .position(|b| matches!(b, Block::Heading(h) if h.starts_with("（三）")))
+            .unwrap_or(out.len());
+        // A short one: a copier adds a line, not a paragraph.
+        let w = Words::new(to);
+        let result = w.pick(rng, ph::CLOSING_RESULTS);
+        let sentence = format!("{}将{result}。", to.short);
+        if let Some(Block::Para(s)) = out[..end]
+            .iter_mut()
+            .rev()
+            .find(|b| matches!(b, Block::Para(_)))
+        {
+            s.push_str(&sentence);
+        }
+    }
+    out
+}
+
+/// Every number of `s` replaced by a slightly different one (this year's figures).
+fn new_numbers(rng: &mut Rng, s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut digits = String::new();
+    let flush = |digits: &mut String, out: &mut String, rng: &mut Rng| {
+        if !digits.is_empty() {
+            let n: i64 = digits.parse().unwrap_or(0);
+            out.push_str(&(n + rng.range(1, 5)).to_string());
+            digits.clear();
+        }
     };
-    vec![para(s)]
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else {
+            flush(&mut digits, &mut out, rng);
+            out.push(c);
+        }
+    }
+    flush(&mut digits, &mut out, rng);
+    out
+}
+
+/// Section 六. When table 二 shows fees, it must say something about fees (B002), and
+/// does; otherwise "无" is as good as any. Sometimes other matters are reported too.
+pub(crate) fn other(rng: &mut Rng, agency: &Agency, year: i32, fees: bool) -> Vec<Block> {
+    let w = Words::new(agency);
+    let fee = fees || rng.chance(0.5);
+    let extras = if rng.chance(0.35) {
+        1 + rng.below(2)
+    } else {
+        0
+    };
+    let mut sentences: Vec<String> = Vec::new();
+    if extras > 0 {
+        let s = pairs(rng, &w, ph::OTHER_A, ph::OTHER_B, extras, extras);
+        let n = rng.range(2, 40);
+        sentences.extend(s.split_inclusive('。').map(|x| numbers(x, n, 0, n % 5 + 1)));
+    }
+    if fee {
+        let who = w.pick(rng, ph::FEE_WHO);
+        let what = rng.pick(ph::FEE_WHAT);
+        let note = format!("{who}{what}。").replace("{y}", &year.to_string());
+        let at = if rng.chance(0.5) { 0 } else { sentences.len() };
+        sentences.insert(at, note);
+    }
+    if sentences.is_empty() {
+        return vec![para(rng.pick(&["无", "无。"]).to_string())];
+    }
+    if rng.chance(0.5) {
+        vec![para(sentences.concat())]
+    } else {
+        sentences.into_iter().map(para).collect()
+    }
 }
 
 /// Section 四's words when table 四 is not printed.

@@ -28,8 +28,14 @@ const OUTCOME_WEIGHTS: [u32; 21] = [
 /// Applicant columns: (probability the column is all zero, max new requests when it is not).
 const ORG_COLUMNS: [(f64, i64); 5] = [(0.55, 12), (0.93, 3), (0.9, 3), (0.85, 5), (0.8, 6)];
 
-/// A table 三 (2021 layout, 25 rows) whose identities all hold.
-fn requests(rng: &mut Rng) -> Vec<RequestRowValues> {
+/// A table 三 (2021 layout, 25 rows) whose identities all hold. `scale` is the volume
+/// of requests (drawn when `None`); `carried_over` gives 二、上年结转 per applicant
+/// column (a corpus continues last year's 结转下年度; drawn when `None`).
+fn requests(
+    rng: &mut Rng,
+    scale: Option<usize>,
+    carried_over: Option<&[i64; 6]>,
+) -> Vec<RequestRowValues> {
     let outcome_keys: Vec<RequestRowKey> = request_rows(true)
         .filter(|d| d.is_outcome)
         .map(|d| d.key)
@@ -49,7 +55,7 @@ fn requests(rng: &mut Rng) -> Vec<RequestRowValues> {
         }
     }
 
-    let scale = rng.weighted(&[5, 4, 2]);
+    let scale = scale.unwrap_or_else(|| rng.weighted(&[5, 4, 2]));
     let natural_new = match scale {
         0 => rng.count(0.3, 6, 15),
         1 => rng.range(5, 80),
@@ -73,10 +79,10 @@ fn requests(rng: &mut Rng) -> Vec<RequestRowValues> {
                 rng.range(1, max + natural_new / scale)
             }
         };
-        over[c] = if rng.chance(0.75) {
-            0
-        } else {
-            rng.range(0, (new[c] / 10).clamp(1, 20))
+        over[c] = match carried_over {
+            Some(given) => given[c],
+            None if rng.chance(0.75) => 0,
+            None => rng.range(0, (new[c] / 10).clamp(1, 20)),
         };
         let available = new[c] + over[c];
         forward[c] = if available == 0 || rng.chance(0.6) {
@@ -266,7 +272,93 @@ fn active_2019(rng: &mut Rng) -> Vec<ActiveRowValues> {
 /// Consistent tables in the 2021 edition.
 pub(crate) fn generate(rng: &mut Rng) -> Tables {
     let active = active_2021(rng);
-    let requests = requests(rng);
+    let requests = requests(rng, None, None);
+    let review = [
+        review_group(rng, 0.7),
+        review_group(rng, 0.85),
+        review_group(rng, 0.9),
+    ];
+    Tables {
+        active_edition: Edition::E2021,
+        active,
+        requests,
+        review: Some(review),
+    }
+}
+
+/// What stays the same for one agency from year to year.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Profile {
+    /// Volume of requests: 0 a few, 1 some dozens, 2 hundreds.
+    pub scale: usize,
+    /// Whether the agency makes 规章 at all (only governments with legislative power do).
+    pub makes_regulations: bool,
+}
+
+impl Profile {
+    pub fn draw(rng: &mut Rng) -> Profile {
+        Profile {
+            scale: rng.weighted(&[5, 4, 2]),
+            makes_regulations: rng.chance(0.15),
+        }
+    }
+}
+
+/// Last year's numbers that this year's tables continue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Previous {
+    /// This year's 二、上年结转 per applicant column: last year's 四、结转下年度继续办理
+    /// (or, for a planted carry-over mismatch, something else).
+    pub carried_over: [i64; 6],
+    /// Last year's printed 现行有效件数 of 规章 and 行政规范性文件.
+    pub in_force: [i64; 2],
+}
+
+/// Table 二 (2021) whose stocks continue: 现行有效件数 = last year's + 本年制发 − 本年废止.
+fn active_2021_continued(
+    rng: &mut Rng,
+    profile: &Profile,
+    in_force: Option<[i64; 2]>,
+) -> Vec<ActiveRowValues> {
+    let mut rows = active_2021(rng);
+    for row in &mut rows {
+        let stock = match row.key {
+            ActiveRowKey::Regulations => {
+                let base = in_force.map_or_else(
+                    || {
+                        if profile.makes_regulations {
+                            rng.range(0, 40)
+                        } else {
+                            0
+                        }
+                    },
+                    |v| v[0],
+                );
+                if profile.makes_regulations {
+                    let issued = rng.range(0, 3);
+                    (base, issued, rng.range(0, 2).min(base + issued))
+                } else {
+                    (base, 0, 0)
+                }
+            }
+            ActiveRowKey::NormativeDocuments => {
+                let base = in_force.map_or_else(|| rng.count(0.2, 60, 400), |v| v[1]);
+                let issued = rng.count(0.3, 10, 40);
+                (base, issued, rng.count(0.5, 5, 20).min(base + issued))
+            }
+            _ => continue,
+        };
+        let (base, issued, repealed) = stock;
+        row.cells = counts(&[issued, repealed, base + issued - repealed]);
+    }
+    rows
+}
+
+/// Consistent tables in the 2021 edition for an agency with `profile`, continuing
+/// last year's when there is one.
+pub(crate) fn continued(rng: &mut Rng, profile: &Profile, prev: Option<&Previous>) -> Tables {
+    let active = active_2021_continued(rng, profile, prev.map(|p| p.in_force));
+    let requests = requests(rng, Some(profile.scale), prev.map(|p| &p.carried_over));
     let review = [
         review_group(rng, 0.7),
         review_group(rng, 0.85),
@@ -319,6 +411,58 @@ mod tests {
 
     fn row(t: &Tables, k: RequestRowKey) -> [i64; 7] {
         t.row(k).unwrap().map(|v| v.unwrap())
+    }
+
+    /// A year that continues the last: 上年结转 as given, 现行有效件数 = last year's +
+    /// 制发 − 废止, and every identity of table 三 still holds.
+    #[test]
+    fn continued_tables_continue() {
+        let count = |t: &Tables, k: ActiveRowKey, c: usize| match &t
+            .active
+            .iter()
+            .find(|r| r.key == k)
+            .unwrap()
+            .cells[c]
+        {
+            Some(Value::Count(n)) => *n,
+            other => panic!("{other:?}"),
+        };
+        for seed in 0..300 {
+            let mut rng = Rng::new(seed, 9);
+            let profile = Profile::draw(&mut rng);
+            let prev = Previous {
+                carried_over: [rng.range(0, 5), 0, rng.range(0, 2), 0, 0, 1],
+                in_force: if profile.makes_regulations {
+                    [rng.range(0, 30), rng.range(0, 300)]
+                } else {
+                    [0, rng.range(0, 300)]
+                },
+            };
+            let t = continued(&mut rng, &profile, Some(&prev));
+            let over = row(&t, RequestRowKey::CarriedOver);
+            assert_eq!(&over[..6], &prev.carried_over[..]);
+            for (i, k) in [ActiveRowKey::Regulations, ActiveRowKey::NormativeDocuments]
+                .into_iter()
+                .enumerate()
+            {
+                let (issued, repealed, now) = (count(&t, k, 0), count(&t, k, 1), count(&t, k, 2));
+                assert_eq!(now, prev.in_force[i] + issued - repealed, "{k:?}");
+                assert!(now >= 0 && repealed >= 0);
+            }
+            for r in &t.requests {
+                let v = r.cells.map(|c| c.unwrap());
+                assert_eq!(v[..6].iter().sum::<i64>(), v[6], "{:?}", r.key);
+                assert!(v.iter().all(|&x| x >= 0));
+            }
+            let (a, f, s) = (
+                row(&t, RequestRowKey::NewReceived),
+                row(&t, RequestRowKey::CarriedForward),
+                row(&t, RequestRowKey::TotalProcessed),
+            );
+            for c in 0..7 {
+                assert_eq!(a[c] + over[c], s[c] + f[c]);
+            }
+        }
     }
 
     #[test]

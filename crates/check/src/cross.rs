@@ -1,0 +1,412 @@
+//! The rules across reports (Y0xx): a report against the same agency's previous year,
+//! and its prose against other reports.
+//!
+//! They take plain facts, not a corpus: [`YearFacts`] for the cross-year arithmetic and
+//! two section texts for copied text. The corpus layer decides which reports to pair
+//! (year − 1 of the same agency; candidate sections from a MinHash index) and gives the
+//! facts from its database or from parsed files alike — `gongkai compare` uses the same
+//! functions on two files.
+
+use gongkai_model::schema::{
+    ActiveColumnKey, ActiveRowKey, Edition, RequestColumn, RequestRowKey, SectionKind,
+};
+use gongkai_model::{CellRef, Finding, Label, Report};
+use gongkai_similar::{NormalizedText, Options as SimilarityOptions, Similarity};
+
+use crate::ctx::finding;
+use crate::rules::corpus::{Y001, Y002, Y003};
+
+/// One row of table 二's stock of documents (规章, 行政规范性文件).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StockRow {
+    pub issued: Option<i64>,
+    pub repealed: Option<i64>,
+    pub in_force: Option<i64>,
+}
+
+/// What the cross-year rules need from one report. `None` is a blank, invalid or
+/// missing cell: the rules skip what they cannot compare.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct YearFacts {
+    pub year: i32,
+    /// Table 三 二、上年结转, seven columns.
+    pub carried_over: [Option<i64>; 7],
+    /// Table 三 四、结转下年度继续办理, seven columns.
+    pub carried_forward: [Option<i64>; 7],
+    /// Table 二 rows 规章 and 行政规范性文件 — only in the 2021 edition, which counts
+    /// documents in force.
+    pub stock: Option<[StockRow; 2]>,
+}
+
+/// The two stock rows of table 二, in [`YearFacts::stock`] order.
+pub const STOCK_ROWS: [ActiveRowKey; 2] =
+    [ActiveRowKey::Regulations, ActiveRowKey::NormativeDocuments];
+
+impl YearFacts {
+    /// The facts of a parsed report; `None` without a year.
+    pub fn of(report: &Report) -> Option<YearFacts> {
+        let mut facts = YearFacts {
+            year: report.year()?,
+            ..YearFacts::default()
+        };
+        if let Some(t) = &report.requests {
+            for c in RequestColumn::ALL {
+                facts.carried_over[c.index()] = t.value(RequestRowKey::CarriedOver, c);
+                facts.carried_forward[c.index()] = t.value(RequestRowKey::CarriedForward, c);
+            }
+        }
+        if let Some(t) = report
+            .active
+            .as_ref()
+            .filter(|t| t.edition == Edition::E2021)
+        {
+            let row = |key| {
+                let v = |col| t.cell(key, col).and_then(|c| c.int());
+                StockRow {
+                    issued: v(ActiveColumnKey::Issued),
+                    repealed: v(ActiveColumnKey::Repealed),
+                    in_force: v(ActiveColumnKey::InForce),
+                }
+            };
+            facts.stock = Some([row(STOCK_ROWS[0]), row(STOCK_ROWS[1])]);
+        }
+        Some(facts)
+    }
+}
+
+/// Y001: this year's 上年结转 against last year's 结转下年度, once per column that
+/// differs. `prev` must be the same agency's report of `cur.year - 1`.
+pub fn carry_over_mismatch(prev: &YearFacts, cur: &YearFacts) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for c in RequestColumn::ALL {
+        let (Some(now), Some(before)) =
+            (cur.carried_over[c.index()], prev.carried_forward[c.index()])
+        else {
+            continue;
+        };
+        if now == before {
+            continue;
+        }
+        let mut f = finding(
+            &Y001,
+            format!(
+                "表三“二、上年结转政府信息公开申请数量”（{}）为 {now}，但{}年度报告“四、结转下年度继续办理”为 {before}",
+                c.label(),
+                prev.year
+            ),
+        );
+        f.labels.push(Label {
+            location: None,
+            message: format!("本年度上年结转 {now}，上一年度结转下年度 {before}"),
+            cell: Some(CellRef::Request {
+                row: RequestRowKey::CarriedOver,
+                column: c,
+            }),
+        });
+        out.push(f);
+    }
+    out
+}
+
+/// Y002: 现行有效件数 against last year's plus 本年制发 minus 本年废止, per stock row.
+/// Both reports must use the 2021 edition of table 二.
+pub fn stock_discontinuity(prev: &YearFacts, cur: &YearFacts) -> Vec<Finding> {
+    let (Some(before), Some(now)) = (&prev.stock, &cur.stock) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, key) in STOCK_ROWS.iter().enumerate() {
+        let (Some(was), Some(issued), Some(repealed), Some(is)) = (
+            before[i].in_force,
+            now[i].issued,
+            now[i].repealed,
+            now[i].in_force,
+        ) else {
+            continue;
+        };
+        let expected = was + issued - repealed;
+        if is == expected {
+            continue;
+        }
+        let label = match key {
+            ActiveRowKey::Regulations => "规章",
+            _ => "行政规范性文件",
+        };
+        let mut f = finding(
+            &Y002,
+            format!(
+                "表二“{label}”现行有效件数为 {is}，按{}年度的 {was} + 本年制发 {issued} − 本年废止 {repealed} 应为 {expected}",
+                prev.year
+            ),
+        );
+        f.labels.push(Label {
+            location: None,
+            message: format!("现行有效件数 {is}（应为 {expected}）"),
+            cell: Some(CellRef::Active {
+                row: *key,
+                column: ActiveColumnKey::InForce,
+            }),
+        });
+        f.notes.push(
+            "文件因有效期届满自然失效、修订或清理口径调整时可能不相等，请在报告中说明".into(),
+        );
+        out.push(f);
+    }
+    out
+}
+
+/// Whose text a section resembles.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CopiedFrom {
+    /// The same agency's report of an earlier year.
+    OwnEarlier { year: i32 },
+    /// Another agency's report.
+    Other { agency: String, year: i32 },
+}
+
+/// The sections whose prose is compared for copied text: 一 总体情况 and 五 存在的主要问题
+///及改进情况, where an agency reports its own year. The tables (二–四) carry the same
+/// labels in every report, and 六 其他需要报告的事项 is mostly formula sentences (no fees
+/// charged, proposals handled on time) that thousands of reports print word for word.
+pub const COMPARED_SECTIONS: [SectionKind; 2] = [SectionKind::Overview, SectionKind::Problems];
+
+/// Distinctive shingles (not stock phrases) two sections must share for a copy: the
+/// shared text must say at least something that most agencies do not say.
+pub const MIN_SHARED_DISTINCTIVE: usize = 5;
+
+/// Shingles of sorted, deduplicated `a` also in `b`, and how many of those are not
+/// `common` (stock phrases used by many agencies).
+pub fn shared_shingles(a: &[u64], b: &[u64], common: &dyn Fn(u64) -> bool) -> (usize, usize) {
+    let (mut j, mut shared, mut distinctive) = (0, 0, 0);
+    for &h in a {
+        while j < b.len() && b[j] < h {
+            j += 1;
+        }
+        if j < b.len() && b[j] == h {
+            shared += 1;
+            if !common(h) {
+                distinctive += 1;
+            }
+        }
+    }
+    (shared, distinctive)
+}
+
+/// Is `a` (sorted shingles of the judged section) a copy of `b`: at least `threshold` of
+/// its shingles found in `b`, and at least [`MIN_SHARED_DISTINCTIVE`] of those not stock
+/// phrases. Returns the containment when it is.
+pub fn is_copy(a: &[u64], b: &[u64], threshold: f64, common: &dyn Fn(u64) -> bool) -> Option<f64> {
+    if a.is_empty() {
+        return None;
+    }
+    let (shared, distinctive) = shared_shingles(a, b, common);
+    let containment = shared as f64 / a.len() as f64;
+    (containment >= threshold && distinctive >= MIN_SHARED_DISTINCTIVE).then_some(containment)
+}
+
+/// How many copied passages a finding quotes, and how much of each.
+const QUOTED_PASSAGES: usize = 3;
+const QUOTED_CHARS: usize = 60;
+
+/// Y003: `text` (a section of the report judged) against `other` (the same section of
+/// the report it resembles). `None` unless at least `opts.threshold` of `text` is found in
+/// `other` (see [`Similarity::copied`]).
+pub fn copied_text(
+    kind: SectionKind,
+    heading: &str,
+    text: &str,
+    other: &str,
+    from: &CopiedFrom,
+    opts: &SimilarityOptions,
+) -> Option<(Finding, Similarity)> {
+    copied_text_normalized(
+        kind,
+        heading,
+        text,
+        &NormalizedText::new(text),
+        &NormalizedText::new(other),
+        from,
+        opts,
+        &|_| false,
+    )
+}
+
+/// [`copied_text`] with both texts normalised already (a corpus pass compares one
+/// section with several others and normalises each once), and with the stock phrases
+/// of the corpus: shingles for which `common` is true do not count towards the share
+/// as the *only* thing shared — the national format makes every report say some
+/// things the same way, and two sections sharing nothing else are not copies.
+#[allow(clippy::too_many_arguments)]
+pub fn copied_text_normalized(
+    kind: SectionKind,
+    heading: &str,
+    text: &str,
+    text_normalized: &NormalizedText,
+    other_normalized: &NormalizedText,
+    from: &CopiedFrom,
+    opts: &SimilarityOptions,
+    common: &dyn Fn(u64) -> bool,
+) -> Option<(Finding, Similarity)> {
+    let sim = gongkai_similar::compare_normalized(text_normalized, other_normalized, opts)?;
+    let a = gongkai_similar::shingles(text_normalized, opts);
+    let b = gongkai_similar::shingles(other_normalized, opts);
+    is_copy(&a, &b, opts.threshold, common)?;
+    let (_, distinctive) = shared_shingles(&a, &b, common);
+    let whose = match from {
+        CopiedFrom::OwnEarlier { year } => format!("本机关{year}年度报告"),
+        CopiedFrom::Other { agency, year } => format!("{agency}{year}年度报告"),
+    };
+    let name = heading.trim();
+    let name = if name.is_empty() { kind.title() } else { name };
+    let mut f = finding(
+        &Y003,
+        format!(
+            "“{name}”与{whose}的同一部分雷同：本部分 {:.0}% 的内容见于该报告",
+            sim.containment_a * 100.0
+        ),
+    );
+    for p in sim.passages.iter().take(QUOTED_PASSAGES) {
+        let quoted: String = text[p.a.clone()].chars().take(QUOTED_CHARS).collect();
+        let more = if p.chars > QUOTED_CHARS { "……" } else { "" };
+        f.notes
+            .push(format!("雷同段落（{} 字）：“{quoted}{more}”", p.chars));
+    }
+    if sim.passages.len() > QUOTED_PASSAGES {
+        f.notes.push(format!(
+            "另有 {} 处雷同段落",
+            sim.passages.len() - QUOTED_PASSAGES
+        ));
+    }
+    f.notes.push(format!(
+        "相似度：本部分 {:.0}% 见于对方，对方 {:.0}% 见于本部分（Jaccard {:.2}）；相同内容中 {distinctive} 处非常见表述",
+        sim.containment_a * 100.0,
+        sim.containment_b * 100.0,
+        sim.jaccard
+    ));
+    Some((f, sim))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(year: i32, over: i64, forward: i64) -> YearFacts {
+        YearFacts {
+            year,
+            carried_over: [
+                Some(over),
+                Some(0),
+                Some(0),
+                Some(0),
+                Some(0),
+                Some(0),
+                Some(over),
+            ],
+            carried_forward: [
+                Some(forward),
+                Some(0),
+                Some(0),
+                Some(0),
+                Some(0),
+                Some(0),
+                Some(forward),
+            ],
+            stock: Some([
+                StockRow {
+                    issued: Some(1),
+                    repealed: Some(0),
+                    in_force: Some(10),
+                },
+                StockRow {
+                    issued: Some(62),
+                    repealed: Some(33),
+                    in_force: Some(470),
+                },
+            ]),
+        }
+    }
+
+    #[test]
+    fn carry_over_per_column() {
+        let prev = facts(2023, 0, 2);
+        let cur = facts(2024, 0, 0);
+        let found = carry_over_mismatch(&prev, &cur);
+        let messages: Vec<_> = found.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "表三“二、上年结转政府信息公开申请数量”（自然人）为 0，但2023年度报告“四、结转下年度继续办理”为 2",
+                "表三“二、上年结转政府信息公开申请数量”（总计）为 0，但2023年度报告“四、结转下年度继续办理”为 2",
+            ]
+        );
+        assert!(found.iter().all(|f| f.code == "Y001"));
+        assert!(carry_over_mismatch(&prev, &facts(2024, 2, 5)).is_empty());
+        // A blank on either side is not compared.
+        let mut blank = facts(2024, 0, 0);
+        blank.carried_over = [None; 7];
+        assert!(carry_over_mismatch(&prev, &blank).is_empty());
+    }
+
+    #[test]
+    fn stock_continuity() {
+        let prev = facts(2023, 0, 0);
+        let mut cur = facts(2024, 0, 0);
+        cur.stock.as_mut().unwrap()[0].in_force = Some(11);
+        cur.stock.as_mut().unwrap()[1].in_force = Some(440);
+        let found = stock_discontinuity(&prev, &cur);
+        let messages: Vec<_> = found.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["表二“行政规范性文件”现行有效件数为 440，按2023年度的 470 + 本年制发 62 − 本年废止 33 应为 499"]
+        );
+        assert_eq!(found[0].code, "Y002");
+        // A 2019-edition year has no stock to compare.
+        cur.stock = None;
+        assert!(stock_discontinuity(&prev, &cur).is_empty());
+    }
+
+    #[test]
+    fn copied_section() {
+        let last = "一是政策解读形式不够丰富，解读质量还有提升空间，部分解读材料与政策文件同步发布不够及时；\
+二是政务公开队伍不够稳定，工作人员多为兼职，业务能力有待进一步提高；\
+三是依申请公开答复的规范性有待加强，个别答复文书说理不够充分。\
+下一步，我们将加强政策解读，丰富图表、音视频等解读形式，加强业务培训，规范答复文书。";
+        let this = format!("{last}同时，我们将继续做好政府网站内容保障工作。");
+        let opts = SimilarityOptions::default();
+        let (f, sim) = copied_text(
+            SectionKind::Problems,
+            "五、存在的主要问题及改进情况",
+            &this,
+            last,
+            &CopiedFrom::OwnEarlier { year: 2023 },
+            &opts,
+        )
+        .unwrap();
+        assert_eq!(f.code, "Y003");
+        assert!(
+            f.message.starts_with(
+                "“五、存在的主要问题及改进情况”与本机关2023年度报告的同一部分雷同：本部分 "
+            ),
+            "{}",
+            f.message
+        );
+        assert!(sim.containment_a > 0.8, "{}", sim.containment_a);
+        assert!(f.notes[0].starts_with("雷同段落（"), "{:?}", f.notes);
+        // Different text is not copied.
+        let other = "本年度，我局围绕优化营商环境，集中清理了涉企收费目录，新建企业服务专区，\
+全年组织政务开放日活动四次，邀请企业代表、人大代表和政协委员走进机关，听取对审批服务的意见建议，\
+并对群众反映集中的证照办理时限问题逐项制定整改清单，明确责任科室和完成时限，按月通报整改进度。";
+        assert!(copied_text(
+            SectionKind::Problems,
+            "",
+            other,
+            last,
+            &CopiedFrom::Other {
+                agency: "某某局".into(),
+                year: 2024
+            },
+            &opts
+        )
+        .is_none());
+    }
+}

@@ -1,0 +1,977 @@
+//! The corpus commands: ingest, history, compare, consolidate, summary, agencies, synth
+//! (and export, in `export.rs`). Each opens the database named by `--database` or
+//! `GONGKAI_DATABASE` (default `gongkai.db`, SQLite).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use gongkai_check::Selection;
+use gongkai_corpus::compare::Comparison;
+use gongkai_corpus::consolidate::{self, Consolidated};
+use gongkai_corpus::summary::{self, RankingOptions, Summary};
+use gongkai_corpus::{cross, IngestOptions, Mapping, Progress};
+use gongkai_model::agency::Level;
+use gongkai_model::Report;
+use gongkai_store::{Filter, Store};
+use serde_json::json;
+
+use crate::render::pad;
+use crate::{print, ColorChoice, Format};
+
+/// The database options every corpus command takes.
+#[derive(clap::Args, Clone)]
+pub struct DbArgs {
+    /// 语料库数据库：SQLite 文件路径，或 postgres://… 连接串 (corpus database)
+    #[arg(long, env = gongkai_store::DATABASE_ENV, default_value = gongkai_store::DEFAULT_DATABASE)]
+    pub database: String,
+}
+
+impl DbArgs {
+    pub fn open(&self) -> Result<Store, ExitCode> {
+        Store::open(&self.database).map_err(|e| {
+            eprintln!("gongkai: 无法打开数据库 {}：{e}", redact(&self.database));
+            ExitCode::from(2)
+        })
+    }
+}
+
+/// A connection string without its password, for messages.
+fn redact(target: &str) -> String {
+    match (target.find("://"), target.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &target[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &target[..s + 3], &target[at..]),
+                None => target.to_string(),
+            }
+        }
+        _ => target.to_string(),
+    }
+}
+
+/// Which stored reports a command works on.
+#[derive(clap::Args, Clone, Default)]
+pub struct FilterArgs {
+    /// 机关名称包含此文字 (agency name contains)
+    #[arg(long)]
+    pub agency: Option<String>,
+    /// 地区以此开头，如“淮安市” (region starts with)
+    #[arg(long)]
+    pub region: Option<String>,
+    /// 层级：省 市 县 区 乡镇 街道 部门 (level)
+    #[arg(long, value_parser = parse_level)]
+    pub level: Option<Level>,
+    /// 年度 (year)
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// 包括旧版本（默认只用每份报告的最新版本） (include superseded versions)
+    #[arg(long)]
+    pub all_versions: bool,
+}
+
+fn parse_level(s: &str) -> Result<Level, String> {
+    Level::from_zh(s).ok_or_else(|| format!("“{s}”不是 省、市、县、区、乡镇、街道、部门 之一"))
+}
+
+impl FilterArgs {
+    pub fn filter(&self) -> Filter {
+        Filter {
+            all_versions: self.all_versions,
+            agency: self.agency.clone(),
+            region: self.region.clone(),
+            level: self.level,
+            year: self.year,
+            ids: None,
+        }
+    }
+}
+
+fn store_err(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("gongkai: {e}");
+    ExitCode::from(2)
+}
+
+// ---------------------------------------------------------------------------
+// ingest
+// ---------------------------------------------------------------------------
+
+pub struct IngestArgs {
+    pub paths: Vec<PathBuf>,
+    pub db: DbArgs,
+    pub mapping: Option<PathBuf>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub copied_threshold: Option<f64>,
+    pub copied_min_chars: Option<usize>,
+    pub progress: bool,
+    pub format: Format,
+}
+
+pub fn ingest(args: IngestArgs) -> ExitCode {
+    let started = Instant::now();
+    let selection = match Selection::new(&args.select, &args.ignore) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("gongkai: {e}（`gongkai rules` 列出全部规则）");
+            return ExitCode::from(2);
+        }
+    };
+    let mapping = match &args.mapping {
+        Some(p) => match Mapping::load(p) {
+            Ok(m) => m,
+            Err(e) => return store_err(e),
+        },
+        None => Mapping::default(),
+    };
+    let mut similarity = gongkai_similar::Options::default();
+    if let Some(t) = args.copied_threshold {
+        if !(0.0..=1.0).contains(&t) {
+            eprintln!("gongkai: --copied-threshold 应在 0 到 1 之间");
+            return ExitCode::from(2);
+        }
+        similarity.threshold = t;
+    }
+    if let Some(n) = args.copied_min_chars {
+        similarity.min_chars = n;
+    }
+    let files = match gongkai_corpus::discover(&args.paths) {
+        Ok(f) => f,
+        Err(e) => return store_err(e),
+    };
+    let mut store = match args.db.open() {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    if !mapping.is_empty() {
+        if let Err(e) = store.apply_mapping(&mapping.overrides(), &mapping.aliases()) {
+            return store_err(e);
+        }
+    }
+    let opts = IngestOptions {
+        selection: selection.clone(),
+        similarity: similarity.clone(),
+        mapping,
+        ..IngestOptions::default()
+    };
+    let bar = if args.progress {
+        let bar = indicatif::ProgressBar::new(files.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} 读取 {pos}/{len} 个文件 [{bar:40}] {per_sec} 预计还需 {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let report = |p: Progress| bar.set_position(p.done as u64);
+    let summary = match gongkai_corpus::ingest(&mut store, &files, &opts, &report) {
+        Ok(s) => s,
+        Err(e) => {
+            bar.abandon();
+            return store_err(e);
+        }
+    };
+    bar.finish_and_clear();
+    let read_secs = started.elapsed().as_secs_f64();
+    let cross = match cross::run(&mut store, &selection, &similarity) {
+        Ok(c) => c,
+        Err(e) => return store_err(e),
+    };
+    let counts = match store.counts() {
+        Ok(c) => c,
+        Err(e) => return store_err(e),
+    };
+    let secs = started.elapsed().as_secs_f64();
+    match args.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({
+                "database": redact(&args.db.database),
+                "backend": store.backend().name(),
+                "files": summary.files,
+                "stored": summary.stored,
+                "new_versions": summary.new_versions,
+                "unchanged": summary.unchanged,
+                "failed": summary.failed.iter().map(|(p, e)| json!({"file": p, "error": e})).collect::<Vec<_>>(),
+                "cross": {
+                    "year_pairs": cross.year_pairs, "carry_over_mismatch": cross.carry_over,
+                    "stock_discontinuity": cross.stock, "sections": cross.sections,
+                    "candidates": cross.candidates, "copied_text": cross.copied,
+                },
+                "corpus": {
+                    "agencies": counts.agencies, "reports": counts.reports,
+                    "current_reports": counts.current_reports, "findings": counts.findings,
+                    "corpus_findings": counts.corpus_findings, "failed_files": counts.failed_files,
+                },
+                "seconds": secs,
+            }))
+            .unwrap_or_default()
+        ),
+        Format::Human => {
+            let mut out = String::new();
+            for (path, error) in &summary.failed {
+                let _ = path;
+                out.push_str(&format!("无法读取：{error}\n"));
+            }
+            out.push_str(&format!(
+                "{} 个文件：新增 {} 份报告，新版本 {} 份，未变 {} 个，失败 {} 个（读取用时 {:.1} 秒）\n",
+                summary.files,
+                summary.stored,
+                summary.new_versions,
+                summary.unchanged,
+                summary.failed.len(),
+                read_secs
+            ));
+            out.push_str(&format!(
+                "跨报告检查：相邻年度 {} 对，结转不一致 {} 处，现行有效件数不连续 {} 处；\
+比较 {} 个章节（候选 {} 对），内容雷同 {} 处\n",
+                cross.year_pairs,
+                cross.carry_over,
+                cross.stock,
+                cross.sections,
+                cross.candidates,
+                cross.copied
+            ));
+            out.push_str(&format!(
+                "语料库（{}，{}）：{} 个机关，{} 份报告（当前 {} 份），单报告问题 {} 条，跨报告问题 {} 条；共用时 {:.1} 秒\n",
+                store.backend().name(),
+                redact(&args.db.database),
+                counts.agencies,
+                counts.reports,
+                counts.current_reports,
+                counts.findings,
+                counts.corpus_findings,
+                secs
+            ));
+            print(&out, ColorChoice::Auto);
+        }
+    }
+    if summary.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// history
+// ---------------------------------------------------------------------------
+
+pub fn history(agency: &str, db: &DbArgs, format: Format) -> ExitCode {
+    let mut store = match db.open() {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let mut rows = match store.history(agency) {
+        Ok(r) => r,
+        Err(e) => return store_err(e),
+    };
+    if rows.is_empty() {
+        // Not the exact canonical name: accept a unique partial match.
+        let candidates = match store.reports(&Filter {
+            agency: Some(agency.to_string()),
+            ..Filter::default()
+        }) {
+            Ok(r) => r,
+            Err(e) => return store_err(e),
+        };
+        let mut names: Vec<String> = candidates.into_iter().filter_map(|r| r.agency).collect();
+        names.sort();
+        names.dedup();
+        match names.as_slice() {
+            [one] => match store.history(one) {
+                Ok(r) => rows = r,
+                Err(e) => return store_err(e),
+            },
+            [] => {
+                eprintln!("gongkai: 语料库中没有机关“{agency}”");
+                return ExitCode::from(2);
+            }
+            many => {
+                eprintln!("gongkai: “{agency}”对应多个机关：{}", many.join("、"));
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let findings = match store.findings(Some(&ids)) {
+        Ok(f) => f,
+        Err(e) => return store_err(e),
+    };
+    let metrics = match store.metrics() {
+        Ok(m) => m,
+        Err(e) => return store_err(e),
+    };
+    let count = |id: i64, corpus: bool| {
+        findings
+            .iter()
+            .filter(|f| f.report_id == id && f.corpus == corpus)
+            .count()
+    };
+    let metric = |id: i64, key: &str| {
+        metrics
+            .iter()
+            .find(|m| m.report_id == id)
+            .and_then(|m| m.values.get(key).copied().flatten())
+    };
+    match format {
+        Format::Json => {
+            let v: Vec<_> = rows
+                .iter()
+                .map(|r| {
+                    json!({
+                        "id": r.id, "agency": r.agency, "region": r.region,
+                        "level": r.level.map(Level::as_zh), "year": r.year,
+                        "version": r.version, "current": r.is_current, "source": r.source,
+                        "edition": r.edition, "findings": count(r.id, false),
+                        "corpus_findings": count(r.id, true),
+                        "received": metric(r.id, "received"),
+                        "disclosure_rate": metric(r.id, "disclosure_rate"),
+                        "cross": findings.iter().filter(|f| f.report_id == r.id && f.corpus)
+                            .map(|f| json!({"code": f.finding.code, "message": f.finding.message, "other_report_id": f.other_report_id}))
+                            .collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        }
+        Format::Human => {
+            let first = &rows[0];
+            let mut out = format!(
+                "{}（{}，{}）\n",
+                first.agency.as_deref().unwrap_or(""),
+                first.region.as_deref().unwrap_or(""),
+                first.level.map(Level::as_zh).unwrap_or("")
+            );
+            out.push_str(
+                "编号    年度  版本  单报告问题  跨报告问题  本年新收  实质公开率  来源\n",
+            );
+            for r in &rows {
+                out.push_str(&format!(
+                    "{}  {}  {}  {}  {}  {}  {}  {}{}\n",
+                    pad(&r.id.to_string(), 6),
+                    pad(&r.year.map_or("?".into(), |y| y.to_string()), 4),
+                    pad(&format!("v{}", r.version), 4),
+                    pad(&count(r.id, false).to_string(), 10),
+                    pad(&count(r.id, true).to_string(), 10),
+                    pad(
+                        &metric(r.id, "received").map_or("—".into(), |v| format!("{v:.0}")),
+                        8
+                    ),
+                    pad(
+                        &metric(r.id, "disclosure_rate")
+                            .map_or("—".into(), |v| format!("{:.1}%", v * 100.0)),
+                        10
+                    ),
+                    r.source,
+                    if r.is_current {
+                        ""
+                    } else {
+                        "（已被新版本取代）"
+                    }
+                ));
+                for f in findings.iter().filter(|f| f.report_id == r.id && f.corpus) {
+                    out.push_str(&format!(
+                        "        {} {}：{}\n",
+                        f.finding.code, f.finding.name, f.finding.message
+                    ));
+                }
+            }
+            print(&out, ColorChoice::Auto);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+// ---------------------------------------------------------------------------
+// compare
+// ---------------------------------------------------------------------------
+
+/// A report named on the command line: a file, or a stored report by `#id` / id, or
+/// `机关名称:年度`.
+pub fn load_report(
+    spec: &str,
+    db: &DbArgs,
+    store: &mut Option<Store>,
+) -> Result<(String, Report, Vec<gongkai_model::Finding>), String> {
+    let path = Path::new(spec);
+    if path.exists() {
+        let checked =
+            crate::pipeline::read_and_check(path, &Selection::all()).map_err(|e| e.message)?;
+        return Ok((spec.to_string(), checked.parsed.report, checked.findings));
+    }
+    if store.is_none() {
+        *store = Some(
+            db.open()
+                .map_err(|_| format!("无法打开数据库 {}", redact(&db.database)))?,
+        );
+    }
+    let Some(s) = store.as_mut() else {
+        return Err("没有数据库".into());
+    };
+    let id = if let Ok(id) = spec.trim_start_matches('#').parse::<i64>() {
+        id
+    } else if let Some((agency, year)) = spec.rsplit_once([':', '：']) {
+        let year: i32 = year
+            .trim_end_matches('年')
+            .parse()
+            .map_err(|_| format!("“{spec}”：年度应为数字"))?;
+        let found = s
+            .reports(&Filter {
+                agency: Some(agency.to_string()),
+                year: Some(year),
+                ..Filter::default()
+            })
+            .map_err(|e| e.to_string())?;
+        match found.as_slice() {
+            [one] => one.id,
+            [] => return Err(format!("“{spec}”：既不是文件，也不是语料库中的报告")),
+            many => {
+                return Err(format!(
+                    "“{spec}”对应多份报告：{}",
+                    many.iter()
+                        .map(|r| format!("#{} {}", r.id, r.agency.as_deref().unwrap_or("")))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ))
+            }
+        }
+    } else {
+        return Err(format!(
+            "“{spec}”：文件不存在；语料库中的报告请写 #编号 或 机关名称:年度"
+        ));
+    };
+    let report = s.report(id).map_err(|e| e.to_string())?;
+    let findings = s
+        .findings(Some(&[id]))
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|f| !f.corpus)
+        .map(|f| f.finding)
+        .collect();
+    Ok((format!("#{id}"), report, findings))
+}
+
+pub fn compare(a: &str, b: &str, db: &DbArgs, all: bool, format: Format) -> ExitCode {
+    let mut store = None;
+    let mut load = |spec: &str| load_report(spec, db, &mut store);
+    let (la, ra, _) = match load(a) {
+        Ok(x) => x,
+        Err(e) => return store_err(e),
+    };
+    let (lb, rb, _) = match load(b) {
+        Ok(x) => x,
+        Err(e) => return store_err(e),
+    };
+    let c =
+        gongkai_corpus::compare::compare(&la, &ra, &lb, &rb, &gongkai_similar::Options::default());
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&c).unwrap_or_default()),
+        Format::Human => print(&human_comparison(&c, all), ColorChoice::Auto),
+    }
+    ExitCode::SUCCESS
+}
+
+fn side_line(s: &gongkai_corpus::compare::Side) -> String {
+    format!(
+        "{}：{} {}{}",
+        s.label,
+        s.agency.as_deref().unwrap_or("（未识别机关）"),
+        s.year.map_or(String::new(), |y| format!("{y}年")),
+        s.edition
+            .as_deref()
+            .map_or(String::new(), |e| format!("（{e}年版）"))
+    )
+}
+
+fn human_comparison(c: &Comparison, all: bool) -> String {
+    let mut out = format!("A  {}\nB  {}\n\n", side_line(&c.a), side_line(&c.b));
+    let differing = c.differing().count();
+    out.push_str(&format!(
+        "表格：{} 个单元格，其中 {} 个不同\n",
+        c.cells.len(),
+        differing
+    ));
+    let mut table = "";
+    for cell in c.cells.iter().filter(|x| all || x.differs()) {
+        if cell.table != table {
+            table = cell.table;
+            out.push_str(&format!(
+                "  {}\n",
+                match table {
+                    "active_disclosure" => "表二 主动公开政府信息情况",
+                    "requests" => "表三 收到和处理政府信息公开申请情况",
+                    _ => "表四 政府信息公开行政复议、行政诉讼情况",
+                }
+            ));
+        }
+        let mark = if cell.differs() { "≠" } else { " " };
+        out.push_str(&format!(
+            "    {} {}  A {}  B {}\n",
+            mark,
+            pad(&format!("{}·{}", cell.row_label, cell.column_label), 44),
+            pad(cell.a.as_deref().unwrap_or("（无）"), 8),
+            cell.b.as_deref().unwrap_or("（无）")
+        ));
+    }
+    if !c.cross_year.is_empty() {
+        out.push_str("\n相邻年度检查：\n");
+        for f in &c.cross_year {
+            out.push_str(&format!(
+                "  {}[{}] {}\n",
+                f.severity.display_zh(),
+                f.code,
+                f.message
+            ));
+        }
+    }
+    out.push_str("\n文字相似度（A 的内容见于 B / B 的内容见于 A）：\n");
+    for s in &c.sections {
+        match (s.a_in_b, s.b_in_a) {
+            (Some(x), Some(y)) => {
+                out.push_str(&format!(
+                    "  {}  {:.0}% / {:.0}%\n",
+                    pad(s.title, 20),
+                    x * 100.0,
+                    y * 100.0
+                ));
+                for p in &s.passages {
+                    let short: String = p.chars().take(60).collect();
+                    out.push_str(&format!(
+                        "      相同段落：“{short}{}”\n",
+                        if p.chars().count() > 60 { "……" } else { "" }
+                    ));
+                }
+            }
+            _ => out.push_str(&format!("  {}  （缺少或过短，不比较）\n", pad(s.title, 20))),
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// consolidate
+// ---------------------------------------------------------------------------
+
+pub fn consolidate(
+    inputs: &[String],
+    filter: &FilterArgs,
+    name: Option<&str>,
+    db: &DbArgs,
+    format: Format,
+) -> ExitCode {
+    let mut store = None;
+    let mut loaded = Vec::new();
+    for spec in inputs {
+        match load_report(spec, db, &mut store) {
+            Ok(x) => loaded.push(x),
+            Err(e) => return store_err(e),
+        }
+    }
+    let filtering = filter.agency.is_some()
+        || filter.region.is_some()
+        || filter.level.is_some()
+        || filter.year.is_some();
+    if filtering {
+        if store.is_none() {
+            match db.open() {
+                Ok(s) => store = Some(s),
+                Err(code) => return code,
+            }
+        }
+        let Some(s) = store.as_mut() else {
+            return ExitCode::from(2);
+        };
+        let rows = match s.reports(&filter.filter()) {
+            Ok(r) => r,
+            Err(e) => return store_err(e),
+        };
+        for r in rows {
+            match load_report(&format!("#{}", r.id), db, &mut store) {
+                Ok(x) => loaded.push(x),
+                Err(e) => return store_err(e),
+            }
+        }
+    }
+    if loaded.is_empty() {
+        eprintln!("gongkai: 没有要合计的报告（给出文件、#编号，或 --region/--level/--year/--agency 从语料库选择）");
+        return ExitCode::from(2);
+    }
+    let default_name = filter
+        .region
+        .as_deref()
+        .map(|r| format!("{r}{}合计", filter.level.map(Level::as_zh).unwrap_or("")))
+        .unwrap_or_else(|| "合计".into());
+    let name = name.map(str::to_string).unwrap_or(default_name);
+    let inputs: Vec<consolidate::Input<'_>> = loaded
+        .iter()
+        .map(|(label, report, findings)| consolidate::Input {
+            label: label.clone(),
+            report,
+            findings,
+        })
+        .collect();
+    let c = consolidate::consolidate(&name, &inputs);
+    match format {
+        Format::Json => {
+            let mut v = gongkai_model::canonical_json(
+                &c.report,
+                gongkai_model::CanonicalOptions::default(),
+            );
+            v["consolidation"] = serde_json::to_value(&c).unwrap_or_default();
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        }
+        Format::Human => print(&human_consolidated(&c), ColorChoice::Auto),
+    }
+    ExitCode::SUCCESS
+}
+
+fn human_consolidated(c: &Consolidated) -> String {
+    let r = &c.report;
+    let mut out = format!(
+        "{} {}年 合计（{} 份报告，{}年版表格）\n\n输入：\n",
+        r.agency().unwrap_or(""),
+        r.year().map_or("?".into(), |y| y.to_string()),
+        c.inputs.len(),
+        c.edition.as_str()
+    );
+    for i in &c.inputs {
+        out.push_str(&format!(
+            "  {}  {} {}{}\n",
+            i.label,
+            i.agency.as_deref().unwrap_or("（未识别机关）"),
+            i.year.map_or(String::new(), |y| format!("{y}年")),
+            if i.flags.is_empty() {
+                String::new()
+            } else {
+                format!("  ⚠ {}", i.flags.join("；"))
+            }
+        ));
+    }
+    let mut table = "";
+    out.push('\n');
+    for k in r.keyed_cells() {
+        if k.table != table {
+            table = k.table;
+            out.push_str(&format!(
+                "{}\n",
+                match table {
+                    "active_disclosure" => "表二 主动公开政府信息情况",
+                    "requests" => "表三 收到和处理政府信息公开申请情况",
+                    _ => "表四 政府信息公开行政复议、行政诉讼情况",
+                }
+            ));
+        }
+        let partial = c
+            .partial
+            .iter()
+            .find(|p| p.table == k.table && p.row == k.row && p.column == k.column);
+        out.push_str(&format!(
+            "  {}  {}{}\n",
+            pad(&format!("{}·{}", k.row_label, k.column_label), 44),
+            k.cell.display(),
+            partial.map_or(String::new(), |p| format!(
+                "（{} 份空白未计）",
+                p.blank_inputs
+            ))
+        ));
+    }
+    if c.findings.is_empty() {
+        out.push_str("\n合计表格的勾稽关系全部成立。\n");
+    } else {
+        out.push_str("\n合计表格的问题：\n");
+        for f in &c.findings {
+            out.push_str(&format!(
+                "  {}[{}] {}\n",
+                f.severity.display_zh(),
+                f.code,
+                f.message
+            ));
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// summary
+// ---------------------------------------------------------------------------
+
+pub fn summary(db: &DbArgs, opts: &RankingOptions, format: Format, csv: bool) -> ExitCode {
+    let mut store = match db.open() {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let s = match summary::summary(&mut store, opts) {
+        Ok(s) => s,
+        Err(e) => return store_err(e),
+    };
+    if csv {
+        print!("{}", coverage_csv(&s));
+        return ExitCode::SUCCESS;
+    }
+    match format {
+        Format::Json => {
+            let metrics: Vec<_> = s
+                .metrics
+                .iter()
+                .map(|m| {
+                    json!({"report_id": m.report_id, "agency": m.agency, "region": m.region,
+                    "level": m.level.map(Level::as_zh), "year": m.year, "metrics": m.values})
+                })
+                .collect();
+            let mut v = serde_json::to_value(&s).unwrap_or_default();
+            v["metrics"] = json!(metrics);
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        }
+        Format::Human => print(&human_summary(&s, opts), ColorChoice::Auto),
+    }
+    ExitCode::SUCCESS
+}
+
+fn coverage_csv(s: &Summary) -> String {
+    let mut out = String::from("\u{feff}机关,地区,层级");
+    for y in &s.years {
+        out.push_str(&format!(",{y}"));
+    }
+    out.push('\n');
+    for r in &s.coverage {
+        out.push_str(&format!("{},{},{}", r.agency, r.region, r.level));
+        for p in &r.present {
+            out.push_str(if *p { ",有" } else { ",缺" });
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn human_summary(s: &Summary, opts: &RankingOptions) -> String {
+    let mut out = format!(
+        "覆盖情况：{} 个机关 × {} 个年度（{}），{} 个机关有缺年\n",
+        s.coverage.len(),
+        s.years.len(),
+        match (s.years.first(), s.years.last()) {
+            (Some(a), Some(b)) => format!("{a}–{b}"),
+            _ => "无".into(),
+        },
+        s.missing
+    );
+    let shown = s
+        .coverage
+        .iter()
+        .filter(|r| r.present.iter().any(|p| !p))
+        .take(40);
+    let mut header = format!("  {}", pad("机关", 36));
+    for y in &s.years {
+        header.push_str(&format!("  {y}"));
+    }
+    out.push_str(&header);
+    out.push('\n');
+    for r in shown {
+        let mut line = format!("  {}", pad(&r.agency, 36));
+        for p in &r.present {
+            line.push_str(if *p { "    ✓ " } else { "    ✗ " });
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    if s.missing > 40 {
+        out.push_str(&format!(
+            "  ……另有 {} 个机关有缺年（`summary --coverage-csv` 输出全表）\n",
+            s.missing - 40
+        ));
+    }
+    if s.missing == 0 && !s.coverage.is_empty() {
+        out.push_str("  所有机关各年度报告齐全\n");
+    }
+    let count = |key: &str| {
+        s.metrics
+            .iter()
+            .filter(|m| m.values.get(key).copied().flatten().is_some())
+            .count()
+    };
+    out.push_str(&format!(
+        "\n指标：{} 份当前报告；实质公开率可计算 {} 份，复议纠错率可计算 {} 份（`export` 输出全部指标）\n",
+        s.metrics.len(),
+        count("disclosure_rate"),
+        count("review_correction_rate")
+    ));
+    for r in &s.rankings {
+        out.push_str(&format!(
+            "\n{} {}年排名（分母不少于 {}）：",
+            r.label, r.year, opts.min_denominator
+        ));
+        match &r.note {
+            Some(n) => out.push_str(&format!("{n}\n")),
+            None => {
+                out.push_str(&format!("{} 个机关参与\n", r.qualified));
+                let n = r.entries.len();
+                for (i, e) in r.entries.iter().enumerate() {
+                    if i < opts.top || i + opts.top >= n {
+                        out.push_str(&format!(
+                            "  {:>4}. {}  {:.1}%（分母 {}）\n",
+                            i + 1,
+                            pad(&e.agency, 36),
+                            e.value * 100.0,
+                            e.denominator
+                        ));
+                    } else if i == opts.top {
+                        out.push_str("        ……\n");
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// agencies
+// ---------------------------------------------------------------------------
+
+pub fn agencies(db: &DbArgs, mapping: Option<&Path>, format: Format) -> ExitCode {
+    let mut store = match db.open() {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    if let Some(path) = mapping {
+        let m = match Mapping::load(path) {
+            Ok(m) => m,
+            Err(e) => return store_err(e),
+        };
+        match store.apply_mapping(&m.overrides(), &m.aliases()) {
+            Ok(n) => eprintln!("已按 {} 更新 {n} 处机关信息", path.display()),
+            Err(e) => return store_err(e),
+        }
+    }
+    let coverage = match store.coverage() {
+        Ok(c) => c,
+        Err(e) => return store_err(e),
+    };
+    match format {
+        Format::Json => {
+            let v: Vec<_> = coverage
+                .iter()
+                .map(|c| json!({"id": c.agency_id, "agency": c.agency, "region": c.region, "level": c.level.as_zh(), "years": c.years}))
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        }
+        Format::Human => {
+            let mut out = String::new();
+            for c in &coverage {
+                out.push_str(&format!(
+                    "{}  {}  {}  {}\n",
+                    pad(&c.agency, 36),
+                    pad(&c.region, 20),
+                    pad(c.level.as_zh(), 4),
+                    c.years
+                        .iter()
+                        .map(i32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ));
+            }
+            out.push_str(&format!("共 {} 个机关\n", coverage.len()));
+            print(&out, ColorChoice::Auto);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+// ---------------------------------------------------------------------------
+// score
+
+pub fn score(key: &Path, db: &DbArgs, format: Format, strict: bool) -> ExitCode {
+    let mut store = match db.open() {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let s = match gongkai_corpus::answers::score(&mut store, key) {
+        Ok(s) => s,
+        Err(e) => return store_err(e),
+    };
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&s).unwrap_or_default()),
+        Format::Human => {
+            let mut out = format!(
+                "{} 份报告（语料库中缺 {} 份）：精确率 {:.2}%，召回率 {:.2}%（命中 {}，误报 {}，漏报 {}）\n",
+                s.reports,
+                s.not_in_corpus.len(),
+                s.total.precision() * 100.0,
+                s.total.recall() * 100.0,
+                s.total.true_positives,
+                s.total.false_positives,
+                s.total.false_negatives
+            );
+            for (rule, r) in &s.rules {
+                out.push_str(&format!(
+                    "  {}  命中 {:>5}  误报 {:>4}  漏报 {:>4}\n",
+                    pad(rule, 28),
+                    r.true_positives,
+                    r.false_positives,
+                    r.false_negatives
+                ));
+            }
+            for m in s.mismatches.iter().take(20) {
+                out.push_str(&format!(
+                    "  {}：漏报 {:?}，误报 {:?}\n",
+                    m.stem, m.missing, m.unexpected
+                ));
+            }
+            for stem in s.not_in_corpus.iter().take(20) {
+                out.push_str(&format!("  {stem}：不在语料库中\n"));
+            }
+            print(&out, ColorChoice::Auto);
+        }
+    }
+    if strict && !s.is_perfect() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+// ---------------------------------------------------------------------------
+// synth
+// ---------------------------------------------------------------------------
+
+pub fn synth(n: usize, dir: &Path, opts: gongkai_synth::CorpusOptions) -> ExitCode {
+    let started = Instant::now();
+    let opts = gongkai_synth::CorpusOptions { reports: n, ..opts };
+    match gongkai_synth::write_corpus(dir, &opts) {
+        Ok(s) => {
+            println!(
+                "已生成 {} 份合成报告（{} 个机关，缺年 {} 处；无错误 {} 份，单报告错误 {} 份；跨报告错误 {}）于 {}，用时 {:.1} 秒\n答案：{}",
+                s.reports,
+                s.agencies,
+                s.gaps,
+                s.clean,
+                s.single_errors,
+                s.cross.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join("、"),
+                dir.display(),
+                started.elapsed().as_secs_f64(),
+                dir.join("answer-key.jsonl").display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => store_err(format!("{}: {e}", dir.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_not_printed() {
+        assert_eq!(
+            redact("postgres://u:secret@host:5432/db"),
+            "postgres://u:***@host:5432/db"
+        );
+        assert_eq!(redact("postgres://u@host/db"), "postgres://u@host/db");
+        assert_eq!(redact("gongkai.db"), "gongkai.db");
+    }
+}

@@ -1,0 +1,21 @@
+//! Many reports at once: the corpus layer between the single-report pipeline and the
+//! database.
+//!
+//! - [`ingest`]: files and folders → parsed, checked reports in the [`gongkai_store`]
+//!   database, in parallel, skipping bytes already stored.
+//! - [`cross`]: the rules across reports (Y001 carry-over, Y002 stock, Y003 copied text)
+//!   over the whole corpus.
+//! - [`compare`], [`consolidate`], [`summary`]: two reports side by side, a set of reports
+//!   summed into one, and coverage, metrics and rankings.
+//! - [`mapping`]: the user's corrections to agency names, regions and levels.
+
+pub mod answers;
+pub mod compare;
+pub mod consolidate;
+pub mod cross;
+pub mod ingest;
+pub mod mapping;
+pub mod summary;
+
+pub use ingest::{discover, ingest, IngestOptions, IngestSummary, Progress};
+pub use mapping::Mapping;

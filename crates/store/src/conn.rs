@@ -1,0 +1,389 @@
+//! The two backends behind one small interface, so the store's logic and SQL are
+//! written once. SQL is written with PostgreSQL's `$1` placeholders; SQLite reads them
+//! as `?1`. Only the migrations (types) and bulk loading differ between the backends.
+
+use std::io::Write;
+
+use crate::StoreError;
+
+/// One SQL value, as both backends understand it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Val {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+    Bytes(Vec<u8>),
+    Bool(bool),
+}
+
+impl Val {
+    pub fn int(&self) -> Option<i64> {
+        match self {
+            Val::Int(n) => Some(*n),
+            Val::Bool(b) => Some(*b as i64),
+            Val::Real(f) => Some(*f as i64),
+            _ => None,
+        }
+    }
+    pub fn real(&self) -> Option<f64> {
+        match self {
+            Val::Real(f) => Some(*f),
+            Val::Int(n) => Some(*n as f64),
+            _ => None,
+        }
+    }
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Val::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn into_text(self) -> Option<String> {
+        match self {
+            Val::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn into_bytes(self) -> Option<Vec<u8>> {
+        match self {
+            Val::Bytes(b) => Some(b),
+            _ => None,
+        }
+    }
+    pub fn bool(&self) -> bool {
+        match self {
+            Val::Bool(b) => *b,
+            Val::Int(n) => *n != 0,
+            _ => false,
+        }
+    }
+}
+
+impl From<i64> for Val {
+    fn from(n: i64) -> Val {
+        Val::Int(n)
+    }
+}
+impl From<i32> for Val {
+    fn from(n: i32) -> Val {
+        Val::Int(n as i64)
+    }
+}
+impl From<bool> for Val {
+    fn from(b: bool) -> Val {
+        Val::Bool(b)
+    }
+}
+impl From<&str> for Val {
+    fn from(s: &str) -> Val {
+        Val::Text(s.to_string())
+    }
+}
+impl From<String> for Val {
+    fn from(s: String) -> Val {
+        Val::Text(s)
+    }
+}
+impl<T: Into<Val>> From<Option<T>> for Val {
+    fn from(v: Option<T>) -> Val {
+        v.map_or(Val::Null, Into::into)
+    }
+}
+
+pub type Row = Vec<Val>;
+
+/// A connection to either backend.
+pub trait Conn: Send {
+    fn backend(&self) -> crate::Backend;
+    /// Runs statements without parameters (DDL, BEGIN/COMMIT).
+    fn batch(&mut self, sql: &str) -> Result<(), StoreError>;
+    fn exec(&mut self, sql: &str, params: &[Val]) -> Result<u64, StoreError>;
+    fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>, StoreError>;
+    /// Inserts many rows at once: prepared inserts on SQLite, `COPY` on PostgreSQL.
+    fn bulk_insert(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: &[Row],
+    ) -> Result<(), StoreError>;
+    /// Serialises writers: two `gongkai ingest` runs against one server take turns.
+    fn lock_for_writing(&mut self) -> Result<(), StoreError>;
+}
+
+// ---------------------------------------------------------------------------
+// SQLite
+// ---------------------------------------------------------------------------
+
+pub struct Sqlite(pub rusqlite::Connection);
+
+/// `$1` → `?1`: SQLite reads `$name` as a named parameter, `?N` as the N-th.
+fn sqlite_sql(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(|d| d.is_ascii_digit()) {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl rusqlite::ToSql for Val {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(match self {
+            Val::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Val::Int(n) => ToSqlOutput::Borrowed(ValueRef::Integer(*n)),
+            Val::Real(f) => ToSqlOutput::Borrowed(ValueRef::Real(*f)),
+            Val::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Val::Bytes(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
+            Val::Bool(b) => ToSqlOutput::Borrowed(ValueRef::Integer(*b as i64)),
+        })
+    }
+}
+
+fn sqlite_row(row: &rusqlite::Row<'_>, n: usize) -> rusqlite::Result<Row> {
+    use rusqlite::types::ValueRef;
+    (0..n)
+        .map(|i| {
+            Ok(match row.get_ref(i)? {
+                ValueRef::Null => Val::Null,
+                ValueRef::Integer(n) => Val::Int(n),
+                ValueRef::Real(f) => Val::Real(f),
+                ValueRef::Text(t) => Val::Text(String::from_utf8_lossy(t).into_owned()),
+                ValueRef::Blob(b) => Val::Bytes(b.to_vec()),
+            })
+        })
+        .collect()
+}
+
+impl Conn for Sqlite {
+    fn backend(&self) -> crate::Backend {
+        crate::Backend::Sqlite
+    }
+    fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        Ok(self.0.execute_batch(sql)?)
+    }
+    fn exec(&mut self, sql: &str, params: &[Val]) -> Result<u64, StoreError> {
+        let mut stmt = self.0.prepare_cached(&sqlite_sql(sql))?;
+        Ok(stmt.execute(rusqlite::params_from_iter(params))? as u64)
+    }
+    fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>, StoreError> {
+        let mut stmt = self.0.prepare_cached(&sqlite_sql(sql))?;
+        let n = stmt.column_count();
+        let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| sqlite_row(r, n))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+    fn bulk_insert(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: &[Row],
+    ) -> Result<(), StoreError> {
+        let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES ({})",
+            columns.join(", "),
+            marks.join(", ")
+        );
+        let mut stmt = self.0.prepare_cached(&sql)?;
+        for row in rows {
+            stmt.execute(rusqlite::params_from_iter(row))?;
+        }
+        Ok(())
+    }
+    fn lock_for_writing(&mut self) -> Result<(), StoreError> {
+        // `BEGIN IMMEDIATE` (see Store::begin) already takes SQLite's write lock.
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// PostgreSQL
+// ---------------------------------------------------------------------------
+
+pub struct Postgres(pub postgres::Client);
+
+impl postgres::types::ToSql for Val {
+    fn to_sql(
+        &self,
+        ty: &postgres::types::Type,
+        out: &mut postgres::types::private::BytesMut,
+    ) -> Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        use postgres::types::Type;
+        match self {
+            Val::Null => Ok(postgres::types::IsNull::Yes),
+            Val::Int(n) => match *ty {
+                Type::INT4 => (*n as i32).to_sql(ty, out),
+                Type::INT2 => (*n as i16).to_sql(ty, out),
+                Type::FLOAT8 => (*n as f64).to_sql(ty, out),
+                Type::BOOL => (*n != 0).to_sql(ty, out),
+                _ => n.to_sql(ty, out),
+            },
+            Val::Real(f) => f.to_sql(ty, out),
+            Val::Text(s) => s.to_sql(ty, out),
+            Val::Bytes(b) => b.to_sql(ty, out),
+            Val::Bool(b) => match *ty {
+                Type::INT8 => (*b as i64).to_sql(ty, out),
+                _ => b.to_sql(ty, out),
+            },
+        }
+    }
+    fn accepts(_: &postgres::types::Type) -> bool {
+        true
+    }
+    postgres::types::to_sql_checked!();
+}
+
+fn pg_row(row: &postgres::Row) -> Result<Row, StoreError> {
+    use postgres::types::Type;
+    let mut out = Vec::with_capacity(row.len());
+    for (i, col) in row.columns().iter().enumerate() {
+        let v = match *col.type_() {
+            Type::INT8 => row.try_get::<_, Option<i64>>(i)?.map(Val::Int),
+            Type::INT4 => row
+                .try_get::<_, Option<i32>>(i)?
+                .map(|n| Val::Int(n as i64)),
+            Type::INT2 => row
+                .try_get::<_, Option<i16>>(i)?
+                .map(|n| Val::Int(n as i64)),
+            Type::FLOAT8 => row.try_get::<_, Option<f64>>(i)?.map(Val::Real),
+            Type::FLOAT4 => row
+                .try_get::<_, Option<f32>>(i)?
+                .map(|f| Val::Real(f as f64)),
+            Type::NUMERIC => {
+                return Err(StoreError::Query(format!(
+                    "列 {} 为 NUMERIC 类型，请在 SQL 中转换为 DOUBLE PRECISION",
+                    col.name()
+                )))
+            }
+            Type::BOOL => row.try_get::<_, Option<bool>>(i)?.map(Val::Bool),
+            Type::BYTEA => row.try_get::<_, Option<Vec<u8>>>(i)?.map(Val::Bytes),
+            _ => row.try_get::<_, Option<String>>(i)?.map(Val::Text),
+        };
+        out.push(v.unwrap_or(Val::Null));
+    }
+    Ok(out)
+}
+
+/// A value in `COPY … FROM STDIN` text format.
+fn copy_text(v: &Val, out: &mut Vec<u8>) {
+    fn escaped(s: &str, out: &mut Vec<u8>) {
+        for b in s.bytes() {
+            match b {
+                b'\\' => out.extend_from_slice(b"\\\\"),
+                b'\t' => out.extend_from_slice(b"\\t"),
+                b'\n' => out.extend_from_slice(b"\\n"),
+                b'\r' => out.extend_from_slice(b"\\r"),
+                _ => out.push(b),
+            }
+        }
+    }
+    match v {
+        Val::Null => out.extend_from_slice(b"\\N"),
+        Val::Int(n) => out.extend_from_slice(n.to_string().as_bytes()),
+        Val::Real(f) => out.extend_from_slice(format!("{f:?}").as_bytes()),
+        Val::Text(s) => escaped(s, out),
+        Val::Bool(b) => out.push(if *b { b't' } else { b'f' }),
+        Val::Bytes(bytes) => {
+            // bytea hex input: \x0a1b…, with the backslash itself escaped for COPY.
+            out.extend_from_slice(b"\\\\x");
+            for b in bytes {
+                out.extend_from_slice(format!("{b:02x}").as_bytes());
+            }
+        }
+    }
+}
+
+impl Conn for Postgres {
+    fn backend(&self) -> crate::Backend {
+        crate::Backend::Postgres
+    }
+    fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        Ok(self.0.batch_execute(sql)?)
+    }
+    fn exec(&mut self, sql: &str, params: &[Val]) -> Result<u64, StoreError> {
+        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params
+            .iter()
+            .map(|v| v as &(dyn postgres::types::ToSql + Sync))
+            .collect();
+        Ok(self.0.execute(sql, &refs)?)
+    }
+    fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>, StoreError> {
+        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params
+            .iter()
+            .map(|v| v as &(dyn postgres::types::ToSql + Sync))
+            .collect();
+        self.0.query(sql, &refs)?.iter().map(pg_row).collect()
+    }
+    fn bulk_insert(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: &[Row],
+    ) -> Result<(), StoreError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let sql = format!("COPY {table} ({}) FROM STDIN", columns.join(", "));
+        let mut writer = self.0.copy_in(&sql)?;
+        let mut buf = Vec::with_capacity(1 << 16);
+        for row in rows {
+            for (i, v) in row.iter().enumerate() {
+                if i > 0 {
+                    buf.push(b'\t');
+                }
+                copy_text(v, &mut buf);
+            }
+            buf.push(b'\n');
+            if buf.len() > 1 << 16 {
+                writer.write_all(&buf)?;
+                buf.clear();
+            }
+        }
+        writer.write_all(&buf)?;
+        writer.finish()?;
+        Ok(())
+    }
+    fn lock_for_writing(&mut self) -> Result<(), StoreError> {
+        // A transaction-scoped advisory lock: released by COMMIT or ROLLBACK.
+        self.0
+            .batch_execute("SELECT pg_advisory_xact_lock(7316455720417)")?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_become_sqlite_indices() {
+        assert_eq!(
+            sqlite_sql("SELECT $1, '$x', $12 FROM t WHERE a = $2"),
+            "SELECT ?1, '$x', ?12 FROM t WHERE a = ?2"
+        );
+    }
+
+    #[test]
+    fn copy_text_escapes() {
+        let mut out = Vec::new();
+        for v in [
+            Val::Text("a\tb\\c\nd".into()),
+            Val::Null,
+            Val::Bytes(vec![0, 255]),
+            Val::Bool(true),
+            Val::Real(0.5),
+        ] {
+            copy_text(&v, &mut out);
+            out.push(b'|');
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a\\tb\\\\c\\nd|\\N|\\\\x00ff|t|0.5|"
+        );
+    }
+}

@@ -1,0 +1,1117 @@
+//! The corpus database: every report read, with its agency, findings, cells, sections
+//! and metrics, in SQLite (one file, nothing to install) or PostgreSQL (a shared server).
+//!
+//! Both backends have the same tables (see `migrations/`), and the store's logic and
+//! queries are written once over [`conn::Conn`]. The store does not read files or parse
+//! reports: it is given [`Ingested`] files and answers queries with plain data.
+//!
+//! Versions: a report is identified by its agency and year. A file whose bytes were
+//! stored before (by SHA-256) is not stored again; a file with new bytes for an agency
+//! and year already present becomes the next version, and only the newest version is
+//! *current* (what checks, summaries and exports use).
+
+mod conn;
+mod migrate;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{Read, Write};
+
+use gongkai_model::agency::Level;
+use gongkai_model::{Finding, Report, Value};
+
+use conn::{Conn, Postgres, Sqlite};
+pub use conn::{Row, Val};
+
+/// Where the store keeps its data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("SQLite 数据库错误：{0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("PostgreSQL 数据库错误：{0}")]
+    Postgres(#[from] postgres::Error),
+    #[error("数据库读写错误：{0}")]
+    Io(#[from] std::io::Error),
+    #[error("数据库内容无法解析：{0}")]
+    Json(#[from] serde_json::Error),
+    #[error("{0}")]
+    Query(String),
+}
+
+/// Where an agency's region and level came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placement {
+    /// Inferred from the name ([`gongkai_model::agency::placement`]).
+    Inferred,
+    /// Given by the user's mapping file; never overwritten by an inference.
+    Mapping,
+}
+
+impl Placement {
+    fn as_str(self) -> &'static str {
+        match self {
+            Placement::Inferred => "inferred",
+            Placement::Mapping => "mapping",
+        }
+    }
+}
+
+/// An agency as the corpus knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgencyInfo {
+    /// The canonical name.
+    pub name: String,
+    pub region: String,
+    pub level: Level,
+    pub placement: Placement,
+}
+
+/// A report read and checked, ready to store.
+#[derive(Clone, Debug)]
+pub struct NewReport {
+    pub report: Report,
+    pub agency: Option<AgencyInfo>,
+    /// The single-report findings.
+    pub findings: Vec<Finding>,
+    /// `(metric key, value)`; `None` where an input is blank or a denominator is 0.
+    pub metrics: Vec<(String, Option<f64>)>,
+    /// One entry per `report.sections`: the copied-text signature, when the section is
+    /// long enough to compare.
+    pub signatures: Vec<Option<Vec<u8>>>,
+}
+
+/// One file offered to the store.
+#[derive(Clone, Debug)]
+pub struct Ingested {
+    pub path: String,
+    /// SHA-256 of the bytes, lower-case hex.
+    pub hash: String,
+    pub size: u64,
+    /// The report, or why the file gave none (the message names the file).
+    pub outcome: Result<NewReport, String>,
+}
+
+/// What the store did with one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Written {
+    /// Stored as a new report (version 1) or a new version of one.
+    Stored { report_id: i64, version: i64 },
+    /// These bytes were stored before (under this or another path).
+    Unchanged { report_id: i64 },
+    /// Recorded as failed, with its error.
+    Failed,
+}
+
+/// A stored report without its tables.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportRow {
+    pub id: i64,
+    pub agency_id: Option<i64>,
+    pub agency: Option<String>,
+    pub region: Option<String>,
+    pub level: Option<Level>,
+    pub year: Option<i32>,
+    pub version: i64,
+    pub is_current: bool,
+    pub source: String,
+    pub format: String,
+    pub edition: Option<String>,
+    pub hash: String,
+}
+
+/// A finding as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredFinding {
+    pub report_id: i64,
+    /// The other report of a cross-report finding (last year's, or the one copied from).
+    pub other_report_id: Option<i64>,
+    pub corpus: bool,
+    pub finding: Finding,
+}
+
+/// A cross-report finding to store.
+#[derive(Clone, Debug)]
+pub struct CorpusFinding {
+    pub report_id: i64,
+    pub other_report_id: Option<i64>,
+    pub finding: Finding,
+}
+
+/// A prose section of a current report with its copied-text signature.
+#[derive(Clone, Debug)]
+pub struct SectionSignature {
+    pub section_id: i64,
+    pub report_id: i64,
+    pub agency_id: Option<i64>,
+    pub year: Option<i32>,
+    pub kind: String,
+    pub signature: Vec<u8>,
+}
+
+/// A file that gave no report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FailedFile {
+    pub path: String,
+    pub error: String,
+}
+
+/// One row of the coverage matrix: the years an agency has a report for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Coverage {
+    pub agency_id: i64,
+    pub agency: String,
+    pub region: String,
+    pub level: Level,
+    pub years: Vec<i32>,
+}
+
+/// The metrics of one current report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetricRow {
+    pub report_id: i64,
+    pub agency: Option<String>,
+    pub region: Option<String>,
+    pub level: Option<Level>,
+    pub year: Option<i32>,
+    pub values: BTreeMap<String, Option<f64>>,
+}
+
+/// Counts for a one-line summary.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub agencies: i64,
+    pub reports: i64,
+    pub current_reports: i64,
+    pub failed_files: i64,
+    pub findings: i64,
+    pub corpus_findings: i64,
+}
+
+/// Which reports a query returns.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Only the newest version of each report (the default for every corpus tool).
+    pub all_versions: bool,
+    /// Agency names containing this text.
+    pub agency: Option<String>,
+    /// Agencies whose region starts with this text ("淮安市" matches "淮安市洪泽区").
+    pub region: Option<String>,
+    pub level: Option<Level>,
+    pub year: Option<i32>,
+    pub ids: Option<Vec<i64>>,
+}
+
+/// The corpus database.
+pub struct Store {
+    conn: Box<dyn Conn>,
+    /// Agency name → (id, placement): agencies are looked up once per batch, not per report.
+    agencies: HashMap<String, (i64, Placement, String, Level)>,
+}
+
+/// The environment variable naming the database when `--database` is not given.
+pub const DATABASE_ENV: &str = "GONGKAI_DATABASE";
+
+/// The database used when neither `--database` nor [`DATABASE_ENV`] says otherwise.
+pub const DEFAULT_DATABASE: &str = "gongkai.db";
+
+impl Store {
+    /// Opens (creating and migrating as needed) the database `target`: a
+    /// `postgres://` / `postgresql://` URL, or a path to an SQLite file
+    /// (optionally written `sqlite:PATH`).
+    pub fn open(target: &str) -> Result<Store, StoreError> {
+        if target.starts_with("postgres://") || target.starts_with("postgresql://") {
+            Store::open_postgres(target, None)
+        } else {
+            let path = target.strip_prefix("sqlite:").unwrap_or(target);
+            Store::open_sqlite(path)
+        }
+    }
+
+    pub fn open_sqlite(path: &str) -> Result<Store, StoreError> {
+        let conn = rusqlite::Connection::open(path)?;
+        // WAL: readers (the web workspace, a summary) do not block an ingest.
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA busy_timeout = 10000;
+             PRAGMA cache_size = -65536;
+             PRAGMA temp_store = MEMORY;",
+        )?;
+        Store::with(Box::new(Sqlite(conn)))
+    }
+
+    /// Opens a PostgreSQL database; with `schema`, everything lives in that schema
+    /// (created if missing) — how the tests keep to themselves on a shared server.
+    pub fn open_postgres(url: &str, schema: Option<&str>) -> Result<Store, StoreError> {
+        let mut client = postgres::Client::connect(url, postgres::NoTls)?;
+        client.batch_execute("SET client_min_messages = WARNING")?;
+        if let Some(schema) = schema {
+            if !schema
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                return Err(StoreError::Query(format!("模式名不合法：{schema}")));
+            }
+            client.batch_execute(&format!(
+                "CREATE SCHEMA IF NOT EXISTS {schema}; SET search_path TO {schema}"
+            ))?;
+        }
+        Store::with(Box::new(Postgres(client)))
+    }
+
+    fn with(conn: Box<dyn Conn>) -> Result<Store, StoreError> {
+        let mut store = Store {
+            conn,
+            agencies: HashMap::new(),
+        };
+        migrate::run(store.conn.as_mut())?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.conn.backend()
+    }
+
+    /// The schema version after migrations.
+    pub fn schema_version(&mut self) -> Result<i64, StoreError> {
+        migrate::current(self.conn.as_mut())
+    }
+
+    /// Runs a read-only query (for tools and tests that need SQL the store does not offer).
+    pub fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>, StoreError> {
+        self.conn.query(sql, params)
+    }
+
+    /// `(path, hash)` pairs already recorded: a file seen before with the same bytes is
+    /// skipped before it is even parsed.
+    pub fn seen_files(&mut self) -> Result<HashSet<(String, String)>, StoreError> {
+        let rows = self
+            .conn
+            .query("SELECT path, hash FROM files WHERE status = 'stored'", &[])?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|mut r| {
+                let hash = r.pop()?.into_text()?;
+                let path = r.pop()?.into_text()?;
+                Some((path, hash))
+            })
+            .collect())
+    }
+
+    /// Stores a batch of files in one transaction.
+    pub fn write(&mut self, files: Vec<Ingested>) -> Result<Vec<Written>, StoreError> {
+        self.begin()?;
+        match self.write_in_transaction(files) {
+            Ok(w) => {
+                self.conn.batch("COMMIT")?;
+                Ok(w)
+            }
+            Err(e) => {
+                let _ = self.conn.batch("ROLLBACK");
+                // The cache may name agencies the rollback removed.
+                self.agencies.clear();
+                Err(e)
+            }
+        }
+    }
+
+    fn begin(&mut self) -> Result<(), StoreError> {
+        match self.backend() {
+            Backend::Sqlite => self.conn.batch("BEGIN IMMEDIATE")?,
+            Backend::Postgres => self.conn.batch("BEGIN")?,
+        }
+        self.conn.lock_for_writing()
+    }
+
+    fn write_in_transaction(&mut self, files: Vec<Ingested>) -> Result<Vec<Written>, StoreError> {
+        let now = now();
+        let mut out = Vec::with_capacity(files.len());
+        let mut cells: Vec<Row> = Vec::new();
+        let mut sections: Vec<Row> = Vec::new();
+        let mut metrics: Vec<Row> = Vec::new();
+        let mut findings: Vec<Row> = Vec::new();
+        for file in files {
+            let existing = self.conn.query(
+                "SELECT id FROM reports WHERE hash = $1",
+                &[Val::from(file.hash.as_str())],
+            )?;
+            let (status, error, report_id, written) = match (existing.first(), file.outcome) {
+                (Some(row), _) => {
+                    let id = row[0].int().unwrap_or_default();
+                    (
+                        "stored",
+                        None,
+                        Some(id),
+                        Written::Unchanged { report_id: id },
+                    )
+                }
+                (None, Err(message)) => ("failed", Some(message), None, Written::Failed),
+                (None, Ok(new)) => {
+                    let (id, version) = self.insert_report(&file.path, &file.hash, &new, now)?;
+                    report_rows(
+                        id,
+                        &new,
+                        &mut cells,
+                        &mut sections,
+                        &mut metrics,
+                        &mut findings,
+                    )?;
+                    (
+                        "stored",
+                        None,
+                        Some(id),
+                        Written::Stored {
+                            report_id: id,
+                            version,
+                        },
+                    )
+                }
+            };
+            self.conn.exec(
+                "INSERT INTO files (path, hash, size, status, error, report_id, ingested_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (path, hash) DO UPDATE SET status = excluded.status,
+                   error = excluded.error, report_id = excluded.report_id,
+                   ingested_at = excluded.ingested_at",
+                &[
+                    file.path.into(),
+                    file.hash.into(),
+                    (file.size as i64).into(),
+                    status.into(),
+                    error.into(),
+                    report_id.into(),
+                    now.into(),
+                ],
+            )?;
+            out.push(written);
+        }
+        self.conn.bulk_insert(
+            "cells",
+            &[
+                "report_id",
+                "tbl",
+                "row_key",
+                "col_key",
+                "value",
+                "amount",
+                "printed",
+                "blank",
+                "origin",
+            ],
+            &cells,
+        )?;
+        self.conn.bulk_insert(
+            "sections",
+            &["report_id", "kind", "heading", "body", "signature"],
+            &sections,
+        )?;
+        self.conn
+            .bulk_insert("metrics", &["report_id", "metric", "value"], &metrics)?;
+        self.conn.bulk_insert(
+            "findings",
+            &[
+                "report_id",
+                "code",
+                "name",
+                "kind",
+                "severity",
+                "scope",
+                "other_report_id",
+                "message",
+                "detail",
+            ],
+            &findings,
+        )?;
+        Ok(out)
+    }
+
+    /// Inserts the report row, making it the current version. Returns (id, version).
+    fn insert_report(
+        &mut self,
+        path: &str,
+        hash: &str,
+        new: &NewReport,
+        now: i64,
+    ) -> Result<(i64, i64), StoreError> {
+        let agency_id = match &new.agency {
+            Some(a) => Some(self.agency_id(a)?),
+            None => None,
+        };
+        let year = new.report.year();
+        // The versions of "the same report": same agency and year, or — when either is
+        // unknown — the same source path.
+        let (key_sql, key): (&str, Vec<Val>) = match (agency_id, year) {
+            (Some(a), Some(y)) => ("agency_id = $1 AND year = $2", vec![a.into(), y.into()]),
+            _ => (
+                "source = $1 AND (agency_id IS NULL OR year IS NULL)",
+                vec![path.into()],
+            ),
+        };
+        let max = self.conn.query(
+            &format!("SELECT MAX(version) FROM reports WHERE {key_sql}"),
+            &key,
+        )?;
+        let version = max.first().and_then(|r| r[0].int()).unwrap_or_default() + 1;
+        if version > 1 {
+            self.conn.exec(
+                &format!("UPDATE reports SET is_current = FALSE WHERE {key_sql}"),
+                &key,
+            )?;
+        }
+        let r = &new.report;
+        let rows = self.conn.query(
+            "INSERT INTO reports (agency_id, year, version, is_current, hash, source, format,
+               title, printed_agency, edition, ingested_at, report)
+             VALUES ($1, $2, $3, TRUE, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            &[
+                agency_id.into(),
+                year.into(),
+                version.into(),
+                hash.into(),
+                path.into(),
+                serde_key(&r.format)?.into(),
+                r.title.as_ref().map(|t| t.value.clone()).into(),
+                r.agency().map(str::to_string).into(),
+                r.edition.map(|e| e.as_str()).into(),
+                now.into(),
+                Val::Bytes(encode_report(r)?),
+            ],
+        )?;
+        let id = rows
+            .first()
+            .and_then(|r| r[0].int())
+            .ok_or_else(|| StoreError::Query("插入报告后未返回编号".into()))?;
+        Ok((id, version))
+    }
+
+    /// The id of an agency, created or updated as needed. A mapping's placement wins over
+    /// an inference, and a later mapping over an earlier one.
+    fn agency_id(&mut self, a: &AgencyInfo) -> Result<i64, StoreError> {
+        if !self.agencies.contains_key(&a.name) {
+            let rows = self.conn.query(
+                "SELECT id, placement, region, level FROM agencies WHERE name = $1",
+                &[a.name.as_str().into()],
+            )?;
+            if let Some(r) = rows.first() {
+                let placement = if r[1].text() == Some("mapping") {
+                    Placement::Mapping
+                } else {
+                    Placement::Inferred
+                };
+                let level = r[3]
+                    .text()
+                    .and_then(Level::from_zh)
+                    .unwrap_or(Level::Department);
+                self.agencies.insert(
+                    a.name.clone(),
+                    (
+                        r[0].int().unwrap_or_default(),
+                        placement,
+                        r[2].text().unwrap_or_default().to_string(),
+                        level,
+                    ),
+                );
+            }
+        }
+        match self.agencies.get(&a.name).cloned() {
+            None => {
+                let rows = self.conn.query(
+                    "INSERT INTO agencies (name, region, level, placement) VALUES ($1, $2, $3, $4)
+                     RETURNING id",
+                    &[
+                        a.name.as_str().into(),
+                        a.region.as_str().into(),
+                        a.level.as_zh().into(),
+                        a.placement.as_str().into(),
+                    ],
+                )?;
+                let id = rows
+                    .first()
+                    .and_then(|r| r[0].int())
+                    .ok_or_else(|| StoreError::Query("插入机关后未返回编号".into()))?;
+                self.agencies
+                    .insert(a.name.clone(), (id, a.placement, a.region.clone(), a.level));
+                Ok(id)
+            }
+            Some((id, placement, region, level)) => {
+                let changed = region != a.region || level != a.level;
+                let may = a.placement == Placement::Mapping || placement == Placement::Inferred;
+                if changed && may {
+                    self.conn.exec(
+                        "UPDATE agencies SET region = $1, level = $2, placement = $3 WHERE id = $4",
+                        &[
+                            a.region.as_str().into(),
+                            a.level.as_zh().into(),
+                            a.placement.as_str().into(),
+                            id.into(),
+                        ],
+                    )?;
+                    self.agencies
+                        .insert(a.name.clone(), (id, a.placement, a.region.clone(), a.level));
+                }
+                Ok(id)
+            }
+        }
+    }
+
+    /// Applies a mapping to agencies already stored: placement overrides, and aliases
+    /// (another name for the same agency) merged into the canonical agency, whose
+    /// versions are then renumbered in the order they were stored.
+    pub fn apply_mapping(
+        &mut self,
+        entries: &[AgencyInfo],
+        aliases: &[(String, String)],
+    ) -> Result<usize, StoreError> {
+        self.begin()?;
+        let r = (|| {
+            let mut changed = 0;
+            for (alias, canonical) in aliases {
+                let from = self.conn.query(
+                    "SELECT id FROM agencies WHERE name = $1",
+                    &[alias.as_str().into()],
+                )?;
+                let Some(from) = from.first().and_then(|r| r[0].int()) else {
+                    continue;
+                };
+                let to = self.conn.query(
+                    "SELECT id FROM agencies WHERE name = $1",
+                    &[canonical.as_str().into()],
+                )?;
+                match to.first().and_then(|r| r[0].int()) {
+                    Some(to) if to != from => {
+                        self.conn.exec(
+                            "UPDATE reports SET agency_id = $1 WHERE agency_id = $2",
+                            &[to.into(), from.into()],
+                        )?;
+                        self.conn
+                            .exec("DELETE FROM agencies WHERE id = $1", &[from.into()])?;
+                    }
+                    Some(_) => {}
+                    None => {
+                        self.conn.exec(
+                            "UPDATE agencies SET name = $1 WHERE id = $2",
+                            &[canonical.as_str().into(), from.into()],
+                        )?;
+                    }
+                }
+                changed += 1;
+            }
+            for e in entries {
+                changed += self.conn.exec(
+                    "UPDATE agencies SET region = $1, level = $2, placement = 'mapping'
+                     WHERE name = $3 AND (region <> $1 OR level <> $2 OR placement <> 'mapping')",
+                    &[
+                        e.region.as_str().into(),
+                        e.level.as_zh().into(),
+                        e.name.as_str().into(),
+                    ],
+                )? as usize;
+            }
+            self.renumber_versions()?;
+            Ok(changed)
+        })();
+        self.agencies.clear();
+        match r {
+            Ok(n) => {
+                self.conn.batch("COMMIT")?;
+                Ok(n)
+            }
+            Err(e) => {
+                let _ = self.conn.batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// Versions 1…n per (agency, year) in the order stored; the last one current.
+    fn renumber_versions(&mut self) -> Result<(), StoreError> {
+        let rows = self.conn.query(
+            "SELECT id, agency_id, year FROM reports
+             WHERE agency_id IS NOT NULL AND year IS NOT NULL ORDER BY agency_id, year, id",
+            &[],
+        )?;
+        let mut groups: BTreeMap<(i64, i64), Vec<i64>> = BTreeMap::new();
+        for r in rows {
+            let key = (
+                r[1].int().unwrap_or_default(),
+                r[2].int().unwrap_or_default(),
+            );
+            groups
+                .entry(key)
+                .or_default()
+                .push(r[0].int().unwrap_or_default());
+        }
+        for ids in groups.values() {
+            for (i, id) in ids.iter().enumerate() {
+                self.conn.exec(
+                    "UPDATE reports SET version = $1, is_current = $2 WHERE id = $3",
+                    &[
+                        (i as i64 + 1).into(),
+                        (i + 1 == ids.len()).into(),
+                        (*id).into(),
+                    ],
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces every cross-report finding: they are recomputed over the whole corpus
+    /// after each ingest, so a report added later can resolve or raise them.
+    pub fn replace_corpus_findings(&mut self, found: &[CorpusFinding]) -> Result<(), StoreError> {
+        self.begin()?;
+        let r = (|| {
+            self.conn
+                .exec("DELETE FROM findings WHERE scope = 'corpus'", &[])?;
+            let mut rows = Vec::with_capacity(found.len());
+            for f in found {
+                rows.push(finding_row(
+                    f.report_id,
+                    &f.finding,
+                    true,
+                    f.other_report_id,
+                )?);
+            }
+            self.conn.bulk_insert(
+                "findings",
+                &[
+                    "report_id",
+                    "code",
+                    "name",
+                    "kind",
+                    "severity",
+                    "scope",
+                    "other_report_id",
+                    "message",
+                    "detail",
+                ],
+                &rows,
+            )
+        })();
+        match r {
+            Ok(()) => Ok(self.conn.batch("COMMIT")?),
+            Err(e) => {
+                let _ = self.conn.batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// Reports matching `filter`, ordered by agency, year and version.
+    pub fn reports(&mut self, filter: &Filter) -> Result<Vec<ReportRow>, StoreError> {
+        let mut sql = String::from(
+            "SELECT r.id, r.agency_id, a.name, a.region, a.level, r.year, r.version,
+                    r.is_current, r.source, r.format, r.edition, r.hash
+             FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE 1 = 1",
+        );
+        let mut params: Vec<Val> = Vec::new();
+        if !filter.all_versions {
+            sql.push_str(" AND r.is_current");
+        }
+        if let Some(a) = &filter.agency {
+            params.push(format!("%{a}%").into());
+            sql.push_str(&format!(" AND a.name LIKE ${}", params.len()));
+        }
+        if let Some(region) = &filter.region {
+            params.push(format!("{region}%").into());
+            sql.push_str(&format!(" AND a.region LIKE ${}", params.len()));
+        }
+        if let Some(level) = filter.level {
+            params.push(level.as_zh().into());
+            sql.push_str(&format!(" AND a.level = ${}", params.len()));
+        }
+        if let Some(year) = filter.year {
+            params.push(year.into());
+            sql.push_str(&format!(" AND r.year = ${}", params.len()));
+        }
+        if let Some(ids) = &filter.ids {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+            sql.push_str(&format!(" AND r.id IN ({})", list.join(",")));
+        }
+        sql.push_str(" ORDER BY a.name, r.year, r.version, r.id");
+        let rows = self.conn.query(&sql, &params)?;
+        Ok(rows.into_iter().map(report_row).collect())
+    }
+
+    /// Every version of an agency's reports (by exact canonical name), oldest first.
+    pub fn history(&mut self, agency: &str) -> Result<Vec<ReportRow>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT r.id, r.agency_id, a.name, a.region, a.level, r.year, r.version,
+                    r.is_current, r.source, r.format, r.edition, r.hash
+             FROM reports r JOIN agencies a ON a.id = r.agency_id
+             WHERE a.name = $1 ORDER BY r.year, r.version",
+            &[agency.into()],
+        )?;
+        Ok(rows.into_iter().map(report_row).collect())
+    }
+
+    /// The full report as read (tables with provenance, sections, doubts).
+    pub fn report(&mut self, id: i64) -> Result<Report, StoreError> {
+        let rows = self
+            .conn
+            .query("SELECT report FROM reports WHERE id = $1", &[id.into()])?;
+        let bytes = rows
+            .into_iter()
+            .next()
+            .and_then(|r| r.into_iter().next())
+            .and_then(Val::into_bytes)
+            .ok_or_else(|| StoreError::Query(format!("没有编号为 {id} 的报告")))?;
+        decode_report(&bytes)
+    }
+
+    /// Findings of the given reports (all reports when `None`), single-report first.
+    pub fn findings(
+        &mut self,
+        report_ids: Option<&[i64]>,
+    ) -> Result<Vec<StoredFinding>, StoreError> {
+        let mut sql =
+            String::from("SELECT report_id, other_report_id, scope, detail FROM findings");
+        if let Some(ids) = report_ids {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+            sql.push_str(&format!(" WHERE report_id IN ({})", list.join(",")));
+        }
+        sql.push_str(" ORDER BY report_id, scope DESC, id");
+        let rows = self.conn.query(&sql, &[])?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(StoredFinding {
+                    report_id: r[0].int().unwrap_or_default(),
+                    other_report_id: r[1].int(),
+                    corpus: r[2].text() == Some("corpus"),
+                    finding: serde_json::from_str(r[3].text().unwrap_or("null"))?,
+                })
+            })
+            .collect()
+    }
+
+    /// The copied-text signatures of the current reports' sections.
+    pub fn section_signatures(&mut self) -> Result<Vec<SectionSignature>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT s.id, s.report_id, r.agency_id, r.year, s.kind, s.signature
+             FROM sections s JOIN reports r ON r.id = s.report_id
+             WHERE r.is_current AND s.signature IS NOT NULL ORDER BY s.id",
+            &[],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|mut r| SectionSignature {
+                signature: std::mem::replace(&mut r[5], Val::Null)
+                    .into_bytes()
+                    .unwrap_or_default(),
+                section_id: r[0].int().unwrap_or_default(),
+                report_id: r[1].int().unwrap_or_default(),
+                agency_id: r[2].int(),
+                year: r[3].int().map(|y| y as i32),
+                kind: r[4].text().unwrap_or_default().to_string(),
+            })
+            .collect())
+    }
+
+    /// Section headings and bodies by section id.
+    pub fn section_texts(
+        &mut self,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, (String, String)>, StoreError> {
+        let mut out = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+            let rows = self.conn.query(
+                &format!(
+                    "SELECT id, heading, body FROM sections WHERE id IN ({})",
+                    list.join(",")
+                ),
+                &[],
+            )?;
+            for mut r in rows {
+                let body = std::mem::replace(&mut r[2], Val::Null)
+                    .into_text()
+                    .unwrap_or_default();
+                let heading = std::mem::replace(&mut r[1], Val::Null)
+                    .into_text()
+                    .unwrap_or_default();
+                out.insert(r[0].int().unwrap_or_default(), (heading, body));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Cells of the current reports in the given (table, row) pairs: what the
+    /// cross-year rules compare. Returns report id → (table, row, column) → cell value.
+    pub fn current_cells(
+        &mut self,
+        rows: &[(&str, &str)],
+    ) -> Result<HashMap<i64, Vec<StoredCell>>, StoreError> {
+        let mut out: HashMap<i64, Vec<StoredCell>> = HashMap::new();
+        for (table, row) in rows {
+            let found = self.conn.query(
+                "SELECT c.report_id, c.col_key, c.value, c.amount, c.printed, c.blank
+                 FROM cells c JOIN reports r ON r.id = c.report_id
+                 WHERE r.is_current AND c.tbl = $1 AND c.row_key = $2",
+                &[(*table).into(), (*row).into()],
+            )?;
+            for mut r in found {
+                let id = r[0].int().unwrap_or_default();
+                out.entry(id).or_default().push(StoredCell {
+                    table: table.to_string(),
+                    row: row.to_string(),
+                    column: std::mem::replace(&mut r[1], Val::Null)
+                        .into_text()
+                        .unwrap_or_default(),
+                    value: r[2].int(),
+                    text: std::mem::replace(&mut r[3], Val::Null)
+                        .into_text()
+                        .or_else(|| std::mem::replace(&mut r[4], Val::Null).into_text()),
+                    blank: r[5].bool(),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Agencies × years with a current report.
+    pub fn coverage(&mut self) -> Result<Vec<Coverage>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT a.id, a.name, a.region, a.level, r.year
+             FROM agencies a JOIN reports r ON r.agency_id = a.id
+             WHERE r.is_current AND r.year IS NOT NULL
+             ORDER BY a.region, a.name, r.year",
+            &[],
+        )?;
+        let mut out: Vec<Coverage> = Vec::new();
+        for r in rows {
+            let id = r[0].int().unwrap_or_default();
+            let year = r[4].int().unwrap_or_default() as i32;
+            match out.last_mut() {
+                Some(c) if c.agency_id == id => {
+                    if c.years.last() != Some(&year) {
+                        c.years.push(year)
+                    }
+                }
+                _ => out.push(Coverage {
+                    agency_id: id,
+                    agency: r[1].text().unwrap_or_default().to_string(),
+                    region: r[2].text().unwrap_or_default().to_string(),
+                    level: r[3]
+                        .text()
+                        .and_then(Level::from_zh)
+                        .unwrap_or(Level::Department),
+                    years: vec![year],
+                }),
+            }
+        }
+        Ok(out)
+    }
+
+    /// The metrics of every current report, ordered by agency and year.
+    pub fn metrics(&mut self) -> Result<Vec<MetricRow>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT r.id, a.name, a.region, a.level, r.year, m.metric, m.value
+             FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id
+             JOIN metrics m ON m.report_id = r.id
+             WHERE r.is_current ORDER BY a.name, r.year, r.id",
+            &[],
+        )?;
+        let mut out: Vec<MetricRow> = Vec::new();
+        for r in rows {
+            let id = r[0].int().unwrap_or_default();
+            if out.last().map(|m| m.report_id) != Some(id) {
+                out.push(MetricRow {
+                    report_id: id,
+                    agency: r[1].text().map(str::to_string),
+                    region: r[2].text().map(str::to_string),
+                    level: r[3].text().and_then(Level::from_zh),
+                    year: r[4].int().map(|y| y as i32),
+                    values: BTreeMap::new(),
+                });
+            }
+            if let (Some(last), Some(key)) = (out.last_mut(), r[5].text()) {
+                last.values.insert(key.to_string(), r[6].real());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Files that gave no report, with their errors.
+    pub fn failures(&mut self) -> Result<Vec<FailedFile>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT path, error FROM files WHERE status = 'failed' ORDER BY path",
+            &[],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| FailedFile {
+                path: r[0].text().unwrap_or_default().to_string(),
+                error: r[1].text().unwrap_or_default().to_string(),
+            })
+            .collect())
+    }
+
+    pub fn counts(&mut self) -> Result<Counts, StoreError> {
+        let one = |store: &mut Store, sql: &str| -> Result<i64, StoreError> {
+            Ok(store
+                .conn
+                .query(sql, &[])?
+                .first()
+                .and_then(|r| r[0].int())
+                .unwrap_or_default())
+        };
+        Ok(Counts {
+            agencies: one(self, "SELECT COUNT(*) FROM agencies")?,
+            reports: one(self, "SELECT COUNT(*) FROM reports")?,
+            current_reports: one(self, "SELECT COUNT(*) FROM reports WHERE is_current")?,
+            failed_files: one(self, "SELECT COUNT(*) FROM files WHERE status = 'failed'")?,
+            findings: one(self, "SELECT COUNT(*) FROM findings WHERE scope = 'report'")?,
+            corpus_findings: one(self, "SELECT COUNT(*) FROM findings WHERE scope = 'corpus'")?,
+        })
+    }
+}
+
+/// A cell as stored, for the cross-year rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredCell {
+    pub table: String,
+    pub row: String,
+    pub column: String,
+    /// The count, if the cell holds one.
+    pub value: Option<i64>,
+    /// An amount or the invalid text as printed.
+    pub text: Option<String>,
+    pub blank: bool,
+}
+
+fn report_row(r: Row) -> ReportRow {
+    ReportRow {
+        id: r[0].int().unwrap_or_default(),
+        agency_id: r[1].int(),
+        agency: r[2].text().map(str::to_string),
+        region: r[3].text().map(str::to_string),
+        level: r[4].text().and_then(Level::from_zh),
+        year: r[5].int().map(|y| y as i32),
+        version: r[6].int().unwrap_or_default(),
+        is_current: r[7].bool(),
+        source: r[8].text().unwrap_or_default().to_string(),
+        format: r[9].text().unwrap_or_default().to_string(),
+        edition: r[10].text().map(str::to_string),
+        hash: r[11].text().unwrap_or_default().to_string(),
+    }
+}
+
+/// The rows of the bulk tables for one report.
+fn report_rows(
+    id: i64,
+    new: &NewReport,
+    cells: &mut Vec<Row>,
+    sections: &mut Vec<Row>,
+    metrics: &mut Vec<Row>,
+    findings: &mut Vec<Row>,
+) -> Result<(), StoreError> {
+    for k in new.report.keyed_cells() {
+        let (value, amount) = match &k.cell.value {
+            Some(Value::Count(n)) => (Val::Int(*n), Val::Null),
+            Some(Value::Amount(s)) => (Val::Null, Val::Text(s.clone())),
+            Some(Value::Invalid(_)) | None => (Val::Null, Val::Null),
+        };
+        let printed = match &k.cell.value {
+            Some(Value::Invalid(s)) => Some(s.clone()),
+            _ => k.cell.printed.clone(),
+        };
+        cells.push(vec![
+            id.into(),
+            k.table.into(),
+            k.row.into(),
+            k.column.into(),
+            value,
+            amount,
+            printed.into(),
+            k.cell.is_blank().into(),
+            serde_key(&k.cell.origin)?.into(),
+        ]);
+    }
+    for (i, s) in new.report.sections.iter().enumerate() {
+        sections.push(vec![
+            id.into(),
+            serde_key(&s.kind)?.into(),
+            s.heading.as_str().into(),
+            s.body.as_str().into(),
+            match new.signatures.get(i) {
+                Some(Some(sig)) => Val::Bytes(sig.clone()),
+                _ => Val::Null,
+            },
+        ]);
+    }
+    for (key, value) in &new.metrics {
+        metrics.push(vec![
+            id.into(),
+            key.as_str().into(),
+            value.map_or(Val::Null, Val::Real),
+        ]);
+    }
+    for f in &new.findings {
+        findings.push(finding_row(id, f, false, None)?);
+    }
+    Ok(())
+}
+
+fn finding_row(id: i64, f: &Finding, corpus: bool, other: Option<i64>) -> Result<Row, StoreError> {
+    Ok(vec![
+        id.into(),
+        f.code.as_str().into(),
+        f.name.as_str().into(),
+        serde_key(&f.kind)?.into(),
+        f.severity.as_str().into(),
+        (if corpus { "corpus" } else { "report" }).into(),
+        other.into(),
+        f.message.as_str().into(),
+        Val::Text(serde_json::to_string(f)?),
+    ])
+}
+
+/// The serde name of a unit enum variant ("text", "printed", "overview" …).
+fn serde_key<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
+    match serde_json::to_value(v)? {
+        serde_json::Value::String(s) => Ok(s),
+        other => Ok(other.to_string()),
+    }
+}
+
+/// Reports are stored as deflated JSON: about a tenth of the plain size, and the
+/// fastest level costs less than the bytes it saves writing.
+fn encode_report(r: &Report) -> Result<Vec<u8>, StoreError> {
+    let json = serde_json::to_vec(r)?;
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(&json)?;
+    Ok(enc.finish()?)
+}
+
+fn decode_report(bytes: &[u8]) -> Result<Report, StoreError> {
+    let mut json = Vec::new();
+    flate2::read::DeflateDecoder::new(bytes).read_to_end(&mut json)?;
+    Ok(serde_json::from_slice(&json)?)
+}
+
+pub(crate) fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}

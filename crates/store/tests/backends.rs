@@ -1,0 +1,339 @@
+//! The store's behaviour, the same on both backends.
+//!
+//! SQLite runs everywhere. PostgreSQL runs when `GONGKAI_TEST_POSTGRES` names a server
+//! (`.ci/run` starts one on loopback and sets it); each test works in a schema of its
+//! own. With `GONGKAI_REQUIRE_POSTGRES=1` (set by CI) a missing server is a failure,
+//! not a skip, so CI cannot pass without having tested PostgreSQL.
+
+use gongkai_model::agency::Level;
+use gongkai_store::{
+    AgencyInfo, CorpusFinding, Filter, Ingested, NewReport, Placement, Store, Val, Written,
+};
+
+fn seed(stem: &str) -> gongkai_model::Report {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/seeds");
+    let path = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(stem))
+        .unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    gongkai_parse::parse_text(&path.display().to_string(), text)
+        .unwrap()
+        .report
+}
+
+fn agency(name: &str) -> AgencyInfo {
+    let p = gongkai_model::agency::placement(name);
+    AgencyInfo {
+        name: name.to_string(),
+        region: p.region,
+        level: p.level,
+        placement: Placement::Inferred,
+    }
+}
+
+fn new_report(report: gongkai_model::Report) -> NewReport {
+    let name = report.agency().unwrap().to_string();
+    NewReport {
+        agency: Some(agency(&name)),
+        findings: Vec::new(),
+        metrics: vec![
+            ("received".into(), Some(9.0)),
+            ("disclosure_rate".into(), None),
+        ],
+        signatures: report
+            .sections
+            .iter()
+            .map(|_| Some(vec![1, 2, 3]))
+            .collect(),
+        report,
+    }
+}
+
+fn file(path: &str, hash: &str, outcome: Result<NewReport, String>) -> Ingested {
+    Ingested {
+        path: path.into(),
+        hash: hash.into(),
+        size: 10,
+        outcome,
+    }
+}
+
+/// Runs `test` on a fresh SQLite file and, when configured, a fresh PostgreSQL schema.
+fn on_both(name: &str, test: impl Fn(&mut Store)) {
+    let dir = std::env::temp_dir().join(format!("gongkai-store-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("corpus.db");
+    let mut sqlite = Store::open(path.to_str().unwrap()).unwrap();
+    test(&mut sqlite);
+    drop(sqlite);
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    match std::env::var("GONGKAI_TEST_POSTGRES") {
+        Ok(url) => {
+            let schema = format!("t_{}_{name}", std::process::id());
+            let mut pg = Store::open_postgres(&url, Some(&schema)).unwrap();
+            test(&mut pg);
+            pg.query(&format!("DROP SCHEMA {schema} CASCADE"), &[])
+                .unwrap();
+        }
+        Err(_) => assert!(
+            std::env::var("GONGKAI_REQUIRE_POSTGRES").is_err(),
+            "GONGKAI_REQUIRE_POSTGRES is set but GONGKAI_TEST_POSTGRES names no server"
+        ),
+    }
+}
+
+#[test]
+fn migrations_are_applied_once() {
+    on_both("migrations", |store| {
+        assert_eq!(store.schema_version().unwrap(), 1);
+        let rows = store
+            .query("SELECT COUNT(*) FROM schema_migrations", &[])
+            .unwrap();
+        assert_eq!(rows[0][0].int(), Some(1));
+    });
+}
+
+#[test]
+fn versions_duplicates_and_failures() {
+    on_both("versions", |store| {
+        let written = store
+            .write(vec![
+                file("a/000.txt", "h0", Ok(new_report(seed("000")))),
+                file("a/001.txt", "h1", Ok(new_report(seed("001")))),
+                file("a/bad.pdf", "hb", Err("a/bad.pdf: 文件已加密".into())),
+            ])
+            .unwrap();
+        let first = match written[0] {
+            Written::Stored { report_id, version } => {
+                assert_eq!(version, 1);
+                report_id
+            }
+            ref w => panic!("{w:?}"),
+        };
+        assert!(matches!(written[1], Written::Stored { version: 1, .. }));
+        assert_eq!(written[2], Written::Failed);
+
+        // The same bytes again, under the same or another path: nothing new.
+        let again = store
+            .write(vec![
+                file("a/000.txt", "h0", Ok(new_report(seed("000")))),
+                file("b/copy-of-000.txt", "h0", Ok(new_report(seed("000")))),
+            ])
+            .unwrap();
+        assert_eq!(
+            again,
+            vec![
+                Written::Unchanged { report_id: first },
+                Written::Unchanged { report_id: first }
+            ]
+        );
+        // Changed bytes for the same agency and year: version 2, the only current one.
+        let v2 = store
+            .write(vec![file(
+                "a/000.txt",
+                "h0-edited",
+                Ok(new_report(seed("000"))),
+            )])
+            .unwrap();
+        let second = match v2[0] {
+            Written::Stored {
+                report_id,
+                version: 2,
+            } => report_id,
+            ref w => panic!("{w:?}"),
+        };
+        let current = store.reports(&Filter::default()).unwrap();
+        assert_eq!(current.len(), 2);
+        let names: Vec<_> = current.iter().map(|r| r.agency.clone().unwrap()).collect();
+        assert_eq!(names, ["瀍河回族区人民政府办公室", "辉县市人民政府"]);
+        assert_eq!(current[0].id, second);
+        assert_eq!(current[0].region.as_deref(), Some("瀍河回族区"));
+        assert_eq!(current[0].level, Some(Level::Department));
+
+        let history = store.history("瀍河回族区人民政府办公室").unwrap();
+        let versions: Vec<_> = history
+            .iter()
+            .map(|r| (r.id, r.version, r.is_current, r.year))
+            .collect();
+        assert_eq!(
+            versions,
+            [(first, 1, false, Some(2021)), (second, 2, true, Some(2021))]
+        );
+
+        let failures = store.failures().unwrap();
+        assert_eq!(failures.len(), 1);
+        assert_eq!(failures[0].path, "a/bad.pdf");
+        assert_eq!(failures[0].error, "a/bad.pdf: 文件已加密");
+
+        let counts = store.counts().unwrap();
+        assert_eq!(
+            (
+                counts.agencies,
+                counts.reports,
+                counts.current_reports,
+                counts.failed_files
+            ),
+            (2, 3, 2, 1)
+        );
+    });
+}
+
+#[test]
+fn reports_cells_and_metrics_round_trip() {
+    on_both("roundtrip", |store| {
+        let original = seed("001");
+        let w = store
+            .write(vec![file(
+                "001.txt",
+                "h1",
+                Ok(new_report(original.clone())),
+            )])
+            .unwrap();
+        let Written::Stored { report_id, .. } = w[0] else {
+            panic!("{w:?}")
+        };
+        // Tables, provenance, sections and doubts come back exactly.
+        assert_eq!(store.report(report_id).unwrap(), original);
+
+        let cells = store
+            .current_cells(&[
+                ("requests", "carried_forward"),
+                ("requests", "new_received"),
+            ])
+            .unwrap();
+        let mine = &cells[&report_id];
+        let forward: Vec<_> = mine
+            .iter()
+            .filter(|c| c.row == "carried_forward")
+            .map(|c| (c.column.as_str(), c.value))
+            .collect();
+        assert_eq!(
+            forward,
+            [
+                ("natural_person", Some(9)),
+                ("commercial_enterprise", Some(0)),
+                ("research_institution", Some(0)),
+                ("social_welfare_org", Some(0)),
+                ("legal_service_org", Some(0)),
+                ("other_org", Some(0)),
+                ("total", Some(9)),
+            ]
+        );
+        let received_total = mine
+            .iter()
+            .find(|c| c.row == "new_received" && c.column == "total")
+            .unwrap();
+        assert_eq!(received_total.value, Some(75));
+
+        let all_cells = store
+            .query(
+                "SELECT COUNT(*) FROM cells WHERE report_id = $1",
+                &[Val::Int(report_id)],
+            )
+            .unwrap();
+        assert_eq!(
+            all_cells[0][0].int(),
+            Some(original.keyed_cells().len() as i64)
+        );
+
+        let metrics = store.metrics().unwrap();
+        assert_eq!(metrics.len(), 1);
+        assert_eq!(metrics[0].values["received"], Some(9.0));
+        assert_eq!(metrics[0].values["disclosure_rate"], None);
+        assert_eq!(metrics[0].year, Some(2021));
+
+        let sigs = store.section_signatures().unwrap();
+        assert_eq!(sigs.len(), original.sections.len());
+        assert_eq!(sigs[0].signature, vec![1, 2, 3]);
+        let texts = store.section_texts(&[sigs[0].section_id]).unwrap();
+        assert_eq!(texts[&sigs[0].section_id].1, original.sections[0].body);
+
+        let coverage = store.coverage().unwrap();
+        assert_eq!(coverage.len(), 1);
+        assert_eq!(coverage[0].agency, "辉县市人民政府");
+        assert_eq!(coverage[0].years, [2021]);
+    });
+}
+
+#[test]
+fn corpus_findings_are_replaced_and_mapping_merges_aliases() {
+    on_both("mapping", |store| {
+        let mut alias = seed("002");
+        alias.agency.as_mut().unwrap().value = "西工区城改办".into();
+        let mut later = seed("002");
+        later.year.as_mut().unwrap().value = 2022;
+        let w = store
+            .write(vec![
+                file("002.txt", "h2", Ok(new_report(seed("002")))),
+                file("alias.txt", "h2-alias", Ok(new_report(alias))),
+                file("later.txt", "h2-later", Ok(new_report(later))),
+            ])
+            .unwrap();
+        let ids: Vec<i64> = w
+            .iter()
+            .map(|w| match w {
+                Written::Stored { report_id, .. } => *report_id,
+                w => panic!("{w:?}"),
+            })
+            .collect();
+        let finding = |code: &str| gongkai_model::Finding {
+            code: code.into(),
+            name: "carry-over-mismatch".into(),
+            kind: gongkai_model::FindingKind::Document,
+            severity: gongkai_model::Severity::Error,
+            message: "本年上年结转与上年结转下年度不一致".into(),
+            labels: Vec::new(),
+            notes: Vec::new(),
+        };
+        let one = CorpusFinding {
+            report_id: ids[2],
+            other_report_id: Some(ids[0]),
+            finding: finding("Y001"),
+        };
+        store
+            .replace_corpus_findings(&[one.clone(), one.clone()])
+            .unwrap();
+        store.replace_corpus_findings(&[one]).unwrap();
+        let stored = store.findings(None).unwrap();
+        assert_eq!(stored.len(), 1);
+        assert!(stored[0].corpus);
+        assert_eq!(stored[0].other_report_id, Some(ids[0]));
+        assert_eq!(stored[0].finding, finding("Y001"));
+
+        // The alias is another name of 西工区城市改造办公室; the mapping also corrects
+        // the level. Its 2021 report becomes version 2 of the agency's 2021 report.
+        let n = store
+            .apply_mapping(
+                &[AgencyInfo {
+                    name: "西工区城市改造办公室".into(),
+                    region: "洛阳市西工区".into(),
+                    level: Level::Department,
+                    placement: Placement::Mapping,
+                }],
+                &[("西工区城改办".into(), "西工区城市改造办公室".into())],
+            )
+            .unwrap();
+        assert_eq!(n, 2);
+        let coverage = store.coverage().unwrap();
+        assert_eq!(coverage.len(), 1);
+        assert_eq!(coverage[0].region, "洛阳市西工区");
+        assert_eq!(coverage[0].years, [2021, 2022]);
+        let history = store.history("西工区城市改造办公室").unwrap();
+        let versions: Vec<_> = history
+            .iter()
+            .map(|r| (r.id, r.year, r.version, r.is_current))
+            .collect();
+        assert_eq!(
+            versions,
+            [
+                (ids[0], Some(2021), 1, false),
+                (ids[1], Some(2021), 2, true),
+                (ids[2], Some(2022), 1, true)
+            ]
+        );
+    });
+}

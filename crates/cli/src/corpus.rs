@@ -302,7 +302,7 @@ pub fn history(agency: &str, db: &DbArgs, format: Format) -> ExitCode {
         Ok(f) => f,
         Err(e) => return store_err(e),
     };
-    let metrics = match store.metrics() {
+    let metrics = match store.metrics_of(Some(&ids)) {
         Ok(m) => m,
         Err(e) => return store_err(e),
     };

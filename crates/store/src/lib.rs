@@ -925,30 +925,51 @@ impl Store {
 
     /// The metrics of every current report, ordered by agency and year.
     pub fn metrics(&mut self) -> Result<Vec<MetricRow>, StoreError> {
-        let rows = self.conn.query(
-            "SELECT r.id, a.name, a.region, a.level, r.year, m.metric, m.value
-             FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id
-             JOIN metrics m ON m.report_id = r.id
-             WHERE r.is_current ORDER BY a.name, r.year, r.id",
-            &[],
-        )?;
-        let mut out: Vec<MetricRow> = Vec::new();
-        for r in rows {
-            let id = r[0].int().unwrap_or_default();
-            if out.last().map(|m| m.report_id) != Some(id) {
-                out.push(MetricRow {
-                    report_id: id,
-                    agency: r[1].text().map(str::to_string),
-                    region: r[2].text().map(str::to_string),
-                    level: r[3].text().and_then(Level::from_zh),
-                    year: r[4].int().map(|y| y as i32),
-                    values: BTreeMap::new(),
-                });
-            }
-            if let (Some(last), Some(key)) = (out.last_mut(), r[5].text()) {
-                last.values.insert(key.to_string(), r[6].real());
+        self.metrics_of(None)
+    }
+
+    /// The metrics of the given reports (every current report when `None`), ordered by
+    /// agency and year. Two queries rather than one join: the report's identity once per
+    /// report, not once per metric.
+    pub fn metrics_of(&mut self, ids: Option<&[i64]>) -> Result<Vec<MetricRow>, StoreError> {
+        let reports = self.reports(&Filter {
+            all_versions: ids.is_some(),
+            ids: ids.map(<[i64]>::to_vec),
+            ..Filter::default()
+        })?;
+        let mut out: Vec<MetricRow> = Vec::with_capacity(reports.len());
+        let mut index: HashMap<i64, usize> = HashMap::with_capacity(reports.len());
+        for r in reports {
+            index.insert(r.id, out.len());
+            out.push(MetricRow {
+                report_id: r.id,
+                agency: r.agency,
+                region: r.region,
+                level: r.level,
+                year: r.year,
+                values: BTreeMap::new(),
+            });
+        }
+        let sql = match ids {
+            Some(ids) if ids.is_empty() => return Ok(Vec::new()),
+            Some(ids) => format!(
+                "SELECT report_id, metric, value FROM metrics WHERE report_id IN ({})",
+                ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+            ),
+            None => "SELECT m.report_id, m.metric, m.value FROM metrics m
+                     JOIN reports r ON r.id = m.report_id WHERE r.is_current"
+                .to_string(),
+        };
+        for mut r in self.conn.query(&sql, &[])? {
+            let Some(&i) = r[0].int().and_then(|id| index.get(&id)) else {
+                continue;
+            };
+            let value = r[2].real();
+            if let Some(key) = std::mem::replace(&mut r[1], Val::Null).into_text() {
+                out[i].values.insert(key, value);
             }
         }
+        out.retain(|m| !m.values.is_empty());
         Ok(out)
     }
 

@@ -1,0 +1,189 @@
+//! The corpus commands end to end on SQLite: synth → ingest → score, history, summary,
+//! compare, consolidate, export, agencies. (The storage layer is tested on both
+//! backends in `gongkai-store` and `gongkai-corpus`.)
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value as Json;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(args)
+        .env_remove("GONGKAI_DATABASE")
+        .output()
+        .expect("run gongkai")
+}
+
+fn json(out: &Output) -> Json {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+fn temp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("gongkai-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn synth_ingest_score_and_queries() {
+    let dir = temp("synth");
+    let corpus = dir.join("corpus");
+    let db = dir.join("c.db");
+    let (c, d) = (corpus.to_str().unwrap(), db.to_str().unwrap());
+    let out = run(&["synth", "60", c, "--seed", "3", "--cross-error-rate", "0.3"]);
+    assert!(out.status.success());
+    assert_eq!(
+        std::fs::read_dir(&corpus).unwrap().count(),
+        61,
+        "60 reports and the answer key"
+    );
+
+    let v = json(&run(&["ingest", c, "--database", d, "--format", "json"]));
+    assert_eq!(v["files"], 60);
+    assert_eq!(v["stored"], 60);
+    assert_eq!(v["corpus"]["current_reports"], 60);
+    // Again: nothing to do.
+    let v = json(&run(&["ingest", c, "--database", d, "--format", "json"]));
+    assert_eq!(
+        (v["stored"].as_u64(), v["unchanged"].as_u64()),
+        (Some(0), Some(60))
+    );
+
+    let key = corpus.join("answer-key.jsonl");
+    let out = run(&[
+        "score",
+        key.to_str().unwrap(),
+        "--database",
+        d,
+        "--strict",
+        "--format",
+        "json",
+    ]);
+    let s = json(&out);
+    assert_eq!(s["total"]["false_positives"], 0);
+    assert_eq!(s["total"]["false_negatives"], 0);
+
+    // History of the first agency: one row per year, oldest first.
+    let first: Json = serde_json::from_str(
+        std::fs::read_to_string(&key)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    let agency = first["agency"].as_str().unwrap();
+    let h = json(&run(&[
+        "history",
+        agency,
+        "--database",
+        d,
+        "--format",
+        "json",
+    ]));
+    let years: Vec<i64> = h
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["year"].as_i64().unwrap())
+        .collect();
+    assert_eq!(years[0], 2021);
+    assert!(years.windows(2).all(|w| w[0] < w[1]), "{years:?}");
+
+    let s = json(&run(&["summary", "--database", d, "--format", "json"]));
+    assert_eq!(s["years"], serde_json::json!([2021, 2022, 2023, 2024]));
+    let agencies = s["coverage"].as_array().unwrap().len();
+    assert_eq!(s["metrics"].as_array().unwrap().len(), 60);
+    let a = json(&run(&["agencies", "--database", d, "--format", "json"]));
+    assert_eq!(a.as_array().unwrap().len(), agencies);
+
+    // Exports: CSV with a BOM and the tidy header, JSON Lines one per report, XLSX a zip.
+    let csv = dir.join("out.csv");
+    assert!(
+        run(&["export", "-o", csv.to_str().unwrap(), "--database", d])
+            .status
+            .success()
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("\u{feff}id,agency,region,level,year,version,source,table,row,"));
+    let jsonl = dir.join("out.jsonl");
+    assert!(run(&[
+        "export",
+        "-o",
+        jsonl.to_str().unwrap(),
+        "--database",
+        d,
+        "--year",
+        "2021"
+    ])
+    .status
+    .success());
+    let lines = std::fs::read_to_string(&jsonl).unwrap();
+    assert!(lines
+        .lines()
+        .all(|l| serde_json::from_str::<Json>(l).unwrap()["year"] == 2021));
+    let xlsx = dir.join("out.xlsx");
+    assert!(
+        run(&["export", "-o", xlsx.to_str().unwrap(), "--database", d])
+            .status
+            .success()
+    );
+    assert_eq!(&std::fs::read(&xlsx).unwrap()[..2], b"PK");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn compare_and_consolidate_files() {
+    let seeds = root().join("examples/seeds");
+    let file = |prefix: &str| {
+        std::fs::read_dir(&seeds)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    let (a, b) = (file("000_"), file("002_"));
+    let c = json(&run(&["compare", &a, &b, "--format", "json"]));
+    let received = c["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["row"] == "new_received" && x["column"] == "total")
+        .unwrap();
+    assert_eq!(
+        (received["a"].as_str(), received["b"].as_str()),
+        (Some("9"), Some("1"))
+    );
+    // Two agencies: no cross-year rules.
+    assert_eq!(c["cross_year"], serde_json::json!([]));
+
+    let v = json(&run(&[
+        "consolidate",
+        &a,
+        &b,
+        "--name",
+        "两个机关",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["agency"], "两个机关");
+    assert_eq!(v["requests"]["rows"]["new_received"][6], 10);
+    assert_eq!(v["consolidation"]["inputs"].as_array().unwrap().len(), 2);
+    // Nothing to sum is a clear error.
+    let out = run(&["consolidate", "--database", "/nonexistent/dir/x.db"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -951,7 +951,7 @@ impl Store {
             });
         }
         let sql = match ids {
-            Some(ids) if ids.is_empty() => return Ok(Vec::new()),
+            Some([]) => return Ok(Vec::new()),
             Some(ids) => format!(
                 "SELECT report_id, metric, value FROM metrics WHERE report_id IN ({})",
                 ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")

@@ -476,6 +476,15 @@ pub fn compare(a: &str, b: &str, db: &DbArgs, all: bool, format: Format) -> Exit
     ExitCode::SUCCESS
 }
 
+/// The printed title of a table, by its canonical key.
+fn table_title(table: &str) -> &'static str {
+    match table {
+        "active_disclosure" => "表二 主动公开政府信息情况",
+        "requests" => "表三 收到和处理政府信息公开申请情况",
+        _ => "表四 政府信息公开行政复议、行政诉讼情况",
+    }
+}
+
 fn side_line(s: &gongkai_corpus::compare::Side) -> String {
     format!(
         "{}：{} {}{}",
@@ -500,14 +509,7 @@ fn human_comparison(c: &Comparison, all: bool) -> String {
     for cell in c.cells.iter().filter(|x| all || x.differs()) {
         if cell.table != table {
             table = cell.table;
-            out.push_str(&format!(
-                "  {}\n",
-                match table {
-                    "active_disclosure" => "表二 主动公开政府信息情况",
-                    "requests" => "表三 收到和处理政府信息公开申请情况",
-                    _ => "表四 政府信息公开行政复议、行政诉讼情况",
-                }
-            ));
+            out.push_str(&format!("  {}\n", table_title(table)));
         }
         let mark = if cell.differs() { "≠" } else { " " };
         out.push_str(&format!(
@@ -657,14 +659,7 @@ fn human_consolidated(c: &Consolidated) -> String {
     for k in r.keyed_cells() {
         if k.table != table {
             table = k.table;
-            out.push_str(&format!(
-                "{}\n",
-                match table {
-                    "active_disclosure" => "表二 主动公开政府信息情况",
-                    "requests" => "表三 收到和处理政府信息公开申请情况",
-                    _ => "表四 政府信息公开行政复议、行政诉讼情况",
-                }
-            ));
+            out.push_str(&format!("{}\n", table_title(table)));
         }
         let partial = c
             .partial

@@ -15,28 +15,7 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// Runs `test` against a fresh SQLite database and, when configured, a fresh
-/// PostgreSQL schema (required when `GONGKAI_REQUIRE_POSTGRES` is set, as in CI).
-fn on_both(name: &str, test: impl Fn(&mut Store)) {
-    let dir = temp_dir(&format!("{name}-db"));
-    let mut sqlite = Store::open(dir.join("corpus.db").to_str().unwrap()).unwrap();
-    test(&mut sqlite);
-    drop(sqlite);
-    std::fs::remove_dir_all(&dir).unwrap();
-    match std::env::var("GONGKAI_TEST_POSTGRES") {
-        Ok(url) => {
-            let schema = format!("c_{}_{name}", std::process::id());
-            let mut pg = Store::open_postgres(&url, Some(&schema)).unwrap();
-            test(&mut pg);
-            pg.query(&format!("DROP SCHEMA {schema} CASCADE"), &[])
-                .unwrap();
-        }
-        Err(_) => assert!(
-            std::env::var("GONGKAI_REQUIRE_POSTGRES").is_err(),
-            "GONGKAI_REQUIRE_POSTGRES is set but GONGKAI_TEST_POSTGRES names no server"
-        ),
-    }
-}
+use gongkai_store::testing::on_both_backends as on_both;
 
 fn ingest_all(store: &mut Store, paths: &[PathBuf]) -> gongkai_corpus::IngestSummary {
     let files = gongkai_corpus::discover(paths).unwrap();

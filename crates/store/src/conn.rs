@@ -269,6 +269,13 @@ fn pg_row(row: &postgres::Row) -> Result<Row, StoreError> {
     Ok(out)
 }
 
+fn pg_params(params: &[Val]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
+    params
+        .iter()
+        .map(|v| v as &(dyn postgres::types::ToSql + Sync))
+        .collect()
+}
+
 /// A value in `COPY … FROM STDIN` text format.
 fn copy_text(v: &Val, out: &mut Vec<u8>) {
     fn escaped(s: &str, out: &mut Vec<u8>) {
@@ -306,18 +313,14 @@ impl Conn for Postgres {
         Ok(self.0.batch_execute(sql)?)
     }
     fn exec(&mut self, sql: &str, params: &[Val]) -> Result<u64, StoreError> {
-        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params
-            .iter()
-            .map(|v| v as &(dyn postgres::types::ToSql + Sync))
-            .collect();
-        Ok(self.0.execute(sql, &refs)?)
+        Ok(self.0.execute(sql, &pg_params(params))?)
     }
     fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>, StoreError> {
-        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params
+        self.0
+            .query(sql, &pg_params(params))?
             .iter()
-            .map(|v| v as &(dyn postgres::types::ToSql + Sync))
-            .collect();
-        self.0.query(sql, &refs)?.iter().map(pg_row).collect()
+            .map(pg_row)
+            .collect()
     }
     fn bulk_insert(
         &mut self,

@@ -12,6 +12,7 @@
 
 mod conn;
 mod migrate;
+pub mod testing;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Read, Write};
@@ -315,11 +316,19 @@ impl Store {
 
     /// Stores a batch of files in one transaction.
     pub fn write(&mut self, files: Vec<Ingested>) -> Result<Vec<Written>, StoreError> {
+        self.in_transaction(|store| store.write_in_transaction(files))
+    }
+
+    /// Runs `f` in a write transaction: committed if it succeeds, rolled back if not.
+    fn in_transaction<T>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         self.begin()?;
-        match self.write_in_transaction(files) {
-            Ok(w) => {
+        match f(self) {
+            Ok(v) => {
                 self.conn.batch("COMMIT")?;
-                Ok(w)
+                Ok(v)
             }
             Err(e) => {
                 let _ = self.conn.batch("ROLLBACK");
@@ -422,21 +431,8 @@ impl Store {
         )?;
         self.conn
             .bulk_insert("metrics", &["report_id", "metric", "value"], &metrics)?;
-        self.conn.bulk_insert(
-            "findings",
-            &[
-                "report_id",
-                "code",
-                "name",
-                "kind",
-                "severity",
-                "scope",
-                "other_report_id",
-                "message",
-                "detail",
-            ],
-            &findings,
-        )?;
+        self.conn
+            .bulk_insert("findings", FINDING_COLUMNS, &findings)?;
         Ok(out)
     }
 
@@ -577,33 +573,35 @@ impl Store {
         entries: &[AgencyInfo],
         aliases: &[(String, String)],
     ) -> Result<usize, StoreError> {
-        self.begin()?;
-        let r = (|| {
+        // Aliases merged away must not stay in the agency cache.
+        self.agencies.clear();
+        self.in_transaction(|store| {
             let mut changed = 0;
             for (alias, canonical) in aliases {
-                let from = self.conn.query(
+                let from = store.conn.query(
                     "SELECT id FROM agencies WHERE name = $1",
                     &[alias.as_str().into()],
                 )?;
                 let Some(from) = from.first().and_then(|r| r[0].int()) else {
                     continue;
                 };
-                let to = self.conn.query(
+                let to = store.conn.query(
                     "SELECT id FROM agencies WHERE name = $1",
                     &[canonical.as_str().into()],
                 )?;
                 match to.first().and_then(|r| r[0].int()) {
                     Some(to) if to != from => {
-                        self.conn.exec(
+                        store.conn.exec(
                             "UPDATE reports SET agency_id = $1 WHERE agency_id = $2",
                             &[to.into(), from.into()],
                         )?;
-                        self.conn
+                        store
+                            .conn
                             .exec("DELETE FROM agencies WHERE id = $1", &[from.into()])?;
                     }
                     Some(_) => {}
                     None => {
-                        self.conn.exec(
+                        store.conn.exec(
                             "UPDATE agencies SET name = $1 WHERE id = $2",
                             &[canonical.as_str().into(), from.into()],
                         )?;
@@ -612,7 +610,7 @@ impl Store {
                 changed += 1;
             }
             for e in entries {
-                changed += self.conn.exec(
+                changed += store.conn.exec(
                     "UPDATE agencies SET region = $1, level = $2, placement = 'mapping'
                      WHERE name = $3 AND (region <> $1 OR level <> $2 OR placement <> 'mapping')",
                     &[
@@ -622,20 +620,9 @@ impl Store {
                     ],
                 )? as usize;
             }
-            self.renumber_versions()?;
+            store.renumber_versions()?;
             Ok(changed)
-        })();
-        self.agencies.clear();
-        match r {
-            Ok(n) => {
-                self.conn.batch("COMMIT")?;
-                Ok(n)
-            }
-            Err(e) => {
-                let _ = self.conn.batch("ROLLBACK");
-                Err(e)
-            }
-        }
+        })
     }
 
     /// Versions 1…n per (agency, year) in the order stored; the last one current.
@@ -674,42 +661,21 @@ impl Store {
     /// Replaces every cross-report finding: they are recomputed over the whole corpus
     /// after each ingest, so a report added later can resolve or raise them.
     pub fn replace_corpus_findings(&mut self, found: &[CorpusFinding]) -> Result<(), StoreError> {
-        self.begin()?;
-        let r = (|| {
-            self.conn
-                .exec("DELETE FROM findings WHERE scope = 'corpus'", &[])?;
-            let mut rows = Vec::with_capacity(found.len());
-            for f in found {
-                rows.push(finding_row(
-                    f.report_id,
-                    &f.finding,
-                    true,
-                    f.other_report_id,
-                )?);
-            }
-            self.conn.bulk_insert(
-                "findings",
-                &[
-                    "report_id",
-                    "code",
-                    "name",
-                    "kind",
-                    "severity",
-                    "scope",
-                    "other_report_id",
-                    "message",
-                    "detail",
-                ],
-                &rows,
-            )
-        })();
-        match r {
-            Ok(()) => Ok(self.conn.batch("COMMIT")?),
-            Err(e) => {
-                let _ = self.conn.batch("ROLLBACK");
-                Err(e)
-            }
+        let mut rows = Vec::with_capacity(found.len());
+        for f in found {
+            rows.push(finding_row(
+                f.report_id,
+                &f.finding,
+                true,
+                f.other_report_id,
+            )?);
         }
+        self.in_transaction(|store| {
+            store
+                .conn
+                .exec("DELETE FROM findings WHERE scope = 'corpus'", &[])?;
+            store.conn.bulk_insert("findings", FINDING_COLUMNS, &rows)
+        })
     }
 
     /// Reports matching `filter`, ordered by agency, year and version.
@@ -1093,6 +1059,19 @@ fn report_rows(
     }
     Ok(())
 }
+
+/// The columns [`finding_row`] fills, in order.
+const FINDING_COLUMNS: &[&str] = &[
+    "report_id",
+    "code",
+    "name",
+    "kind",
+    "severity",
+    "scope",
+    "other_report_id",
+    "message",
+    "detail",
+];
 
 fn finding_row(id: i64, f: &Finding, corpus: bool, other: Option<i64>) -> Result<Row, StoreError> {
     Ok(vec![

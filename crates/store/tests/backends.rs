@@ -7,7 +7,7 @@
 
 use gongkai_model::agency::Level;
 use gongkai_store::{
-    AgencyInfo, CorpusFinding, Filter, Ingested, NewReport, Placement, Store, Val, Written,
+    AgencyInfo, CorpusFinding, Filter, Ingested, NewReport, Placement, Val, Written,
 };
 
 fn seed(stem: &str) -> gongkai_model::Report {
@@ -60,31 +60,7 @@ fn file(path: &str, hash: &str, outcome: Result<NewReport, String>) -> Ingested 
     }
 }
 
-/// Runs `test` on a fresh SQLite file and, when configured, a fresh PostgreSQL schema.
-fn on_both(name: &str, test: impl Fn(&mut Store)) {
-    let dir = std::env::temp_dir().join(format!("gongkai-store-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("corpus.db");
-    let mut sqlite = Store::open(path.to_str().unwrap()).unwrap();
-    test(&mut sqlite);
-    drop(sqlite);
-    std::fs::remove_dir_all(&dir).unwrap();
-
-    match std::env::var("GONGKAI_TEST_POSTGRES") {
-        Ok(url) => {
-            let schema = format!("t_{}_{name}", std::process::id());
-            let mut pg = Store::open_postgres(&url, Some(&schema)).unwrap();
-            test(&mut pg);
-            pg.query(&format!("DROP SCHEMA {schema} CASCADE"), &[])
-                .unwrap();
-        }
-        Err(_) => assert!(
-            std::env::var("GONGKAI_REQUIRE_POSTGRES").is_err(),
-            "GONGKAI_REQUIRE_POSTGRES is set but GONGKAI_TEST_POSTGRES names no server"
-        ),
-    }
-}
+use gongkai_store::testing::on_both_backends as on_both;
 
 #[test]
 fn migrations_are_applied_once() {

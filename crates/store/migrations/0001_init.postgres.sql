@@ -82,9 +82,23 @@ CREATE TABLE sections (
 );
 CREATE INDEX sections_report ON sections (report_id);
 
+-- One row per report, one column per metric (keys of gongkai_model::metrics::MetricKey,
+-- checked by a test); NULL when an input is blank or a denominator is 0. Rates are fractions.
 CREATE TABLE metrics (
-    report_id  BIGINT NOT NULL,
-    metric     TEXT NOT NULL,
-    value      DOUBLE PRECISION,          -- NULL when an input is blank or the denominator is 0
-    PRIMARY KEY (report_id, metric)
+    report_id                  BIGINT PRIMARY KEY,
+    received                   DOUBLE PRECISION,
+    carried_over               DOUBLE PRECISION,
+    carried_forward            DOUBLE PRECISION,
+    processed                  DOUBLE PRECISION,
+    disclosure_rate            DOUBLE PRECISION,
+    refusal_rate               DOUBLE PRECISION,
+    unavailable_rate           DOUBLE PRECISION,
+    review_total               DOUBLE PRECISION,
+    review_corrected           DOUBLE PRECISION,
+    review_concluded           DOUBLE PRECISION,
+    review_correction_rate     DOUBLE PRECISION,
+    litigation_total           DOUBLE PRECISION,
+    litigation_corrected       DOUBLE PRECISION,
+    litigation_concluded       DOUBLE PRECISION,
+    litigation_correction_rate DOUBLE PRECISION
 );

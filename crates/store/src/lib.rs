@@ -429,8 +429,9 @@ impl Store {
             &["report_id", "kind", "heading", "body", "signature"],
             &sections,
         )?;
-        self.conn
-            .bulk_insert("metrics", &["report_id", "metric", "value"], &metrics)?;
+        let mut columns = vec!["report_id"];
+        columns.extend(METRIC_COLUMNS.iter().map(|m| m.key()));
+        self.conn.bulk_insert("metrics", &columns, &metrics)?;
         self.conn
             .bulk_insert("findings", FINDING_COLUMNS, &findings)?;
         Ok(out)
@@ -916,23 +917,28 @@ impl Store {
                 values: BTreeMap::new(),
             });
         }
+        let columns = METRIC_COLUMNS
+            .iter()
+            .map(|m| format!("m.{}", m.key()))
+            .collect::<Vec<_>>()
+            .join(", ");
         let sql = match ids {
             Some([]) => return Ok(Vec::new()),
             Some(ids) => format!(
-                "SELECT report_id, metric, value FROM metrics WHERE report_id IN ({})",
+                "SELECT m.report_id, {columns} FROM metrics m WHERE m.report_id IN ({})",
                 ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
             ),
-            None => "SELECT m.report_id, m.metric, m.value FROM metrics m
-                     JOIN reports r ON r.id = m.report_id WHERE r.is_current"
-                .to_string(),
+            None => format!(
+                "SELECT m.report_id, {columns} FROM metrics m
+                 JOIN reports r ON r.id = m.report_id WHERE r.is_current"
+            ),
         };
-        for mut r in self.conn.query(&sql, &[])? {
+        for r in self.conn.query(&sql, &[])? {
             let Some(&i) = r[0].int().and_then(|id| index.get(&id)) else {
                 continue;
             };
-            let value = r[2].real();
-            if let Some(key) = std::mem::replace(&mut r[1], Val::Null).into_text() {
-                out[i].values.insert(key, value);
+            for (m, v) in METRIC_COLUMNS.iter().zip(&r[1..]) {
+                out[i].values.insert(m.key().to_string(), v.real());
             }
         }
         out.retain(|m| !m.values.is_empty());
@@ -1047,18 +1053,24 @@ fn report_rows(
             },
         ]);
     }
-    for (key, value) in &new.metrics {
-        metrics.push(vec![
-            id.into(),
-            key.as_str().into(),
-            value.map_or(Val::Null, Val::Real),
-        ]);
-    }
+    let mut row: Row = vec![id.into()];
+    row.extend(METRIC_COLUMNS.iter().map(|m| {
+        new.metrics
+            .iter()
+            .find(|(k, _)| k == m.key())
+            .and_then(|(_, v)| *v)
+            .map_or(Val::Null, Val::Real)
+    }));
+    metrics.push(row);
     for f in &new.findings {
         findings.push(finding_row(id, f, false, None)?);
     }
     Ok(())
 }
+
+/// The metrics stored, one column each.
+const METRIC_COLUMNS: [gongkai_model::metrics::MetricKey; 15] =
+    gongkai_model::metrics::MetricKey::ALL;
 
 /// The columns [`finding_row`] fills, in order.
 const FINDING_COLUMNS: &[&str] = &[

@@ -96,6 +96,17 @@ mod tests {
             }
             out
         }
+        // The metrics table has one column per metric, in MetricKey order.
+        let metric_columns: Vec<String> = columns(MIGRATIONS[0].sqlite)
+            .into_iter()
+            .filter_map(|c| c.strip_prefix("metrics.").map(str::to_string))
+            .filter(|c| c != "report_id" && c != ");")
+            .collect();
+        let keys: Vec<String> = gongkai_model::metrics::MetricKey::ALL
+            .iter()
+            .map(|k| k.key().to_string())
+            .collect();
+        assert_eq!(metric_columns, keys);
         for m in MIGRATIONS {
             let a = columns(m.sqlite);
             assert!(a.len() > 40, "{}", a.len());

@@ -5,7 +5,6 @@
 mod support;
 
 use std::collections::{HashMap, HashSet};
-use std::time::Instant;
 
 use gongkai_model::schema::{ActiveColumnKey, ActiveRowKey, Edition, RequestRowKey, SectionKind};
 use gongkai_model::{FindingKind, Report};
@@ -528,32 +527,4 @@ fn cross_injection_names_round_trip() {
         CrossInjection::StockDiscontinuity.rule(),
         "stock-discontinuity"
     );
-}
-
-/// Generating and writing 10,000 reports takes a few seconds (release builds).
-#[test]
-#[cfg_attr(debug_assertions, ignore = "timing: run with --release")]
-fn ten_thousand_reports_written_in_seconds() {
-    let o = CorpusOptions {
-        reports: 10_000,
-        seed: 1,
-        years: 4,
-        error_rate: 0.2,
-        cross_error_rate: 0.1,
-        kangxi: true,
-        ..CorpusOptions::default()
-    };
-    let dir = std::env::temp_dir().join(format!("gongkai-corpus-10k-{}", std::process::id()));
-    let start = Instant::now();
-    let sum = write_corpus(&dir, &o).unwrap();
-    let elapsed = start.elapsed();
-    eprintln!(
-        "10000 reports ({} agencies, {} MB) generated and written in {elapsed:?}; {:?}",
-        sum.agencies,
-        sum.bytes / 1_000_000,
-        sum
-    );
-    std::fs::remove_dir_all(&dir).unwrap();
-    assert_eq!(sum.reports, 10_000);
-    assert!(elapsed.as_secs_f64() < 15.0, "{elapsed:?}");
 }

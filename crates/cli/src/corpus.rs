@@ -213,8 +213,7 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
         ),
         Format::Human => {
             let mut out = String::new();
-            for (path, error) in &summary.failed {
-                let _ = path;
+            for (_, error) in &summary.failed {
                 out.push_str(&format!("无法读取：{error}\n"));
             }
             out.push_str(&format!(

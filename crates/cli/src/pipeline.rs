@@ -3,9 +3,8 @@
 use std::path::Path;
 
 use gongkai_check::Selection;
-use gongkai_ingest::Content;
 use gongkai_model::Finding;
-use gongkai_parse::{Parsed, SourceText};
+use gongkai_parse::Parsed;
 
 /// Why a file yields no report. The message names the file and what is wrong.
 #[derive(Debug)]
@@ -25,13 +24,7 @@ pub fn read(path: &Path) -> Result<Parsed, FileError> {
         message: e.to_string(),
     })?;
     let name = path.display().to_string();
-    let parsed = match &loaded.content {
-        Content::Text(text) => {
-            gongkai_parse::parse_source(&name, loaded.format, SourceText::new(text.clone()))
-        }
-        Content::Document(doc) => gongkai_parse::parse_document(&name, doc),
-    };
-    parsed.map_err(|e| FileError {
+    gongkai_corpus::parse_loaded(&name, loaded).map_err(|e| FileError {
         message: format!("{}: {e}", path.display()),
     })
 }

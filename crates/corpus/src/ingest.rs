@@ -236,6 +236,20 @@ fn prepare(path: &Path, seen: &HashSet<(String, String)>, opts: &IngestOptions) 
     }))
 }
 
+/// A loaded file through the parser: text as text, a document (PDF, DOCX, HTML) laid out
+/// with its places. Takes the file by value so the text is not copied.
+pub fn parse_loaded(
+    name: &str,
+    loaded: gongkai_ingest::Loaded,
+) -> Result<gongkai_parse::Parsed, gongkai_parse::ParseError> {
+    match loaded.content {
+        Content::Text(text) => {
+            gongkai_parse::parse_source(name, loaded.format, SourceText::new(text))
+        }
+        Content::Document(doc) => gongkai_parse::parse_document(name, &doc),
+    }
+}
+
 /// One file through the pipeline: ingest → parse → check, plus what the corpus keeps.
 fn read_report(
     path: &Path,
@@ -244,13 +258,7 @@ fn read_report(
     opts: &IngestOptions,
 ) -> Result<NewReport, String> {
     let loaded = gongkai_ingest::load_bytes(path, bytes).map_err(|e| e.to_string())?;
-    let parsed = match &loaded.content {
-        Content::Text(text) => {
-            gongkai_parse::parse_source(name, loaded.format, SourceText::new(text.clone()))
-        }
-        Content::Document(doc) => gongkai_parse::parse_document(name, doc),
-    }
-    .map_err(|e| format!("{name}: {e}"))?;
+    let parsed = parse_loaded(name, loaded).map_err(|e| format!("{name}: {e}"))?;
     let findings = gongkai_check::check(&parsed.report, Some(&parsed.source), &opts.selection);
     Ok(new_report(parsed.report, findings, opts))
 }

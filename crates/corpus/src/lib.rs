@@ -17,5 +17,5 @@ pub mod ingest;
 pub mod mapping;
 pub mod summary;
 
-pub use ingest::{discover, ingest, IngestOptions, IngestSummary, Progress};
+pub use ingest::{discover, ingest, parse_loaded, IngestOptions, IngestSummary, Progress};
 pub use mapping::Mapping;

@@ -14,6 +14,8 @@ use std::collections::HashMap;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
+use crate::xml::attr;
+
 #[derive(Clone, Debug, Default)]
 struct Level {
     fmt: String,
@@ -42,18 +44,6 @@ pub(crate) struct Numbering {
     counters: HashMap<u32, [Option<u32>; 9]>,
     /// (numId, level) whose start override was applied already.
     overridden: std::collections::HashSet<(u32, u8)>,
-}
-
-fn attr(e: &BytesStart, name: &str) -> Option<String> {
-    e.attributes()
-        .with_checks(false)
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == name)
-        .and_then(|a| {
-            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| v.into_owned())
-        })
 }
 
 fn num_attr(e: &BytesStart, name: &str) -> Option<u32> {

@@ -198,7 +198,7 @@ fn split_name(qname: &str) -> (&str, &str) {
 }
 
 /// The value of the attribute with this local name (`w:val`, `w:w`).
-fn attr(e: &BytesStart, name: &str) -> Option<String> {
+pub(crate) fn attr(e: &BytesStart, name: &str) -> Option<String> {
     e.attributes()
         .with_checks(false)
         .flatten()

@@ -311,20 +311,7 @@ mod tests {
 
     /// Cells as text, covered shown as "~".
     fn show(g: &Grid) -> Vec<Vec<String>> {
-        g.rows
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|c| {
-                        if c.covered {
-                            "~".to_string()
-                        } else {
-                            c.text.clone()
-                        }
-                    })
-                    .collect()
-            })
-            .collect()
+        g.texts("~")
     }
 
     fn run(rows: &[RawRow], widths: &[u32]) -> Vec<Vec<String>> {

@@ -6,19 +6,7 @@ use gongkai_model::{Block, Document, Location};
 
 /// Paragraph texts of a document, in order.
 fn lines(doc: &Document) -> Vec<String> {
-    doc.blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Line { pieces } => Some(
-                pieces
-                    .iter()
-                    .map(|p| p.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\t"),
-            ),
-            _ => None,
-        })
-        .collect()
+    doc.line_texts("\t")
 }
 
 /// Tables of a document as rows of (text, covered).

@@ -62,6 +62,27 @@ pub struct Document {
     pub blocks: Vec<Block>,
 }
 
+impl Grid {
+    /// The cells' texts row by row, positions covered by a merged cell shown as `covered`
+    /// (a covered position is not a blank cell).
+    pub fn texts(&self, covered: &str) -> Vec<Vec<String>> {
+        self.rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| {
+                        if c.covered {
+                            covered.to_string()
+                        } else {
+                            c.text.clone()
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
 impl Document {
     /// Every place a piece of text was read, in document order: line pieces and grid
     /// cells (covered positions included).
@@ -77,6 +98,35 @@ impl Document {
                     Block::PageBreak { .. } => Box::new(std::iter::empty()),
                 }
             })
+    }
+
+    /// Each line block's pieces joined with `separator`: a compact view of what was read,
+    /// for tests and debugging.
+    pub fn line_texts(&self, separator: &str) -> Vec<String> {
+        self.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Line { pieces } => Some(
+                    pieces
+                        .iter()
+                        .map(|p| p.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(separator),
+                ),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Every table as rows of cell texts (see [`Grid::texts`]).
+    pub fn table_texts(&self, covered: &str) -> Vec<Vec<Vec<String>>> {
+        self.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table { grid } => Some(grid.texts(covered)),
+                _ => None,
+            })
+            .collect()
     }
 
     /// A paragraph of one piece.

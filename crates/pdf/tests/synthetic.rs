@@ -8,44 +8,11 @@ use gongkai_model::{Block, Document, Location};
 use gongkai_pdf::{read, PdfError};
 
 fn lines(doc: &Document) -> Vec<String> {
-    doc.blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Line { pieces } => Some(
-                pieces
-                    .iter()
-                    .map(|p| p.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join("|"),
-            ),
-            _ => None,
-        })
-        .collect()
+    doc.line_texts("|")
 }
 
 fn tables(doc: &Document) -> Vec<Vec<Vec<String>>> {
-    doc.blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Table { grid } => Some(
-                grid.rows
-                    .iter()
-                    .map(|r| {
-                        r.iter()
-                            .map(|c| {
-                                if c.covered {
-                                    "^".to_string()
-                                } else {
-                                    c.text.clone()
-                                }
-                            })
-                            .collect()
-                    })
-                    .collect(),
-            ),
-            _ => None,
-        })
-        .collect()
+    doc.table_texts("^")
 }
 
 const CHARS: &str =

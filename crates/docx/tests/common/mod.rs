@@ -3,7 +3,7 @@
 
 use std::io::{Cursor, Write};
 
-use gongkai_model::{Block, Document};
+use gongkai_model::Document;
 
 pub const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
@@ -42,45 +42,12 @@ pub fn read_body(body: &str) -> Document {
 
 /// The text of every line block.
 pub fn lines(doc: &Document) -> Vec<String> {
-    doc.blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Line { pieces } => Some(
-                pieces
-                    .iter()
-                    .map(|p| p.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\t"),
-            ),
-            _ => None,
-        })
-        .collect()
+    doc.line_texts("\t")
 }
 
 /// Every table as rows of cell texts, covered positions as "~".
 pub fn tables(doc: &Document) -> Vec<Vec<Vec<String>>> {
-    doc.blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Table { grid } => Some(
-                grid.rows
-                    .iter()
-                    .map(|r| {
-                        r.iter()
-                            .map(|c| {
-                                if c.covered {
-                                    "~".to_string()
-                                } else {
-                                    c.text.clone()
-                                }
-                            })
-                            .collect()
-                    })
-                    .collect(),
-            ),
-            _ => None,
-        })
-        .collect()
+    doc.table_texts("~")
 }
 
 /// A paragraph with one run of text.

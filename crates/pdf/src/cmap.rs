@@ -37,6 +37,25 @@ impl Codespace {
         }
     }
 
+    /// The codes of the predefined GBK CMaps (GBK-EUC-H, GBKp-EUC-H …): one byte up to
+    /// 0x80, two bytes from 0x8140 to 0xFEFE.
+    pub fn gbk() -> Codespace {
+        Codespace {
+            ranges: vec![
+                CodeRange {
+                    len: 1,
+                    lo: 0,
+                    hi: 0x80,
+                },
+                CodeRange {
+                    len: 2,
+                    lo: 0x8140,
+                    hi: 0xFEFE,
+                },
+            ],
+        }
+    }
+
     /// The next code of `bytes` at `pos`: (code, byte length). Bytes that fit no range
     /// are taken one at a time as the shortest range length, as viewers do.
     pub fn next_code(&self, bytes: &[u8], pos: usize) -> (u32, usize) {
@@ -279,20 +298,7 @@ endcmap CMapName currentdict /CMap defineresource pop end end";
 
     #[test]
     fn mixed_codespace() {
-        let cs = Codespace {
-            ranges: vec![
-                CodeRange {
-                    len: 1,
-                    lo: 0,
-                    hi: 0x80,
-                },
-                CodeRange {
-                    len: 2,
-                    lo: 0x8140,
-                    hi: 0xFEFE,
-                },
-            ],
-        };
+        let cs = Codespace::gbk();
         let b = [0x41, 0xB0, 0xA1, 0x42];
         assert_eq!(cs.next_code(&b, 0), (0x41, 1));
         assert_eq!(cs.next_code(&b, 1), (0xB0A1, 2));

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use lopdf::{Dictionary, Document, Object};
 
-use crate::cmap::{CodeRange, Codespace, ToUnicode};
+use crate::cmap::{Codespace, ToUnicode};
 use crate::encoding;
 use crate::objects::{
     as_stream, get, get_array, get_dict, get_name, get_num, num, nums, resolve, stream_bytes,
@@ -200,20 +200,7 @@ impl Font {
         };
         let codespace = match (&embedded, &to_unicode, cmap) {
             (Some(cs), _, _) => cs.clone(),
-            (None, _, Cmap::Gbk) => Codespace {
-                ranges: vec![
-                    CodeRange {
-                        len: 1,
-                        lo: 0,
-                        hi: 0x80,
-                    },
-                    CodeRange {
-                        len: 2,
-                        lo: 0x8140,
-                        hi: 0xFEFE,
-                    },
-                ],
-            },
+            (None, _, Cmap::Gbk) => Codespace::gbk(),
             (None, Some(tu), _) if !tu.codespace.ranges.is_empty() && cmap == Cmap::Unknown => {
                 tu.codespace.clone()
             }

@@ -42,6 +42,9 @@ pub(crate) static REGISTRY: &[Rule] = &[
     Rule { info: &doubts::X003, check: Some(doubts::ambiguous_row) },
     Rule { info: &doubts::X004, check: Some(doubts::row_not_found) },
     Rule { info: &doubts::X005, check: Some(doubts::placed_by_layout) },
+    Rule { info: &doubts::X006, check: Some(doubts::run_together_cells) },
+    Rule { info: &doubts::X007, check: Some(doubts::unread_part) },
+    Rule { info: &doubts::X008, check: Some(doubts::uncertain_metadata) },
     // Across reports (implemented by the corpus tools).
     Rule { info: &corpus::Y001, check: None },
     Rule { info: &corpus::Y002, check: None },

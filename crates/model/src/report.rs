@@ -340,6 +340,14 @@ pub enum DoubtKind {
     RowNotFound,
     /// A row of values printed without its label, placed by the template's row order.
     PlacedByLayout,
+    /// Cells printed without separators ("21710000218") were told apart by the table's
+    /// arithmetic (or other named evidence); the run and the solution are in the notes.
+    SplitRun,
+    /// A part of the report (section, table) shows in the text but could not be read.
+    Unread,
+    /// Who published the report or for which year, as read or given, is uncertain
+    /// (no title in the text, or the crawl's metadata disagrees with it).
+    Metadata,
 }
 
 /// A doubt about our reading, raised by the parser; the check layer turns doubts into
@@ -400,6 +408,40 @@ pub struct Report {
     pub extra_rows: Vec<ExtraRow>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub doubts: Vec<Doubt>,
+    /// How much of the report was read: statistics leave out what was not.
+    #[serde(default)]
+    pub reading: ReadingStatus,
+}
+
+/// How much of a report was read. Set by the parser; a report "not a report" is not
+/// returned at all (the parse fails), so it appears only in the corpus's file records.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadingStatus {
+    /// Every part of the report was read with no doubt about the reading.
+    #[default]
+    Whole,
+    /// Every part was read; some values carry doubts.
+    WithDoubts,
+    /// Some part (a section or table whose traces show in the text) could not be read.
+    Partial,
+}
+
+impl ReadingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReadingStatus::Whole => "whole",
+            ReadingStatus::WithDoubts => "with_doubts",
+            ReadingStatus::Partial => "partial",
+        }
+    }
+    pub fn display_zh(self) -> &'static str {
+        match self {
+            ReadingStatus::Whole => "完整读取",
+            ReadingStatus::WithDoubts => "读取存疑",
+            ReadingStatus::Partial => "部分未读",
+        }
+    }
 }
 
 impl Report {

@@ -9,6 +9,7 @@ mod active;
 mod cells;
 mod requests;
 mod review;
+mod segment;
 mod similarity;
 mod source;
 mod structure;
@@ -25,7 +26,8 @@ pub use structure::heading_kind;
 pub use tokens::{parse_number, Number};
 
 use cells::Ctx;
-use tokens::{lines, tokenize, Line};
+use segment::lines;
+use tokens::{tokenize, Line};
 
 /// A report and the text it was read from (for locating and displaying findings).
 pub struct Parsed {
@@ -91,12 +93,8 @@ pub fn parse_source(
 
     let headings = structure::find_headings(text, &ls);
     for (i, h) in headings.iter().enumerate() {
-        let body_start = ls[h.line].end.min(text.len());
-        let body_start = if body_start < text.len() {
-            body_start + 1
-        } else {
-            body_start
-        };
+        // The body starts on the next line (which may be the rest of a cut line).
+        let body_start = ls.get(h.line + 1).map_or(text.len(), |l| l.start);
         let body_end = headings
             .get(i + 1)
             .map_or(text.len(), |n| ls[n.line].start)

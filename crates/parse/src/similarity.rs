@@ -13,7 +13,7 @@ pub fn core_string(s: &str) -> String {
     s.chars().filter(|c| !is_noise(*c)).collect()
 }
 
-fn is_noise(c: char) -> bool {
+pub(crate) fn is_noise(c: char) -> bool {
     c.is_whitespace()
         || c.is_ascii_punctuation()
         || matches!(

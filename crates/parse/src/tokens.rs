@@ -262,12 +262,58 @@ fn split_words(_text: &str, base: usize, s: &str, li: usize, out: &mut Vec<Tok>)
             i += 1;
         }
         let w = &s[start..i];
+        let kind = classify(w);
+        // A label with its values run together ("1.属于国家秘密4000004", "行政事业性收费
+        // 18651.06"): the label, then the number.
+        if kind == TokKind::Text {
+            if let Some(k) = trailing_number(w) {
+                out.push(Tok {
+                    kind: TokKind::Text,
+                    span: base + start..base + start + k,
+                    line: li,
+                });
+                out.push(Tok {
+                    kind: TokKind::Num,
+                    span: base + start + k..base + i,
+                    line: li,
+                });
+                continue;
+            }
+        }
         out.push(Tok {
-            kind: classify(w),
+            kind,
             span: base + start..base + i,
             line: li,
         });
     }
+}
+
+/// Where a number printed right after label text starts in the word `w`: the word ends
+/// with digits (maybe a decimal part and a money unit) that follow a CJK char or CJK
+/// punctuation. `None` for words such as "2024年", "附表1.", "A1".
+fn trailing_number(w: &str) -> Option<usize> {
+    let body = w
+        .strip_suffix("万元")
+        .or_else(|| w.strip_suffix('元'))
+        .unwrap_or(w);
+    let b = body.as_bytes();
+    let mut k = b.len();
+    while k > 0 && b[k - 1].is_ascii_digit() {
+        k -= 1;
+    }
+    if k == b.len() {
+        return None;
+    }
+    // A decimal part: "18651.06".
+    if k > 1 && b[k - 1] == b'.' && b[k - 2].is_ascii_digit() {
+        let mut j = k - 1;
+        while j > 0 && b[j - 1].is_ascii_digit() {
+            j -= 1;
+        }
+        k = j;
+    }
+    let before = body[..k].chars().next_back()?;
+    (!before.is_ascii() && parse_number(&w[k..]).is_some()).then_some(k)
 }
 
 #[cfg(test)]
@@ -324,6 +370,18 @@ mod tests {
         let kinds: Vec<TokKind> = k.iter().map(|x| x.0).collect();
         use TokKind::*;
         assert_eq!(kinds, vec![Text, Empty, Blank, Num]);
+    }
+
+    #[test]
+    fn label_and_run_together_values() {
+        let k = kinds("1.属于国家秘密4000004 行政事业性收费18651.06 政府集中采购13575394432.52元 2024年 附表1.\n");
+        let texts: Vec<&str> = k.iter().map(|x| x.1.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec!["1.属于国家秘密", "4000004", "行政事业性收费", "18651.06", "政府集中采购", "13575394432.52元", "2024年", "附表1."]
+        );
+        assert_eq!(k[1].0, TokKind::Num);
+        assert_eq!(k[6].0, TokKind::Text);
     }
 
     #[test]

@@ -117,6 +117,73 @@ pub(crate) static X005: RuleInfo = RuleInfo {
 （第二行没有标签，按行序归入“5.要求行政机关确认或重新出具已获取信息”）",
 };
 
+pub(crate) static X006: RuleInfo = RuleInfo {
+    code: "X006",
+    name: "run-together-cells",
+    kind: FindingKind::Extraction,
+    severity: Severity::Warning,
+    scope: Scope::Report,
+    summary: "几个单元格的数字连在一起印出，按表格勾稽关系（或指明的其他依据）拆开",
+    explanation: "\
+**检查什么**：网页抓取的文字常常去掉了表格单元格之间的分隔，一行的数字连成一串\
+（如“21710000218”是217、1、0、0、0、0、218）。解析时用表格自身的勾稽关系拆分：\
+行合计等于六类申请人之和，每列“一+二 =（七）+四”，（七）总计等于各项办理结果之和，表四各组合计，\
+并且除“0”本身外数字不以0开头。全表一起求解，只有拆法唯一时才采用；每处报告一次，附原串和拆法。\
+正文中写明的数字（如“制发规范性文件2件、废止1件”）也可以作为依据，此时会写明。
+
+**为什么**：拆出的数字是按算术关系唯一确定的，通常是对的；但原文本身若有算术错误，\
+可能无解或被拆成别的样子。这是对识别结果的疑问，不是报告本身的错误。\
+有两种以上拆法时不猜，单元格留空并报告X003。
+
+**如何修改**：对照原始网页或文件核对这些单元格；能取得带表格结构的原件（网页、Word、PDF）时，\
+用原件重新解析。",
+    example: "\
+一、本年新收政府信息公开申请数量21710000218
+（拆为 217 | 1 | 0 | 0 | 0 | 0 | 218：行合计 217+1+0+0+0+0 = 218）",
+};
+
+pub(crate) static X007: RuleInfo = RuleInfo {
+    code: "X007",
+    name: "unread-part",
+    kind: FindingKind::Extraction,
+    severity: Severity::Warning,
+    scope: Scope::Report,
+    summary: "原文中有某个部分（章节或统计表）的迹象，但未能识别",
+    explanation: "\
+**检查什么**：某个章节或统计表没有被识别出来，但原文中有它的迹象：章节标题的关键词、\
+表格的行标签，或应当是表格的位置上有成串的数字。此时不说报告“缺少”这一部分，\
+而是报告“未能识别”，并指出它可能在的位置；依赖这一部分的文档规则（缺少章节、缺少统计表、\
+空白单元格、正文与表格不符、勾稽关系）不对未读到的内容下结论。
+
+**为什么**：读不出来是我们的问题，不是报告的问题。把识别失败说成报告缺项，\
+会让审核人员对所有结论失去信任。
+
+**如何修改**：对照原文查看该部分；能取得结构更完整的原件（网页、Word、PDF）时用原件重新解析，\
+或把这种排版反馈给本工具。",
+    example: "\
+……二、主动公开政府信息情况第二十条第（一）项……
+（找到了表二的块标题，但没有读出任何一行）",
+};
+
+pub(crate) static X008: RuleInfo = RuleInfo {
+    code: "X008",
+    name: "uncertain-metadata",
+    kind: FindingKind::Extraction,
+    severity: Severity::Warning,
+    scope: Scope::Report,
+    summary: "报告的机关或年度不能从正文确定，或与抓取时记录的信息不一致",
+    explanation: "\
+**检查什么**：正文没有标题，机关名称或年度读不出来（“我厅”“本机关”不是机关名称），\
+或命令行、清单文件（manifest）给出的机关、年度与正文标题不一致。
+
+**为什么**：这是对读取结果的疑问，不是报告的错误：网页正文常常不带标题，标题在页面头部。\
+机关和年度决定了报告在语料库中的归属和跨年度核对，不能凭猜测填写。
+
+**如何修改**：用 `--agency`、`--year` 或 `--manifest` 给出抓取时记录的机关和年度；\
+两者不一致时核对原网页。",
+    example: "本机关2024年政府信息公开工作情况如下……（正文没有标题）",
+};
+
 /// One finding per doubt of `kind`; `here` labels the doubt's own location.
 fn doubts_of(
     kind: DoubtKind,
@@ -168,6 +235,21 @@ pub(crate) fn ambiguous_row(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>)
 /// X005.
 pub(crate) fn placed_by_layout(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>) {
     doubts_of(DoubtKind::PlacedByLayout, &X005, "按行序归入", report, out);
+}
+
+/// X006.
+pub(crate) fn run_together_cells(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>) {
+    doubts_of(DoubtKind::SplitRun, &X006, "连写的数字", report, out);
+}
+
+/// X007.
+pub(crate) fn unread_part(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>) {
+    doubts_of(DoubtKind::Unread, &X007, "可能在此", report, out);
+}
+
+/// X008.
+pub(crate) fn uncertain_metadata(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>) {
+    doubts_of(DoubtKind::Metadata, &X008, "机关或年度", report, out);
 }
 
 /// X004.

@@ -1,0 +1,299 @@
+//! The lines the parser reads: the text's own lines, and — where one line holds several
+//! parts of the report — lines cut where the report's structure shows.
+//!
+//! Crawled archives store a page's `textContent` with its line breaks removed: the whole
+//! report, site chrome included, on one line; table cells run together ("一、本年新收政府
+//! 信息公开申请数量21710000218"). What every real report shares is still there: the six
+//! numbered section titles and the fixed row labels of the three tables. A line is cut
+//! before each of them (and after a section title), so the line-oriented readers see the
+//! same shape as in a text that kept its lines. The text itself is not changed: a line is a
+//! byte range, so every offset — and every location shown to a reviewer — stays the
+//! original's.
+//!
+//! A line is cut only when it holds a section title after other text, or two or more
+//! table row labels: a line of a line-oriented text holds at most one row, and table rows
+//! laid out with tabs or pipes are never cut.
+
+use std::sync::LazyLock;
+
+use gongkai_model::schema::{
+    RequestGroup, SectionKind, ACTIVE_2019, ACTIVE_2021, REQUEST_ROWS,
+};
+
+use crate::similarity::{core, is_noise};
+use crate::tokens::{lines as physical_lines, Line};
+
+/// A label searched for in a line: its core chars (numbering included).
+struct Needle {
+    core: Vec<char>,
+    kind: NeedleKind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum NeedleKind {
+    /// A section title (searched after a numeral).
+    Section,
+    /// A table row label, group label or block heading.
+    Row,
+}
+
+/// Chinese numerals and digits that number a section heading ("二、", "2.").
+fn is_numeral(c: char) -> bool {
+    matches!(c, '一' | '二' | '三' | '四' | '五' | '六' | '1'..='6')
+}
+
+static NEEDLES: LazyLock<Vec<Needle>> = LazyLock::new(|| {
+    let mut out: Vec<Needle> = Vec::new();
+    let mut push = |s: &str, kind: NeedleKind| {
+        let core = core(s);
+        if core.len() >= 2 && !out.iter().any(|n| n.core == core && n.kind == kind) {
+            out.push(Needle { core, kind });
+        }
+    };
+    for k in SectionKind::ALL {
+        for t in k.titles() {
+            push(t, NeedleKind::Section);
+        }
+    }
+    for def in REQUEST_ROWS {
+        push(def.label, NeedleKind::Row);
+        for a in def.aliases {
+            push(a, NeedleKind::Row);
+        }
+    }
+    for g in [
+        RequestGroup::Denied,
+        RequestGroup::Unable,
+        RequestGroup::NotProcessed,
+        RequestGroup::OtherHandling,
+    ] {
+        push(g.label(), NeedleKind::Row);
+    }
+    push("三、本年度办理结果", NeedleKind::Row);
+    for def in ACTIVE_2021.iter().chain(ACTIVE_2019) {
+        push(def.block, NeedleKind::Row);
+        push(def.label, NeedleKind::Row);
+        for a in def.aliases {
+            push(a, NeedleKind::Row);
+        }
+    }
+    out
+});
+
+/// Needles by their first core char, sorted by char.
+static FIRST_CHARS: LazyLock<Vec<(char, Vec<usize>)>> = LazyLock::new(|| {
+    let mut out: Vec<(char, Vec<usize>)> = Vec::new();
+    for (i, n) in NEEDLES.iter().enumerate() {
+        match out.iter_mut().find(|(c, _)| *c == n.core[0]) {
+            Some((_, v)) => v.push(i),
+            None => out.push((n.core[0], vec![i])),
+        }
+    }
+    out.sort_by_key(|(c, _)| *c);
+    out
+});
+
+/// Lines of the normalised text for the parser: physical lines, cut where a line holds
+/// several parts of the report.
+pub fn lines(text: &str) -> Vec<Line> {
+    let physical = physical_lines(text);
+    let mut out = Vec::with_capacity(physical.len());
+    for line in physical {
+        let s = line.text(text);
+        if s.len() < 60 || s.contains('\t') || s.trim_start().starts_with('|') {
+            out.push(line);
+            continue;
+        }
+        let cuts = cuts(s);
+        if cuts.is_empty() {
+            out.push(line);
+            continue;
+        }
+        let mut start = 0;
+        for c in cuts.into_iter().chain(std::iter::once(s.len())) {
+            if c > start && !s[start..c].trim().is_empty() {
+                out.push(Line {
+                    start: line.start + start,
+                    end: line.start + c,
+                });
+            }
+            start = start.max(c);
+        }
+    }
+    out
+}
+
+/// One non-noise char of a line and its byte offset.
+#[derive(Clone, Copy)]
+struct CoreChar {
+    c: char,
+    at: usize,
+    end: usize,
+}
+
+/// Byte offsets at which the line `s` is cut (sorted, unique, inside the line). Empty
+/// when the line reads as one part.
+fn cuts(s: &str) -> Vec<usize> {
+    let view: Vec<CoreChar> = s
+        .char_indices()
+        .filter(|(_, c)| !is_noise(*c))
+        .map(|(at, c)| CoreChar {
+            c,
+            at,
+            end: at + c.len_utf8(),
+        })
+        .collect();
+    let chars: Vec<char> = view.iter().map(|v| v.c).collect();
+
+    // (start in view, end in view, kind)
+    let mut found: Vec<(usize, usize, NeedleKind)> = Vec::new();
+    for i in 0..chars.len() {
+        let Ok(k) = FIRST_CHARS.binary_search_by_key(&chars[i], |(c, _)| *c) else {
+            continue;
+        };
+        for &ni in &FIRST_CHARS[k].1 {
+            let n = &NEEDLES[ni];
+            let m = n.core.len();
+            if i + m > chars.len() || chars[i..i + m] != n.core[..] {
+                continue;
+            }
+            match n.kind {
+                // A numbered title: "二、主动公开政府信息情况". Unnumbered mentions
+                // ("本报告共分6个部分：总体情况、…") are prose.
+                NeedleKind::Section => {
+                    if i > 0 && is_numeral(chars[i - 1]) {
+                        found.push((i - 1, i + m, NeedleKind::Section));
+                    }
+                }
+                NeedleKind::Row => found.push((i, i + m, NeedleKind::Row)),
+            }
+        }
+    }
+    let sections = found
+        .iter()
+        .filter(|f| f.2 == NeedleKind::Section)
+        .count();
+    let rows = found.iter().filter(|f| f.2 == NeedleKind::Row).count();
+    let heading_mid_line = found
+        .iter()
+        .any(|f| f.2 == NeedleKind::Section && view[f.0].at > 0 && !s[..view[f.0].at].trim().is_empty());
+    if !(heading_mid_line || sections >= 2 || rows >= 2) {
+        return Vec::new();
+    }
+    // Overlapping matches ("行政规范性文件" holds "规范性文件"): the earliest, then longest.
+    found.sort_by_key(|f| (f.0, std::cmp::Reverse(f.1)));
+    let mut kept: Vec<(usize, usize, NeedleKind)> = Vec::new();
+    for f in found {
+        if kept.last().is_some_and(|k| f.0 < k.1) {
+            continue;
+        }
+        kept.push(f);
+    }
+
+    let mut out = Vec::new();
+    for (a, b, kind) in kept {
+        out.push(start_of(s, view[a].at));
+        if kind == NeedleKind::Section {
+            // The title ends its line: the body follows on the same physical line.
+            out.push(view[b - 1].end);
+        }
+    }
+    out.extend(chrome_breaks(s));
+    out.retain(|&c| c > 0 && c < s.len());
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Where a label whose first core char is at `at` starts: opening brackets and a "第"
+/// printed before its numbering belong to it.
+fn start_of(s: &str, at: usize) -> usize {
+    let mut start = at;
+    for c in s[..at].chars().rev() {
+        if matches!(c, '（' | '(' | '【' | '[') {
+            start -= c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    start
+}
+
+/// Runs of three or more spaces between words: where a page's block elements met in its
+/// `textContent` (menus, breadcrumbs, footers). Not between digits: a run there may
+/// separate a table row's cells.
+fn chrome_breaks(s: &str) -> Vec<usize> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b' ' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i] == b' ' {
+            i += 1;
+        }
+        if i - start < 3 || start == 0 || i == b.len() {
+            continue;
+        }
+        let before = s[..start].chars().next_back();
+        let after = s[i..].chars().next();
+        let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+        if !(digit(before) || digit(after)) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<String> {
+        lines(text)
+            .iter()
+            .map(|l| l.text(text).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_line_with_lines_is_kept() {
+        let t = "一、总体情况\n本年度，我局认真贯彻落实《条例》，主动公开政府信息100条，办理申请5件，无行政复议和诉讼。\n";
+        assert_eq!(texts(t), vec!["一、总体情况", "本年度，我局认真贯彻落实《条例》，主动公开政府信息100条，办理申请5件，无行政复议和诉讼。"]);
+    }
+
+    #[test]
+    fn a_flat_report_is_cut_at_titles_and_labels() {
+        let t = "首页   政务公开   某某局2024年政府信息公开工作年度报告   本报告共分6个部分：总体情况、主动公开政府信息情况。一、总体情况 2024年，我局公开信息10条。二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件6233440三、收到和处理政府信息公开申请情况一、本年新收政府信息公开申请数量21710000218二、上年结转政府信息公开申请数量0000000（三）不予公开1.属于国家秘密40000042.其他法律行政法规禁止公开0000000";
+        assert_eq!(
+            texts(t),
+            vec![
+                "首页   ",
+                "政务公开   ",
+                "某某局2024年政府信息公开工作年度报告   ",
+                "本报告共分6个部分：总体情况、主动公开政府信息情况。",
+                "一、总体情况",
+                " 2024年，我局公开信息10条。",
+                "二、主动公开政府信息情况",
+                "第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数",
+                "规章000",
+                "行政规范性文件6233440",
+                "三、收到和处理政府信息公开申请情况",
+                "一、本年新收政府信息公开申请数量21710000218",
+                "二、上年结转政府信息公开申请数量0000000",
+                "（三）不予公开",
+                "1.属于国家秘密4000004",
+                "2.其他法律行政法规禁止公开0000000",
+            ]
+        );
+    }
+
+    #[test]
+    fn tab_rows_are_never_cut() {
+        let t = "\t（三）不予公开\t1.属于国家秘密\t0\t0\t0\t0\t0\t0\t0\t2.其他法律行政法规禁止公开\n";
+        assert_eq!(lines(t).len(), 1);
+    }
+}

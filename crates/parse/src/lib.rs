@@ -10,6 +10,7 @@ mod cells;
 mod requests;
 mod review;
 mod segment;
+mod split;
 mod similarity;
 mod source;
 mod structure;

@@ -14,6 +14,7 @@ use gongkai_model::schema::{
 use gongkai_model::{Cell, CellRef, Doubt, DoubtKind, Located, Origin, RequestRow, RequestTable};
 
 use crate::cells::{trim_empty, Ctx};
+use crate::split;
 use crate::similarity::{core, lcs, tail_score};
 use crate::tokens::{Tok, TokKind};
 
@@ -206,7 +207,9 @@ pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<RequestT
             // Empty cells between header texts.
             continue;
         }
-        if (1..5).contains(&vals.len()) {
+        // Fewer tokens than a row may still be a row whose cells ran together.
+        let digit_count: usize = vals.iter().map(|t| split::digit_count(ctx.text, t)).sum();
+        if (1..5).contains(&vals.len()) && digit_count < 7 {
             // A stray number or two (a displaced cell, a header footnote): not a row.
             if nums > 0 {
                 let printed: Vec<&str> = vals.iter().map(|t| t.text(ctx.text)).collect();
@@ -384,12 +387,110 @@ fn next_expected(rows: &[RawRow], last: Option<usize>) -> Option<usize> {
     })
 }
 
-/// A row's cells before completion: printed cells, or 6 numbers waiting for a position.
+/// A row's cells before the table is solved.
 enum RowCells {
     Known(Box<[Cell; 7]>),
-    /// One value lost: the printed numbers (with their tokens), in order.
-    LostOne(Vec<(i64, Tok)>),
+    /// The printed values do not fall one to a column: the readings the row's own total
+    /// allows, for the table's arithmetic to choose from.
+    Open(Open),
     Unknown,
+}
+
+/// Why a row's values do not fall one to a column.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum OpenWhy {
+    /// Six numbers for seven columns: one value was lost in conversion.
+    LostOne,
+    /// Cells printed without separators ("21710000218").
+    RunTogether,
+}
+
+struct Open {
+    why: OpenWhy,
+    /// The values as printed, for messages.
+    printed: Vec<String>,
+    cands: Vec<Candidate>,
+}
+
+/// One reading of an open row.
+struct Candidate {
+    values: [i64; 7],
+    cells: [Cell; 7],
+    /// For a lost value: the columns it may sit in (each gives this same row).
+    positions: Vec<usize>,
+}
+
+/// The readings of a row whose printed values are not one per column: six numbers (one
+/// lost), or fewer tokens than columns / a token with a leading zero (cells run together).
+/// `None` when neither applies, or the run is too long to weigh.
+fn open_row(ctx: &Ctx, vals: &[Tok]) -> Option<Open> {
+    if vals.is_empty() || vals.len() > 7 || !vals.iter().all(|t| t.kind == TokKind::Num) {
+        return None;
+    }
+    let printed: Vec<String> = vals.iter().map(|t| t.text(ctx.text).to_string()).collect();
+    let run_together =
+        vals.len() < 6 || vals.iter().any(|t| split::has_leading_zero(ctx.text, t));
+    if !run_together {
+        let nums: Vec<i64> = vals
+            .iter()
+            .map(|t| ctx.cell(t, ValueKind::Count).int())
+            .collect::<Option<_>>()?;
+        let cands = candidates(&nums)
+            .into_iter()
+            .map(|(values, positions)| {
+                let p = positions[0];
+                let mut printed = vals.iter();
+                let cells = std::array::from_fn(|col| {
+                    if col == p {
+                        Cell {
+                            value: Some(gongkai_model::Value::Count(values[col])),
+                            printed: None,
+                            origin: Origin::Inferred,
+                            location: None,
+                        }
+                    } else {
+                        printed
+                            .next()
+                            .map_or_else(Cell::not_found, |t| ctx.cell(t, ValueKind::Count))
+                    }
+                });
+                Candidate {
+                    values,
+                    cells,
+                    positions,
+                }
+            })
+            .collect();
+        return Some(Open {
+            why: OpenWhy::LostOne,
+            printed,
+            cands,
+        });
+    }
+    let row_values = |r: &[Tok]| -> Option<[i64; 7]> {
+        let v: Vec<i64> = r
+            .iter()
+            .map(|t| ctx.cell(t, ValueKind::Count).int())
+            .collect::<Option<_>>()?;
+        let sum = v[..6].iter().try_fold(0i64, |a, &b| a.checked_add(b))?;
+        (sum == v[6]).then(|| std::array::from_fn(|i| v[i]))
+    };
+    let readings = split::readings(ctx.text, vals, 7, |r| row_values(r).is_some()).ok()?;
+    let cands = readings
+        .into_iter()
+        .filter_map(|r| {
+            Some(Candidate {
+                values: row_values(&r)?,
+                cells: std::array::from_fn(|i| ctx.cell(&r[i], ValueKind::Count)),
+                positions: Vec::new(),
+            })
+        })
+        .collect();
+    Some(Open {
+        why: OpenWhy::RunTogether,
+        printed,
+        cands,
+    })
 }
 
 fn build(ctx: &Ctx, raw: Vec<RawRow>, doubts: &mut Vec<Doubt>) -> RequestTable {
@@ -444,12 +545,8 @@ fn build(ctx: &Ctx, raw: Vec<RawRow>, doubts: &mut Vec<Doubt>) -> RequestTable {
             RowCells::Known(Box::new(std::array::from_fn(|i| {
                 ctx.cell(&vals[i], ValueKind::Count)
             })))
-        } else if vals.len() == 6 && vals.iter().all(|t| t.kind == TokKind::Num) {
-            let nums: Option<Vec<(i64, Tok)>> = vals
-                .iter()
-                .map(|t| ctx.cell(t, ValueKind::Count).int().map(|n| (n, t.clone())))
-                .collect();
-            nums.map_or(RowCells::Unknown, RowCells::LostOne)
+        } else if let Some(open) = open_row(ctx, &vals) {
+            RowCells::Open(open)
         } else {
             RowCells::Unknown
         };
@@ -470,13 +567,13 @@ fn build(ctx: &Ctx, raw: Vec<RawRow>, doubts: &mut Vec<Doubt>) -> RequestTable {
         rows.push((r, cells));
     }
 
-    complete_lost_cells(ctx, &mut rows, doubts);
+    solve_open_rows(ctx, &mut rows, doubts);
 
     let mut table = RequestTable::default();
     for (r, cells) in rows {
         let cells = match cells {
             RowCells::Known(c) => *c,
-            RowCells::LostOne(_) | RowCells::Unknown => std::array::from_fn(|_| Cell::not_found()),
+            RowCells::Open(_) | RowCells::Unknown => std::array::from_fn(|_| Cell::not_found()),
         };
         table.rows.push(RequestRow {
             key: r.key,
@@ -530,43 +627,37 @@ fn candidates(nums: &[i64]) -> Vec<([i64; 7], Vec<usize>)> {
     out
 }
 
-/// Solve for the rows that lost a value, using every identity of the table:
-/// row totals (in the candidates), 一+二 = （七）+四 and （七） = Σ outcome rows.
-fn complete_lost_cells(ctx: &Ctx, rows: &mut [(RawRow, RowCells)], doubts: &mut Vec<Doubt>) {
-    let mut lost: Vec<usize> = rows
+/// Choose a reading for every open row using every identity of the table: row totals
+/// (in the readings), 一+二 = （七）+四 and （七） = Σ outcome rows. A row is decided when
+/// it has one reading, or when every solution of the whole table gives it the same one.
+fn solve_open_rows(ctx: &Ctx, rows: &mut [(RawRow, RowCells)], doubts: &mut Vec<Doubt>) {
+    let mut open: Vec<usize> = rows
         .iter()
         .enumerate()
-        .filter(|(_, (_, c))| matches!(c, RowCells::LostOne(_)))
+        .filter(|(_, (_, c))| matches!(c, RowCells::Open(_)))
         .map(|(i, _)| i)
         .collect();
     // Decide 一, 二, （七） and 四 first: they bound every outcome row, so the search
     // prunes early.
-    lost.sort_by_key(|&i| (rows[i].0.key.def().is_outcome, rows[i].0.key as usize));
-    if lost.is_empty() {
+    open.sort_by_key(|&i| (rows[i].0.key.def().is_outcome, rows[i].0.key as usize));
+    if open.is_empty() {
         return;
     }
-    let cands: Vec<Vec<([i64; 7], Vec<usize>)>> = lost
+    let cands: Vec<Vec<[i64; 7]>> = open
         .iter()
         .map(|&i| match &rows[i].1 {
-            RowCells::LostOne(n) => candidates(&n.iter().map(|(v, _)| *v).collect::<Vec<_>>()),
+            RowCells::Open(o) => o.cands.iter().map(|c| c.values).collect(),
             _ => Vec::new(),
         })
         .collect();
-
-    // Known values: row key → 7 optional values.
-    let known = |k: RequestRowKey| -> Option<[Option<i64>; 7]> {
-        rows.iter()
-            .find(|(r, _)| r.key == k)
-            .and_then(|(_, c)| match c {
-                RowCells::Known(cells) => Some(std::array::from_fn(|i| cells[i].int())),
-                _ => None,
-            })
-    };
-    let keys: Vec<RequestRowKey> = lost.iter().map(|&i| rows[i].0.key).collect();
+    let keys: Vec<RequestRowKey> = open.iter().map(|&i| rows[i].0.key).collect();
     let all_keys: Vec<RequestRowKey> = rows.iter().map(|(r, _)| r.key).collect();
-    let fixed: Vec<(RequestRowKey, [Option<i64>; 7])> = all_keys
+    let fixed: Vec<(RequestRowKey, [Option<i64>; 7])> = rows
         .iter()
-        .filter_map(|k| known(*k).map(|v| (*k, v)))
+        .filter_map(|(r, c)| match c {
+            RowCells::Known(cells) => Some((r.key, std::array::from_fn(|i| cells[i].int()))),
+            _ => None,
+        })
         .collect();
 
     let mut solver = Solver {
@@ -577,116 +668,198 @@ fn complete_lost_cells(ctx: &Ctx, rows: &mut [(RawRow, RowCells)], doubts: &mut 
         choice: vec![0; keys.len()],
         solutions: Vec::new(),
         nodes: 0,
+        complete: true,
     };
     solver.search(0);
-    let unique = solver.solutions.len() == 1 && solver.nodes < NODE_LIMIT;
-    let solution = solver.solutions.first().cloned();
+    let (solutions, complete) = (solver.solutions, solver.complete);
 
-    for (n, &ri) in lost.iter().enumerate() {
+    let mut split_notes: Vec<String> = Vec::new();
+    let mut split_location = None;
+    for (n, &ri) in open.iter().enumerate() {
         let (raw, cells) = &mut rows[ri];
         let def = raw.key.def();
-        let RowCells::LostOne(nums) = cells else {
-            continue;
-        };
-        let nums = nums.clone();
-        // A row determined by its own total alone needs no solution of the whole table.
-        let chosen = if cands[n].len() == 1 {
+        let RowCells::Open(o) = cells else { continue };
+        let agreed = complete
+            && solutions.first().is_some_and(|first| {
+                solutions.iter().all(|s| s[n] == first[n])
+            });
+        let chosen = if o.cands.len() == 1 {
             Some(0)
-        } else if unique {
-            solution.as_ref().map(|s| s[n])
+        } else if agreed {
+            solutions.first().map(|s| s[n])
         } else {
             None
         };
+        let location = raw.label.as_ref().map(|t| ctx.loc(t));
         let Some(c) = chosen else {
-            let printed: Vec<String> = nums.iter().map(|(v, _)| v.to_string()).collect();
-            doubts.push(Doubt {
-                kind: DoubtKind::AmbiguousRow,
-                message: format!(
-                    "表三「{}」行只有6个数值，缺失的一列无法由表内勾稽关系唯一确定，未采用",
-                    def.short
-                ),
-                location: raw.label.as_ref().map(|t| ctx.loc(t)),
-                cells: Vec::new(),
-                notes: vec![format!("读到的数值：{}", printed.join(" "))],
-            });
+            doubts.push(undecided_doubt(def, o, &solutions, n, complete, location));
             *cells = RowCells::Unknown;
             continue;
         };
-        let (values, positions) = &cands[n][c];
-        let p = positions[0];
-        let mut k = 0;
-        let full: [Cell; 7] = std::array::from_fn(|col| {
-            if col == p {
-                Cell {
-                    value: Some(gongkai_model::Value::Count(values[col])),
-                    printed: None,
-                    origin: Origin::Inferred,
-                    location: None,
-                }
-            } else {
-                let tok = &nums[k].1;
-                k += 1;
-                ctx.cell(tok, ValueKind::Count)
+        let cand = o.cands.swap_remove(c);
+        let by_table = o.cands.len() + 1 > 1;
+        match o.why {
+            OpenWhy::LostOne => doubts.push(lost_one_doubt(def, &cand, by_table, location)),
+            OpenWhy::RunTogether => {
+                split_location = split_location.or(location);
+                let shown: Vec<String> = cand.values.iter().map(i64::to_string).collect();
+                split_notes.push(format!(
+                    "「{}」{} → {}{}",
+                    def.short,
+                    o.printed.join(" "),
+                    shown.join(" | "),
+                    if by_table { "（由各列勾稽关系确定）" } else { "" }
+                ));
             }
-        });
-        let col = RequestColumn::ALL[p];
-        let missing = if positions.len() > 1 {
-            let first = RequestColumn::ALL[positions[0]].label();
-            let last = RequestColumn::ALL[*positions.last().unwrap_or(&p)].label();
-            format!("「{first}」至「{last}」中的一列")
-        } else {
-            format!("「{}」列", col.label())
-        };
-        let mut notes = vec![format!(
-            "行合计：{} = {}",
-            values[6],
-            values[..6]
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(" + ")
-        )];
-        if positions.len() > 1 {
-            let names: Vec<&str> = positions
-                .iter()
-                .map(|&q| RequestColumn::ALL[q].label())
-                .collect();
-            notes.push(format!(
-                "缺失的单元格可能位于「{}」中任一列；这些列的值相同，读数不受影响",
-                names.join("」「")
-            ));
-        } else if cands[n].len() > 1 {
-            notes.push(
-                "由各列勾稽关系（一+二 = （七）+四，（七）= 各办理结果之和）唯一确定".to_string(),
-            );
         }
+        *cells = RowCells::Known(Box::new(cand.cells));
+    }
+    if !split_notes.is_empty() {
         doubts.push(Doubt {
-            kind: DoubtKind::InferredValue,
+            kind: DoubtKind::SplitRun,
             message: format!(
-                "表三「{}」行只有6个数值，{}未印出，由表内勾稽关系推定为{}",
-                def.short, missing, values[p]
+                "表三有{}行的数字连在一起印出，按行合计和各列勾稽关系唯一拆开",
+                split_notes.len()
             ),
-            location: raw.label.as_ref().map(|t| ctx.loc(t)),
-            cells: vec![CellRef::Request {
-                row: raw.key,
-                column: col,
-            }],
-            notes,
+            location: split_location,
+            cells: Vec::new(),
+            notes: split_notes,
         });
-        *cells = RowCells::Known(Box::new(full));
+    }
+}
+
+/// The doubt for a row no identity decides: its values stay unread.
+fn undecided_doubt(
+    def: &RequestRowDef,
+    o: &Open,
+    solutions: &[Vec<usize>],
+    n: usize,
+    complete: bool,
+    location: Option<gongkai_model::Location>,
+) -> Doubt {
+    let printed = o.printed.join(" ");
+    let shown = |v: &[i64; 7]| v.iter().map(i64::to_string).collect::<Vec<_>>().join(" | ");
+    let (message, notes) = match o.why {
+        OpenWhy::LostOne => (
+            format!(
+                "表三「{}」行只有6个数值，缺失的一列无法由表内勾稽关系唯一确定，未采用",
+                def.short
+            ),
+            vec![format!("读到的数值：{printed}")],
+        ),
+        OpenWhy::RunTogether if o.cands.is_empty() => (
+            format!(
+                "表三「{}」行的数字连在一起印出（「{printed}」），没有一种拆法符合该行合计，未采用",
+                def.short
+            ),
+            Vec::new(),
+        ),
+        OpenWhy::RunTogether => {
+            // The readings the whole table still allows (all of the row's, when the table
+            // has no solution or was not searched to the end).
+            let mut possible: Vec<usize> = if complete && !solutions.is_empty() {
+                solutions.iter().map(|s| s[n]).collect()
+            } else {
+                (0..o.cands.len()).collect()
+            };
+            possible.sort_unstable();
+            possible.dedup();
+            let mut notes: Vec<String> = possible
+                .iter()
+                .take(6)
+                .map(|&c| format!("可能的拆法：{}", shown(&o.cands[c].values)))
+                .collect();
+            if possible.len() > 6 {
+                notes.push(format!("……共{}种", possible.len()));
+            }
+            (
+                format!(
+                    "表三「{}」行的数字连在一起印出（「{printed}」），有{}种拆法都符合表内勾稽关系，无法确定，未采用",
+                    def.short,
+                    possible.len()
+                ),
+                notes,
+            )
+        }
+    };
+    Doubt {
+        kind: DoubtKind::AmbiguousRow,
+        message,
+        location,
+        cells: Vec::new(),
+        notes,
+    }
+}
+
+/// The doubt for a lost value completed from the arithmetic.
+fn lost_one_doubt(
+    def: &RequestRowDef,
+    cand: &Candidate,
+    by_table: bool,
+    location: Option<gongkai_model::Location>,
+) -> Doubt {
+    let (values, positions) = (&cand.values, &cand.positions);
+    let p = positions[0];
+    let col = RequestColumn::ALL[p];
+    let missing = if positions.len() > 1 {
+        let first = RequestColumn::ALL[positions[0]].label();
+        let last = RequestColumn::ALL[*positions.last().unwrap_or(&p)].label();
+        format!("「{first}」至「{last}」中的一列")
+    } else {
+        format!("「{}」列", col.label())
+    };
+    let mut notes = vec![format!(
+        "行合计：{} = {}",
+        values[6],
+        values[..6]
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(" + ")
+    )];
+    if positions.len() > 1 {
+        let names: Vec<&str> = positions
+            .iter()
+            .map(|&q| RequestColumn::ALL[q].label())
+            .collect();
+        notes.push(format!(
+            "缺失的单元格可能位于「{}」中任一列；这些列的值相同，读数不受影响",
+            names.join("」「")
+        ));
+    } else if by_table {
+        notes.push(
+            "由各列勾稽关系（一+二 = （七）+四，（七）= 各办理结果之和）唯一确定".to_string(),
+        );
+    }
+    Doubt {
+        kind: DoubtKind::InferredValue,
+        message: format!(
+            "表三「{}」行只有6个数值，{}未印出，由表内勾稽关系推定为{}",
+            def.short, missing, values[p]
+        ),
+        location,
+        cells: vec![CellRef::Request {
+            row: def.key,
+            column: col,
+        }],
+        notes,
     }
 }
 
 const NODE_LIMIT: usize = 200_000;
+/// Solutions of the whole table kept to see which rows they agree on.
+const SOLUTION_LIMIT: usize = 64;
 
 struct Solver<'a> {
     keys: &'a [RequestRowKey],
-    cands: &'a [Vec<([i64; 7], Vec<usize>)>],
+    cands: &'a [Vec<[i64; 7]>],
     fixed: &'a [(RequestRowKey, [Option<i64>; 7])],
     all_keys: &'a [RequestRowKey],
     choice: Vec<usize>,
     solutions: Vec<Vec<usize>>,
     nodes: usize,
+    /// False when the search stopped early (too many nodes or solutions).
+    complete: bool,
 }
 
 impl Solver<'_> {
@@ -698,7 +871,7 @@ impl Solver<'_> {
         if n >= depth {
             return None; // not chosen yet
         }
-        let row = self.cands[n][self.choice[n]].0;
+        let row = self.cands[n][self.choice[n]];
         Some(row.map(Some))
     }
 
@@ -716,7 +889,7 @@ impl Solver<'_> {
         ) {
             for c in 0..7 {
                 if let (Some(a), Some(b), Some(t), Some(f)) = (a[c], b[c], t[c], f[c]) {
-                    if a + b != t + f {
+                    if i128::from(a) + i128::from(b) != i128::from(t) + i128::from(f) {
                         return false;
                     }
                 }
@@ -732,11 +905,11 @@ impl Solver<'_> {
                 .collect();
             for c in 0..7 {
                 let Some(tc) = t[c] else { continue };
-                let mut sum = 0;
+                let mut sum = 0i64;
                 let mut complete = true;
                 for k in &outcome {
                     match get(*k).and_then(|v| v[c]) {
-                        Some(v) => sum += v,
+                        Some(v) => sum = sum.saturating_add(v),
                         None => complete = false,
                     }
                 }
@@ -750,7 +923,8 @@ impl Solver<'_> {
 
     fn search(&mut self, depth: usize) {
         self.nodes += 1;
-        if self.nodes > NODE_LIMIT || self.solutions.len() > 1 {
+        if self.nodes > NODE_LIMIT || self.solutions.len() >= SOLUTION_LIMIT {
+            self.complete = false;
             return;
         }
         if !self.consistent(depth) {

@@ -4,6 +4,7 @@ use gongkai_model::schema::{ReviewColumn, ReviewGroup, ValueKind};
 use gongkai_model::{Cell, CellRef, Doubt, DoubtKind, Origin, ReviewTable, Value};
 
 use crate::cells::{trim_empty, Ctx};
+use crate::split;
 use crate::tokens::{Tok, TokKind};
 
 /// Read table 四: the first run of 15 values (numbers or blanks) between text.
@@ -43,6 +44,15 @@ pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<ReviewTa
     {
         return complete(ctx, run, doubts);
     }
+    // Cells run together ("21317000001324019"): fewer tokens than cells, or a token
+    // with a leading zero.
+    if let Some(run) = runs.iter().find(|r| {
+        r.iter().all(|t| t.kind == TokKind::Num)
+            && r.iter().map(|t| split::digit_count(ctx.text, t)).sum::<usize>() >= 15
+            && (r.len() < 14 || r.iter().any(|t| split::has_leading_zero(ctx.text, t)))
+    }) {
+        return Some(split_run(ctx, run, doubts));
+    }
     if let Some(run) = runs.iter().max_by_key(|r| r.len()).filter(|r| r.len() >= 5) {
         let printed: Vec<&str> = run.iter().map(|t| t.text(ctx.text)).collect();
         doubts.push(Doubt {
@@ -64,6 +74,78 @@ pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<ReviewTa
         return Some(table);
     }
     None
+}
+
+/// The values of a reading when every group's total is the sum of its four results.
+fn group_values(ctx: &Ctx, r: &[Tok]) -> Option<[i64; 15]> {
+    let v: Vec<i64> = r
+        .iter()
+        .map(|t| ctx.cell(t, ValueKind::Count).int())
+        .collect::<Option<_>>()?;
+    let balanced = (0..3).all(|g| {
+        v[g * 5..g * 5 + 4]
+            .iter()
+            .try_fold(0i64, |a, &b| a.checked_add(b))
+            == Some(v[g * 5 + 4])
+    });
+    balanced.then(|| std::array::from_fn(|i| v[i]))
+}
+
+/// Table 四 printed as a run of digits: split by the group totals, taken only when one
+/// reading remains.
+fn split_run(ctx: &Ctx, run: &[Tok], doubts: &mut Vec<Doubt>) -> ReviewTable {
+    let printed: Vec<&str> = run.iter().map(|t| t.text(ctx.text)).collect();
+    let printed = printed.join(" ");
+    let readings = split::readings(ctx.text, run, 15, |r| group_values(ctx, r).is_some());
+    let location = run.first().map(|t| ctx.loc(t));
+    let mut table = ReviewTable::default();
+    match readings {
+        Ok(rs) if rs.len() == 1 => {
+            let r = &rs[0];
+            for (i, tok) in r.iter().enumerate() {
+                table.cells[i / 5][i % 5] = ctx.cell(tok, ValueKind::Count);
+            }
+            let shown: Vec<&str> = r.iter().map(|t| t.text(ctx.text)).collect();
+            doubts.push(Doubt {
+                kind: DoubtKind::SplitRun,
+                message: "表四的数字连在一起印出，按各组合计（结果维持+结果纠正+其他结果+尚未审结 = 总计）唯一拆开".to_string(),
+                location,
+                cells: Vec::new(),
+                notes: vec![format!("{printed} → {}", shown.join(" | "))],
+            });
+        }
+        other => {
+            let notes = match &other {
+                Ok(rs) => rs
+                    .iter()
+                    .take(6)
+                    .map(|r| {
+                        let shown: Vec<&str> = r.iter().map(|t| t.text(ctx.text)).collect();
+                        format!("可能的拆法：{}", shown.join(" | "))
+                    })
+                    .collect(),
+                Err(_) => Vec::new(),
+            };
+            let why = match &other {
+                Ok(rs) if rs.is_empty() => "没有一种拆法符合各组合计".to_string(),
+                Ok(rs) => format!("有{}种拆法都符合各组合计，无法确定", rs.len()),
+                Err(_) => "数字太长，拆法太多".to_string(),
+            };
+            doubts.push(Doubt {
+                kind: DoubtKind::AmbiguousRow,
+                message: format!("表四的数字连在一起印出（「{printed}」），{why}，未采用"),
+                location,
+                cells: Vec::new(),
+                notes,
+            });
+            for g in table.cells.iter_mut() {
+                for c in g.iter_mut() {
+                    *c = Cell::not_found();
+                }
+            }
+        }
+    }
+    table
 }
 
 fn complete(ctx: &Ctx, run: &[Tok], doubts: &mut Vec<Doubt>) -> Option<ReviewTable> {

@@ -290,7 +290,8 @@ fn split_words(_text: &str, base: usize, s: &str, li: usize, out: &mut Vec<Tok>)
 
 /// Where a number printed right after label text starts in the word `w`: the word ends
 /// with digits (maybe a decimal part and a money unit) that follow a CJK char or CJK
-/// punctuation. `None` for words such as "2024年", "附表1.", "A1".
+/// punctuation (or a closing bracket or quote). `None` for words such as "2024年",
+/// "附表1.", "A1".
 fn trailing_number(w: &str) -> Option<usize> {
     let body = w
         .strip_suffix("万元")
@@ -313,7 +314,9 @@ fn trailing_number(w: &str) -> Option<usize> {
         k = j;
     }
     let before = body[..k].chars().next_back()?;
-    (!before.is_ascii() && parse_number(&w[k..]).is_some()).then_some(k)
+    // Normalisation folds full-width brackets and quotes to ASCII: "（…）290000029".
+    let label_end = !before.is_ascii() || matches!(before, ')' | ']' | '"' | '\'');
+    (label_end && parse_number(&w[k..]).is_some()).then_some(k)
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
 //! Table 二 — 主动公开政府信息情况.
 
-use gongkai_model::schema::{active_rows, ActiveColumnKey, ActiveRowDef, Edition};
+use gongkai_model::schema::{active_rows, ActiveColumnKey, ActiveRowDef, ActiveRowKey, Edition, ValueKind};
 use gongkai_model::{ActiveTable, Cell, Doubt, DoubtKind, Located, Origin};
 
 use crate::cells::{trim_empty, Ctx};
 use crate::similarity::{core, core_string, whole_score};
+use crate::split;
 use crate::tokens::{Tok, TokKind};
 
 /// Markers of each edition in the header text of table 二.
@@ -120,6 +121,12 @@ pub fn read(ctx: &Ctx, toks: &[Tok], edition: Edition, doubts: &mut Vec<Doubt>) 
             && fill_from_orphan(ctx, def, &orphans, short_rows.len(), vals, row, doubts)
         {
             short_rows.push(i);
+        } else if !vals.is_empty()
+            && vals.len() < ncols
+            && vals.iter().all(|t| t.kind == TokKind::Num)
+            && vals.iter().map(|t| split::digit_count(ctx.text, t)).sum::<usize>() >= ncols
+        {
+            split_row(ctx, def, &label, vals, row, doubts);
         } else if vals.is_empty() {
             // A label with nothing after it: printed blank.
             for c in row.cells.iter_mut() {
@@ -271,4 +278,231 @@ fn fill_from_orphan(
         notes: Vec::new(),
     });
     true
+}
+
+/// A row whose cells ran together ("6233440"). Table 二 has no arithmetic inside one
+/// report, so a reading is taken only when it is the only one, or when counts the prose
+/// quotes for this row ("制发规范性文件62件、废止1件") leave exactly one — the evidence is
+/// named. Otherwise the row stays unread with the readings listed.
+fn split_row(
+    ctx: &Ctx,
+    def: &ActiveRowDef,
+    label: &Tok,
+    vals: &[Tok],
+    row: &mut gongkai_model::ActiveRow,
+    doubts: &mut Vec<Doubt>,
+) {
+    let cells_of = |r: &[Tok]| -> Vec<Cell> {
+        def.columns
+            .iter()
+            .zip(r)
+            .map(|(col, t)| ctx.cell(t, col.kind))
+            .collect()
+    };
+    let valid = |r: &[Tok]| {
+        cells_of(r).iter().zip(def.columns).all(|(c, col)| match col.kind {
+            ValueKind::Count | ValueKind::SignedCount => c.int().is_some(),
+            ValueKind::Amount => matches!(c.value, Some(gongkai_model::Value::Amount(_))),
+        })
+    };
+    let printed: Vec<&str> = vals.iter().map(|t| t.text(ctx.text)).collect();
+    let printed = printed.join(" ");
+    let location = Some(ctx.loc(label));
+    let readings = match split::readings(ctx.text, vals, def.columns.len(), valid) {
+        Ok(r) => r,
+        Err(_) => {
+            doubts.push(Doubt {
+                kind: DoubtKind::AmbiguousRow,
+                message: format!(
+                    "表二「{}」行的数字连在一起印出（「{printed}」），数字太长，拆法太多，未采用",
+                    def.label
+                ),
+                location,
+                cells: Vec::new(),
+                notes: Vec::new(),
+            });
+            return;
+        }
+    };
+    let shown = |r: &[Tok]| {
+        r.iter()
+            .map(|t| t.text(ctx.text))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    // Counts the prose quotes for this row's columns.
+    let quoted: Vec<(usize, i64, String)> = prose_counts(ctx.text, def.key)
+        .into_iter()
+        .filter_map(|(col, n, quote)| {
+            let c = def.columns.iter().position(|d| d.key == col)?;
+            Some((c, n, quote))
+        })
+        .collect();
+    let agrees = |r: &[Tok]| {
+        let cells = cells_of(r);
+        quoted.iter().all(|(c, n, _)| cells[*c].int() == Some(*n))
+    };
+    let supported: Vec<&Vec<Tok>> = readings.iter().filter(|r| agrees(r)).collect();
+    let (chosen, evidence) = match (readings.len(), supported.len()) {
+        (1, _) => (Some(&readings[0]), None),
+        (_, 1) if !quoted.is_empty() => (Some(supported[0]), Some(&quoted)),
+        _ => (None, None),
+    };
+    let Some(r) = chosen else {
+        // The prose may have narrowed the readings without deciding them.
+        let listed: Vec<&Vec<Tok>> = if supported.is_empty() {
+            readings.iter().collect()
+        } else {
+            supported
+        };
+        let mut notes: Vec<String> = listed
+            .iter()
+            .take(6)
+            .map(|r| format!("可能的拆法：{}", shown(r)))
+            .collect();
+        if listed.len() > 6 {
+            notes.push(format!("……共{}种", listed.len()));
+        }
+        notes.extend(
+            quoted
+                .iter()
+                .map(|(_, _, q)| format!("正文：「{q}」")),
+        );
+        doubts.push(Doubt {
+            kind: DoubtKind::AmbiguousRow,
+            message: format!(
+                "表二「{}」行的数字连在一起印出（「{printed}」），{}，未采用",
+                def.label,
+                if listed.is_empty() {
+                    "没有一种拆法能读成该行各列".to_string()
+                } else {
+                    format!("有{}种拆法，表二没有勾稽关系可以确定", listed.len())
+                }
+            ),
+            location,
+            cells: Vec::new(),
+            notes,
+        });
+        return;
+    };
+    for (c, cell) in cells_of(r).into_iter().enumerate() {
+        row.cells[c] = cell;
+    }
+    let mut notes = vec![format!("{printed} → {}", shown(r))];
+    let message = match evidence {
+        None => format!(
+            "表二「{}」行的数字连在一起印出，只有一种拆法（数字除0外不以0开头）",
+            def.label
+        ),
+        Some(q) => {
+            notes.extend(q.iter().map(|(_, _, q)| format!("依据正文：「{q}」")));
+            notes.push(format!("其他拆法共{}种，与正文不符", readings.len() - 1));
+            format!(
+                "表二「{}」行的数字连在一起印出，按正文中写明的件数拆开",
+                def.label
+            )
+        }
+    };
+    doubts.push(Doubt {
+        kind: DoubtKind::SplitRun,
+        message,
+        location,
+        cells: Vec::new(),
+        notes,
+    });
+}
+
+/// Counts the prose quotes for a row of table 二: "制发行政规范性文件62件",
+/// "全年制发规范性文件2件、废止1件", "现行有效规章3件". Each with the column it speaks of and
+/// the quoted words.
+fn prose_counts(text: &str, row: ActiveRowKey) -> Vec<(ActiveColumnKey, i64, String)> {
+    static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(制发|出台|印发|制定|新制定|废止|宣布失效|现行有效)[^。；;，,\d]{0,12}?(规章|规范性文件)[^。；;，,\d]{0,4}?(\d+)\s*件((?:[，、,]\s*(?:其中)?(?:废止|宣布失效|现行有效)(?:的|为|共|计|达|文件)*\d+\s*件)*)",
+        )
+        .expect("prose count regex")
+    });
+    static MORE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(废止|宣布失效|现行有效)(?:的|为|共|计|达|文件)*(\d+)\s*件")
+            .expect("prose count continuation regex")
+    });
+    let wanted = match row {
+        ActiveRowKey::Regulations => "规章",
+        ActiveRowKey::NormativeDocuments => "规范性文件",
+        _ => return Vec::new(),
+    };
+    let column = |verb: &str| match verb {
+        "废止" | "宣布失效" => ActiveColumnKey::Repealed,
+        "现行有效" => ActiveColumnKey::InForce,
+        _ => ActiveColumnKey::Issued,
+    };
+    let mut out = Vec::new();
+    for c in RE.captures_iter(text) {
+        if &c[2] != wanted {
+            continue;
+        }
+        let quote = c[0].to_string();
+        if let Ok(n) = c[3].parse::<i64>() {
+            out.push((column(&c[1]), n, quote.clone()));
+        }
+        for m in MORE.captures_iter(c.get(4).map_or("", |m| m.as_str())) {
+            if let Ok(n) = m[2].parse::<i64>() {
+                out.push((column(&m[1]), n, quote.clone()));
+            }
+        }
+    }
+    // The same column quoted twice with different counts decides nothing.
+    out.sort_by_key(|(c, n, _)| (*c, *n));
+    out.dedup_by_key(|(c, n, _)| (*c, *n));
+    let conflicting: Vec<ActiveColumnKey> = out
+        .windows(2)
+        .filter(|w| w[0].0 == w[1].0)
+        .map(|w| w[0].0)
+        .collect();
+    out.retain(|(c, _, _)| !conflicting.contains(c));
+    out
+}
+
+#[cfg(test)]
+mod split_tests {
+    use super::*;
+
+    #[test]
+    fn prose_counts_name_their_columns() {
+        let t = "全年制发规范性文件2件、废止1件。动态更新发布本年度制发行政规范性文件62件，现行有效规章3件。";
+        let docs = prose_counts(t, ActiveRowKey::NormativeDocuments);
+        let got: Vec<(ActiveColumnKey, i64)> = docs.iter().map(|(c, n, _)| (*c, *n)).collect();
+        // 制发 is quoted as 2 and as 62: it decides nothing.
+        assert_eq!(got, vec![(ActiveColumnKey::Repealed, 1)]);
+        let regs: Vec<(ActiveColumnKey, i64)> = prose_counts(t, ActiveRowKey::Regulations)
+            .iter()
+            .map(|(c, n, _)| (*c, *n))
+            .collect();
+        assert_eq!(regs, vec![(ActiveColumnKey::InForce, 3)]);
+    }
+
+    #[test]
+    fn a_run_decided_by_the_prose() {
+        let t = "某局2024年政府信息公开工作年度报告\n一、总体情况\n全年制发规范性文件2件、废止1件。\n二、主动公开政府信息情况\n第二十条第（一）项\n信息内容 本年制发件数 本年废止件数 现行有效件数\n规章 0 0 0\n行政规范性文件 2137\n";
+        let p = crate::parse_text("x", t.to_string()).unwrap();
+        let a = p.report.active.unwrap();
+        let v = |c| a.cell(ActiveRowKey::NormativeDocuments, c).and_then(|c| c.int());
+        assert_eq!(v(ActiveColumnKey::Issued), Some(2));
+        assert_eq!(v(ActiveColumnKey::Repealed), Some(1));
+        assert_eq!(v(ActiveColumnKey::InForce), Some(37));
+        assert!(p.report.doubts.iter().any(|d| d.kind == DoubtKind::SplitRun
+            && d.notes.iter().any(|n| n.contains("制发规范性文件2件"))));
+    }
+
+    #[test]
+    fn an_undecided_run_stays_blank() {
+        let t = "某局2024年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（一）项\n信息内容 本年制发件数 本年废止件数 现行有效件数\n规章 000\n行政规范性文件 2137\n";
+        let p = crate::parse_text("x", t.to_string()).unwrap();
+        let a = p.report.active.unwrap();
+        assert_eq!(a.cell(ActiveRowKey::Regulations, ActiveColumnKey::InForce).and_then(|c| c.int()), Some(0));
+        assert!(a.cell(ActiveRowKey::NormativeDocuments, ActiveColumnKey::Issued).unwrap().value.is_none());
+        let d = p.report.doubts.iter().find(|d| d.kind == DoubtKind::AmbiguousRow).unwrap();
+        assert!(d.message.contains("2137"), "{}", d.message);
+        assert_eq!(d.notes.len(), 3, "{:?}", d.notes);
+    }
 }

@@ -411,11 +411,65 @@ pub struct Report {
     /// How much of the report was read: statistics leave out what was not.
     #[serde(default)]
     pub reading: ReadingStatus,
+    /// Parts the text shows signs of but that could not be read: never reported as
+    /// missing from the document.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<ReportPart>,
+}
+
+/// A part of a report: one of the six sections or one of the three tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "part", content = "which", rename_all = "snake_case")]
+pub enum ReportPart {
+    Section(SectionKind),
+    Table(TableKind),
+}
+
+/// The three statistical tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableKind {
+    /// 表二 主动公开政府信息情况.
+    Active,
+    /// 表三 收到和处理政府信息公开申请情况.
+    Requests,
+    /// 表四 政府信息公开行政复议、行政诉讼情况.
+    Review,
+}
+
+impl TableKind {
+    pub const ALL: [TableKind; 3] = [TableKind::Active, TableKind::Requests, TableKind::Review];
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            TableKind::Active => "表二",
+            TableKind::Requests => "表三",
+            TableKind::Review => "表四",
+        }
+    }
+    /// The section the table belongs to.
+    pub fn section(self) -> SectionKind {
+        match self {
+            TableKind::Active => SectionKind::ActiveDisclosure,
+            TableKind::Requests => SectionKind::Requests,
+            TableKind::Review => SectionKind::ReviewLitigation,
+        }
+    }
+}
+
+impl ReportPart {
+    pub fn describe_zh(self) -> String {
+        match self {
+            ReportPart::Section(k) => format!("「{}、{}」部分", k.numeral(), k.title()),
+            ReportPart::Table(t) => format!("{}「{}」", t.name_zh(), t.section().title()),
+        }
+    }
 }
 
 /// How much of a report was read. Set by the parser; a report "not a report" is not
 /// returned at all (the parse fails), so it appears only in the corpus's file records.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ReadingStatus {
     /// Every part of the report was read with no doubt about the reading.
@@ -428,6 +482,30 @@ pub enum ReadingStatus {
 }
 
 impl ReadingStatus {
+    /// The status a report's reading earns: partial when a part shows in the text but was
+    /// not read, or a found table has cells that could not be read; with doubts when any
+    /// value or the agency or year is uncertain.
+    pub fn of(report: &Report) -> ReadingStatus {
+        let unread_cells = report
+            .active
+            .iter()
+            .flat_map(|t| t.rows.iter().flat_map(|r| r.cells.iter()))
+            .chain(
+                report
+                    .requests
+                    .iter()
+                    .flat_map(|t| t.rows.iter().flat_map(|r| r.cells.iter())),
+            )
+            .chain(report.review.iter().flat_map(|t| t.cells.iter().flatten()))
+            .any(|c| c.origin == Origin::NotFound);
+        if !report.unread.is_empty() || unread_cells {
+            ReadingStatus::Partial
+        } else if !report.doubts.is_empty() || report.agency.is_none() || report.year.is_none() {
+            ReadingStatus::WithDoubts
+        } else {
+            ReadingStatus::Whole
+        }
+    }
     pub fn as_str(self) -> &'static str {
         match self {
             ReadingStatus::Whole => "whole",
@@ -445,6 +523,10 @@ impl ReadingStatus {
 }
 
 impl Report {
+    /// True when the text shows this part but it could not be read.
+    pub fn is_unread(&self, part: ReportPart) -> bool {
+        self.unread.contains(&part)
+    }
     /// The first section of a kind.
     pub fn section(&self, kind: SectionKind) -> Option<&Section> {
         self.sections.iter().find(|s| s.kind == kind)

@@ -1,6 +1,8 @@
 //! Table 二 — 主动公开政府信息情况.
 
-use gongkai_model::schema::{active_rows, ActiveColumnKey, ActiveRowDef, ActiveRowKey, Edition, ValueKind};
+use gongkai_model::schema::{
+    active_rows, ActiveColumnKey, ActiveRowDef, ActiveRowKey, Edition, ValueKind,
+};
 use gongkai_model::{ActiveTable, Cell, Doubt, DoubtKind, Located, Origin};
 
 use crate::cells::{trim_empty, Ctx};
@@ -124,7 +126,11 @@ pub fn read(ctx: &Ctx, toks: &[Tok], edition: Edition, doubts: &mut Vec<Doubt>) 
         } else if !vals.is_empty()
             && vals.len() < ncols
             && vals.iter().all(|t| t.kind == TokKind::Num)
-            && vals.iter().map(|t| split::digit_count(ctx.text, t)).sum::<usize>() >= ncols
+            && vals
+                .iter()
+                .map(|t| split::digit_count(ctx.text, t))
+                .sum::<usize>()
+                >= ncols
         {
             split_row(ctx, def, &label, vals, row, doubts);
         } else if vals.is_empty() {
@@ -300,10 +306,13 @@ fn split_row(
             .collect()
     };
     let valid = |r: &[Tok]| {
-        cells_of(r).iter().zip(def.columns).all(|(c, col)| match col.kind {
-            ValueKind::Count | ValueKind::SignedCount => c.int().is_some(),
-            ValueKind::Amount => matches!(c.value, Some(gongkai_model::Value::Amount(_))),
-        })
+        cells_of(r)
+            .iter()
+            .zip(def.columns)
+            .all(|(c, col)| match col.kind {
+                ValueKind::Count | ValueKind::SignedCount => c.int().is_some(),
+                ValueKind::Amount => matches!(c.value, Some(gongkai_model::Value::Amount(_))),
+            })
     };
     let printed: Vec<&str> = vals.iter().map(|t| t.text(ctx.text)).collect();
     let printed = printed.join(" ");
@@ -363,11 +372,7 @@ fn split_row(
         if listed.len() > 6 {
             notes.push(format!("……共{}种", listed.len()));
         }
-        notes.extend(
-            quoted
-                .iter()
-                .map(|(_, _, q)| format!("正文：「{q}」")),
-        );
+        notes.extend(quoted.iter().map(|(_, _, q)| format!("正文：「{q}」")));
         doubts.push(Doubt {
             kind: DoubtKind::AmbiguousRow,
             message: format!(
@@ -486,7 +491,10 @@ mod split_tests {
         let t = "某局2024年政府信息公开工作年度报告\n一、总体情况\n全年制发规范性文件2件、废止1件。\n二、主动公开政府信息情况\n第二十条第（一）项\n信息内容 本年制发件数 本年废止件数 现行有效件数\n规章 0 0 0\n行政规范性文件 2137\n";
         let p = crate::parse_text("x", t.to_string()).unwrap();
         let a = p.report.active.unwrap();
-        let v = |c| a.cell(ActiveRowKey::NormativeDocuments, c).and_then(|c| c.int());
+        let v = |c| {
+            a.cell(ActiveRowKey::NormativeDocuments, c)
+                .and_then(|c| c.int())
+        };
         assert_eq!(v(ActiveColumnKey::Issued), Some(2));
         assert_eq!(v(ActiveColumnKey::Repealed), Some(1));
         assert_eq!(v(ActiveColumnKey::InForce), Some(37));
@@ -499,9 +507,22 @@ mod split_tests {
         let t = "某局2024年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（一）项\n信息内容 本年制发件数 本年废止件数 现行有效件数\n规章 000\n行政规范性文件 2137\n";
         let p = crate::parse_text("x", t.to_string()).unwrap();
         let a = p.report.active.unwrap();
-        assert_eq!(a.cell(ActiveRowKey::Regulations, ActiveColumnKey::InForce).and_then(|c| c.int()), Some(0));
-        assert!(a.cell(ActiveRowKey::NormativeDocuments, ActiveColumnKey::Issued).unwrap().value.is_none());
-        let d = p.report.doubts.iter().find(|d| d.kind == DoubtKind::AmbiguousRow).unwrap();
+        assert_eq!(
+            a.cell(ActiveRowKey::Regulations, ActiveColumnKey::InForce)
+                .and_then(|c| c.int()),
+            Some(0)
+        );
+        assert!(a
+            .cell(ActiveRowKey::NormativeDocuments, ActiveColumnKey::Issued)
+            .unwrap()
+            .value
+            .is_none());
+        let d = p
+            .report
+            .doubts
+            .iter()
+            .find(|d| d.kind == DoubtKind::AmbiguousRow)
+            .unwrap();
         assert!(d.message.contains("2137"), "{}", d.message);
         assert_eq!(d.notes.len(), 3, "{:?}", d.notes);
     }

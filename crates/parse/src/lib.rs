@@ -10,16 +10,17 @@ mod cells;
 mod requests;
 mod review;
 mod segment;
-mod split;
 mod similarity;
 mod source;
+mod split;
 mod structure;
 mod tokens;
+mod unread;
 
 use std::ops::Range;
 
 use gongkai_model::schema::{Edition, SectionKind};
-use gongkai_model::{Located, Report, Section, SourceFormat};
+use gongkai_model::{Doubt, DoubtKind, Located, ReadingStatus, Report, Section, SourceFormat};
 
 pub use similarity::{core_string, lcs};
 pub use source::SourceText;
@@ -109,7 +110,11 @@ pub fn parse_source(
         });
     }
 
-    let legacy = report.year().is_some_and(|y| y < 2019);
+    let legacy = match report.year() {
+        Some(y) => y < 2019,
+        // No year in the text: the layout tells (the old parts and their titles).
+        None => looks_legacy(text),
+    };
     if legacy {
         report.edition = Some(Edition::Legacy);
     } else {
@@ -134,14 +139,28 @@ pub fn parse_source(
         report.doubts = doubts;
     }
 
-    if report.title.is_none()
+    // What the text shows but was not read is said to be unread, never missing.
+    let signs = unread::find(text, &report);
+    let nothing_read = report.title.is_none()
         && report.sections.is_empty()
         && report.active.is_none()
         && report.requests.is_none()
-        && report.review.is_none()
-    {
+        && report.review.is_none();
+    // A text with no recognised part is a report only if it shows two parts of one.
+    if nothing_read && signs.len() < 2 {
         return Err(ParseError::NotAReport);
     }
+    for sign in signs {
+        report.doubts.push(Doubt {
+            kind: DoubtKind::Unread,
+            message: format!("原文中有{}的迹象，但未能识别", sign.part.describe_zh()),
+            location: Some(ctx.loc_range(sign.span.clone())),
+            cells: Vec::new(),
+            notes: vec![format!("原文：「{}」", sign.words)],
+        });
+        report.unread.push(sign.part);
+    }
+    report.reading = ReadingStatus::of(&report);
     Ok(Parsed { report, source })
 }
 
@@ -192,4 +211,31 @@ fn table_regions(text: &str, ls: &[Line], headings: &[structure::Heading]) -> Re
         requests: region(start3),
         review: region(start4),
     }
+}
+
+/// Titles of the parts of the format used before 2019 (four or five parts, narrative
+/// counts or the old 统计表), and the tables of the current format.
+const LEGACY_TITLES: &[&str] = &[
+    "政府信息依申请公开工作情况",
+    "依申请公开政府信息情况",
+    "依申请公开政府信息的情况",
+    "政府信息公开的收费及减免情况",
+    "因政府信息公开申请提起行政复议",
+    "政府信息公开情况统计表",
+];
+const CURRENT_MARKERS: &[&str] = &[
+    "第二十条第",
+    "本年新收政府信息公开申请",
+    "结转下年度继续办理",
+];
+
+/// A report in the pre-2019 format, told by its part titles when its year is not known.
+fn looks_legacy(text: &str) -> bool {
+    let c = similarity::core_string(text);
+    let has = |words: &[&str]| {
+        words
+            .iter()
+            .any(|w| c.contains(&similarity::core_string(w)))
+    };
+    has(LEGACY_TITLES) && !has(CURRENT_MARKERS)
 }

@@ -14,8 +14,8 @@ use gongkai_model::schema::{
 use gongkai_model::{Cell, CellRef, Doubt, DoubtKind, Located, Origin, RequestRow, RequestTable};
 
 use crate::cells::{trim_empty, Ctx};
-use crate::split;
 use crate::similarity::{core, lcs, tail_score};
+use crate::split;
 use crate::tokens::{Tok, TokKind};
 
 /// How far ahead of the last matched row a label may be matched.
@@ -209,7 +209,13 @@ pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<RequestT
         }
         // Fewer tokens than a row may still be a row whose cells ran together.
         let digit_count: usize = vals.iter().map(|t| split::digit_count(ctx.text, t)).sum();
-        if (1..5).contains(&vals.len()) && digit_count < 7 {
+        // Too few digits for a row, printed right after a row's label: the row's values,
+        // unreadable (left unread below), not a stray number — and never "printed blank".
+        let after_label = !run.own_line
+            && !pending.is_empty()
+            && vals.iter().all(|t| t.kind == TokKind::Num)
+            && match_row(&pending_core, last).is_some();
+        if (1..5).contains(&vals.len()) && digit_count < 7 && !after_label {
             // A stray number or two (a displaced cell, a header footnote): not a row.
             if nums > 0 {
                 let printed: Vec<&str> = vals.iter().map(|t| t.text(ctx.text)).collect();
@@ -428,8 +434,7 @@ fn open_row(ctx: &Ctx, vals: &[Tok]) -> Option<Open> {
         return None;
     }
     let printed: Vec<String> = vals.iter().map(|t| t.text(ctx.text).to_string()).collect();
-    let run_together =
-        vals.len() < 6 || vals.iter().any(|t| split::has_leading_zero(ctx.text, t));
+    let run_together = vals.len() < 6 || vals.iter().any(|t| split::has_leading_zero(ctx.text, t));
     if !run_together {
         let nums: Vec<i64> = vals
             .iter()
@@ -680,9 +685,9 @@ fn solve_open_rows(ctx: &Ctx, rows: &mut [(RawRow, RowCells)], doubts: &mut Vec<
         let def = raw.key.def();
         let RowCells::Open(o) = cells else { continue };
         let agreed = complete
-            && solutions.first().is_some_and(|first| {
-                solutions.iter().all(|s| s[n] == first[n])
-            });
+            && solutions
+                .first()
+                .is_some_and(|first| solutions.iter().all(|s| s[n] == first[n]));
         let chosen = if o.cands.len() == 1 {
             Some(0)
         } else if agreed {
@@ -708,7 +713,11 @@ fn solve_open_rows(ctx: &Ctx, rows: &mut [(RawRow, RowCells)], doubts: &mut Vec<
                     def.short,
                     o.printed.join(" "),
                     shown.join(" | "),
-                    if by_table { "（由各列勾稽关系确定）" } else { "" }
+                    if by_table {
+                        "（由各列勾稽关系确定）"
+                    } else {
+                        ""
+                    }
                 ));
             }
         }

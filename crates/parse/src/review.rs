@@ -48,7 +48,10 @@ pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<ReviewTa
     // with a leading zero.
     if let Some(run) = runs.iter().find(|r| {
         r.iter().all(|t| t.kind == TokKind::Num)
-            && r.iter().map(|t| split::digit_count(ctx.text, t)).sum::<usize>() >= 15
+            && r.iter()
+                .map(|t| split::digit_count(ctx.text, t))
+                .sum::<usize>()
+                >= 15
             && (r.len() < 14 || r.iter().any(|t| split::has_leading_zero(ctx.text, t)))
     }) {
         return Some(split_run(ctx, run, doubts));

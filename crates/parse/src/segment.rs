@@ -16,9 +16,7 @@
 
 use std::sync::LazyLock;
 
-use gongkai_model::schema::{
-    RequestGroup, SectionKind, ACTIVE_2019, ACTIVE_2021, REQUEST_ROWS,
-};
+use gongkai_model::schema::{RequestGroup, SectionKind, ACTIVE_2019, ACTIVE_2021, REQUEST_ROWS};
 
 use crate::similarity::{core, is_noise};
 use crate::tokens::{lines as physical_lines, Line};
@@ -35,6 +33,8 @@ enum NeedleKind {
     Section,
     /// A table row label, group label or block heading.
     Row,
+    /// The end of the report's title ("…政府信息公开工作年度报告"): the body follows.
+    TitleEnd,
 }
 
 /// Chinese numerals and digits that number a section heading ("二、", "2.").
@@ -54,6 +54,13 @@ static NEEDLES: LazyLock<Vec<Needle>> = LazyLock::new(|| {
         for t in k.titles() {
             push(t, NeedleKind::Section);
         }
+    }
+    for t in [
+        "政府信息公开工作年度报告",
+        "政府信息公开年度报告",
+        "政府信息公开工作报告",
+    ] {
+        push(t, NeedleKind::TitleEnd);
     }
     for def in REQUEST_ROWS {
         push(def.label, NeedleKind::Row);
@@ -93,6 +100,33 @@ static FIRST_CHARS: LazyLock<Vec<(char, Vec<usize>)>> = LazyLock::new(|| {
     out
 });
 
+/// The core chars of a text (no whitespace or punctuation) and the byte offset of each.
+pub fn core_view(s: &str) -> (Vec<char>, Vec<usize>) {
+    s.char_indices()
+        .filter(|(_, c)| !is_noise(*c))
+        .map(|(at, c)| (c, at))
+        .unzip()
+}
+
+/// Non-overlapping occurrences of `needle` in `chars`, as index ranges.
+pub fn find_core(chars: &[char], needle: &[char]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let m = needle.len();
+    if m == 0 {
+        return out;
+    }
+    let mut i = 0;
+    while i + m <= chars.len() {
+        if chars[i..i + m] == *needle {
+            out.push((i, i + m));
+            i += m;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
 /// Lines of the normalised text for the parser: physical lines, cut where a line holds
 /// several parts of the report.
 pub fn lines(text: &str) -> Vec<Line> {
@@ -100,7 +134,7 @@ pub fn lines(text: &str) -> Vec<Line> {
     let mut out = Vec::with_capacity(physical.len());
     for line in physical {
         let s = line.text(text);
-        if s.len() < 60 || s.contains('\t') || s.trim_start().starts_with('|') {
+        if s.len() < 60 {
             out.push(line);
             continue;
         }
@@ -165,19 +199,20 @@ fn cuts(s: &str) -> Vec<usize> {
                         found.push((i - 1, i + m, NeedleKind::Section));
                     }
                 }
-                NeedleKind::Row => found.push((i, i + m, NeedleKind::Row)),
+                NeedleKind::Row | NeedleKind::TitleEnd => found.push((i, i + m, n.kind)),
             }
         }
     }
-    let sections = found
-        .iter()
-        .filter(|f| f.2 == NeedleKind::Section)
-        .count();
+    let sections = found.iter().filter(|f| f.2 == NeedleKind::Section).count();
     let rows = found.iter().filter(|f| f.2 == NeedleKind::Row).count();
-    let heading_mid_line = found
-        .iter()
-        .any(|f| f.2 == NeedleKind::Section && view[f.0].at > 0 && !s[..view[f.0].at].trim().is_empty());
-    if !(heading_mid_line || sections >= 2 || rows >= 2) {
+    let heading_mid_line = found.iter().any(|f| {
+        f.2 == NeedleKind::Section && view[f.0].at > 0 && !s[..view[f.0].at].trim().is_empty()
+    });
+    // A row laid out with tabs or pipes may hold a group label and a row label; a
+    // flattened table holds many.
+    let cell_row = s.contains('\t') || s.trim_start().starts_with('|');
+    let rows_needed = if cell_row { 3 } else { 2 };
+    if !(heading_mid_line || sections >= 2 || rows >= rows_needed) {
         return Vec::new();
     }
     // Overlapping matches ("行政规范性文件" holds "规范性文件"): the earliest, then longest.
@@ -192,10 +227,14 @@ fn cuts(s: &str) -> Vec<usize> {
 
     let mut out = Vec::new();
     for (a, b, kind) in kept {
-        out.push(start_of(s, view[a].at));
-        if kind == NeedleKind::Section {
+        match kind {
             // The title ends its line: the body follows on the same physical line.
-            out.push(view[b - 1].end);
+            NeedleKind::Section => {
+                out.push(start_of(s, view[a].at));
+                out.push(view[b - 1].end);
+            }
+            NeedleKind::Row => out.push(start_of(s, view[a].at)),
+            NeedleKind::TitleEnd => out.push(view[b - 1].end),
         }
     }
     out.extend(chrome_breaks(s));
@@ -273,7 +312,7 @@ mod tests {
             vec![
                 "首页   ",
                 "政务公开   ",
-                "某某局2024年政府信息公开工作年度报告   ",
+                "某某局2024年政府信息公开工作年度报告",
                 "本报告共分6个部分：总体情况、主动公开政府信息情况。",
                 "一、总体情况",
                 " 2024年，我局公开信息10条。",
@@ -293,7 +332,8 @@ mod tests {
 
     #[test]
     fn tab_rows_are_never_cut() {
-        let t = "\t（三）不予公开\t1.属于国家秘密\t0\t0\t0\t0\t0\t0\t0\t2.其他法律行政法规禁止公开\n";
+        // A group label and a row label on one tab row: one row, not cut.
+        let t = "\t（三）不予公开\t1.属于国家秘密\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\n";
         assert_eq!(lines(t).len(), 1);
     }
 }

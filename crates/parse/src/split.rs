@@ -56,9 +56,7 @@ pub fn readings(
     // Cells the remaining tokens must hold at least (one each).
     let rest_min: Vec<usize> = (0..=toks.len()).map(|i| toks.len() - i).collect();
     let rest_max: Vec<usize> = (0..=toks.len())
-        .map(|i| {
-            toks[i..].iter().map(|t| digit_count(text, t)).sum()
-        })
+        .map(|i| toks[i..].iter().map(|t| digit_count(text, t)).sum())
         .collect();
     walk(
         text,
@@ -126,7 +124,16 @@ fn walk(
     if !splittable(text, tok) {
         cur.push(tok.clone());
         walk(
-            text, toks, i + 1, n, rest_min, rest_max, cur, out, nodes, accept,
+            text,
+            toks,
+            i + 1,
+            n,
+            rest_min,
+            rest_max,
+            cur,
+            out,
+            nodes,
+            accept,
         )?;
         cur.pop();
         return Ok(());
@@ -216,7 +223,11 @@ mod tests {
         let mut pos = 0;
         for w in text.split(' ') {
             out.push(Tok {
-                kind: if w.is_empty() { TokKind::Empty } else { TokKind::Num },
+                kind: if w.is_empty() {
+                    TokKind::Empty
+                } else {
+                    TokKind::Num
+                },
                 span: pos..pos + w.len(),
                 line: 0,
             });

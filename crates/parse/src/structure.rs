@@ -134,7 +134,10 @@ pub fn find_title(text: &str, lines: &[Line]) -> Option<Title> {
             let start = m.start() + cut;
             (clean(&raw[cut..]), map(start)..map(m.end()))
         });
-        if agency.as_ref().is_some_and(|(a, _)| a.is_empty()) {
+        if agency
+            .as_ref()
+            .is_some_and(|(a, _)| a.is_empty() || is_pronoun(a))
+        {
             agency = None;
         }
         if agency.is_none() {
@@ -207,6 +210,12 @@ pub fn full_agency_name(text: &str, printed: &str) -> String {
         }
     }
     name
+}
+
+/// "我厅", "本机关", "该局": how a body names its own agency — no name at all.
+fn is_pronoun(name: &str) -> bool {
+    let n = name.chars().count();
+    (name.starts_with('我') || name.starts_with('本') || name.starts_with('该')) && n <= 5
 }
 
 fn is_han(c: char) -> bool {
@@ -334,6 +343,16 @@ mod tests {
             heading_kind("四、政府信息公开行政复议、行政诉讼情况"),
             Some(SectionKind::ReviewLitigation)
         );
+    }
+
+    #[test]
+    fn a_pronoun_is_no_agency() {
+        let text = "我厅2024年政府信息公开工作年度报告\n";
+        let t = find_title(text, &lines(text)).unwrap();
+        assert_eq!(t.agency, None);
+        assert_eq!(t.year.unwrap().0, 2024);
+        let text = "本机关2024年度政府信息公开工作报告\n";
+        assert_eq!(find_title(text, &lines(text)).unwrap().agency, None);
     }
 
     #[test]

@@ -235,11 +235,7 @@ fn split_cells(text: &str, base: usize, s: &str, sep: char, li: usize, out: &mut
         if words.len() > 1 && words.iter().all(|w| parse_number(w).is_some()) {
             split_words(text, tstart, trimmed, li, out);
         } else {
-            out.push(Tok {
-                kind: classify(trimmed),
-                span: tstart..tstart + trimmed.len(),
-                line: li,
-            });
+            push_word(trimmed, tstart, li, out);
         }
     }
     debug_assert!(out.iter().all(|t| t.span.end <= text.len()));
@@ -261,31 +257,34 @@ fn split_words(_text: &str, base: usize, s: &str, li: usize, out: &mut Vec<Tok>)
         while i < s.len() && !(bytes[i] == b' ' || bytes[i] == b'\t' || bytes[i] == b'\r') {
             i += 1;
         }
-        let w = &s[start..i];
-        let kind = classify(w);
-        // A label with its values run together ("1.属于国家秘密4000004", "行政事业性收费
-        // 18651.06"): the label, then the number.
-        if kind == TokKind::Text {
-            if let Some(k) = trailing_number(w) {
-                out.push(Tok {
-                    kind: TokKind::Text,
-                    span: base + start..base + start + k,
-                    line: li,
-                });
-                out.push(Tok {
-                    kind: TokKind::Num,
-                    span: base + start + k..base + i,
-                    line: li,
-                });
-                continue;
-            }
-        }
-        out.push(Tok {
-            kind,
-            span: base + start..base + i,
-            line: li,
-        });
+        push_word(&s[start..i], base + start, li, out);
     }
+}
+
+/// One word or cell starting at byte `at`. A label with its values run together
+/// ("1.属于国家秘密4000004", "行政事业性收费18651.06") is the label, then the number.
+fn push_word(w: &str, at: usize, li: usize, out: &mut Vec<Tok>) {
+    let kind = classify(w);
+    if kind == TokKind::Text {
+        if let Some(k) = trailing_number(w) {
+            out.push(Tok {
+                kind: TokKind::Text,
+                span: at..at + k,
+                line: li,
+            });
+            out.push(Tok {
+                kind: TokKind::Num,
+                span: at + k..at + w.len(),
+                line: li,
+            });
+            return;
+        }
+    }
+    out.push(Tok {
+        kind,
+        span: at..at + w.len(),
+        line: li,
+    });
 }
 
 /// Where a number printed right after label text starts in the word `w`: the word ends
@@ -381,7 +380,16 @@ mod tests {
         let texts: Vec<&str> = k.iter().map(|x| x.1.as_str()).collect();
         assert_eq!(
             texts,
-            vec!["1.属于国家秘密", "4000004", "行政事业性收费", "18651.06", "政府集中采购", "13575394432.52元", "2024年", "附表1."]
+            vec![
+                "1.属于国家秘密",
+                "4000004",
+                "行政事业性收费",
+                "18651.06",
+                "政府集中采购",
+                "13575394432.52元",
+                "2024年",
+                "附表1."
+            ]
         );
         assert_eq!(k[1].0, TokKind::Num);
         assert_eq!(k[6].0, TokKind::Text);

@@ -249,6 +249,23 @@ pub(crate) fn unread_part(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>) {
 
 /// X008.
 pub(crate) fn uncertain_metadata(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>) {
+    let title = report.title.as_ref().and_then(|t| t.location.clone());
+    if report.agency.is_none() {
+        let mut f = finding(
+            &X008,
+            "未能从正文确定发布机关（正文没有可识别的标题或机关名称）".into(),
+        );
+        f.labels.push(place_label(title.clone(), "机关".into()));
+        f.notes
+            .push("可用 --agency 或 --manifest 给出机关名称".into());
+        out.push(f);
+    }
+    if report.year.is_none() {
+        let mut f = finding(&X008, "未能从正文确定报告年度".into());
+        f.labels.push(place_label(title, "年度".into()));
+        f.notes.push("可用 --year 或 --manifest 给出年度".into());
+        out.push(f);
+    }
     doubts_of(DoubtKind::Metadata, &X008, "机关或年度", report, out);
 }
 

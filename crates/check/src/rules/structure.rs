@@ -5,7 +5,9 @@
 //! that requires a standard edition.
 
 use gongkai_model::schema::{Edition, RequestRowKey, SectionKind};
-use gongkai_model::{Finding, FindingKind, Location, Report, RequestTable, Severity};
+use gongkai_model::{
+    Finding, FindingKind, Location, Report, ReportPart, RequestTable, Severity, TableKind,
+};
 
 use crate::ctx::{finding, place_label};
 use crate::{Ctx, RuleInfo, Scope};
@@ -170,7 +172,8 @@ pub(crate) fn missing_section(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding
         return;
     }
     for kind in SectionKind::ALL {
-        if report.section(kind).is_none() {
+        // Shown in the text but not read: X007 says so; the document is not accused.
+        if report.section(kind).is_none() && !report.is_unread(ReportPart::Section(kind)) {
             let mut f = finding(&S001, format!("缺少「{}」部分", section_name(kind)));
             f.notes.push(format!(
                 "年度报告应包括六个部分：{}",
@@ -221,22 +224,16 @@ pub(crate) fn missing_table(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>)
         return;
     }
     let tables = [
-        (
-            report.active.is_none(),
-            "表二",
-            SectionKind::ActiveDisclosure,
-        ),
-        (report.requests.is_none(), "表三", SectionKind::Requests),
-        (
-            report.review.is_none(),
-            "表四",
-            SectionKind::ReviewLitigation,
-        ),
+        (report.active.is_none(), TableKind::Active),
+        (report.requests.is_none(), TableKind::Requests),
+        (report.review.is_none(), TableKind::Review),
     ];
-    for (missing, name, kind) in tables {
-        if !missing {
+    for (missing, table) in tables {
+        // Shown in the text but not read: X007 says so; the document is not accused.
+        if !missing || report.is_unread(ReportPart::Table(table)) {
             continue;
         }
+        let (name, kind) = (table.name_zh(), table.section());
         let mut f = finding(&S003, format!("缺少{name}「{}」", kind.title()));
         if let Some(sec) = report.section(kind) {
             f.labels.push(place_label(

@@ -1,0 +1,136 @@
+//! Parts of a report the text shows but the parser did not read.
+//!
+//! When a section or table is not recognised, the report must not be accused of lacking
+//! it if the text shows signs of it: its title words standing as a title (not in a list
+//! of the six parts), or the words of the table's fixed headers. Such a part is recorded
+//! as unread, with the place it probably is.
+
+use std::ops::Range;
+
+use gongkai_model::schema::{Edition, SectionKind};
+use gongkai_model::{Report, ReportPart, TableKind};
+
+use crate::segment::{core_view, find_core};
+use crate::similarity::core;
+
+/// Header words of each table that prose rarely uses.
+fn table_markers(t: TableKind) -> &'static [&'static str] {
+    match t {
+        TableKind::Active => &[
+            "第二十条第",
+            "本年制发件数",
+            "现行有效件数",
+            "本年新制作数量",
+            "对外公开总数量",
+            "本年处理决定数量",
+        ],
+        TableKind::Requests => &[
+            "本年新收政府信息公开申请",
+            "上年结转政府信息公开申请",
+            "结转下年度继续办理",
+            "本列数据的勾稽关系",
+        ],
+        TableKind::Review => &["未经复议直接起诉", "复议后起诉"],
+    }
+}
+
+/// A part that shows in the text, with where and the words that show it.
+pub struct Sign {
+    pub part: ReportPart,
+    pub span: Range<usize>,
+    pub words: String,
+}
+
+/// The parts of `report` not read although the text shows them.
+pub fn find(text: &str, report: &Report) -> Vec<Sign> {
+    let (chars, offsets) = core_view(text);
+    let mut out = Vec::new();
+    let legacy = report.edition == Some(Edition::Legacy);
+    if legacy {
+        return out;
+    }
+    for kind in SectionKind::ALL {
+        if report.section(kind).is_some() {
+            continue;
+        }
+        let hit = kind.titles().iter().find_map(|t| {
+            let c = core(t);
+            find_core(&chars, &c)
+                .into_iter()
+                .map(|(a, b)| offsets[a]..end_of(text, offsets[b - 1]))
+                .find(|r| !in_a_list(text, r.clone()))
+        });
+        if let Some(span) = hit {
+            out.push(Sign {
+                part: ReportPart::Section(kind),
+                words: text[span.clone()].to_string(),
+                span,
+            });
+        }
+    }
+    let found = |t: TableKind| match t {
+        TableKind::Active => report.active.is_some(),
+        TableKind::Requests => report.requests.is_some(),
+        TableKind::Review => report.review.is_some(),
+    };
+    for t in TableKind::ALL {
+        if found(t) {
+            continue;
+        }
+        let hit = table_markers(t).iter().find_map(|m| {
+            let c = core(m);
+            find_core(&chars, &c)
+                .first()
+                .map(|&(a, b)| offsets[a]..end_of(text, offsets[b - 1]))
+        });
+        if let Some(span) = hit {
+            out.push(Sign {
+                part: ReportPart::Table(t),
+                words: text[span.clone()].to_string(),
+                span,
+            });
+        }
+    }
+    out
+}
+
+/// The end of the char starting at byte `at`.
+fn end_of(text: &str, at: usize) -> usize {
+    at + text[at..].chars().next().map_or(0, char::len_utf8)
+}
+
+/// A title named in a list ("本报告共分6个部分：总体情况、主动公开政府信息情况、…"), not
+/// standing as a title.
+fn in_a_list(text: &str, r: Range<usize>) -> bool {
+    let before = text[..r.start].trim_end().chars().next_back();
+    let after = text[r.end..].trim_start().chars().next();
+    let sep = |c: Option<char>| {
+        c.is_some_and(|c| matches!(c, '、' | ',' | '，' | ':' | '：' | ';' | '；'))
+    };
+    sep(before) || after.is_some_and(|c| matches!(c, '、' | ',' | '，' | '和' | '及'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_listed_title_is_not_a_sign() {
+        let t =
+            "本报告共分6个部分：总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况。";
+        let r = Report::default();
+        let parts: Vec<ReportPart> = find(t, &r).into_iter().map(|s| s.part).collect();
+        assert!(parts.is_empty(), "{parts:?}");
+    }
+
+    #[test]
+    fn a_title_that_stands_is_a_sign() {
+        let t = "总体情况\n本年度……\n二 主动公开政府信息情况表格如下\n本年新收政府信息公开申请数量 1 0 0 0 0 0 1";
+        let r = Report::default();
+        let parts: Vec<ReportPart> = find(t, &r).into_iter().map(|s| s.part).collect();
+        assert!(parts.contains(&ReportPart::Section(SectionKind::Overview)));
+        assert!(parts.contains(&ReportPart::Section(SectionKind::ActiveDisclosure)));
+        assert!(parts.contains(&ReportPart::Table(TableKind::Requests)));
+        assert!(!parts.contains(&ReportPart::Table(TableKind::Review)));
+    }
+}

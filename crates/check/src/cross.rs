@@ -10,7 +10,7 @@
 use gongkai_model::schema::{
     ActiveColumnKey, ActiveRowKey, Edition, RequestColumn, RequestRowKey, SectionKind,
 };
-use gongkai_model::{CellRef, Finding, Label, Report};
+use gongkai_model::{identity, CellRef, Finding, Label, Report};
 use gongkai_similar::{NormalizedText, Options as SimilarityOptions, Similarity};
 
 use crate::ctx::finding;
@@ -84,7 +84,7 @@ pub fn carry_over_mismatch(prev: &YearFacts, cur: &YearFacts) -> Vec<Finding> {
         else {
             continue;
         };
-        if now == before {
+        if identity::carry_over_continuous(before, now) {
             continue;
         }
         let mut f = finding(
@@ -124,8 +124,8 @@ pub fn stock_discontinuity(prev: &YearFacts, cur: &YearFacts) -> Vec<Finding> {
         ) else {
             continue;
         };
-        let expected = was + issued - repealed;
-        if is == expected {
+        let expected = identity::stock_expected(was, issued, repealed);
+        if i128::from(is) == expected {
             continue;
         }
         let label = match key {

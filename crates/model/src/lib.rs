@@ -15,6 +15,7 @@ pub mod agency;
 mod canonical;
 pub mod document;
 mod finding;
+pub mod identity;
 pub mod metrics;
 mod report;
 pub mod schema;

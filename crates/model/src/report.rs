@@ -415,6 +415,21 @@ pub struct Report {
     /// missing from the document.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unread: Vec<ReportPart>,
+    /// Table-二 rows whose cells ran together with more than one reading: left unread, with
+    /// the readings kept so that evidence from outside the report (another copy of it, the
+    /// same agency's adjacent years) can decide them later.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub undecided: Vec<UndecidedRow>,
+}
+
+/// A table-二 row printed as a run of digits that splits more than one way.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UndecidedRow {
+    pub row: ActiveRowKey,
+    /// The digits as printed.
+    pub printed: String,
+    /// Each possible reading: one cell per column of the row, with its place.
+    pub readings: Vec<Vec<Cell>>,
 }
 
 /// A part of a report: one of the six sections or one of the three tables.

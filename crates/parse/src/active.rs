@@ -3,7 +3,7 @@
 use gongkai_model::schema::{
     active_rows, ActiveColumnKey, ActiveRowDef, ActiveRowKey, Edition, ValueKind,
 };
-use gongkai_model::{ActiveTable, Cell, Doubt, DoubtKind, Located, Origin};
+use gongkai_model::{ActiveTable, Cell, CellRef, Doubt, DoubtKind, Located, Origin, UndecidedRow};
 
 use crate::cells::{trim_empty, Ctx};
 use crate::similarity::{core, core_string, whole_score};
@@ -58,8 +58,15 @@ fn label_score(def: &ActiveRowDef, tok_core: &[char]) -> f32 {
         .fold(0.0, f32::max)
 }
 
-/// Read table 二 from the tokens of its region.
-pub fn read(ctx: &Ctx, toks: &[Tok], edition: Edition, doubts: &mut Vec<Doubt>) -> ActiveTable {
+/// Read table 二 from the tokens of its region. Rows whose run-together cells have several
+/// readings go to `undecided`.
+pub fn read(
+    ctx: &Ctx,
+    toks: &[Tok],
+    edition: Edition,
+    doubts: &mut Vec<Doubt>,
+    undecided: &mut Vec<UndecidedRow>,
+) -> ActiveTable {
     let defs = active_rows(edition);
     let mut table = ActiveTable::empty(edition);
     // (row index in defs, label token, value tokens)
@@ -132,7 +139,9 @@ pub fn read(ctx: &Ctx, toks: &[Tok], edition: Edition, doubts: &mut Vec<Doubt>) 
                 .sum::<usize>()
                 >= ncols
         {
-            split_row(ctx, def, &label, vals, row, doubts);
+            if let Some(u) = split_row(ctx, def, &label, vals, row, doubts) {
+                undecided.push(u);
+            }
         } else if vals.is_empty() {
             // A label with nothing after it: printed blank.
             for c in row.cells.iter_mut() {
@@ -297,7 +306,7 @@ fn split_row(
     vals: &[Tok],
     row: &mut gongkai_model::ActiveRow,
     doubts: &mut Vec<Doubt>,
-) {
+) -> Option<UndecidedRow> {
     let cells_of = |r: &[Tok]| -> Vec<Cell> {
         def.columns
             .iter()
@@ -330,7 +339,7 @@ fn split_row(
                 cells: Vec::new(),
                 notes: Vec::new(),
             });
-            return;
+            return None;
         }
     };
     let shown = |r: &[Tok]| {
@@ -385,10 +394,21 @@ fn split_row(
                 }
             ),
             location,
-            cells: Vec::new(),
+            cells: def
+                .columns
+                .iter()
+                .map(|c| CellRef::Active {
+                    row: def.key,
+                    column: c.key,
+                })
+                .collect(),
             notes,
         });
-        return;
+        return (listed.len() > 1).then(|| UndecidedRow {
+            row: def.key,
+            printed,
+            readings: listed.iter().map(|r| cells_of(r)).collect(),
+        });
     };
     for (c, cell) in cells_of(r).into_iter().enumerate() {
         row.cells[c] = cell;
@@ -415,6 +435,7 @@ fn split_row(
         cells: Vec::new(),
         notes,
     });
+    None
 }
 
 /// Counts the prose quotes for a row of table 二: "制发行政规范性文件62件",

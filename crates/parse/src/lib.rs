@@ -124,7 +124,13 @@ pub fn parse_source(
             let toks = tokenize(text, &ls, r.clone());
             let region_text = &text[ls[r.start].start..ls[r.end - 1].end];
             if let Some(edition) = active::detect_edition(region_text) {
-                report.active = Some(active::read(&ctx, &toks, edition, &mut doubts));
+                report.active = Some(active::read(
+                    &ctx,
+                    &toks,
+                    edition,
+                    &mut doubts,
+                    &mut report.undecided,
+                ));
                 report.edition = Some(edition);
             }
         }

@@ -11,7 +11,9 @@ use std::sync::LazyLock;
 use gongkai_model::schema::{
     request_rows, RequestColumn, RequestRowDef, RequestRowKey, RowEdition, ValueKind, REQUEST_ROWS,
 };
-use gongkai_model::{Cell, CellRef, Doubt, DoubtKind, Located, Origin, RequestRow, RequestTable};
+use gongkai_model::{
+    identity, Cell, CellRef, Doubt, DoubtKind, Located, Origin, RequestRow, RequestTable,
+};
 
 use crate::cells::{trim_empty, Ctx};
 use crate::similarity::{core, lcs, tail_score};
@@ -477,8 +479,8 @@ fn open_row(ctx: &Ctx, vals: &[Tok]) -> Option<Open> {
             .iter()
             .map(|t| ctx.cell(t, ValueKind::Count).int())
             .collect::<Option<_>>()?;
-        let sum = v[..6].iter().try_fold(0i64, |a, &b| a.checked_add(b))?;
-        (sum == v[6]).then(|| std::array::from_fn(|i| v[i]))
+        let row: [i64; 7] = std::array::from_fn(|i| v[i]);
+        identity::request_row_balanced(&row).then_some(row)
     };
     let readings = split::readings(ctx.text, vals, 7, |r| row_values(r).is_some()).ok()?;
     let cands = readings
@@ -619,9 +621,18 @@ fn candidates(nums: &[i64]) -> Vec<([i64; 7], Vec<usize>)> {
                 k += 1;
             }
         }
-        let parts: i64 = row[..6].iter().sum();
-        row[p] = if p == 6 { parts } else { row[6] - parts };
-        if row[p] < 0 {
+        // The lost value is what the row total leaves (checked: numbers come from documents).
+        let parts = identity::sum(&row[..6]);
+        let lost = if p == 6 {
+            parts
+        } else {
+            i128::from(row[6]) - parts
+        };
+        let Ok(lost) = i64::try_from(lost) else {
+            continue;
+        };
+        row[p] = lost;
+        if lost < 0 || !identity::request_row_balanced(&row) {
             continue;
         }
         match out.iter_mut().find(|(r, _)| *r == row) {
@@ -898,7 +909,7 @@ impl Solver<'_> {
         ) {
             for c in 0..7 {
                 if let (Some(a), Some(b), Some(t), Some(f)) = (a[c], b[c], t[c], f[c]) {
-                    if i128::from(a) + i128::from(b) != i128::from(t) + i128::from(f) {
+                    if !identity::request_column_balanced(a, b, t, f) {
                         return false;
                     }
                 }
@@ -914,15 +925,17 @@ impl Solver<'_> {
                 .collect();
             for c in 0..7 {
                 let Some(tc) = t[c] else { continue };
-                let mut sum = 0i64;
+                let mut values = Vec::with_capacity(outcome.len());
                 let mut complete = true;
                 for k in &outcome {
                     match get(*k).and_then(|v| v[c]) {
-                        Some(v) => sum = sum.saturating_add(v),
+                        Some(v) => values.push(v),
                         None => complete = false,
                     }
                 }
-                if sum > tc || (complete && sum != tc) {
+                // Counts are not negative: a partial sum may not pass the total.
+                let balanced = identity::outcomes_balanced(&values, tc);
+                if identity::sum(&values) > i128::from(tc) || (complete && !balanced) {
                     return false;
                 }
             }

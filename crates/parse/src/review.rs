@@ -1,7 +1,7 @@
 //! Table 四 — 政府信息公开行政复议、行政诉讼情况: one row of 15 values.
 
 use gongkai_model::schema::{ReviewColumn, ReviewGroup, ValueKind};
-use gongkai_model::{Cell, CellRef, Doubt, DoubtKind, Origin, ReviewTable, Value};
+use gongkai_model::{identity, Cell, CellRef, Doubt, DoubtKind, Origin, ReviewTable, Value};
 
 use crate::cells::{trim_empty, Ctx};
 use crate::split;
@@ -79,19 +79,19 @@ pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<ReviewTa
     None
 }
 
+/// Every group's total is the sum of its four results.
+fn balanced(v: &[i64; 15]) -> bool {
+    (0..3).all(|g| identity::review_group_balanced(&std::array::from_fn(|c| v[g * 5 + c])))
+}
+
 /// The values of a reading when every group's total is the sum of its four results.
 fn group_values(ctx: &Ctx, r: &[Tok]) -> Option<[i64; 15]> {
     let v: Vec<i64> = r
         .iter()
         .map(|t| ctx.cell(t, ValueKind::Count).int())
         .collect::<Option<_>>()?;
-    let balanced = (0..3).all(|g| {
-        v[g * 5..g * 5 + 4]
-            .iter()
-            .try_fold(0i64, |a, &b| a.checked_add(b))
-            == Some(v[g * 5 + 4])
-    });
-    balanced.then(|| std::array::from_fn(|i| v[i]))
+    let all: [i64; 15] = std::array::from_fn(|i| v[i]);
+    balanced(&all).then_some(all)
 }
 
 /// Table 四 printed as a run of digits: split by the group totals, taken only when one
@@ -168,17 +168,18 @@ fn complete(ctx: &Ctx, run: &[Tok], doubts: &mut Vec<Doubt>) -> Option<ReviewTab
         }
         let g = p / 5;
         let base = g * 5;
-        let parts: i64 = v[base..base + 4].iter().sum();
-        v[p] = if p % 5 == 4 {
+        // The lost value is what the group total leaves (checked: v[p] is still 0 here).
+        let parts = identity::sum(&v[base..base + 4]);
+        let lost = if p % 5 == 4 {
             parts
         } else {
-            v[base + 4] - (parts - v[p])
+            i128::from(v[base + 4]) - parts
         };
-        if v[p] < 0 {
+        let Ok(lost) = i64::try_from(lost) else {
             continue;
-        }
-        let ok = (0..3).all(|g| v[g * 5..g * 5 + 4].iter().sum::<i64>() == v[g * 5 + 4]);
-        if !ok {
+        };
+        v[p] = lost;
+        if lost < 0 || !balanced(&v) {
             continue;
         }
         match sols.iter_mut().find(|(s, _)| *s == v) {

@@ -7,7 +7,9 @@ use gongkai_model::schema::{
     request_rows, RequestColumn, RequestGroup, RequestRowDef, RequestRowKey, ReviewColumn,
     ReviewGroup,
 };
-use gongkai_model::{Cell, CellRef, Finding, FindingKind, Report, RequestTable, Severity};
+use gongkai_model::{
+    identity, Cell, CellRef, Finding, FindingKind, Report, RequestTable, Severity,
+};
 
 use crate::ctx::{cell_label, finding};
 use crate::{Ctx, RuleInfo, Scope};
@@ -132,11 +134,10 @@ pub(crate) fn table3_column_balance(report: &Report, _ctx: &Ctx, out: &mut Vec<F
             continue;
         };
         let v: Vec<i64> = cells.iter().map(|c| c.1).collect();
-        let lhs = i128::from(v[0]) + i128::from(v[1]);
-        let rhs = i128::from(v[2]) + i128::from(v[3]);
-        if lhs == rhs {
+        if identity::request_column_balanced(v[0], v[1], v[2], v[3]) {
             continue;
         }
+        let (lhs, rhs) = (identity::sum(&v[..2]), identity::sum(&v[2..]));
         let mut f = finding(
             &A101,
             format!(
@@ -175,10 +176,10 @@ pub(crate) fn table3_row_total(report: &Report, _ctx: &Ctx, out: &mut Vec<Findin
         };
         let parts = &v[..6];
         let total = v[6];
-        let sum: i128 = parts.iter().map(|&n| i128::from(n)).sum();
-        if sum == i128::from(total) {
+        if identity::request_row_balanced(&[v[0], v[1], v[2], v[3], v[4], v[5], v[6]]) {
             continue;
         }
+        let sum = identity::sum(parts);
         let short = row.key.def().short;
         let mut f = finding(
             &A102,
@@ -219,10 +220,11 @@ pub(crate) fn table3_outcome_total(report: &Report, _ctx: &Ctx, out: &mut Vec<Fi
         else {
             continue;
         };
-        let sum: i128 = parts.iter().map(|p| i128::from(p.2)).sum();
-        if sum == i128::from(total) {
+        let values: Vec<i64> = parts.iter().map(|p| p.2).collect();
+        if identity::outcomes_balanced(&values, total) {
             continue;
         }
+        let sum = identity::sum(&values);
         // Group subtotals, in printed order.
         let mut groups: Vec<(RequestGroup, i128)> = Vec::new();
         for (d, _, n) in &parts {
@@ -275,11 +277,11 @@ pub(crate) fn table4_group_total(report: &Report, _ctx: &Ctx, out: &mut Vec<Find
         else {
             continue;
         };
-        let sum: i128 = v[..4].iter().map(|&n| i128::from(n)).sum();
         let total = v[4];
-        if sum == i128::from(total) {
+        if identity::review_group_balanced(&[v[0], v[1], v[2], v[3], v[4]]) {
             continue;
         }
+        let sum = identity::sum(&v[..4]);
         let mut f = finding(
             &A201,
             format!(

@@ -7,12 +7,15 @@
 //!   over the whole corpus.
 //! - [`compare`], [`consolidate`], [`summary`]: two reports side by side, a set of reports
 //!   summed into one, and coverage, metrics and rankings.
+//! - [`evidence`]: undecided table-二 rows decided by other copies of a report or its
+//!   adjacent years.
 //! - [`mapping`]: the user's corrections to agency names, regions and levels.
 
 pub mod answers;
 pub mod compare;
 pub mod consolidate;
 pub mod cross;
+pub mod evidence;
 pub mod ingest;
 pub mod mapping;
 pub mod summary;

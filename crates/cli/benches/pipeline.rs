@@ -42,3 +42,21 @@ fn parse_only(bencher: divan::Bencher, stem: &str) {
     let text = seed_text(stem);
     bencher.bench(|| gongkai_parse::parse_text(stem, divan::black_box(text.clone())).unwrap());
 }
+
+/// Crawled one-line text (the page's textContent, cells run together), from
+/// `../shared/corpus-web`: cut into lines, tables split by their arithmetic, checked.
+const ONE_LINE: [&str; 2] = ["pingtan_zone_2024-flat.txt", "pingtan_zone_2019-flat.txt"];
+
+#[divan::bench(args = ONE_LINE)]
+fn one_line_parse_and_check(bencher: divan::Bencher, file: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus-web")
+        .join(file);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (the benchmark reads ../shared)", path.display()));
+    let selection = Selection::all();
+    bencher.bench(|| {
+        let parsed = gongkai_parse::parse_text(file, divan::black_box(text.clone())).unwrap();
+        gongkai_check::check(&parsed.report, Some(&parsed.source), &selection)
+    });
+}

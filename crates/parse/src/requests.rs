@@ -395,6 +395,109 @@ fn next_expected(rows: &[RawRow], last: Option<usize>) -> Option<usize> {
     })
 }
 
+/// One cell per line, where a blank cell is only an empty line: the regular number of
+/// lines each cell and each row takes, learned from the rows that printed all 7 values.
+struct LineGrid {
+    /// Lines from a row's label to its first value.
+    first: usize,
+    /// Lines from one value to the next.
+    stride: usize,
+    /// Lines from a row's label to the next row's label, when regular.
+    span: Option<usize>,
+}
+
+/// Where a short row's values go.
+enum Placement {
+    /// The column of each printed value; the other columns are blank.
+    Cells(Vec<usize>),
+    /// Empty lines show the values are not in order of the columns: do not guess.
+    Unplaceable,
+}
+
+impl LineGrid {
+    /// The grid, when at least two full rows agree on it (each value on its own line).
+    fn learn(raw: &[RawRow]) -> Option<LineGrid> {
+        let mut label_lines: Vec<usize> = raw
+            .iter()
+            .filter_map(|r| r.label.as_ref().map(|t| t.line))
+            .collect();
+        label_lines.sort_unstable();
+        let mut seen: Vec<(usize, usize, Option<usize>)> = Vec::new();
+        for r in raw {
+            let (Some(label), vals) = (r.label.as_ref(), trim_empty(&r.vals)) else {
+                continue;
+            };
+            if vals.len() != 7 || vals.iter().any(|t| t.kind != TokKind::Num) {
+                continue;
+            }
+            let lines: Vec<usize> = vals.iter().map(|t| t.line).collect();
+            if lines[0] <= label.line || lines.windows(2).any(|w| w[1] <= w[0]) {
+                return None; // values share lines: not this layout
+            }
+            let stride = lines[1] - lines[0];
+            if lines.windows(2).any(|w| w[1] - w[0] != stride) {
+                continue;
+            }
+            let next = label_lines.iter().copied().find(|&l| l > label.line);
+            seen.push((lines[0] - label.line, stride, next.map(|n| n - label.line)));
+        }
+        let (first, stride, _) = *seen.first()?;
+        if seen.len() < 2 || seen.iter().any(|s| s.0 != first || s.1 != stride) {
+            return None;
+        }
+        let spans: Vec<usize> = seen.iter().filter_map(|s| s.2).collect();
+        let span = spans
+            .first()
+            .copied()
+            .filter(|&sp| spans.iter().all(|&x| x == sp));
+        Some(LineGrid {
+            first,
+            stride,
+            span,
+        })
+    }
+
+    /// Place the values of a row with 1 to 6 values, each on its own line, whose lines
+    /// leave room for the missing cells. `None` when the row does not take this layout's
+    /// evidence (values sharing lines, no empty line where a cell should be).
+    fn place(&self, label: usize, next_label: Option<usize>, vals: &[Tok]) -> Option<Placement> {
+        if vals.is_empty() || vals.len() >= 7 || vals.iter().any(|t| t.kind != TokKind::Num) {
+            return None;
+        }
+        let lines: Vec<usize> = vals.iter().map(|t| t.line).collect();
+        if lines[0] <= label || lines.windows(2).any(|w| w[1] <= w[0]) {
+            return None;
+        }
+        let span = next_label.map(|n| n - label);
+        // The row takes the full grid (to the next label) or has empty lines between its
+        // values: blank cells are empty lines. Otherwise a cell may have been lost.
+        let row_lines = self.first + 6 * self.stride;
+        let gaps =
+            lines.windows(2).any(|w| w[1] - w[0] != self.stride) || lines[0] - label != self.first;
+        let full_span = span.is_some() && span == self.span;
+        if !gaps && !full_span {
+            // One line short of a full row: a cell was lost, not printed blank — the
+            // table's arithmetic may complete it. Anything else is not known.
+            let lost = matches!((span, self.span), (Some(a), Some(b)) if a + self.stride == b);
+            return (!lost).then_some(Placement::Unplaceable);
+        }
+        let mut positions = Vec::with_capacity(vals.len());
+        for &l in &lines {
+            let off = l - label;
+            if off < self.first || (off - self.first) % self.stride != 0 || off > row_lines {
+                return Some(Placement::Unplaceable);
+            }
+            positions.push((off - self.first) / self.stride);
+        }
+        // Blank cells after the last value are known only from where the next row starts.
+        let trailing = positions.last().is_some_and(|&p| p < 6);
+        if trailing && !full_span {
+            return Some(Placement::Unplaceable);
+        }
+        Some(Placement::Cells(positions))
+    }
+}
+
 /// A row's cells before the table is solved.
 enum RowCells {
     Known(Box<[Cell; 7]>),
@@ -508,6 +611,15 @@ fn build(ctx: &Ctx, raw: Vec<RawRow>, doubts: &mut Vec<Doubt>) -> RequestTable {
                 RequestRowKey::OtherNoCorrection | RequestRowKey::OtherFeeUnpaid
             )
         });
+    let grid = LineGrid::learn(&raw);
+    let label_lines: Vec<usize> = {
+        let mut v: Vec<usize> = raw
+            .iter()
+            .filter_map(|r| r.label.as_ref().map(|t| t.line))
+            .collect();
+        v.sort_unstable();
+        v
+    };
     let mut rows: Vec<(RawRow, RowCells)> = Vec::new();
     for r in raw {
         let def = r.key.def();
@@ -544,7 +656,55 @@ fn build(ctx: &Ctx, raw: Vec<RawRow>, doubts: &mut Vec<Doubt>) -> RequestTable {
             }
             vals.remove(0);
         }
-        let cells = if vals.is_empty() {
+        let placed = grid.as_ref().and_then(|g| {
+            let label = r.label.as_ref()?.line;
+            let next = label_lines.iter().copied().find(|&l| l > label);
+            g.place(label, next, &vals)
+        });
+        let cells = if let Some(placed) = placed {
+            match placed {
+                Placement::Cells(positions) => {
+                    doubts.push(Doubt {
+                        kind: DoubtKind::PlacedByLayout,
+                        message: format!(
+                            "表三「{}」行只印出{}个数值，其余单元格只是空行：按每格所占的行数归入各列，空行为空白单元格",
+                            def.short,
+                            vals.len()
+                        ),
+                        location: r.label.as_ref().map(|t| ctx.loc(t)),
+                        cells: Vec::new(),
+                        notes: vec![format!(
+                            "空白的列：{}",
+                            (0..7)
+                                .filter(|c| !positions.contains(c))
+                                .map(|c| RequestColumn::ALL[c].label())
+                                .collect::<Vec<_>>()
+                                .join("、")
+                        )],
+                    });
+                    let mut cells: [Cell; 7] = std::array::from_fn(|_| Cell::blank(None));
+                    for (tok, &p) in vals.iter().zip(&positions) {
+                        cells[p] = ctx.cell(tok, ValueKind::Count);
+                    }
+                    RowCells::Known(Box::new(cells))
+                }
+                Placement::Unplaceable => {
+                    let printed: Vec<&str> = vals.iter().map(|t| t.text(ctx.text)).collect();
+                    doubts.push(Doubt {
+                        kind: DoubtKind::AmbiguousRow,
+                        message: format!(
+                            "表三「{}」行只印出{}个数值，中间的空行与其他行每格所占的行数对不上，无法确定各自所属的列，未采用",
+                            def.short,
+                            vals.len()
+                        ),
+                        location: r.label.as_ref().map(|t| ctx.loc(t)),
+                        cells: Vec::new(),
+                        notes: vec![format!("读到的数值：{}", printed.join(" "))],
+                    });
+                    RowCells::Unknown
+                }
+            }
+        } else if vals.is_empty() {
             RowCells::Known(Box::new(std::array::from_fn(|_| Cell::blank(None))))
         } else if vals.len() == 7
             || (vals.len() > 7 && vals[7..].iter().all(|t| t.kind != TokKind::Num))
@@ -1006,6 +1166,106 @@ mod tests {
             .doubts
             .iter()
             .all(|d| d.kind != gongkai_model::DoubtKind::AmbiguousRow));
+    }
+
+    /// One cell per line with bare `\r` endings; a blank cell is only an empty line.
+    fn cell_per_line(rows: &[(&str, [Option<i64>; 7])]) -> String {
+        let mut out = String::from("三、收到和处理政府信息公开申请情况\r");
+        for (label, vals) in rows {
+            out.push_str(label);
+            out.push('\r');
+            for v in vals {
+                if let Some(v) = v {
+                    out.push_str(&v.to_string());
+                }
+                out.push('\r');
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn blank_cells_that_are_only_empty_lines_stay_in_their_columns() {
+        let text = cell_per_line(&[
+            (
+                "一、本年新收政府信息公开申请数量",
+                [
+                    Some(5),
+                    Some(1),
+                    Some(0),
+                    Some(0),
+                    Some(0),
+                    Some(0),
+                    Some(6),
+                ],
+            ),
+            (
+                "二、上年结转政府信息公开申请数量",
+                [Some(0), None, Some(0), Some(0), Some(0), Some(0), Some(0)],
+            ),
+            (
+                "（一）予以公开",
+                [Some(3), Some(1), Some(0), Some(0), Some(0), Some(0), None],
+            ),
+            (
+                "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+                [
+                    Some(2),
+                    Some(0),
+                    Some(0),
+                    Some(0),
+                    Some(0),
+                    Some(0),
+                    Some(2),
+                ],
+            ),
+        ]);
+        let p = crate::parse_text("x", text).unwrap();
+        let t = p.report.requests.unwrap();
+        use RequestRowKey::*;
+        let row = |k| {
+            t.row(k)
+                .unwrap()
+                .cells
+                .iter()
+                .map(Cell::int)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            row(NewReceived),
+            vec![
+                Some(5),
+                Some(1),
+                Some(0),
+                Some(0),
+                Some(0),
+                Some(0),
+                Some(6)
+            ]
+        );
+        // Never the next value shifted into the blank, never an inferred value.
+        assert_eq!(
+            row(CarriedOver),
+            vec![Some(0), None, Some(0), Some(0), Some(0), Some(0), Some(0)]
+        );
+        assert_eq!(
+            row(Granted),
+            vec![Some(3), Some(1), Some(0), Some(0), Some(0), Some(0), None]
+        );
+        assert!(t.row(CarriedOver).unwrap().cells[1].origin == Origin::Printed);
+        assert!(p
+            .report
+            .doubts
+            .iter()
+            .all(|d| d.kind != DoubtKind::InferredValue));
+        assert_eq!(
+            p.report
+                .doubts
+                .iter()
+                .filter(|d| d.kind == DoubtKind::PlacedByLayout)
+                .count(),
+            2
+        );
     }
 
     #[test]

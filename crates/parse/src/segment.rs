@@ -157,57 +157,93 @@ pub fn lines(text: &str) -> Vec<Line> {
     out
 }
 
-/// One non-noise char of a line and its byte offset.
+/// For each BMP char, 1 + the index of its group in `FIRST_CHARS` (0: no needle starts
+/// with it): one load per char on the hot path.
+static FIRST_INDEX: LazyLock<Vec<u8>> = LazyLock::new(|| {
+    let mut t = vec![0u8; 0x1_0000];
+    for (k, (c, _)) in FIRST_CHARS.iter().enumerate() {
+        if let (Ok(i), Ok(v)) = (usize::try_from(u32::from(*c)), u8::try_from(k + 1)) {
+            if let Some(slot) = t.get_mut(i) {
+                *slot = v;
+            }
+        }
+    }
+    t
+});
+
+/// Does `needle` (core chars) start at byte `at` of `s`, skipping noise chars in `s`?
+/// The byte end of its last char.
+fn match_core(s: &str, at: usize, needle: &[char]) -> Option<usize> {
+    let mut it = s[at..].char_indices().filter(|(_, c)| !is_noise(*c));
+    let mut end = at;
+    for &want in needle {
+        let (i, c) = it.next()?;
+        if c != want {
+            return None;
+        }
+        end = at + i + c.len_utf8();
+    }
+    Some(end)
+}
+
+/// A structure match in a line: byte range (from its first core char) and kind.
 #[derive(Clone, Copy)]
-struct CoreChar {
-    c: char,
-    at: usize,
+struct Found {
+    start: usize,
     end: usize,
+    kind: NeedleKind,
 }
 
 /// Byte offsets at which the line `s` is cut (sorted, unique, inside the line). Empty
 /// when the line reads as one part.
 fn cuts(s: &str) -> Vec<usize> {
-    let view: Vec<CoreChar> = s
-        .char_indices()
-        .filter(|(_, c)| !is_noise(*c))
-        .map(|(at, c)| CoreChar {
-            c,
-            at,
-            end: at + c.len_utf8(),
-        })
-        .collect();
-    let chars: Vec<char> = view.iter().map(|v| v.c).collect();
-
-    // (start in view, end in view, kind)
-    let mut found: Vec<(usize, usize, NeedleKind)> = Vec::new();
-    for i in 0..chars.len() {
-        let Ok(k) = FIRST_CHARS.binary_search_by_key(&chars[i], |(c, _)| *c) else {
+    let mut found: Vec<Found> = Vec::new();
+    // The last core char seen, for a section title's numeral.
+    let mut prev: Option<(usize, char)> = None;
+    for (at, c) in s.char_indices() {
+        if is_noise(c) {
             continue;
-        };
-        for &ni in &FIRST_CHARS[k].1 {
-            let n = &NEEDLES[ni];
-            let m = n.core.len();
-            if i + m > chars.len() || chars[i..i + m] != n.core[..] {
-                continue;
-            }
-            match n.kind {
-                // A numbered title: "二、主动公开政府信息情况". Unnumbered mentions
-                // ("本报告共分6个部分：总体情况、…") are prose.
-                NeedleKind::Section => {
-                    if i > 0 && is_numeral(chars[i - 1]) {
-                        found.push((i - 1, i + m, NeedleKind::Section));
+        }
+        let group = usize::try_from(u32::from(c))
+            .ok()
+            .and_then(|i| FIRST_INDEX.get(i).copied())
+            .unwrap_or(0);
+        if group > 0 {
+            for &ni in &FIRST_CHARS[usize::from(group) - 1].1 {
+                let n = &NEEDLES[ni];
+                let Some(end) = match_core(s, at, &n.core) else {
+                    continue;
+                };
+                match n.kind {
+                    // A numbered title: "二、主动公开政府信息情况". Unnumbered mentions
+                    // ("本报告共分6个部分：总体情况、…") are prose.
+                    NeedleKind::Section => {
+                        if let Some((p, _)) = prev.filter(|(_, pc)| is_numeral(*pc)) {
+                            found.push(Found {
+                                start: p,
+                                end,
+                                kind: NeedleKind::Section,
+                            });
+                        }
                     }
+                    NeedleKind::Row | NeedleKind::TitleEnd => found.push(Found {
+                        start: at,
+                        end,
+                        kind: n.kind,
+                    }),
                 }
-                NeedleKind::Row | NeedleKind::TitleEnd => found.push((i, i + m, n.kind)),
             }
         }
+        prev = Some((at, c));
     }
-    let sections = found.iter().filter(|f| f.2 == NeedleKind::Section).count();
-    let rows = found.iter().filter(|f| f.2 == NeedleKind::Row).count();
-    let heading_mid_line = found.iter().any(|f| {
-        f.2 == NeedleKind::Section && view[f.0].at > 0 && !s[..view[f.0].at].trim().is_empty()
-    });
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let count = |k: NeedleKind| found.iter().filter(|f| f.kind == k).count();
+    let (sections, rows) = (count(NeedleKind::Section), count(NeedleKind::Row));
+    let heading_mid_line = found
+        .iter()
+        .any(|f| f.kind == NeedleKind::Section && !s[..f.start].trim().is_empty());
     // A row laid out with tabs or pipes may hold a group label and a row label; a
     // flattened table holds many.
     let cell_row = s.contains('\t') || s.trim_start().starts_with('|');
@@ -216,25 +252,25 @@ fn cuts(s: &str) -> Vec<usize> {
         return Vec::new();
     }
     // Overlapping matches ("行政规范性文件" holds "规范性文件"): the earliest, then longest.
-    found.sort_by_key(|f| (f.0, std::cmp::Reverse(f.1)));
-    let mut kept: Vec<(usize, usize, NeedleKind)> = Vec::new();
+    found.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
+    let mut kept: Vec<Found> = Vec::new();
     for f in found {
-        if kept.last().is_some_and(|k| f.0 < k.1) {
+        if kept.last().is_some_and(|k| f.start < k.end) {
             continue;
         }
         kept.push(f);
     }
 
     let mut out = Vec::new();
-    for (a, b, kind) in kept {
-        match kind {
+    for f in kept {
+        match f.kind {
             // The title ends its line: the body follows on the same physical line.
             NeedleKind::Section => {
-                out.push(start_of(s, view[a].at));
-                out.push(view[b - 1].end);
+                out.push(start_of(s, f.start));
+                out.push(f.end);
             }
-            NeedleKind::Row => out.push(start_of(s, view[a].at)),
-            NeedleKind::TitleEnd => out.push(view[b - 1].end),
+            NeedleKind::Row => out.push(start_of(s, f.start)),
+            NeedleKind::TitleEnd => out.push(f.end),
         }
     }
     out.extend(chrome_breaks(s));

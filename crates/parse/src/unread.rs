@@ -43,12 +43,17 @@ pub struct Sign {
 
 /// The parts of `report` not read although the text shows them.
 pub fn find(text: &str, report: &Report) -> Vec<Sign> {
-    let (chars, offsets) = core_view(text);
     let mut out = Vec::new();
-    let legacy = report.edition == Some(Edition::Legacy);
-    if legacy {
+    let all_read = SectionKind::ALL
+        .iter()
+        .all(|&k| report.section(k).is_some())
+        && report.active.is_some()
+        && report.requests.is_some()
+        && report.review.is_some();
+    if report.edition == Some(Edition::Legacy) || all_read {
         return out;
     }
+    let (chars, offsets) = core_view(text);
     for kind in SectionKind::ALL {
         if report.section(kind).is_some() {
             continue;

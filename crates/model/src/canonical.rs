@@ -177,6 +177,14 @@ pub fn canonical_json(report: &Report, opts: CanonicalOptions) -> Json {
                 serde_json::to_value(&report.doubts).unwrap_or(Json::Null),
             );
         }
+        // How much was read, and what shows in the text but was not read.
+        root.insert("reading".into(), json!(report.reading.as_str()));
+        if !report.unread.is_empty() {
+            root.insert(
+                "unread".into(),
+                serde_json::to_value(&report.unread).unwrap_or(Json::Null),
+            );
+        }
     }
     Json::Object(root)
 }

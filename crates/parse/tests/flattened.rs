@@ -171,3 +171,20 @@ fn seeds_run_together_read_exactly_or_not_at_all() {
         assert_eq!(compare(&name, true), want, "{name}");
     }
 }
+
+/// A pre-2019 report body without its title, on one line: legacy by its part titles,
+/// never refused and never accused of missing sections or tables.
+#[test]
+fn a_legacy_body_on_one_line_is_legacy() {
+    let body = "本报告由概述、主动公开政府信息情况、政府信息依申请公开工作情况、政府信息公开的收费及减免情况、政府信息公开工作存在的主要问题及改进情况组成。一、概述 本年度我局认真贯彻落实《条例》。二、主动公开政府信息情况 全年主动公开政府信息120条。三、政府信息依申请公开工作情况 全年受理申请3件，均已按时答复。四、政府信息公开的收费及减免情况 未收取任何费用。五、政府信息公开工作存在的主要问题及改进情况 信息公开的及时性有待提高。";
+    let p = gongkai_parse::parse_text("legacy.txt", body.to_string()).unwrap();
+    assert_eq!(
+        p.report.edition,
+        Some(gongkai_model::schema::Edition::Legacy)
+    );
+    let codes = document_codes(&p.report, &p);
+    assert!(
+        !codes.contains("S001") && !codes.contains("S003"),
+        "{codes:?}"
+    );
+}

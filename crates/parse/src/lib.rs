@@ -160,7 +160,7 @@ pub fn parse_source(
         report.doubts.push(Doubt {
             kind: DoubtKind::Unread,
             message: format!("原文中有{}的迹象，但未能识别", sign.part.describe_zh()),
-            location: Some(ctx.loc_range(sign.span.clone())),
+            location: sign.span.clone().map(|r| ctx.loc_range(r)),
             cells: Vec::new(),
             notes: vec![format!("原文：「{}」", sign.words)],
         });

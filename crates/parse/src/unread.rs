@@ -37,7 +37,8 @@ fn table_markers(t: TableKind) -> &'static [&'static str] {
 /// A part that shows in the text, with where and the words that show it.
 pub struct Sign {
     pub part: ReportPart,
-    pub span: Range<usize>,
+    /// Where it shows, when a place in the text can be named.
+    pub span: Option<Range<usize>>,
     pub words: String,
 }
 
@@ -58,6 +59,15 @@ pub fn find(text: &str, report: &Report) -> Vec<Sign> {
         if report.section(kind).is_some() {
             continue;
         }
+        // The section's table was read: the section is there, its title was not read.
+        if let Some(span) = table_span(text, report, kind) {
+            out.push(Sign {
+                part: ReportPart::Section(kind),
+                words: "（本部分的统计表已读出，标题未识别）".to_string(),
+                span,
+            });
+            continue;
+        }
         let hit = kind.titles().iter().find_map(|t| {
             let c = core(t);
             find_core(&chars, &c)
@@ -69,7 +79,7 @@ pub fn find(text: &str, report: &Report) -> Vec<Sign> {
             out.push(Sign {
                 part: ReportPart::Section(kind),
                 words: text[span.clone()].to_string(),
-                span,
+                span: Some(span),
             });
         }
     }
@@ -92,11 +102,42 @@ pub fn find(text: &str, report: &Report) -> Vec<Sign> {
             out.push(Sign {
                 part: ReportPart::Table(t),
                 words: text[span.clone()].to_string(),
-                span,
+                span: Some(span),
             });
         }
     }
     out
+}
+
+/// Where the table of section `kind` was read (its first row label), in the normalised
+/// text, when it was.
+fn table_span(text: &str, report: &Report, kind: SectionKind) -> Option<Option<Range<usize>>> {
+    let label = match kind {
+        SectionKind::ActiveDisclosure => report
+            .active
+            .as_ref()?
+            .rows
+            .iter()
+            .find_map(|r| r.label.as_ref())?
+            .value
+            .clone(),
+        SectionKind::Requests => report
+            .requests
+            .as_ref()?
+            .rows
+            .iter()
+            .find_map(|r| r.label.as_ref())?
+            .value
+            .clone(),
+        // Table 四 is one row of values without a label of its own.
+        SectionKind::ReviewLitigation => {
+            report.review.as_ref()?;
+            return Some(None);
+        }
+        _ => return None,
+    };
+    let at = text.find(label.trim());
+    Some(at.map(|at| at..at + label.trim().len()))
 }
 
 /// The end of the char starting at byte `at`.

@@ -25,6 +25,7 @@ use crate::mapping::Mapping;
 /// whatever its name; a folder's other files (truth JSON, images, notes) are not reports.
 pub const REPORT_EXTENSIONS: &[&str] = &[
     "txt", "text", "md", "markdown", "pdf", "docx", "doc", "wps", "html", "htm", "shtml", "xhtml",
+    "js",
 ];
 
 /// The files under `paths`: files as given, folders walked recursively (hidden entries

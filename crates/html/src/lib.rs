@@ -9,9 +9,10 @@
 //! all the words of the national format the page has (section headings, table labels).
 //! Some CMSes write the report from a script (`var content = "<p>…"`,
 //! `document.write('…')`): when a script carries more of the report than the page's
-//! DOM, its HTML is read instead. The report's title comes first even when the page
-//! prints it outside the article (taken from `<meta name="ArticleTitle">`, the visible
-//! heading or `<title>`).
+//! DOM, its HTML is read instead; a whole `.js`/`.json` file whose string literals hold
+//! a report is recognised by [`script_report`]. The report's title comes first even
+//! when the page prints it outside the article (taken from `<meta name="ArticleTitle">`,
+//! the visible heading or `<title>`).
 //!
 //! Work is bounded: pages over 64 MB are refused, nesting deeper than 512 elements is
 //! flattened before parsing (the HTML tree builder is quadratic in depth), spans are
@@ -31,6 +32,7 @@ use scraper::{Html, Node};
 
 pub use decode::{declared_encoding, decode, Decoded};
 pub use extract::{MAX_COLS, MAX_COLSPAN, MAX_PAGE_SLOTS, MAX_ROWS, MAX_ROWSPAN, MAX_TABLE_SLOTS};
+pub use script::{scan as scan_script, script_report, Scanned, ScriptReport};
 pub use write::write;
 
 /// Pages larger than this are refused (real reports are well under 1 MB).

@@ -1,22 +1,27 @@
 //! Reports that a CMS writes from a script: `var content = "<p>…</p>";`,
 //! `document.write('…')`, a JSON object with the article's HTML. The string literals of
 //! a script are found, unescaped (`\"`, `\'`, `\n`, `\uXXXX`, `\/`, …) and joined.
+//!
+//! The same scanner reads a whole `.js`/`.json` file whose strings hold a report
+//! ([`script_report`]): the report's markup is read as a page, its plain text as text.
 
-/// The HTML a script's string literals carry, in order: literals concatenated with `+`
-/// form one expression; expressions that hold markup (or CJK text) are kept and joined.
-/// Empty when the script writes no markup.
-pub fn embedded_html(script: &str) -> String {
-    let mut out = String::new();
-    let mut group = String::new();
-    let mut group_is_markup = false;
-    let flush = |group: &mut String, markup: &mut bool, out: &mut String| {
-        if *markup {
-            out.push_str(group);
-            out.push('\n');
-        }
-        group.clear();
-        *markup = false;
-    };
+use crate::extract::markup_markers;
+use crate::signals::{is_space, looks_like_title, marker_bits};
+
+/// A script's string literals: literals concatenated with `+` form one expression,
+/// unescaped; `code` is what lies outside the literals and comments (the script's own
+/// words: `var`, `=`, `(`, `document.write`, JSON's `{`, `:` …).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scanned {
+    pub expressions: Vec<String>,
+    pub code: String,
+}
+
+/// Scan a script (or JSON) for its string expressions. Never fails: an unterminated
+/// literal ends at its line's end (a template literal at the end of the text).
+pub fn scan(script: &str) -> Scanned {
+    let mut out = Scanned::default();
+    let mut group: Option<String> = None;
     let b = script.as_bytes();
     let mut i = 0;
     // Whether the last thing seen was a literal, and only `+`/whitespace followed it.
@@ -26,12 +31,9 @@ pub fn embedded_html(script: &str) -> String {
             q @ (b'"' | b'\'' | b'`') => {
                 let (lit, next) = literal(script, i + 1, q);
                 if !joinable {
-                    flush(&mut group, &mut group_is_markup, &mut out);
+                    out.expressions.extend(group.take());
                 }
-                if is_markup(&lit) {
-                    group_is_markup = true;
-                }
-                group.push_str(&lit);
+                group.get_or_insert_with(String::new).push_str(&lit);
                 joinable = true;
                 i = next;
                 // Only `+` (and whitespace/newlines) may join this literal to the next.
@@ -44,6 +46,7 @@ pub fn embedded_html(script: &str) -> String {
                 if !plus {
                     joinable = false;
                 }
+                out.code.push(' ');
                 i = j;
                 continue;
             }
@@ -60,13 +63,121 @@ pub fn embedded_html(script: &str) -> String {
                 };
                 continue;
             }
-            c if c.is_ascii_whitespace() => {}
-            _ => joinable = false,
+            c if c.is_ascii_whitespace() => out.code.push(c as char),
+            c => {
+                joinable = false;
+                // Copy the whole (possibly multi-byte) character.
+                let end = (i + utf8_len(c)).min(b.len());
+                out.code.push_str(script.get(i..end).unwrap_or(""));
+                i = end.max(i + 1);
+                continue;
+            }
         }
         i += 1;
     }
-    flush(&mut group, &mut group_is_markup, &mut out);
+    out.expressions.extend(group);
     out
+}
+
+/// The HTML a script's string literals carry, in order: literals concatenated with `+`
+/// form one expression; expressions that hold markup are kept and joined.
+/// Empty when the script writes no markup.
+pub fn embedded_html(script: &str) -> String {
+    markup_of(&scan(script).expressions)
+}
+
+/// The expressions that hold markup, each followed by a newline.
+fn markup_of(expressions: &[String]) -> String {
+    let mut out = String::new();
+    for e in expressions.iter().filter(|e| is_markup(e)) {
+        out.push_str(e);
+        out.push('\n');
+    }
+    out
+}
+
+/// What a script or JSON file carries in its string literals.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScriptReport {
+    /// A report as markup: read it as a web page.
+    Html(String),
+    /// A report as plain text (the strings that hold Chinese, one per line).
+    Text(String),
+    /// A script or JSON file whose strings hold no report.
+    NoReport,
+}
+
+/// Whether `text` is a script or JSON file — its own words are code, its Chinese is in
+/// string literals — and what its strings hold. `None` when the text is not one: a
+/// report's text (Chinese outside quotes) is never taken for a script, nor is a text
+/// that starts with anything but ASCII (scripts and JSON start with code).
+pub fn script_report(text: &str) -> Option<ScriptReport> {
+    let first = text.trim_start_matches(is_space).chars().next()?;
+    if !first.is_ascii() || first == '<' {
+        return None;
+    }
+    let scanned = scan(text);
+    if !is_code(&scanned, text) {
+        return None;
+    }
+    let mut html = markup_of(&scanned.expressions);
+    if !html.contains('<') {
+        html = unescape_entities(&html);
+    }
+    let plain: Vec<&str> = scanned
+        .expressions
+        .iter()
+        .filter(|e| !is_markup(e) && e.chars().any(is_cjk))
+        .map(|e| e.trim_matches(is_space))
+        .collect();
+    let text = plain.join("\n");
+    let title = plain
+        .iter()
+        .find(|e| looks_like_title(e))
+        .map(|t| t.to_string());
+    let html_markers = markup_markers(&html);
+    let text_markers = marker_bits(&text).count_ones();
+    if html_markers >= 2 && html_markers >= text_markers {
+        // A title kept in another field (JSON's "title") goes with the markup.
+        return Some(ScriptReport::Html(match title {
+            Some(t) if !html.contains(&t) => {
+                format!(
+                    "<meta name=\"ArticleTitle\" content=\"{}\">\n{html}",
+                    escape_attr(&t)
+                )
+            }
+            _ => html,
+        }));
+    }
+    if text_markers >= 2 || title.is_some() {
+        return Some(ScriptReport::Text(text));
+    }
+    Some(ScriptReport::NoReport)
+}
+
+/// Code: string literals, and outside them ASCII with the punctuation of an assignment,
+/// a call or an object (`=`, `(`, `:`). A file that is one JSON string counts too.
+fn is_code(s: &Scanned, text: &str) -> bool {
+    if s.expressions.is_empty() {
+        return false;
+    }
+    let words: Vec<char> = s.code.chars().filter(|c| !is_space(*c)).collect();
+    if words.is_empty() {
+        return s.expressions.len() == 1 && text.trim_start_matches(is_space).starts_with('"');
+    }
+    let non_ascii = words.iter().filter(|c| !c.is_ascii()).count();
+    non_ascii <= 8.max(words.len() / 20) && words.iter().any(|c| matches!(c, '=' | '(' | ':'))
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}')
+}
+
+fn escape_attr(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn is_markup(s: &str) -> bool {
@@ -220,5 +331,50 @@ mod tests {
         assert_eq!(literal("abc\\", 0, b'"').0, "abc");
         assert_eq!(embedded_html("\"<p>\\"), "<p>\n");
         let _ = embedded_html("'\\u{110000}' \"\\u{zz\" `\\x`");
+    }
+
+    #[test]
+    fn scan_keeps_code_apart() {
+        let s = scan("var a = 'x' + \"y\"; // 注释\nf('z')");
+        assert_eq!(s.expressions, ["xy", "z"]);
+        assert_eq!(s.code, "var a =   ; \nf( )");
+    }
+
+    #[test]
+    fn what_a_script_file_holds() {
+        let two = "<p>一、总体情况</p><p>二、主动公开政府信息情况</p>";
+        // Text that starts with Chinese or markup is not a script.
+        assert_eq!(script_report("一、总体情况 var a = 'b';"), None);
+        assert_eq!(script_report(two), None);
+        assert_eq!(
+            script_report(&format!("var a = '{two}';")),
+            Some(ScriptReport::Html(format!("{two}\n")))
+        );
+        assert_eq!(
+            script_report(&format!(
+                "var c = '{}';",
+                two.replace('<', "&lt;").replace('>', "&gt;")
+            )),
+            Some(ScriptReport::Html(format!("{two}\n")))
+        );
+        let text = "一、总体情况\n二、主动公开政府信息情况";
+        assert_eq!(
+            script_report(r#"{"t": "一、总体情况\n二、主动公开政府信息情况", "n": 1}"#),
+            Some(ScriptReport::Text(text.into()))
+        );
+        // A file that is one JSON string.
+        assert_eq!(
+            script_report(r#" "一、总体情况\n二、主动公开政府信息情况" "#),
+            Some(ScriptReport::Text(text.into()))
+        );
+        assert_eq!(
+            script_report("var x = \"请求失败\";"),
+            Some(ScriptReport::NoReport)
+        );
+        // Chinese outside the strings: a text that quotes, not a script.
+        assert_eq!(
+            script_report("2023年报告：本机关落实“放管服”和\"一网通办\"改革，一、总体情况 二、主动公开政府信息情况"),
+            None
+        );
     }
 }

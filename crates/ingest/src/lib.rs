@@ -18,6 +18,9 @@ pub enum Detected {
     Text,
     Markdown,
     Html,
+    /// A script or JSON file (`var content = "<p>…"`, `{"content": "…"}`): the report
+    /// is in its string literals.
+    Script,
     Pdf,
     /// A ZIP container: DOCX, WPS (new), XLSX …
     Zip,
@@ -32,6 +35,7 @@ impl Detected {
             Detected::Text => "纯文本",
             Detected::Markdown => "Markdown",
             Detected::Html => "网页（HTML）",
+            Detected::Script => "脚本或 JSON（报告在字符串中）",
             Detected::Pdf => "PDF",
             Detected::Zip => "Word（DOCX/ZIP）",
             Detected::Ole => "旧版 Word/WPS（DOC/WPS）",
@@ -78,6 +82,11 @@ pub enum IngestError {
     Empty { path: PathBuf },
     #[error("{path}: 不是文本文件（含有二进制数据），无法识别为年度报告")]
     Binary { path: PathBuf },
+    /// A script or JSON file whose strings hold no report.
+    #[error(
+        "{path}: 不是报告：这是脚本或 JSON 文件，其字符串中没有政府信息公开工作年度报告的内容"
+    )]
+    ScriptWithoutReport { path: PathBuf },
     /// The format's reader refused the file (corrupt, encrypted, scanned, too large …).
     #[error("{path}: {message}")]
     Read { path: PathBuf, message: String },
@@ -90,26 +99,39 @@ impl IngestError {
             | IngestError::TooLarge { path, .. }
             | IngestError::Empty { path }
             | IngestError::Binary { path }
+            | IngestError::ScriptWithoutReport { path }
             | IngestError::Read { path, .. } => path,
         }
     }
 }
 
-/// Recognise a file's format from its first bytes (and, for text, its markup).
+/// Recognise a file's format from its first bytes (and, for text, its markup; for a
+/// script or JSON file, its string literals).
 pub fn detect(bytes: &[u8]) -> Detected {
+    sniff(bytes).0
+}
+
+/// A script's text, decoded, and what its strings hold.
+struct ScriptFile {
+    report: gongkai_html::ScriptReport,
+    encoding: &'static str,
+}
+
+/// [`detect`], keeping what recognising a script took (its decoded strings).
+fn sniff(bytes: &[u8]) -> (Detected, Option<ScriptFile>) {
     let head = &bytes[..bytes.len().min(1024)];
     let trimmed = trim_ascii_start(strip_bom(head));
     if memfind(&bytes[..bytes.len().min(1024)], b"%PDF-").is_some() {
-        return Detected::Pdf;
+        return (Detected::Pdf, None);
     }
     if bytes.starts_with(b"PK\x03\x04") {
-        return Detected::Zip;
+        return (Detected::Zip, None);
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        return Detected::Ole;
+        return (Detected::Ole, None);
     }
     if looks_binary(bytes) {
-        return Detected::Binary;
+        return (Detected::Binary, None);
     }
     let lower: Vec<u8> = trimmed
         .iter()
@@ -118,12 +140,24 @@ pub fn detect(bytes: &[u8]) -> Detected {
         .collect();
     if lower.starts_with(b"<!doctype html")
         || lower.starts_with(b"<html")
-        || memfind(&lower, b"<html").is_some()
+        || lower.starts_with(b"<script")
         || (lower.starts_with(b"<") && memfind(&lower, b"<meta").is_some())
     {
-        return Detected::Html;
+        return (Detected::Html, None);
     }
-    Detected::Text
+    // Scripts and JSON start with code, never with markup or Chinese (which a text
+    // report starts with): only those are scanned.
+    if trimmed.first().is_some_and(|&b| b.is_ascii() && b != b'<') {
+        if let Ok((text, encoding)) = decode(bytes) {
+            if let Some(report) = gongkai_html::script_report(&text) {
+                return (Detected::Script, Some(ScriptFile { report, encoding }));
+            }
+        }
+    }
+    if memfind(&lower, b"<html").is_some() {
+        return (Detected::Html, None);
+    }
+    (Detected::Text, None)
 }
 
 fn strip_bom(b: &[u8]) -> &[u8] {
@@ -214,7 +248,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, IngestError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(IngestError::Empty { path: p() });
     }
-    let detected = detect(bytes);
+    let (detected, script) = sniff(bytes);
     let read_err = |message: String| IngestError::Read { path: p(), message };
     let document = |format, doc: Document| Loaded {
         path: p(),
@@ -248,6 +282,30 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, IngestError> {
         Detected::Html => {
             let doc = gongkai_html::read(bytes).map_err(|e| read_err(e.to_string()))?;
             return Ok(document(SourceFormat::Html, doc));
+        }
+        Detected::Script => {
+            // A report in a script's strings is read exactly as the page or text it is.
+            let Some(ScriptFile { report, encoding }) = script else {
+                return Err(IngestError::ScriptWithoutReport { path: p() });
+            };
+            return match report {
+                gongkai_html::ScriptReport::Html(html) => {
+                    let doc = gongkai_html::read_str(&html).map_err(|e| read_err(e.to_string()))?;
+                    Ok(Loaded {
+                        encoding,
+                        ..document(SourceFormat::Html, doc)
+                    })
+                }
+                gongkai_html::ScriptReport::Text(text) => Ok(Loaded {
+                    path: p(),
+                    format: SourceFormat::Text,
+                    content: Content::Text(text),
+                    encoding,
+                }),
+                gongkai_html::ScriptReport::NoReport => {
+                    Err(IngestError::ScriptWithoutReport { path: p() })
+                }
+            };
         }
         Detected::Binary => return Err(IngestError::Binary { path: p() }),
         Detected::Markdown | Detected::Text => {}

@@ -526,7 +526,9 @@ struct Open {
 /// One reading of an open row.
 struct Candidate {
     values: [i64; 7],
-    cells: [Cell; 7],
+    /// The printed token of each cell; `None` for the lost one (completed from the
+    /// arithmetic). Cells are made only for the reading chosen.
+    toks: [Option<Tok>; 7],
     /// For a lost value: the columns it may sit in (each gives this same row).
     positions: Vec<usize>,
 }
@@ -550,23 +552,16 @@ fn open_row(ctx: &Ctx, vals: &[Tok]) -> Option<Open> {
             .map(|(values, positions)| {
                 let p = positions[0];
                 let mut printed = vals.iter();
-                let cells = std::array::from_fn(|col| {
+                let toks = std::array::from_fn(|col| {
                     if col == p {
-                        Cell {
-                            value: Some(gongkai_model::Value::Count(values[col])),
-                            printed: None,
-                            origin: Origin::Inferred,
-                            location: None,
-                        }
+                        None
                     } else {
-                        printed
-                            .next()
-                            .map_or_else(Cell::not_found, |t| ctx.cell(t, ValueKind::Count))
+                        printed.next().cloned()
                     }
                 });
                 Candidate {
                     values,
-                    cells,
+                    toks,
                     positions,
                 }
             })
@@ -591,7 +586,7 @@ fn open_row(ctx: &Ctx, vals: &[Tok]) -> Option<Open> {
         .filter_map(|r| {
             Some(Candidate {
                 values: row_values(&r)?,
-                cells: std::array::from_fn(|i| ctx.cell(&r[i], ValueKind::Count)),
+                toks: std::array::from_fn(|i| r.get(i).cloned()),
                 positions: Vec::new(),
             })
         })
@@ -782,7 +777,7 @@ fn candidates(nums: &[i64]) -> Vec<([i64; 7], Vec<usize>)> {
             }
         }
         // The lost value is what the row total leaves (checked: numbers come from documents).
-        let parts = identity::sum(&row[..6]);
+        let parts = identity::sum(row[..6].iter().copied());
         let lost = if p == 6 {
             parts
         } else {
@@ -840,11 +835,16 @@ fn solve_open_rows(ctx: &Ctx, rows: &mut [(RawRow, RowCells)], doubts: &mut Vec<
         keys: &keys,
         cands: &cands,
         fixed: &fixed,
-        all_keys: &all_keys,
         choice: vec![0; keys.len()],
         solutions: Vec::new(),
         nodes: 0,
         complete: true,
+        settled: false,
+        outcome: all_keys
+            .iter()
+            .copied()
+            .filter(|k| k.def().is_outcome)
+            .collect(),
     };
     solver.search(0);
     let (solutions, complete) = (solver.solutions, solver.complete);
@@ -892,7 +892,16 @@ fn solve_open_rows(ctx: &Ctx, rows: &mut [(RawRow, RowCells)], doubts: &mut Vec<
                 ));
             }
         }
-        *cells = RowCells::Known(Box::new(cand.cells));
+        let made: [Cell; 7] = std::array::from_fn(|col| match &cand.toks[col] {
+            Some(t) => ctx.cell(t, ValueKind::Count),
+            None => Cell {
+                value: Some(gongkai_model::Value::Count(cand.values[col])),
+                printed: None,
+                origin: Origin::Inferred,
+                location: None,
+            },
+        });
+        *cells = RowCells::Known(Box::new(made));
     }
     if !split_notes.is_empty() {
         doubts.push(Doubt {
@@ -1034,12 +1043,15 @@ struct Solver<'a> {
     keys: &'a [RequestRowKey],
     cands: &'a [Vec<[i64; 7]>],
     fixed: &'a [(RequestRowKey, [Option<i64>; 7])],
-    all_keys: &'a [RequestRowKey],
     choice: Vec<usize>,
     solutions: Vec<Vec<usize>>,
     nodes: usize,
     /// False when the search stopped early (too many nodes or solutions).
     complete: bool,
+    /// The outcome rows of the table, whose sum is （七）.
+    outcome: Vec<RequestRowKey>,
+    /// Every row with a choice is known to be undecidable: nothing more to learn.
+    settled: bool,
 }
 
 impl Solver<'_> {
@@ -1077,25 +1089,20 @@ impl Solver<'_> {
         }
         // （七） = Σ outcome rows; partial sums may not exceed the total (values ≥ 0).
         if let Some(t) = total {
-            let outcome: Vec<RequestRowKey> = self
-                .all_keys
-                .iter()
-                .copied()
-                .filter(|k| k.def().is_outcome)
-                .collect();
+            // Each outcome row fetched once; a row not chosen yet is all unknown.
+            let mut rows = [[None; 7]; 32];
+            let n = self.outcome.len().min(rows.len());
+            for (slot, k) in rows.iter_mut().zip(&self.outcome[..n]) {
+                *slot = get(*k).unwrap_or([None; 7]);
+            }
             for c in 0..7 {
                 let Some(tc) = t[c] else { continue };
-                let mut values = Vec::with_capacity(outcome.len());
-                let mut complete = true;
-                for k in &outcome {
-                    match get(*k).and_then(|v| v[c]) {
-                        Some(v) => values.push(v),
-                        None => complete = false,
-                    }
-                }
+                let known = || rows[..n].iter().filter_map(move |r| r[c]);
+                let complete = rows[..n].iter().all(|r| r[c].is_some());
                 // Counts are not negative: a partial sum may not pass the total.
-                let balanced = identity::outcomes_balanced(&values, tc);
-                if identity::sum(&values) > i128::from(tc) || (complete && !balanced) {
+                if identity::sum(known()) > i128::from(tc)
+                    || (complete && !identity::outcomes_balanced(known(), tc))
+                {
                     return false;
                 }
             }
@@ -1104,6 +1111,9 @@ impl Solver<'_> {
     }
 
     fn search(&mut self, depth: usize) {
+        if self.settled {
+            return;
+        }
         self.nodes += 1;
         if self.nodes > NODE_LIMIT || self.solutions.len() >= SOLUTION_LIMIT {
             self.complete = false;
@@ -1114,6 +1124,12 @@ impl Solver<'_> {
         }
         if depth == self.keys.len() {
             self.solutions.push(self.choice.clone());
+            // Once every row with a choice has been given two different ones, no further
+            // solution can decide anything: stop (the search counts as complete).
+            let first = &self.solutions[0];
+            self.settled = (0..self.keys.len()).all(|n| {
+                self.cands[n].len() < 2 || self.solutions.iter().any(|s| s[n] != first[n])
+            });
             return;
         }
         for c in 0..self.cands[depth].len() {

@@ -169,7 +169,7 @@ fn complete(ctx: &Ctx, run: &[Tok], doubts: &mut Vec<Doubt>) -> Option<ReviewTab
         let g = p / 5;
         let base = g * 5;
         // The lost value is what the group total leaves (checked: v[p] is still 0 here).
-        let parts = identity::sum(&v[base..base + 4]);
+        let parts = identity::sum(v[base..base + 4].iter().copied());
         let lost = if p % 5 == 4 {
             parts
         } else {

@@ -25,6 +25,10 @@ use crate::tokens::{lines as physical_lines, Line};
 struct Needle {
     core: Vec<char>,
     kind: NeedleKind,
+    /// The longest run of the label free of noise chars, searched for as it stands.
+    anchor: String,
+    /// How many core chars come before the anchor.
+    anchor_at: usize,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -46,9 +50,38 @@ static NEEDLES: LazyLock<Vec<Needle>> = LazyLock::new(|| {
     let mut out: Vec<Needle> = Vec::new();
     let mut push = |s: &str, kind: NeedleKind| {
         let core = core(s);
-        if core.len() >= 2 && !out.iter().any(|n| n.core == core && n.kind == kind) {
-            out.push(Needle { core, kind });
+        if core.len() < 2 || out.iter().any(|n| n.core == core && n.kind == kind) {
+            return;
         }
+        // Runs of non-noise chars, with the number of core chars before each.
+        let mut runs: Vec<(usize, String)> = Vec::new();
+        let mut before = 0;
+        let mut cur = String::new();
+        for c in s.chars() {
+            if is_noise(c) {
+                if !cur.is_empty() {
+                    runs.push((before - cur.chars().count(), std::mem::take(&mut cur)));
+                }
+            } else {
+                cur.push(c);
+                before += 1;
+            }
+        }
+        if !cur.is_empty() {
+            runs.push((before - cur.chars().count(), cur));
+        }
+        let Some((anchor_at, anchor)) = runs
+            .into_iter()
+            .max_by_key(|(at, r)| (r.len(), std::cmp::Reverse(*at)))
+        else {
+            return;
+        };
+        out.push(Needle {
+            core,
+            kind,
+            anchor,
+            anchor_at,
+        });
     };
     for k in SectionKind::ALL {
         for t in k.titles() {
@@ -87,17 +120,10 @@ static NEEDLES: LazyLock<Vec<Needle>> = LazyLock::new(|| {
     out
 });
 
-/// Needles by their first core char, sorted by char.
-static FIRST_CHARS: LazyLock<Vec<(char, Vec<usize>)>> = LazyLock::new(|| {
-    let mut out: Vec<(char, Vec<usize>)> = Vec::new();
-    for (i, n) in NEEDLES.iter().enumerate() {
-        match out.iter_mut().find(|(c, _)| *c == n.core[0]) {
-            Some((_, v)) => v.push(i),
-            None => out.push((n.core[0], vec![i])),
-        }
-    }
-    out.sort_by_key(|(c, _)| *c);
-    out
+/// The needles' anchors in one automaton: a line is scanned once, at memchr speed.
+/// Overlapping matches are all kept here; `cuts` resolves overlaps (the longer label wins).
+static ANCHORS: LazyLock<Option<aho_corasick::AhoCorasick>> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::new(NEEDLES.iter().map(|n| n.anchor.as_str())).ok()
 });
 
 /// The core chars of a text (no whitespace or punctuation) and the byte offset of each.
@@ -157,20 +183,6 @@ pub fn lines(text: &str) -> Vec<Line> {
     out
 }
 
-/// For each BMP char, 1 + the index of its group in `FIRST_CHARS` (0: no needle starts
-/// with it): one load per char on the hot path.
-static FIRST_INDEX: LazyLock<Vec<u8>> = LazyLock::new(|| {
-    let mut t = vec![0u8; 0x1_0000];
-    for (k, (c, _)) in FIRST_CHARS.iter().enumerate() {
-        if let (Ok(i), Ok(v)) = (usize::try_from(u32::from(*c)), u8::try_from(k + 1)) {
-            if let Some(slot) = t.get_mut(i) {
-                *slot = v;
-            }
-        }
-    }
-    t
-});
-
 /// Does `needle` (core chars) start at byte `at` of `s`, skipping noise chars in `s`?
 /// The byte end of its last char.
 fn match_core(s: &str, at: usize, needle: &[char]) -> Option<usize> {
@@ -198,43 +210,58 @@ struct Found {
 /// when the line reads as one part.
 fn cuts(s: &str) -> Vec<usize> {
     let mut found: Vec<Found> = Vec::new();
-    // The last core char seen, for a section title's numeral.
-    let mut prev: Option<(usize, char)> = None;
-    for (at, c) in s.char_indices() {
-        if is_noise(c) {
-            continue;
-        }
-        let group = usize::try_from(u32::from(c))
-            .ok()
-            .and_then(|i| FIRST_INDEX.get(i).copied())
-            .unwrap_or(0);
-        if group > 0 {
-            for &ni in &FIRST_CHARS[usize::from(group) - 1].1 {
-                let n = &NEEDLES[ni];
-                let Some(end) = match_core(s, at, &n.core) else {
-                    continue;
-                };
-                match n.kind {
-                    // A numbered title: "二、主动公开政府信息情况". Unnumbered mentions
-                    // ("本报告共分6个部分：总体情况、…") are prose.
-                    NeedleKind::Section => {
-                        if let Some((p, _)) = prev.filter(|(_, pc)| is_numeral(*pc)) {
-                            found.push(Found {
-                                start: p,
-                                end,
-                                kind: NeedleKind::Section,
-                            });
-                        }
-                    }
-                    NeedleKind::Row | NeedleKind::TitleEnd => found.push(Found {
-                        start: at,
-                        end,
-                        kind: n.kind,
-                    }),
+    let Some(anchors) = ANCHORS.as_ref() else {
+        return Vec::new();
+    };
+    for hit in anchors.find_overlapping_iter(s) {
+        let n = &NEEDLES[hit.pattern().as_usize()];
+        // The core chars before the anchor, walking back over noise.
+        let mut at = hit.start();
+        let mut want = n.core[..n.anchor_at].iter().rev();
+        let mut ok = true;
+        for (i, c) in s[..hit.start()]
+            .char_indices()
+            .rev()
+            .filter(|(_, c)| !is_noise(*c))
+        {
+            match want.next() {
+                None => break,
+                Some(&w) if w == c => at = i,
+                Some(_) => {
+                    ok = false;
+                    break;
                 }
             }
         }
-        prev = Some((at, c));
+        if !ok || want.next().is_some() {
+            continue;
+        }
+        let Some(end) = match_core(s, at, &n.core) else {
+            continue;
+        };
+        match n.kind {
+            // A numbered title: "二、主动公开政府信息情况". Unnumbered mentions
+            // ("本报告共分6个部分：总体情况、…") are prose.
+            NeedleKind::Section => {
+                let numeral = s[..at]
+                    .char_indices()
+                    .rev()
+                    .find(|(_, c)| !is_noise(*c))
+                    .filter(|(_, c)| is_numeral(*c));
+                if let Some((p, _)) = numeral {
+                    found.push(Found {
+                        start: p,
+                        end,
+                        kind: NeedleKind::Section,
+                    });
+                }
+            }
+            NeedleKind::Row | NeedleKind::TitleEnd => found.push(Found {
+                start: at,
+                end,
+                kind: n.kind,
+            }),
+        }
     }
     if found.is_empty() {
         return Vec::new();

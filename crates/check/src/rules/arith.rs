@@ -137,7 +137,10 @@ pub(crate) fn table3_column_balance(report: &Report, _ctx: &Ctx, out: &mut Vec<F
         if identity::request_column_balanced(v[0], v[1], v[2], v[3]) {
             continue;
         }
-        let (lhs, rhs) = (identity::sum(&v[..2]), identity::sum(&v[2..]));
+        let (lhs, rhs) = (
+            identity::sum(v[..2].iter().copied()),
+            identity::sum(v[2..].iter().copied()),
+        );
         let mut f = finding(
             &A101,
             format!(
@@ -179,7 +182,7 @@ pub(crate) fn table3_row_total(report: &Report, _ctx: &Ctx, out: &mut Vec<Findin
         if identity::request_row_balanced(&[v[0], v[1], v[2], v[3], v[4], v[5], v[6]]) {
             continue;
         }
-        let sum = identity::sum(parts);
+        let sum = identity::sum(parts.iter().copied());
         let short = row.key.def().short;
         let mut f = finding(
             &A102,
@@ -221,10 +224,10 @@ pub(crate) fn table3_outcome_total(report: &Report, _ctx: &Ctx, out: &mut Vec<Fi
             continue;
         };
         let values: Vec<i64> = parts.iter().map(|p| p.2).collect();
-        if identity::outcomes_balanced(&values, total) {
+        if identity::outcomes_balanced(values.iter().copied(), total) {
             continue;
         }
-        let sum = identity::sum(&values);
+        let sum = identity::sum(values.iter().copied());
         // Group subtotals, in printed order.
         let mut groups: Vec<(RequestGroup, i128)> = Vec::new();
         for (d, _, n) in &parts {
@@ -281,7 +284,7 @@ pub(crate) fn table4_group_total(report: &Report, _ctx: &Ctx, out: &mut Vec<Find
         if identity::review_group_balanced(&[v[0], v[1], v[2], v[3], v[4]]) {
             continue;
         }
-        let sum = identity::sum(&v[..4]);
+        let sum = identity::sum(v[..4].iter().copied());
         let mut f = finding(
             &A201,
             format!(

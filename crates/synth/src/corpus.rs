@@ -210,8 +210,9 @@ pub fn generate_corpus(opts: &CorpusOptions) -> impl Iterator<Item = CorpusRepor
     Corpus::new(opts)
 }
 
-/// Write `DIR/<stem>.txt` for every report and `DIR/answer-key.jsonl`, one JSON object
-/// per line and report, in generation order:
+/// Write `DIR/<stem>.txt` for every report (`.md`, `.js` for [`Layout::Pipes`],
+/// [`Layout::ScriptHtml`]: [`Layout::extension`]) and `DIR/answer-key.jsonl`, one JSON
+/// object per line and report, in generation order:
 ///
 /// ```json
 /// {"stem":"00003_2022","file":"00003_2022.txt","agency":"…","year":2022,"layout":"tabs",
@@ -229,7 +230,10 @@ pub fn write_corpus(dir: &Path, opts: &CorpusOptions) -> io::Result<CorpusSummar
     let mut last_agency: Option<String> = None;
     let mut corpus = Corpus::new(opts);
     for r in corpus.by_ref() {
-        std::fs::write(dir.join(format!("{}.txt", r.stem)), &r.synthetic.text)?;
+        std::fs::write(
+            dir.join(format!("{}.{}", r.stem, r.synthetic.layout.extension())),
+            &r.synthetic.text,
+        )?;
         sum.reports += 1;
         sum.bytes += r.synthetic.text.len() as u64;
         if last_agency.as_deref() != Some(r.agency.as_str()) {
@@ -279,7 +283,7 @@ pub fn answer_json(r: &CorpusReport) -> serde_json::Value {
         .collect();
     json!({
         "stem": r.stem,
-        "file": format!("{}.txt", r.stem),
+        "file": format!("{}.{}", r.stem, r.synthetic.layout.extension()),
         "agency": r.agency,
         "year": r.year,
         "layout": r.synthetic.layout.name(),

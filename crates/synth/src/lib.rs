@@ -6,7 +6,10 @@
 //! tables, plausible prose for the six sections, and the text of the whole report in one
 //! of the layouts real files come in ([`Layout`]: space-separated PDF text, tab-separated
 //! Word export, one cell per line, wrapped labels), optionally with Kangxi radicals and
-//! lost cells as PDF converters produce them.
+//! lost cells as PDF converters produce them — or in the messier shapes of spec §8
+//! ([`Layout::MESSY`]: a crawled page's `textContent` on one line with its cells run
+//! together, Markdown pipes, HTML inside a script, a body without its title, garbled PDF
+//! text), rendered from the same tables so that their truth is known too.
 //!
 //! [`Injection`]s plant document errors (a wrong total, a blank cell, an empty section,
 //! an old template …) and [`Synthetic::expected`] lists, by rule name, the findings a
@@ -34,6 +37,7 @@
 
 mod corpus;
 mod expect;
+mod garble;
 mod kangxi;
 mod names;
 mod phrases;
@@ -41,6 +45,7 @@ mod prose;
 mod render;
 mod rng;
 mod tables;
+mod web;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -130,7 +135,8 @@ impl Tables {
 // Options
 // ---------------------------------------------------------------------------
 
-/// How the tables are flattened into text — each imitates real files (see the seeds).
+/// How the tables are flattened into text — each imitates real files (see the seeds
+/// and `../shared/corpus-web`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Layout {
     /// PDF text: `label v1 … v7` on one line, group labels on their own lines before
@@ -146,14 +152,66 @@ pub enum Layout {
     /// PDF text where long labels wrap over several lines and the row's numbers follow
     /// on the next line (seed 000's （六） rows).
     WrappedLabels,
+    /// A web page's `textContent` as crawlers store it (`corpus-web/*-flat.txt`): the
+    /// whole report on one line, no line breaks, table cells run together with no
+    /// separator ("21710000218"), headings mid-line followed directly by their body,
+    /// wrapped cell text leaving runs of spaces or no-break spaces inside labels; with
+    /// the site's chrome around it (menus, breadcrumb, footer) or without; in some
+    /// documents stray spaces or no-break spaces at some cells' edges.
+    FlatText,
+    /// An HTML-to-Markdown converter's output (`corpus-web/*-pipes.md`): paragraphs as
+    /// lines, each table row as `| a | b |` with the cells of merged (row- or
+    /// column-spanning) cells printed once, so rows have different cell counts.
+    Pipes,
+    /// The report page's HTML inside a JavaScript string (`corpus-web/*-script.js`):
+    /// `var articleContent = "…";` with `\"`, `\n`, `\t` and, in some documents,
+    /// `\uXXXX` escapes; the tables are real HTML tables with rowspan/colspan. Read it
+    /// through the ingest path (`gongkai_ingest::load_bytes`), not as plain text.
+    ScriptHtml,
+    /// The report body without its title (`corpus-web/*-body.txt`): agency and year are
+    /// not in the text's title, only in the crawl's metadata ([`Synthetic::agency`],
+    /// [`Synthetic::year`]). The body is the page's `textContent` on one line or a
+    /// Markdown conversion, sometimes with the site's footer after it.
+    BodyOnly,
+    /// pdftotext-style garbling: [`Layout::WrappedLabels`] with ideographs printed as
+    /// Kangxi radicals, CJK radicals-supplement characters or CJK compatibility
+    /// ideographs — every form a PDF font may map a glyph to that Unicode folds back
+    /// (each ideograph one form throughout the document, as a font maps it).
+    Garbled,
 }
 
 impl Layout {
+    /// The plain-text conversions the default corpus and the exact-reading tests
+    /// (`clean`, `errors`, `lost_cells`) mix: each is read back exactly.
     pub const ALL: [Layout; 4] = [
         Layout::Spaces,
         Layout::Tabs,
         Layout::CellPerLine,
         Layout::WrappedLabels,
+    ];
+
+    /// The shapes crawled and copied web pages and garbled PDF text come in (spec §8):
+    /// tested by their own properties (a cell is read exactly or left blank with a
+    /// doubt), kept out of [`Layout::ALL`] so that the default corpus stays exact.
+    pub const MESSY: [Layout; 5] = [
+        Layout::FlatText,
+        Layout::Pipes,
+        Layout::ScriptHtml,
+        Layout::BodyOnly,
+        Layout::Garbled,
+    ];
+
+    /// Every layout.
+    pub const EVERY: [Layout; 9] = [
+        Layout::Spaces,
+        Layout::Tabs,
+        Layout::CellPerLine,
+        Layout::WrappedLabels,
+        Layout::FlatText,
+        Layout::Pipes,
+        Layout::ScriptHtml,
+        Layout::BodyOnly,
+        Layout::Garbled,
     ];
 
     /// Short name, for file names and messages.
@@ -163,24 +221,54 @@ impl Layout {
             Layout::Tabs => "tabs",
             Layout::CellPerLine => "cell-per-line",
             Layout::WrappedLabels => "wrapped-labels",
+            Layout::FlatText => "flat-text",
+            Layout::Pipes => "pipes",
+            Layout::ScriptHtml => "script-html",
+            Layout::BodyOnly => "body-only",
+            Layout::Garbled => "garbled",
         }
     }
 
     /// The layout of a [`Layout::name`].
     pub fn from_name(name: &str) -> Option<Layout> {
-        Layout::ALL.into_iter().find(|l| l.name() == name)
+        Layout::EVERY.into_iter().find(|l| l.name() == name)
+    }
+
+    /// The file extension a reader recognises the layout's text by.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Layout::Pipes => "md",
+            Layout::ScriptHtml => "js",
+            _ => "txt",
+        }
     }
 
     /// Can this layout print a blank cell so that a reader sees it as blank? In a
     /// space-separated line a blank cell is simply absent (indistinguishable from a lost
-    /// one); tabs show it as an empty cell, one-cell-per-line as a `"\t "` line.
+    /// one); tabs show it as an empty cell, one-cell-per-line as a `"\t "` line, pipes
+    /// as `|  |`, HTML as an empty `<td>`. Run together, a blank leaves no trace.
     pub fn prints_blanks(self) -> bool {
-        matches!(self, Layout::Tabs | Layout::CellPerLine)
+        matches!(
+            self,
+            Layout::Tabs | Layout::CellPerLine | Layout::Pipes | Layout::ScriptHtml
+        )
     }
 
     /// Does this layout lose cells in conversion (PDF text, Word tables copied as text)?
+    /// The web layouts are taken from the page's own cells: nothing is lost.
     pub fn loses_cells(self) -> bool {
-        !matches!(self, Layout::CellPerLine)
+        matches!(
+            self,
+            Layout::Spaces | Layout::Tabs | Layout::WrappedLabels | Layout::Garbled
+        )
+    }
+
+    /// Is the text one line (a page's `textContent`) or lines (a conversion)?
+    pub fn is_web(self) -> bool {
+        matches!(
+            self,
+            Layout::FlatText | Layout::Pipes | Layout::ScriptHtml | Layout::BodyOnly
+        )
     }
 }
 
@@ -655,8 +743,10 @@ pub(crate) fn build(plan: Plan<'_>) -> Built {
         sections,
         claims,
         opening_year,
-        heading_before_title: matches!(opts.layout, Layout::Spaces | Layout::WrappedLabels)
-            && opening_year != Some(year - 1)
+        heading_before_title: matches!(
+            opts.layout,
+            Layout::Spaces | Layout::WrappedLabels | Layout::Garbled
+        ) && opening_year != Some(year - 1)
             && r_layout.chance(0.15),
         lost: Vec::new(),
     };
@@ -665,6 +755,9 @@ pub(crate) fn build(plan: Plan<'_>) -> Built {
     }
 
     let mut text = render::render(&doc, opts.layout, &mut r_layout);
+    if opts.layout == Layout::Garbled {
+        text = garble::garble(&text, &mut r_layout);
+    }
     if opts.kangxi {
         text = radicals(&text, &mut r_layout);
     }
@@ -915,16 +1008,17 @@ pub fn tables_json(s: &Synthetic) -> Json {
     Json::Object(root)
 }
 
-/// Write `DIR/STEM.txt` (the report) and `DIR/truth/STEM.json` (its tables in the
+/// Write `DIR/STEM.txt` (the report; `.md` or `.js` as [`Layout::extension`] says) and `DIR/truth/STEM.json` (its tables in the
 /// canonical form with `source` and `expected_findings`, like the seeds' truth files).
 /// Returns the path of the report.
 pub fn write(dir: &Path, stem: &str, s: &Synthetic) -> io::Result<PathBuf> {
     let truth_dir = dir.join("truth");
     std::fs::create_dir_all(&truth_dir)?;
-    let path = dir.join(format!("{stem}.txt"));
+    let file = format!("{stem}.{}", s.layout.extension());
+    let path = dir.join(&file);
     std::fs::write(&path, &s.text)?;
     let mut truth = Map::new();
-    truth.insert("source".into(), json!(format!("{stem}.txt")));
+    truth.insert("source".into(), json!(file));
     if let Json::Object(m) = tables_json(s) {
         truth.extend(m);
     }

@@ -33,6 +33,15 @@ struct Style {
 }
 
 pub(crate) fn render(doc: &Doc, layout: Layout, rng: &mut Rng) -> String {
+    // The web layouts print the report as a page; garbled text is wrapped-label PDF
+    // text whose characters are changed afterwards.
+    let layout = match layout {
+        Layout::FlatText | Layout::Pipes | Layout::ScriptHtml | Layout::BodyOnly => {
+            return crate::web::render(doc, layout, rng);
+        }
+        Layout::Garbled => Layout::WrappedLabels,
+        l => l,
+    };
     let st = Style {
         layout,
         prose_width: rng.range(34, 48) as usize,
@@ -145,9 +154,10 @@ fn heading(out: &mut String, kind: SectionKind, st: &Style, rng: &mut Rng) {
         _ => kind.title(),
     };
     let lead = match st.layout {
-        Layout::Spaces | Layout::WrappedLabels => rng.pick(&["", "", " "]),
         Layout::CellPerLine => rng.pick(&["", "", "\u{a0}"]),
         Layout::Tabs => "",
+        // Spaces, WrappedLabels.
+        _ => rng.pick(&["", "", " "]),
     };
     out.push_str(&format!("{lead}{}、{title}\n", kind.numeral()));
     if matches!(
@@ -195,7 +205,7 @@ fn blocks(out: &mut String, bs: &[Block], st: &Style, rng: &mut Rng) {
 // Table 二
 // ---------------------------------------------------------------------------
 
-fn active_value(v: &Option<Value>) -> String {
+pub(crate) fn active_value(v: &Option<Value>) -> String {
     match v {
         Some(Value::Count(n)) => n.to_string(),
         Some(Value::Amount(s)) | Some(Value::Invalid(s)) => s.clone(),
@@ -233,12 +243,6 @@ fn table2(out: &mut String, doc: &Doc, st: &Style, rng: &mut Rng) {
         let new_block = def.block != block;
         block = def.block;
         match st.layout {
-            Layout::Spaces | Layout::WrappedLabels => {
-                if new_block {
-                    out.push_str(&format!("{block}\n\n{}\n\n", header.join(" ")));
-                }
-                out.push_str(&format!("{} {}\n\n", def.label, vals.join(" ")));
-            }
             Layout::Tabs => {
                 // Four cells per line, padded with empty ones (merged cells).
                 let pad = |cells: Vec<String>| -> String {
@@ -281,6 +285,13 @@ fn table2(out: &mut String, doc: &Doc, st: &Style, rng: &mut Rng) {
                 }
                 out.push('\n');
             }
+            // Spaces, WrappedLabels.
+            _ => {
+                if new_block {
+                    out.push_str(&format!("{block}\n\n{}\n\n", header.join(" ")));
+                }
+                out.push_str(&format!("{} {}\n\n", def.label, vals.join(" ")));
+            }
         }
     }
     if st.layout == Layout::CellPerLine {
@@ -294,11 +305,12 @@ fn table2(out: &mut String, doc: &Doc, st: &Style, rng: &mut Rng) {
 // Table 三
 // ---------------------------------------------------------------------------
 
-const NOTE: &str = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）";
+pub(crate) const NOTE: &str =
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）";
 
 /// Where a row sits in the printed table.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Place {
+pub(crate) enum Place {
     /// 一、本年新收 / 二、上年结转: label in the merged first two columns.
     Top,
     /// （一）予以公开: printed after "三、本年度办理结果".
@@ -312,7 +324,7 @@ enum Place {
     Bottom,
 }
 
-fn places(rows: &[RequestRowValues]) -> Vec<Place> {
+pub(crate) fn places(rows: &[RequestRowValues]) -> Vec<Place> {
     let mut out = Vec::with_capacity(rows.len());
     let mut prev_group = RequestGroup::None;
     for r in rows {
@@ -347,7 +359,7 @@ fn row_values(doc: &Doc, r: &RequestRowValues, blank: &str) -> Vec<String> {
 }
 
 /// A label broken at a cell width, no piece shorter than two chars.
-fn wrap(label: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(label: &str, width: usize) -> Vec<String> {
     let chars: Vec<char> = label.chars().collect();
     let mut pieces: Vec<String> = chars.chunks(width).map(|c| c.iter().collect()).collect();
     if pieces.len() > 1 && pieces.last().is_some_and(|p| p.chars().count() < 2) {
@@ -368,9 +380,10 @@ fn split_group(label: &str) -> (String, String) {
 
 fn table3(out: &mut String, doc: &Doc, st: &Style, rng: &mut Rng) {
     match st.layout {
-        Layout::Spaces | Layout::WrappedLabels => table3_spaces(out, doc, st, rng),
         Layout::Tabs => table3_tabs(out, doc, st, rng),
         Layout::CellPerLine => table3_cells(out, doc, rng),
+        // Spaces, WrappedLabels.
+        _ => table3_spaces(out, doc, st, rng),
     }
 }
 
@@ -507,7 +520,7 @@ fn table3_cells(out: &mut String, doc: &Doc, rng: &mut Rng) {
 // Table 四
 // ---------------------------------------------------------------------------
 
-const RESULTS: [&str; 5] = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
+pub(crate) const RESULTS: [&str; 5] = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
 
 fn table4(out: &mut String, cells: &[[Option<i64>; 5]; 3], st: &Style, rng: &mut Rng) {
     let vals: Vec<String> = cells
@@ -517,12 +530,6 @@ fn table4(out: &mut String, cells: &[[Option<i64>; 5]; 3], st: &Style, rng: &mut
         .collect();
     let five = RESULTS.join(" ");
     match st.layout {
-        Layout::Spaces | Layout::WrappedLabels => {
-            out.push_str(&format!(
-                "行政复议 行政诉讼\n\n{five}\n未经复议直接起诉 复议后起诉\n\n{five} {five}\n\n{}\n\n",
-                vals.join(" ")
-            ));
-        }
         Layout::Tabs => {
             let five = RESULTS.join("\t");
             out.push_str("行政复议\t\t\t\t\t行政诉讼\t\t\t\t\t\t\t\t\t\n");
@@ -555,6 +562,13 @@ fn table4(out: &mut String, cells: &[[Option<i64>; 5]; 3], st: &Style, rng: &mut
                 out.push_str(&format!("\t{v}\n"));
             }
             out.push_str("\n\n\n");
+        }
+        // Spaces, WrappedLabels.
+        _ => {
+            out.push_str(&format!(
+                "行政复议 行政诉讼\n\n{five}\n未经复议直接起诉 复议后起诉\n\n{five} {five}\n\n{}\n\n",
+                vals.join(" ")
+            ));
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::{cell_text, create_file, origin_key, ExportError, ExportReport};
 /// Column names are the stable snake_case keys (like the JSON keys) so that scripts can
 /// rely on them; the Chinese labels of each cell's row and column are in `row_label` and
 /// `column_label`.
-pub const CSV_LONG_HEADER: [&str; 15] = [
+pub const CSV_LONG_HEADER: [&str; 16] = [
     "id",
     "agency",
     "region",
@@ -18,6 +18,7 @@ pub const CSV_LONG_HEADER: [&str; 15] = [
     "year",
     "version",
     "source",
+    "url",
     "table",
     "row",
     "row_label",
@@ -68,6 +69,7 @@ impl<W: Write> CsvLongWriter<W> {
                 year.as_str(),
                 version.as_str(),
                 r.source,
+                r.report.url.as_deref().unwrap_or(""),
                 c.table,
                 c.row,
                 c.row_label,
@@ -95,7 +97,8 @@ impl<W: Write> CsvLongWriter<W> {
 /// (without it they assume GBK). Most CSV readers skip the BOM; in pandas use
 /// `encoding="utf-8-sig"`, in R `readr::read_csv` handles it.
 ///
-/// Columns: see [`CSV_LONG_HEADER`]. `table` is `active_disclosure`, `requests` or
+/// Columns: see [`CSV_LONG_HEADER`]. `url` is where the report was published (empty when
+/// not known). `table` is `active_disclosure`, `requests` or
 /// `review_litigation`; `row` and `column` are the canonical keys of spec §6 (for table 四,
 /// `row` is the group: `review`, `litigation_direct`, `litigation_after_review`). `value` is
 /// written as in the canonical JSON: the integer, or an amount exactly as printed

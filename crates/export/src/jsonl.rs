@@ -14,7 +14,8 @@ use crate::{create_file, ExportError, ExportReport};
 ///
 /// Keys, in order:
 /// - `id`, `agency` (the caller's canonical name), `agency_printed` (as the report prints
-///   it, or `null`), `region`, `level`, `year` (the caller's), `version`, `source`;
+///   it, or `null`), `region`, `level`, `year` (the caller's), `version`, `source`, `url`
+///   (where the report was published, or `null`);
 /// - `edition`, `table3_edition` (only when table 三's layout differs from table 二's
 ///   edition), `active_disclosure`, `requests`, `review_litigation` — exactly as
 ///   `gongkai_model::canonical_json` writes them (blank cells are `null`);
@@ -32,6 +33,7 @@ pub fn jsonl_record(r: &ExportReport<'_>) -> Json {
     out.insert("year".into(), json!(r.year));
     out.insert("version".into(), json!(r.version));
     out.insert("source".into(), json!(r.source));
+    out.insert("url".into(), json!(r.report.url));
     if let Json::Object(canonical) = canonical {
         for (k, v) in canonical {
             // The caller's identity replaces the report's own (printed) one.

@@ -316,6 +316,7 @@ fn write_reports(ws: &mut Worksheet, reports: &[ExportReport<'_>]) -> Result<(),
             ("版本号", 7.0),
             ("表格格式", 10.0),
             ("来源", 40.0),
+            ("网址", 40.0),
             ("错误", 7.0),
             ("警告", 7.0),
             ("提示", 7.0),
@@ -335,6 +336,9 @@ fn write_reports(ws: &mut Worksheet, reports: &[ExportReport<'_>]) -> Result<(),
         ws.write_number_with_format(row, 6, r.version, &int)?;
         ws.write_string(row, 7, edition_zh(r.report.edition))?;
         ws.write_string(row, 8, r.source)?;
+        if let Some(url) = &r.report.url {
+            ws.write_string(row, 9, url)?;
+        }
         let count = |p: &dyn Fn(&gongkai_model::Finding) -> bool| {
             r.findings.iter().filter(|f| p(f)).count() as f64
         };
@@ -346,7 +350,7 @@ fn write_reports(ws: &mut Worksheet, reports: &[ExportReport<'_>]) -> Result<(),
             count(&|f| f.kind == FindingKind::Extraction),
         ];
         for (j, n) in counts.into_iter().enumerate() {
-            ws.write_number_with_format(row, 9 + j as u16, n, &int)?;
+            ws.write_number_with_format(row, 10 + j as u16, n, &int)?;
         }
     }
     finish_sheet(ws, 1, 2, reports.len() as u32, cols)

@@ -12,11 +12,12 @@ use gongkai_model::{canonical_json, ActiveTable, CanonicalOptions, Cell, Report,
 use serde_json::{json, Value as Json};
 
 const BOM: &str = "\u{feff}";
+// The report columns, up to `url` (empty: the seeds have none).
 const S000: &str =
-    "1,瀍河回族区人民政府办公室,洛阳市,区,2021,1,examples/seeds/000_bdef848fa1eb37a7.txt";
-const S001: &str = "2,辉县市人民政府,洛阳市,区,2021,1,examples/seeds/001_80982073e3dd5082.txt";
+    "1,瀍河回族区人民政府办公室,洛阳市,区,2021,1,examples/seeds/000_bdef848fa1eb37a7.txt,";
+const S001: &str = "2,辉县市人民政府,洛阳市,区,2021,1,examples/seeds/001_80982073e3dd5082.txt,";
 const S003: &str =
-    "4,清河县人民政府办公室,洛阳市,区,2021,1,examples/seeds/003_bdcd87e779cdd68c.txt";
+    "4,清河县人民政府办公室,洛阳市,区,2021,1,examples/seeds/003_bdcd87e779cdd68c.txt,";
 
 fn csv_text(reports: &[ExportReport<'_>]) -> String {
     let mut out = Vec::new();
@@ -32,7 +33,7 @@ fn csv_has_bom_header_and_exact_lines() {
     let lines: Vec<&str> = body.lines().collect();
     assert_eq!(
         lines[0],
-        "id,agency,region,level,year,version,source,table,row,row_label,column,column_label,value,blank,origin"
+        "id,agency,region,level,year,version,source,url,table,row,row_label,column,column_label,value,blank,origin"
     );
     assert_eq!(lines[0], CSV_LONG_HEADER.join(","));
     assert!(!body.contains('\r'), "rows end with \\n only");
@@ -92,7 +93,7 @@ fn csv_values_equal_canonical_json() {
     for rec in rdr.records() {
         let rec = rec.unwrap();
         let id: usize = rec[0].parse().unwrap();
-        let (table, row, column, value, blank) = (&rec[7], &rec[8], &rec[10], &rec[12], &rec[13]);
+        let (table, row, column, value, blank) = (&rec[8], &rec[9], &rec[11], &rec[13], &rec[14]);
         let j = &canon[id - 1][table];
         let expected = if table == "requests" {
             let i = RequestColumn::ALL
@@ -133,6 +134,7 @@ fn hand_built() -> Report {
     active.row_mut(ActiveRowKey::Coercion).unwrap().cells[0] = Cell::blank(None);
     Report {
         source: "hand.txt".into(),
+        url: Some("http://www.example.gov.cn/a?id=1,2".into()),
         edition: Some(Edition::E2021),
         active: Some(active),
         ..Report::default()
@@ -157,7 +159,8 @@ fn csv_quotes_amounts_invalid_values_and_not_found() {
     let lines: Vec<&str> = text.strip_prefix(BOM).unwrap().lines().collect();
     // Only table 二 exists: 10 cells.
     assert_eq!(lines.len(), 1 + 10);
-    let p = "7,\"某市\"\"测试\"\",局\",某省,部门,,2,a b.txt,active_disclosure";
+    // The URL (with a comma) is quoted.
+    let p = "7,\"某市\"\"测试\"\",局\",某省,部门,,2,a b.txt,\"http://www.example.gov.cn/a?id=1,2\",active_disclosure";
     assert_eq!(
         lines[1],
         format!("{p},regulations,规章,issued,本年制发件数,,true,not_found")
@@ -236,6 +239,7 @@ fn jsonl_round_trips_line_by_line() {
             "year",
             "version",
             "source",
+            "url",
             "edition",
             "active_disclosure",
             "requests",
@@ -254,6 +258,7 @@ fn jsonl_round_trips_line_by_line() {
     assert_eq!(s0["year"], 2021);
     assert_eq!(s0["version"], 1);
     assert_eq!(s0["source"], "examples/seeds/000_bdef848fa1eb37a7.txt");
+    assert_eq!(s0["url"], Json::Null);
     assert_eq!(s0["edition"], "2021");
     assert_eq!(
         s0["requests"]["rows"]["new_received"],
@@ -350,6 +355,7 @@ fn jsonl_caller_identity_wins_and_legacy_is_null() {
     assert_eq!(j["agency_printed"], Json::Null);
     assert_eq!(j["year"], 2015);
     assert_eq!(j["source"], "https://example.invalid/2015.html");
+    assert_eq!(j["url"], Json::Null);
     assert_eq!(j["edition"], "legacy");
     assert_eq!(j["requests"], Json::Null);
     assert_eq!(j["findings"], json!([]));

@@ -53,7 +53,7 @@ fn sheets_headers_and_exact_cells() {
 
     // 报告: one row per report.
     let r = sheet(&mut wb, "报告");
-    let header: Vec<Data> = (0..14).map(|c| at(&r, 0, c)).collect();
+    let header: Vec<Data> = (0..15).map(|c| at(&r, 0, c)).collect();
     let labels = [
         "编号",
         "机关",
@@ -64,6 +64,7 @@ fn sheets_headers_and_exact_cells() {
         "版本号",
         "表格格式",
         "来源",
+        "网址",
         "错误",
         "警告",
         "提示",
@@ -71,7 +72,7 @@ fn sheets_headers_and_exact_cells() {
         "识别存疑",
     ];
     assert_eq!(header, labels.map(s).to_vec());
-    assert_eq!(r.end(), Some((5, 13)));
+    assert_eq!(r.end(), Some((5, 14)));
     assert_eq!(at(&r, 1, 0), n(1.0));
     assert_eq!(at(&r, 1, 1), s("瀍河回族区人民政府办公室"));
     assert_eq!(at(&r, 1, 2), n(2021.0));
@@ -80,13 +81,14 @@ fn sheets_headers_and_exact_cells() {
     assert_eq!(at(&r, 1, 6), n(1.0));
     assert_eq!(at(&r, 1, 7), s("2021年版"));
     assert_eq!(at(&r, 1, 8), s("examples/seeds/000_bdef848fa1eb37a7.txt"));
+    assert_eq!(at(&r, 1, 9), Data::Empty, "no URL");
     // Seed 000: one document error (B001); seed 001: 23 extraction warnings.
     assert_eq!(
-        (9..14).map(|c| at(&r, 1, c)).collect::<Vec<_>>(),
+        (10..15).map(|c| at(&r, 1, c)).collect::<Vec<_>>(),
         [1.0, 0.0, 0.0, 1.0, 0.0].map(n).to_vec()
     );
     assert_eq!(
-        (9..14).map(|c| at(&r, 2, c)).collect::<Vec<_>>(),
+        (10..15).map(|c| at(&r, 2, c)).collect::<Vec<_>>(),
         [0.0, 23.0, 0.0, 0.0, 23.0].map(n).to_vec()
     );
     assert_eq!(at(&r, 4, 7), s("2019年版"));
@@ -95,7 +97,7 @@ fn sheets_headers_and_exact_cells() {
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .count();
-    assert_eq!(at(&r, 4, 9), n(errors_003 as f64));
+    assert_eq!(at(&r, 4, 10), n(errors_003 as f64));
     assert_eq!(at(&r, 5, 2), n(2022.0));
 
     // 表二: one row per report; two-row header.
@@ -422,6 +424,7 @@ fn text_amounts_invalid_values_and_legacy_reports() {
     };
     let hand = Report {
         source: "hand.txt".into(),
+        url: Some("https://www.example.gov.cn/2023.html".into()),
         edition: Some(Edition::E2021),
         active: Some(active),
         ..Report::default()
@@ -464,6 +467,8 @@ fn text_amounts_invalid_values_and_legacy_reports() {
     let r = sheet(&mut wb, "报告");
     assert_eq!(at(&r, 2, 7), s("旧格式"));
     assert_eq!(at(&r, 2, 3), Data::Empty, "no printed agency");
+    assert_eq!(at(&r, 1, 9), s("https://www.example.gov.cn/2023.html"));
+    assert_eq!(at(&r, 2, 9), Data::Empty, "no URL");
     // Neither report has a table 三.
     assert_eq!(sheet(&mut wb, "表三 依申请").end().unwrap().0, 1);
     let t4 = sheet(&mut wb, "表四 复议诉讼");

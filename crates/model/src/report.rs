@@ -392,6 +392,9 @@ pub struct ExtraRow {
 pub struct Report {
     /// The file name (or other identifier) of the source.
     pub source: String,
+    /// Where the report was published (the crawl's metadata), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     pub format: SourceFormat,
     /// The title line, e.g. "辉县市人民政府2021年政府信息公开工作年度报告".
     pub title: Option<Located<String>>,

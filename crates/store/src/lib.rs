@@ -132,6 +132,8 @@ pub struct ReportRow {
     pub format: String,
     pub edition: Option<String>,
     pub hash: String,
+    /// Where the report was published, when a manifest said so.
+    pub url: Option<String>,
 }
 
 /// A finding as stored.
@@ -473,8 +475,8 @@ impl Store {
         let r = &new.report;
         let rows = self.conn.query(
             "INSERT INTO reports (agency_id, year, version, is_current, hash, source, format,
-               title, printed_agency, edition, ingested_at, report)
-             VALUES ($1, $2, $3, TRUE, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+               title, printed_agency, edition, ingested_at, report, url)
+             VALUES ($1, $2, $3, TRUE, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
             &[
                 agency_id.into(),
                 year.into(),
@@ -487,6 +489,7 @@ impl Store {
                 r.edition.map(|e| e.as_str()).into(),
                 now.into(),
                 Val::Bytes(encode_report(r)?),
+                r.url.clone().into(),
             ],
         )?;
         let id = rows
@@ -683,7 +686,7 @@ impl Store {
     pub fn reports(&mut self, filter: &Filter) -> Result<Vec<ReportRow>, StoreError> {
         let mut sql = String::from(
             "SELECT r.id, r.agency_id, a.name, a.region, a.level, r.year, r.version,
-                    r.is_current, r.source, r.format, r.edition, r.hash
+                    r.is_current, r.source, r.format, r.edition, r.hash, r.url
              FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE 1 = 1",
         );
         let mut params: Vec<Val> = Vec::new();
@@ -722,7 +725,7 @@ impl Store {
     pub fn history(&mut self, agency: &str) -> Result<Vec<ReportRow>, StoreError> {
         let rows = self.conn.query(
             "SELECT r.id, r.agency_id, a.name, a.region, a.level, r.year, r.version,
-                    r.is_current, r.source, r.format, r.edition, r.hash
+                    r.is_current, r.source, r.format, r.edition, r.hash, r.url
              FROM reports r JOIN agencies a ON a.id = r.agency_id
              WHERE a.name = $1 ORDER BY r.year, r.version",
             &[agency.into()],
@@ -1007,6 +1010,7 @@ fn report_row(r: Row) -> ReportRow {
         format: r[9].text().unwrap_or_default().to_string(),
         edition: r[10].text().map(str::to_string),
         hash: r[11].text().unwrap_or_default().to_string(),
+        url: r[12].text().map(str::to_string),
     }
 }
 

@@ -12,12 +12,20 @@ pub(crate) struct Migration {
     pub postgres: &'static str,
 }
 
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sqlite: include_str!("../migrations/0001_init.sqlite.sql"),
-    postgres: include_str!("../migrations/0001_init.postgres.sql"),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sqlite: include_str!("../migrations/0001_init.sqlite.sql"),
+        postgres: include_str!("../migrations/0001_init.postgres.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "report_url",
+        sqlite: include_str!("../migrations/0002_report_url.sqlite.sql"),
+        postgres: include_str!("../migrations/0002_report_url.postgres.sql"),
+    },
+];
 
 pub(crate) fn run(conn: &mut dyn Conn) -> Result<(), StoreError> {
     conn.batch(
@@ -84,7 +92,13 @@ mod tests {
             let mut table = String::new();
             for line in sql.lines() {
                 let line = line.trim();
-                if let Some(rest) = line.strip_prefix("CREATE TABLE ") {
+                if let Some(rest) = line.strip_prefix("ALTER TABLE ") {
+                    // `ALTER TABLE t ADD COLUMN c TYPE;`
+                    let words: Vec<&str> = rest.split_whitespace().collect();
+                    if let [t, "ADD", "COLUMN", c, ..] = words[..] {
+                        out.push(format!("{t}.{c}"));
+                    }
+                } else if let Some(rest) = line.strip_prefix("CREATE TABLE ") {
                     table = rest.split_whitespace().next().unwrap_or("").to_string();
                 } else if line.starts_with("CREATE INDEX") {
                     out.push(line.replace("BIGINT", "INTEGER"));
@@ -107,10 +121,38 @@ mod tests {
             .map(|k| k.key().to_string())
             .collect();
         assert_eq!(metric_columns, keys);
+        assert!(columns(MIGRATIONS[0].sqlite).len() > 40);
         for m in MIGRATIONS {
             let a = columns(m.sqlite);
-            assert!(a.len() > 40, "{}", a.len());
+            assert!(!a.is_empty(), "migration {}", m.version);
             assert_eq!(a, columns(m.postgres), "migration {}", m.version);
         }
+        assert_eq!(columns(MIGRATIONS[1].sqlite), ["reports.url"]);
+    }
+
+    /// A database made before the URL column gets it, its reports with none.
+    #[test]
+    fn a_version_1_database_is_brought_up_to_date() {
+        let mut conn = crate::conn::Sqlite(rusqlite::Connection::open_in_memory().unwrap());
+        conn.batch(
+            "CREATE TABLE schema_migrations (
+                version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+        )
+        .unwrap();
+        conn.batch(MIGRATIONS[0].sqlite).unwrap();
+        conn.batch(
+            "INSERT INTO schema_migrations VALUES (1, 'init', 0);
+             INSERT INTO reports (year, version, is_current, hash, source, format, ingested_at, report)
+             VALUES (2021, 1, TRUE, 'h', 'old.txt', 'text', 0, x'00')",
+        )
+        .unwrap();
+        assert_eq!(current(&mut conn).unwrap(), 1);
+        run(&mut conn).unwrap();
+        assert_eq!(current(&mut conn).unwrap(), 2);
+        let rows = conn.query("SELECT source, url FROM reports", &[]).unwrap();
+        assert_eq!(rows, vec![vec![Val::from("old.txt"), Val::Null]]);
+        // Run again: nothing to do.
+        run(&mut conn).unwrap();
+        assert_eq!(current(&mut conn).unwrap(), 2);
     }
 }

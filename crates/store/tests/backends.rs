@@ -65,11 +65,47 @@ use gongkai_store::testing::on_both_backends as on_both;
 #[test]
 fn migrations_are_applied_once() {
     on_both("migrations", |store| {
-        assert_eq!(store.schema_version().unwrap(), 1);
+        assert_eq!(store.schema_version().unwrap(), 2);
         let rows = store
             .query("SELECT COUNT(*) FROM schema_migrations", &[])
             .unwrap();
-        assert_eq!(rows[0][0].int(), Some(1));
+        assert_eq!(rows[0][0].int(), Some(2));
+    });
+}
+
+#[test]
+fn the_source_url_is_stored() {
+    on_both("url", |store| {
+        let mut with_url = seed("000");
+        with_url.url = Some("http://www.example.gov.cn/2021.html".into());
+        let without = seed("002");
+        store
+            .write(vec![
+                file("a.txt", "h-url-1", Ok(new_report(with_url))),
+                file("b.txt", "h-url-2", Ok(new_report(without))),
+            ])
+            .unwrap();
+        let rows = store
+            .query("SELECT source, url FROM reports ORDER BY source", &[])
+            .unwrap();
+        assert_eq!(
+            rows[0][1],
+            Val::Text("http://www.example.gov.cn/2021.html".into())
+        );
+        assert_eq!(rows[1][1], Val::Null);
+        let listed = store.reports(&Filter::default()).unwrap();
+        let a = listed.iter().find(|r| r.source == "a.txt").unwrap();
+        assert_eq!(
+            a.url.as_deref(),
+            Some("http://www.example.gov.cn/2021.html")
+        );
+        assert_eq!(
+            store.report(a.id).unwrap().url.as_deref(),
+            Some("http://www.example.gov.cn/2021.html")
+        );
+        let b = listed.iter().find(|r| r.source == "b.txt").unwrap();
+        assert_eq!(b.url, None);
+        assert_eq!(store.report(b.id).unwrap().url, None);
     });
 }
 

@@ -106,6 +106,7 @@ pub struct IngestArgs {
     pub copied_min_chars: Option<usize>,
     pub progress: bool,
     pub format: Format,
+    pub meta: crate::pipeline::MetaArgs,
 }
 
 pub fn ingest(args: IngestArgs) -> ExitCode {
@@ -116,6 +117,10 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
             eprintln!("gongkai: {e}（`gongkai rules` 列出全部规则）");
             return ExitCode::from(2);
         }
+    };
+    let metadata = match args.meta.source() {
+        Ok(m) => m,
+        Err(code) => return code,
     };
     let mapping = match &args.mapping {
         Some(p) => match Mapping::load(p) {
@@ -152,6 +157,7 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
         selection: selection.clone(),
         similarity: similarity.clone(),
         mapping,
+        metadata,
         ..IngestOptions::default()
     };
     let bar = if args.progress {
@@ -399,8 +405,12 @@ pub fn load_report(
 ) -> Result<(String, Report, Vec<gongkai_model::Finding>), String> {
     let path = Path::new(spec);
     if path.exists() {
-        let checked =
-            crate::pipeline::read_and_check(path, &Selection::all()).map_err(|e| e.message)?;
+        let checked = crate::pipeline::read_and_check(
+            path,
+            &gongkai_corpus::Metadata::default(),
+            &Selection::all(),
+        )
+        .map_err(|e| e.message)?;
         return Ok((spec.to_string(), checked.parsed.report, checked.findings));
     }
     if store.is_none() {

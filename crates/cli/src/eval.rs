@@ -11,7 +11,7 @@ use gongkai_model::{canonical_json, CanonicalOptions, FindingKind, Severity};
 use serde::Serialize;
 use serde_json::{json, Value as Json};
 
-use crate::pipeline;
+use crate::pipeline::{self, MetaArgs};
 use crate::render::pad;
 
 /// Rule names expected per document stem (our reading of the truth files' plain words).
@@ -84,10 +84,14 @@ fn documents(dir: &Path) -> std::io::Result<Vec<(PathBuf, PathBuf)>> {
     Ok(out)
 }
 
-pub fn run(dirs: &[PathBuf]) -> Result<EvalResult, String> {
+/// Evaluate the documents of `dirs`. Each folder's metadata is `meta`, with its own
+/// `manifest.csv` when `meta` names no manifest; every manifest is checked before any
+/// document is read.
+pub fn run(dirs: &[PathBuf], meta: &MetaArgs) -> Result<EvalResult, String> {
     let expected = expected_map();
     let selection = Selection::all();
     let mut documents_out = Vec::new();
+    let mut folders = Vec::new();
     for dir in dirs {
         let docs = documents(dir).map_err(|e| format!("{}: 无法读取目录：{e}", dir.display()))?;
         if docs.is_empty() {
@@ -96,6 +100,14 @@ pub fn run(dirs: &[PathBuf]) -> Result<EvalResult, String> {
                 dir.display()
             ));
         }
+        let metadata = meta
+            .load(Some(
+                &dir.join(gongkai_corpus::metadata::MANIFEST_FILE_NAME),
+            ))
+            .map_err(|e| e.to_string())?;
+        folders.push((docs, metadata));
+    }
+    for (docs, metadata) in folders {
         for (path, truth_path) in docs {
             let truth_text = std::fs::read_to_string(&truth_path)
                 .map_err(|e| format!("{}: {e}", truth_path.display()))?;
@@ -114,14 +126,15 @@ pub fn run(dirs: &[PathBuf]) -> Result<EvalResult, String> {
                         .collect()
                 })
                 .unwrap_or_default();
-            let (got, findings, error) = match pipeline::read_and_check(&path, &selection) {
-                Ok(c) => (
-                    canonical_json(&c.parsed.report, CanonicalOptions::default()),
-                    c.findings,
-                    None,
-                ),
-                Err(e) => (json!({}), Vec::new(), Some(e.message)),
-            };
+            let (got, findings, error) =
+                match pipeline::read_and_check(&path, &metadata.for_file(&path), &selection) {
+                    Ok(c) => (
+                        canonical_json(&c.parsed.report, CanonicalOptions::default()),
+                        c.findings,
+                        None,
+                    ),
+                    Err(e) => (json!({}), Vec::new(), Some(e.message)),
+                };
             let score = gongkai_eval::compare(&truth, &got)
                 .map_err(|e| format!("{}: {e}", truth_path.display()))?;
             let exp = expected.get(&stem);

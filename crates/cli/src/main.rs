@@ -64,6 +64,8 @@ enum Command {
         ignore: Vec<String>,
         #[arg(long, value_enum, default_value = "auto")]
         color: ColorChoice,
+        #[command(flatten)]
+        meta: pipeline::MetaArgs,
     },
     /// 解析报告，输出标准 JSON（含每个数字的出处） (parse to canonical JSON with provenance)
     Parse {
@@ -73,6 +75,8 @@ enum Command {
         /// 不输出出处和章节正文，只输出标准字段 (canonical keys only)
         #[arg(long)]
         bare: bool,
+        #[command(flatten)]
+        meta: pipeline::MetaArgs,
     },
     /// 列出全部规则，或解释一条规则 (list rules, or explain one)
     Rules {
@@ -93,6 +97,9 @@ enum Command {
         /// 未达 100% 或有误报时以 1 退出 (exit 1 unless everything is exact)
         #[arg(long)]
         strict: bool,
+        /// 元数据；未给 --manifest 时使用各文件夹中的 manifest.csv (metadata; DIR/manifest.csv by default)
+        #[command(flatten)]
+        meta: pipeline::MetaArgs,
     },
     /// 把报告文件或文件夹读入语料库数据库，并运行跨报告检查 (ingest into the corpus database)
     Ingest {
@@ -119,6 +126,8 @@ enum Command {
         no_progress: bool,
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        #[command(flatten)]
+        meta: pipeline::MetaArgs,
     },
     /// 某机关历年报告、版本和跨年度问题 (an agency's reports across years)
     History {
@@ -240,19 +249,22 @@ fn main() -> ExitCode {
             select,
             ignore,
             color,
-        } => check(&files, format, &select, &ignore, color),
+            meta,
+        } => check(&files, format, &select, &ignore, color, &meta),
         Command::Parse {
             file,
             format: _,
             bare,
-        } => parse(&file, bare),
+            meta,
+        } => parse(&file, bare, &meta),
         Command::Rules { rule, format } => rules(rule.as_deref(), format),
         Command::Eval {
             dirs,
             format,
             verbose,
             strict,
-        } => eval_cmd(&dirs, format, verbose, strict),
+            meta,
+        } => eval_cmd(&dirs, format, verbose, strict, &meta),
         Command::Ingest {
             paths,
             db,
@@ -263,6 +275,7 @@ fn main() -> ExitCode {
             copied_min_chars,
             no_progress,
             format,
+            meta,
         } => corpus::ingest(corpus::IngestArgs {
             paths,
             db,
@@ -273,6 +286,7 @@ fn main() -> ExitCode {
             copied_min_chars,
             progress: !no_progress && std::io::IsTerminal::is_terminal(&std::io::stderr()),
             format,
+            meta,
         }),
         Command::History { agency, db, format } => corpus::history(&agency, &db, format),
         Command::Compare {
@@ -363,6 +377,7 @@ fn check(
     select: &[String],
     ignore: &[String],
     color: ColorChoice,
+    meta: &pipeline::MetaArgs,
 ) -> ExitCode {
     let selection = match Selection::new(select, ignore) {
         Ok(s) => s,
@@ -371,13 +386,17 @@ fn check(
             return ExitCode::from(2);
         }
     };
+    let metadata = match meta.source() {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
     let mut unreadable = false;
     let mut document_error = false;
     let mut total = render::Tally::default();
     let mut json_out = Vec::new();
     for path in files {
         let name = path.display().to_string();
-        match pipeline::read_and_check(path, &selection) {
+        match pipeline::read_and_check(path, &metadata.for_file(path), &selection) {
             Err(e) => {
                 unreadable = true;
                 match format {
@@ -400,11 +419,15 @@ fn check(
                         }
                         let r = &c.parsed.report;
                         out.push_str(&format!(
-                            "{name}：{}{}{}\n  {}\n\n",
+                            "{name}：{}{}{}\n{}  {}\n\n",
                             r.agency().unwrap_or("（未识别机关）"),
                             r.year().map(|y| format!(" {y}年")).unwrap_or_default(),
                             r.edition
                                 .map(|e| format!("，{}", e.display_zh()))
+                                .unwrap_or_default(),
+                            r.url
+                                .as_ref()
+                                .map(|u| format!("  网址：{u}\n"))
                                 .unwrap_or_default(),
                             tally.line()
                         ));
@@ -424,6 +447,7 @@ fn check(
                             .collect();
                         json_out.push(json!({
                             "file": name,
+                            "url": r.url,
                             "agency": r.agency(),
                             "year": r.year(),
                             "edition": r.edition.map(|e| e.as_str()),
@@ -458,8 +482,12 @@ fn check(
     }
 }
 
-fn parse(file: &Path, bare: bool) -> ExitCode {
-    match pipeline::read(file) {
+fn parse(file: &Path, bare: bool, meta: &pipeline::MetaArgs) -> ExitCode {
+    let metadata = match meta.source() {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
+    match pipeline::read(file, &metadata.for_file(file)) {
         Err(e) => {
             eprintln!("gongkai: {}", e.message);
             ExitCode::from(2)
@@ -469,7 +497,7 @@ fn parse(file: &Path, bare: bool) -> ExitCode {
                 provenance: !bare,
                 sections: !bare,
             };
-            let v = canonical_json(&p.report, opts);
+            let v = with_url(canonical_json(&p.report, opts), p.report.url.as_deref());
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             ExitCode::SUCCESS
         }
@@ -529,8 +557,29 @@ fn rules(rule: Option<&str>, format: Format) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn eval_cmd(dirs: &[PathBuf], format: Format, verbose: bool, strict: bool) -> ExitCode {
-    let r = match eval::run(dirs) {
+/// The canonical JSON with the report's URL after `source`, when it has one.
+fn with_url(v: serde_json::Value, url: Option<&str>) -> serde_json::Value {
+    let (Some(url), serde_json::Value::Object(map)) = (url, &v) else {
+        return v;
+    };
+    let mut out = serde_json::Map::new();
+    for (k, x) in map {
+        out.insert(k.clone(), x.clone());
+        if k == "source" {
+            out.insert("url".into(), json!(url));
+        }
+    }
+    serde_json::Value::Object(out)
+}
+
+fn eval_cmd(
+    dirs: &[PathBuf],
+    format: Format,
+    verbose: bool,
+    strict: bool,
+    meta: &pipeline::MetaArgs,
+) -> ExitCode {
+    let r = match eval::run(dirs, meta) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("gongkai: {e}");

@@ -1,8 +1,10 @@
-//! One file through the pipeline: ingest → parse → check.
+//! One file through the pipeline: ingest → parse (metadata applied) → check.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use gongkai_check::Selection;
+use gongkai_corpus::{Manifest, Metadata, MetadataSource};
 use gongkai_model::Finding;
 use gongkai_parse::Parsed;
 
@@ -18,13 +20,61 @@ impl std::fmt::Display for FileError {
     }
 }
 
-/// Read and parse one file.
-pub fn read(path: &Path) -> Result<Parsed, FileError> {
+/// What `check`, `parse`, `eval` and `ingest` take about reports from outside their text.
+#[derive(clap::Args, Clone, Default)]
+pub struct MetaArgs {
+    /// 发布机关：正文没有时补上，与正文不同时采用它并记为识别存疑 (the publishing agency)
+    #[arg(long, value_name = "NAME")]
+    pub agency: Option<String>,
+    /// 报告年度：正文没有时补上，与正文不同时采用它并记为识别存疑 (the report's year)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(1990..=2100))]
+    pub year: Option<i32>,
+    /// 元数据清单 CSV（表头 file,agency,year,url，按文件名对应）；--agency/--year 优先
+    /// (a crawl's manifest, matched by file name)
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+}
+
+impl MetaArgs {
+    /// Where each file's metadata comes from: the options, then the manifest named, or
+    /// else `default_manifest` when that file exists.
+    pub fn load(
+        &self,
+        default_manifest: Option<&Path>,
+    ) -> Result<MetadataSource, gongkai_corpus::ManifestError> {
+        let path = self.manifest.clone().or_else(|| {
+            default_manifest
+                .filter(|p| p.is_file())
+                .map(Path::to_path_buf)
+        });
+        let manifest = path.map(|p| Manifest::load(&p)).transpose()?;
+        Ok(MetadataSource {
+            given: Metadata {
+                agency: self.agency.clone(),
+                year: self.year,
+                url: None,
+            },
+            manifest,
+        })
+    }
+
+    /// [`MetaArgs::load`] for a command: a bad manifest is reported (every bad row) and
+    /// the command stops with exit code 2 before reading any report.
+    pub fn source(&self) -> Result<MetadataSource, ExitCode> {
+        self.load(None).map_err(|e| {
+            eprintln!("gongkai: {e}");
+            ExitCode::from(2)
+        })
+    }
+}
+
+/// Read and parse one file, with what is known about it from outside its text.
+pub fn read(path: &Path, metadata: &Metadata) -> Result<Parsed, FileError> {
     let loaded = gongkai_ingest::load(path).map_err(|e| FileError {
         message: e.to_string(),
     })?;
     let name = path.display().to_string();
-    gongkai_corpus::parse_loaded(&name, loaded).map_err(|e| FileError {
+    gongkai_corpus::parse_loaded_with(&name, loaded, metadata).map_err(|e| FileError {
         message: format!("{}: {e}", path.display()),
     })
 }
@@ -35,8 +85,12 @@ pub struct Checked {
     pub findings: Vec<Finding>,
 }
 
-pub fn read_and_check(path: &Path, selection: &Selection) -> Result<Checked, FileError> {
-    let parsed = read(path)?;
+pub fn read_and_check(
+    path: &Path,
+    metadata: &Metadata,
+    selection: &Selection,
+) -> Result<Checked, FileError> {
+    let parsed = read(path, metadata)?;
     let findings = gongkai_check::check(&parsed.report, Some(&parsed.source), selection);
     Ok(Checked { parsed, findings })
 }

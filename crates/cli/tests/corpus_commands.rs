@@ -116,7 +116,7 @@ fn synth_ingest_score_and_queries() {
             .success()
     );
     let text = std::fs::read_to_string(&csv).unwrap();
-    assert!(text.starts_with("\u{feff}id,agency,region,level,year,version,source,table,row,"));
+    assert!(text.starts_with("\u{feff}id,agency,region,level,year,version,source,url,table,row,"));
     let jsonl = dir.join("out.jsonl");
     assert!(run(&[
         "export",

@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::mapping::Mapping;
+use crate::metadata::{Metadata, MetadataSource};
 
 /// Extensions taken from a folder. A file named on the command line is always read,
 /// whatever its name; a folder's other files (truth JSON, images, notes) are not reports.
@@ -74,6 +75,8 @@ pub struct IngestOptions {
     pub selection: Selection,
     pub similarity: gongkai_similar::Options,
     pub mapping: Mapping,
+    /// Agency, year and URL from outside the files' text.
+    pub metadata: MetadataSource,
     /// Files per transaction.
     pub batch: usize,
 }
@@ -84,6 +87,7 @@ impl Default for IngestOptions {
             selection: Selection::all(),
             similarity: gongkai_similar::Options::default(),
             mapping: Mapping::default(),
+            metadata: MetadataSource::default(),
             batch: 500,
         }
     }
@@ -238,17 +242,30 @@ fn prepare(path: &Path, seen: &HashSet<(String, String)>, opts: &IngestOptions) 
 }
 
 /// A loaded file through the parser: text as text, a document (PDF, DOCX, HTML) laid out
-/// with its places. Takes the file by value so the text is not copied.
+/// with its places. Takes the file by value so the text is not copied. No metadata: see
+/// [`parse_loaded_with`].
 pub fn parse_loaded(
     name: &str,
     loaded: gongkai_ingest::Loaded,
 ) -> Result<gongkai_parse::Parsed, gongkai_parse::ParseError> {
-    match loaded.content {
+    parse_loaded_with(name, loaded, &Metadata::default())
+}
+
+/// [`parse_loaded`], then the metadata known from outside the text applied
+/// ([`crate::metadata::apply`]): the path of every report the CLI and the corpus read.
+pub fn parse_loaded_with(
+    name: &str,
+    loaded: gongkai_ingest::Loaded,
+    metadata: &Metadata,
+) -> Result<gongkai_parse::Parsed, gongkai_parse::ParseError> {
+    let mut parsed = match loaded.content {
         Content::Text(text) => {
             gongkai_parse::parse_source(name, loaded.format, SourceText::new(text))
         }
         Content::Document(doc) => gongkai_parse::parse_document(name, &doc),
-    }
+    }?;
+    crate::metadata::apply(&mut parsed.report, metadata);
+    Ok(parsed)
 }
 
 /// One file through the pipeline: ingest → parse → check, plus what the corpus keeps.
@@ -259,7 +276,8 @@ fn read_report(
     opts: &IngestOptions,
 ) -> Result<NewReport, String> {
     let loaded = gongkai_ingest::load_bytes(path, bytes).map_err(|e| e.to_string())?;
-    let parsed = parse_loaded(name, loaded).map_err(|e| format!("{name}: {e}"))?;
+    let parsed = parse_loaded_with(name, loaded, &opts.metadata.for_file(path))
+        .map_err(|e| format!("{name}: {e}"))?;
     let findings = gongkai_check::check(&parsed.report, Some(&parsed.source), &opts.selection);
     Ok(new_report(parsed.report, findings, opts))
 }

@@ -10,6 +10,8 @@
 //! - [`evidence`]: undecided table-二 rows decided by other copies of a report or its
 //!   adjacent years.
 //! - [`mapping`]: the user's corrections to agency names, regions and levels.
+//! - [`metadata`]: agency, year and URL from outside the text (a crawl's manifest, the
+//!   command line), applied to every report read.
 
 pub mod answers;
 pub mod compare;
@@ -18,7 +20,11 @@ pub mod cross;
 pub mod evidence;
 pub mod ingest;
 pub mod mapping;
+pub mod metadata;
 pub mod summary;
 
-pub use ingest::{discover, ingest, parse_loaded, IngestOptions, IngestSummary, Progress};
+pub use ingest::{
+    discover, ingest, parse_loaded, parse_loaded_with, IngestOptions, IngestSummary, Progress,
+};
 pub use mapping::Mapping;
+pub use metadata::{Manifest, ManifestError, Metadata, MetadataSource};

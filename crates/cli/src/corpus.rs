@@ -30,7 +30,7 @@ pub struct DbArgs {
 impl DbArgs {
     pub fn open(&self) -> Result<Store, ExitCode> {
         Store::open(&self.database).map_err(|e| {
-            eprintln!("gongkai: 无法打开数据库 {}：{e}", redact(&self.database));
+            errln!("gongkai: 无法打开数据库 {}：{e}", redact(&self.database));
             ExitCode::from(2)
         })
     }
@@ -88,7 +88,7 @@ impl FilterArgs {
 }
 
 fn store_err(e: impl std::fmt::Display) -> ExitCode {
-    eprintln!("gongkai: {e}");
+    errln!("gongkai: {e}");
     ExitCode::from(2)
 }
 
@@ -114,7 +114,7 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
     let selection = match Selection::new(&args.select, &args.ignore) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("gongkai: {e}（`gongkai rules` 列出全部规则）");
+            errln!("gongkai: {e}（`gongkai rules` 列出全部规则）");
             return ExitCode::from(2);
         }
     };
@@ -132,7 +132,7 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
     let mut similarity = gongkai_similar::Options::default();
     if let Some(t) = args.copied_threshold {
         if !(0.0..=1.0).contains(&t) {
-            eprintln!("gongkai: --copied-threshold 应在 0 到 1 之间");
+            errln!("gongkai: --copied-threshold 应在 0 到 1 之间");
             return ExitCode::from(2);
         }
         similarity.threshold = t;
@@ -193,7 +193,7 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
     };
     let secs = started.elapsed().as_secs_f64();
     match args.format {
-        Format::Json => println!(
+        Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&json!({
                 "database": redact(&args.db.database),
@@ -293,11 +293,11 @@ pub fn history(agency: &str, db: &DbArgs, format: Format) -> ExitCode {
                 Err(e) => return store_err(e),
             },
             [] => {
-                eprintln!("gongkai: 语料库中没有机关“{agency}”");
+                errln!("gongkai: 语料库中没有机关“{agency}”");
                 return ExitCode::from(2);
             }
             many => {
-                eprintln!("gongkai: “{agency}”对应多个机关：{}", many.join("、"));
+                errln!("gongkai: “{agency}”对应多个机关：{}", many.join("、"));
                 return ExitCode::from(2);
             }
         }
@@ -342,7 +342,7 @@ pub fn history(agency: &str, db: &DbArgs, format: Format) -> ExitCode {
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
         Format::Human => {
             let first = &rows[0];
@@ -479,7 +479,7 @@ pub fn compare(a: &str, b: &str, db: &DbArgs, all: bool, format: Format) -> Exit
     let c =
         gongkai_corpus::compare::compare(&la, &ra, &lb, &rb, &gongkai_similar::Options::default());
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&c).unwrap_or_default()),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&c).unwrap_or_default()),
         Format::Human => print(&human_comparison(&c, all), ColorChoice::Auto),
     }
     ExitCode::SUCCESS
@@ -609,7 +609,7 @@ pub fn consolidate(
         }
     }
     if loaded.is_empty() {
-        eprintln!("gongkai: 没有要合计的报告（给出文件、#编号，或 --region/--level/--year/--agency 从语料库选择）");
+        errln!("gongkai: 没有要合计的报告（给出文件、#编号，或 --region/--level/--year/--agency 从语料库选择）");
         return ExitCode::from(2);
     }
     let default_name = filter
@@ -634,7 +634,7 @@ pub fn consolidate(
                 gongkai_model::CanonicalOptions::default(),
             );
             v["consolidation"] = serde_json::to_value(&c).unwrap_or_default();
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
         Format::Human => print(&human_consolidated(&c), ColorChoice::Auto),
     }
@@ -714,7 +714,7 @@ pub fn summary(db: &DbArgs, opts: &RankingOptions, format: Format, csv: bool) ->
         Err(e) => return store_err(e),
     };
     if csv {
-        print!("{}", coverage_csv(&s));
+        out!("{}", coverage_csv(&s));
         return ExitCode::SUCCESS;
     }
     match format {
@@ -729,7 +729,7 @@ pub fn summary(db: &DbArgs, opts: &RankingOptions, format: Format, csv: bool) ->
                 .collect();
             let mut v = serde_json::to_value(&s).unwrap_or_default();
             v["metrics"] = json!(metrics);
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
         Format::Human => print(&human_summary(&s, opts), ColorChoice::Auto),
     }
@@ -847,7 +847,7 @@ pub fn agencies(db: &DbArgs, mapping: Option<&Path>, format: Format) -> ExitCode
             Err(e) => return store_err(e),
         };
         match store.apply_mapping(&m.overrides(), &m.aliases()) {
-            Ok(n) => eprintln!("已按 {} 更新 {n} 处机关信息", path.display()),
+            Ok(n) => errln!("已按 {} 更新 {n} 处机关信息", path.display()),
             Err(e) => return store_err(e),
         }
     }
@@ -861,7 +861,7 @@ pub fn agencies(db: &DbArgs, mapping: Option<&Path>, format: Format) -> ExitCode
                 .iter()
                 .map(|c| json!({"id": c.agency_id, "agency": c.agency, "region": c.region, "level": c.level.as_zh(), "years": c.years}))
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
         Format::Human => {
             let mut out = String::new();
@@ -898,7 +898,7 @@ pub fn score(key: &Path, db: &DbArgs, format: Format, strict: bool) -> ExitCode 
         Err(e) => return store_err(e),
     };
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&s).unwrap_or_default()),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&s).unwrap_or_default()),
         Format::Human => {
             let mut out = format!(
                 "{} 份报告（语料库中缺 {} 份）：精确率 {:.2}%，召回率 {:.2}%（命中 {}，误报 {}，漏报 {}）\n",
@@ -947,7 +947,7 @@ pub fn synth(n: usize, dir: &Path, opts: gongkai_synth::CorpusOptions) -> ExitCo
     let opts = gongkai_synth::CorpusOptions { reports: n, ..opts };
     match gongkai_synth::write_corpus(dir, &opts) {
         Ok(s) => {
-            println!(
+            outln!(
                 "已生成 {} 份合成报告（{} 个机关，缺年 {} 处；无错误 {} 份，单报告错误 {} 份；跨报告错误 {}）于 {}，用时 {:.1} 秒\n答案：{}",
                 s.reports,
                 s.agencies,

@@ -35,7 +35,7 @@ impl ExportFormat {
 }
 
 fn fail(e: impl std::fmt::Display) -> ExitCode {
-    eprintln!("gongkai: {e}");
+    errln!("gongkai: {e}");
     ExitCode::from(2)
 }
 
@@ -144,7 +144,7 @@ pub fn export(
     })();
     match result {
         Ok(()) => {
-            eprintln!("已导出 {n} 份报告到 {}", output.display());
+            errln!("已导出 {n} 份报告到 {}", output.display());
             ExitCode::SUCCESS
         }
         Err(e) => fail(format!("{}：{e}", output.display())),

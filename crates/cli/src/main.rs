@@ -2,6 +2,9 @@
 //!
 //! A thin binary over the pipeline crates: ingest → parse → check → output.
 
+#[macro_use]
+mod out;
+
 mod corpus;
 mod eval;
 mod export;
@@ -367,8 +370,7 @@ pub(crate) fn print(s: &str, color: ColorChoice) {
         ColorChoice::Never => anstream::ColorChoice::Never,
     };
     let mut out = anstream::AutoStream::new(std::io::stdout().lock(), choice);
-    let _ = out.write_all(s.as_bytes());
-    let _ = out.flush();
+    out::written(out.write_all(s.as_bytes()).and_then(|()| out.flush()));
 }
 
 fn check(
@@ -382,7 +384,7 @@ fn check(
     let selection = match Selection::new(select, ignore) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("gongkai: {e}（`gongkai rules` 列出全部规则）");
+            errln!("gongkai: {e}（`gongkai rules` 列出全部规则）");
             return ExitCode::from(2);
         }
     };
@@ -468,7 +470,7 @@ fn check(
             color,
         ),
         Format::Human => {}
-        Format::Json => println!(
+        Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&json_out).unwrap_or_default()
         ),
@@ -489,7 +491,7 @@ fn parse(file: &Path, bare: bool, meta: &pipeline::MetaArgs) -> ExitCode {
     };
     match pipeline::read(file, &metadata.for_file(file)) {
         Err(e) => {
-            eprintln!("gongkai: {}", e.message);
+            errln!("gongkai: {}", e.message);
             ExitCode::from(2)
         }
         Ok(p) => {
@@ -498,7 +500,7 @@ fn parse(file: &Path, bare: bool, meta: &pipeline::MetaArgs) -> ExitCode {
                 sections: !bare,
             };
             let v = with_url(canonical_json(&p.report, opts), p.report.url.as_deref());
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             ExitCode::SUCCESS
         }
     }
@@ -510,7 +512,7 @@ fn rules(rule: Option<&str>, format: Format) -> ExitCode {
         Some(r) => match gongkai_check::rule(r) {
             Some(info) => vec![info],
             None => {
-                eprintln!("gongkai: 未知规则：{r}（`gongkai rules` 列出全部规则）");
+                errln!("gongkai: 未知规则：{r}（`gongkai rules` 列出全部规则）");
                 return ExitCode::from(2);
             }
         },
@@ -523,7 +525,7 @@ fn rules(rule: Option<&str>, format: Format) -> ExitCode {
                        "summary": r.summary, "explanation": r.explanation, "example": r.example})
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         return ExitCode::SUCCESS;
     }
     let mut out = String::new();
@@ -582,13 +584,13 @@ fn eval_cmd(
     let r = match eval::run(dirs, meta) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("gongkai: {e}");
+            errln!("gongkai: {e}");
             return ExitCode::from(2);
         }
     };
     match format {
         Format::Human => print(&eval::human(&r, verbose), ColorChoice::Auto),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default()),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&r).unwrap_or_default()),
     }
     let perfect =
         r.cells.is_perfect() && r.expected_found == r.expected_total && r.false_alarms == 0;

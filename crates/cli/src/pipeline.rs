@@ -62,7 +62,7 @@ impl MetaArgs {
     /// the command stops with exit code 2 before reading any report.
     pub fn source(&self) -> Result<MetadataSource, ExitCode> {
         self.load(None).map_err(|e| {
-            eprintln!("gongkai: {e}");
+            errln!("gongkai: {e}");
             ExitCode::from(2)
         })
     }

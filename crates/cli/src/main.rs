@@ -88,7 +88,8 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
-    /// 用 truth/*.json 评测解析准确率 (measure exact-cell accuracy against truth)
+    /// 用 truth/*.json 评测解析准确率；未给 --manifest 时读文件夹中的 manifest.csv
+    /// (measure exact-cell accuracy against truth; DIR/manifest.csv is the default manifest)
     Eval {
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
@@ -100,7 +101,6 @@ enum Command {
         /// 未达 100% 或有误报时以 1 退出 (exit 1 unless everything is exact)
         #[arg(long)]
         strict: bool,
-        /// 元数据；未给 --manifest 时使用各文件夹中的 manifest.csv (metadata; DIR/manifest.csv by default)
         #[command(flatten)]
         meta: pipeline::MetaArgs,
     },

@@ -919,6 +919,14 @@ fn lose_cells(t: &Tables, rng: &mut Rng) -> Vec<(RequestRowKey, usize)> {
     out
 }
 
+/// Garble any text as [`Layout::Garbled`] does: ideographs printed as Kangxi radicals,
+/// CJK radicals-supplement characters or CJK compatibility ideographs (each one form
+/// throughout), as PDF text layers have them — every form one the text normaliser folds
+/// back. Deterministic in `seed`; for damage tests on text from elsewhere.
+pub fn garble(text: &str, seed: u64) -> String {
+    garble::garble(text, &mut Rng::new(seed, S_LAYOUT))
+}
+
 /// Print some ideographs as radicals. A PDF font maps a glyph one way throughout, so
 /// each character is either always replaced or never, decided per document.
 fn radicals(text: &str, rng: &mut Rng) -> String {

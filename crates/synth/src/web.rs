@@ -834,7 +834,7 @@ fn html(page: &Page, rng: &mut Rng) -> String {
                 out.push_str("<table style=\"border-collapse: collapse;\" cellspacing=\"0\" align=\"center\" border=\"1\"><tbody>");
                 for r in rows {
                     out.push_str(nl);
-                    out.push_str("<tr style=\"height: 19px\">");
+                    out.push_str("<tr>");
                     for c in r {
                         out.push_str("<td");
                         if c.colspan > 1 {
@@ -843,7 +843,7 @@ fn html(page: &Page, rng: &mut Rng) -> String {
                         if c.rowspan > 1 {
                             out.push_str(&format!(" rowspan=\"{}\"", c.rowspan));
                         }
-                        out.push_str(" style=\"padding: 5px; border: 1px solid windowtext;\" valign=\"center\">");
+                        out.push_str(" valign=\"center\">");
                         if cell_p {
                             out.push_str("<p style=\"text-indent: 0em;\">");
                         }

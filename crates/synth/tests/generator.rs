@@ -30,7 +30,7 @@ fn table3_lines(text: &str) -> Vec<&str> {
 
 #[test]
 fn same_seed_same_report() {
-    for layout in Layout::ALL {
+    for layout in Layout::EVERY {
         let opts = Options {
             layout,
             kangxi: true,
@@ -48,7 +48,7 @@ fn same_seed_same_report() {
 #[test]
 fn same_seed_same_document_in_every_layout() {
     let base = gen(7, Layout::Spaces);
-    for layout in Layout::ALL {
+    for layout in Layout::EVERY {
         let s = gen(7, layout);
         assert_eq!(
             (&s.agency, s.year, &s.tables),
@@ -225,9 +225,15 @@ fn lost_cells_are_missing_from_the_text() {
 
 #[test]
 fn names_round_trip() {
-    for l in Layout::ALL {
+    for l in Layout::EVERY {
         assert_eq!(Layout::from_name(l.name()), Some(l));
     }
+    // The default corpus mix and the messy shapes, each layout once.
+    let mut every: Vec<Layout> = Layout::ALL.into_iter().chain(Layout::MESSY).collect();
+    every.sort_by_key(|l| l.name());
+    let mut want = Layout::EVERY.to_vec();
+    want.sort_by_key(|l| l.name());
+    assert_eq!(every, want);
     for e in Injection::ALL {
         assert_eq!(Injection::from_name(e.name()), Some(e));
     }
@@ -305,4 +311,69 @@ fn ten_thousand_reports_per_second() {
     let elapsed = start.elapsed();
     eprintln!("10000 reports, {} MB, in {elapsed:?}", bytes / 1_000_000);
     assert!(elapsed.as_secs_f64() < 1.0, "{elapsed:?}");
+}
+
+/// The messy layouts have the shapes of `../shared/corpus-web`'s files.
+#[test]
+fn messy_layouts_have_their_shapes() {
+    let (mut chrome, mut stray, mut escaped) = (0, 0, 0);
+    for seed in 0..60 {
+        let flat = gen(seed, Layout::FlatText).text;
+        assert!(!flat.contains(['\n', '\r', '\t']), "seed {seed}: one line");
+        assert!(flat.contains("一、本年新收政府信息公开申请数量"));
+        // The new-received row's seven cells run together right after the label.
+        let after = flat
+            .split("一、本年新收政府信息公开申请数量")
+            .nth(1)
+            .unwrap();
+        assert!(after.starts_with(|c: char| c.is_ascii_digit() || c.is_whitespace()));
+        chrome += usize::from(flat.contains("版权所有："));
+        stray += usize::from(after.chars().take(30).any(|c| c == '\u{a0}' || c == ' '));
+
+        let pipes = gen(seed, Layout::Pipes).text;
+        let rows: Vec<&str> = pipes.lines().filter(|l| l.starts_with("| ")).collect();
+        assert!(rows.iter().all(|r| r.ends_with(" |")));
+        let cells = |label: &str| {
+            rows.iter()
+                .find(|r| r.starts_with(&format!("| {label}")))
+                .map(|r| r.matches(" | ").count() + 1)
+        };
+        // Merged cells printed once: rows of one table have different cell counts.
+        assert_eq!(cells("一、本年新收政府信息公开申请数量"), Some(8));
+        assert_eq!(cells("三、本"), Some(9));
+        assert_eq!(cells("2.其他法律行政法规禁止公开"), Some(8));
+
+        let script = gen(seed, Layout::ScriptHtml).text;
+        assert!(script.starts_with("var articleContent = \""));
+        assert_eq!(script.lines().count(), 2);
+        assert!(script.contains("rowspan=\\\""));
+        escaped += usize::from(script.contains("\\u"));
+
+        let s = gen(seed, Layout::BodyOnly);
+        assert!(
+            !s.text.contains("政府信息公开工作年度报告"),
+            "seed {seed}: a title"
+        );
+        assert!(s.text.contains("主动公开政府信息情况"));
+    }
+    // Each variant occurs.
+    assert!((10..50).contains(&chrome), "{chrome} of 60 with chrome");
+    assert!(
+        stray > 0 && escaped > 0,
+        "{stray} with stray spaces, {escaped} escaped"
+    );
+}
+
+/// Garbled text is the wrapped-label text with ideographs in other forms, each of which
+/// the normaliser folds back.
+#[test]
+fn garbled_folds_back_to_wrapped_labels() {
+    let fold = |t: &str| -> String { t.chars().filter_map(gongkai_text::normalize_char).collect() };
+    for seed in 0..30 {
+        let g = gen(seed, Layout::Garbled).text;
+        let w = gen(seed, Layout::WrappedLabels).text;
+        assert_ne!(g, w);
+        assert!(g.chars().any(|c| ('\u{F900}'..='\u{FAFF}').contains(&c)));
+        assert_eq!(fold(&g), fold(&w), "seed {seed}");
+    }
 }

@@ -34,14 +34,13 @@
 //!
 //! Reading damages: 1,400 reports (seeds 0‥1399, the nine layouts in turn) each take every
 //! damage that applies to them — 10,525 damaged documents, seeded and reproducible
-//! (`DAMAGE_DOCS` changes the number of reports). Document changes: 600 reports, about
-//! 1,600 changed documents. A ScriptHtml file (a script whose string holds the page) is
+//! (`DAMAGE_DOCS` changes the number of reports). Document changes: 400 reports, about
+//! 1,070 changed documents. A ScriptHtml file (a script whose string holds the page) is
 //! read through the ingest path as files are, and takes only the damages that happen to
 //! such files (one line, a cut, an escaped line break inside the page, garbling, and the
 //! document changes). Failures are grouped by damage and rule, with the first example's
 //! text around the damage and around the finding. Debug build, two cores: about 30 s and
 //! 10 s.
-
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -701,7 +700,7 @@ fn damage_never_accuses() {
 
 #[test]
 fn document_changes_draw_only_what_they_imply() {
-    let o = run(&DOCUMENT, 600);
+    let o = run(&DOCUMENT, 400);
     let text = report(&o);
     eprintln!("{text}");
     assert!(

@@ -45,7 +45,14 @@ fn web_layouts_through_ingest() {
 #[test]
 #[ignore]
 fn survey() {
-    messy::survey(Layout::ScriptHtml, messy::survey_seeds(), ingest);
+    for layout in [
+        Layout::ScriptHtml,
+        Layout::FlatText,
+        Layout::Pipes,
+        Layout::BodyOnly,
+    ] {
+        messy::survey(layout, messy::survey_seeds(), ingest);
+    }
 }
 
 /// Not a test: one page's failure in full (`SEED=… cargo test … -- --ignored --nocapture one`).

@@ -518,6 +518,8 @@ fn snippet(text: &str, at: usize) -> String {
 struct Outcome {
     /// Damaged documents read and checked, per damage.
     applied: BTreeMap<Damage, usize>,
+    /// Damaged documents with at least one new finding, per damage.
+    accused: BTreeMap<Damage, usize>,
     /// Time spent reading the damaged documents, per damage (and `None`: the clean ones).
     time: BTreeMap<Option<Damage>, std::time::Duration>,
     /// Reports whose undamaged text did not parse (nothing to compare with).
@@ -575,10 +577,14 @@ fn run_docs(docs: std::ops::Range<u64>, damages: &[Damage]) -> Outcome {
                     continue;
                 }
             };
-            for f in new_findings(&clean, &found) {
-                if d.implies().contains(&f.name.as_str()) {
-                    continue;
-                }
+            let wrong: Vec<&Finding> = new_findings(&clean, &found)
+                .into_iter()
+                .filter(|f| !d.implies().contains(&f.name.as_str()))
+                .collect();
+            if !wrong.is_empty() {
+                *o.accused.entry(d).or_default() += 1;
+            }
+            for f in wrong {
                 let key = (d, format!("{} {}", f.code, f.name));
                 let e = o.failures.entry(key).or_insert((0, String::new()));
                 e.0 += 1;
@@ -637,6 +643,9 @@ fn run(damages: &[Damage], docs: u64) -> Outcome {
         for (d, n) in p.applied {
             *o.applied.entry(d).or_default() += n;
         }
+        for (d, n) in p.accused {
+            *o.accused.entry(d).or_default() += n;
+        }
         for (k, (n, ex)) in p.failures {
             let e = o.failures.entry(k).or_insert((0, ex));
             e.0 += n;
@@ -654,7 +663,8 @@ fn report(o: &Outcome) -> String {
         o.baseline_unread
     );
     for (d, n) in &o.applied {
-        let failed: usize = o
+        let accused = o.accused.get(d).copied().unwrap_or(0);
+        let findings: usize = o
             .failures
             .iter()
             .filter(|((fd, _), _)| fd == d)
@@ -662,7 +672,7 @@ fn report(o: &Outcome) -> String {
             .sum();
         let _ = writeln!(
             out,
-            "  {:18} {n:6} documents, {failed} new findings",
+            "  {:18} {n:6} documents, {accused} with new findings ({findings} findings)",
             d.name()
         );
     }

@@ -132,7 +132,10 @@ fn cell(parts: Vec<Part>, colspan: usize, rowspan: usize) -> Cell {
     }
 }
 
-/// A narrow cell's text: pieces separated by breaks, each followed by the style's gap.
+/// A narrow cell's text: pieces separated by breaks, each but the first followed by the
+/// style's gap — as the pages of `corpus-web` have them: "三、本年度办{gap}理结果{gap}",
+/// "社会公益{gap}组织{gap}" (the editor's first paragraph of a cell carries no source
+/// indentation, the others do).
 fn pieces(ps: &[String], st: &Style) -> Vec<Part> {
     let mut out = Vec::new();
     for (i, p) in ps.iter().enumerate() {
@@ -141,7 +144,7 @@ fn pieces(ps: &[String], st: &Style) -> Vec<Part> {
         }
         out.push(Part::Text(p.clone()));
         if let Some(g) = &st.gap {
-            if ps.len() > 1 {
+            if i > 0 {
                 out.push(Part::Space(g.clone()));
             }
         }

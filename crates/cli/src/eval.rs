@@ -108,7 +108,13 @@ pub fn run(dirs: &[PathBuf], meta: &MetaArgs) -> Result<EvalResult, String> {
         folders.push((docs, metadata));
     }
     for (docs, metadata) in folders {
-        for (path, truth_path) in docs {
+        // The folder's documents are read together: each may be evidence for another.
+        let files: Vec<(PathBuf, gongkai_corpus::Metadata)> = docs
+            .iter()
+            .map(|(path, _)| (path.clone(), metadata.for_file(path)))
+            .collect();
+        let checked = pipeline::read_all_and_check(&files, &selection);
+        for ((path, truth_path), checked) in docs.into_iter().zip(checked) {
             let truth_text = std::fs::read_to_string(&truth_path)
                 .map_err(|e| format!("{}: {e}", truth_path.display()))?;
             let truth: Json = serde_json::from_str(&truth_text)
@@ -126,15 +132,14 @@ pub fn run(dirs: &[PathBuf], meta: &MetaArgs) -> Result<EvalResult, String> {
                         .collect()
                 })
                 .unwrap_or_default();
-            let (got, findings, error) =
-                match pipeline::read_and_check(&path, &metadata.for_file(&path), &selection) {
-                    Ok(c) => (
-                        canonical_json(&c.parsed.report, CanonicalOptions::default()),
-                        c.findings,
-                        None,
-                    ),
-                    Err(e) => (json!({}), Vec::new(), Some(e.message)),
-                };
+            let (got, findings, error) = match checked {
+                Ok(c) => (
+                    canonical_json(&c.parsed.report, CanonicalOptions::default()),
+                    c.findings,
+                    None,
+                ),
+                Err(e) => (json!({}), Vec::new(), Some(e.message)),
+            };
             let score = gongkai_eval::compare(&truth, &got)
                 .map_err(|e| format!("{}: {e}", truth_path.display()))?;
             let exp = expected.get(&stem);

@@ -94,3 +94,30 @@ pub fn read_and_check(
     let findings = gongkai_check::check(&parsed.report, Some(&parsed.source), selection);
     Ok(Checked { parsed, findings })
 }
+
+/// Read several files, let them serve as evidence for one another (another copy of the
+/// same report, the same agency's adjacent years decide table-二 rows whose cells ran
+/// together), then check each. Results keep the order of `files`.
+pub fn read_all_and_check(
+    files: &[(PathBuf, Metadata)],
+    selection: &Selection,
+) -> Vec<Result<Checked, FileError>> {
+    let mut parsed: Vec<Result<Parsed, FileError>> =
+        files.iter().map(|(path, meta)| read(path, meta)).collect();
+    let mut reports: Vec<gongkai_model::Report> = parsed
+        .iter_mut()
+        .filter_map(|p| p.as_mut().ok())
+        .map(|p| std::mem::take(&mut p.report))
+        .collect();
+    gongkai_corpus::evidence::decide_undecided(&mut reports);
+    let mut back = reports.into_iter();
+    parsed
+        .into_iter()
+        .map(|p| {
+            let mut parsed = p?;
+            parsed.report = back.next().unwrap_or_default();
+            let findings = gongkai_check::check(&parsed.report, Some(&parsed.source), selection);
+            Ok(Checked { parsed, findings })
+        })
+        .collect()
+}

@@ -258,12 +258,14 @@ pub fn parse_loaded_with(
     loaded: gongkai_ingest::Loaded,
     metadata: &Metadata,
 ) -> Result<gongkai_parse::Parsed, gongkai_parse::ParseError> {
-    let mut parsed = match loaded.content {
-        Content::Text(text) => {
-            gongkai_parse::parse_source(name, loaded.format, SourceText::new(text))
-        }
-        Content::Document(doc) => gongkai_parse::parse_document(name, &doc),
-    }?;
+    let hints = gongkai_parse::Hints {
+        year: metadata.year,
+    };
+    let source = match loaded.content {
+        Content::Text(text) => SourceText::new(text),
+        Content::Document(doc) => SourceText::from_document(&doc),
+    };
+    let mut parsed = gongkai_parse::parse_source_with(name, loaded.format, source, hints)?;
     crate::metadata::apply(&mut parsed.report, metadata);
     Ok(parsed)
 }

@@ -56,11 +56,29 @@ pub fn parse_document(name: &str, doc: &gongkai_model::Document) -> Result<Parse
     parse_source(name, doc.format, SourceText::from_document(doc))
 }
 
+/// What is known of a report from outside its text (a crawl's metadata).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Hints {
+    /// The report's year: decides the format (legacy before 2019) when the text does
+    /// not say it, or says otherwise.
+    pub year: Option<i32>,
+}
+
 /// Parse a source of any format once it is text.
 pub fn parse_source(
     name: &str,
     format: SourceFormat,
     source: SourceText,
+) -> Result<Parsed, ParseError> {
+    parse_source_with(name, format, source, Hints::default())
+}
+
+/// Parse a source of any format once it is text, with what is known from outside it.
+pub fn parse_source_with(
+    name: &str,
+    format: SourceFormat,
+    source: SourceText,
+    hints: Hints,
 ) -> Result<Parsed, ParseError> {
     let text = source.normalized();
     if text.trim().is_empty() {
@@ -110,7 +128,7 @@ pub fn parse_source(
         });
     }
 
-    let legacy = match report.year() {
+    let legacy = match hints.year.or(report.year()) {
         Some(y) => y < 2019,
         // No year in the text: the layout tells (the old parts and their titles).
         None => looks_legacy(text),

@@ -484,7 +484,10 @@ impl LineGrid {
         let mut positions = Vec::with_capacity(vals.len());
         for &l in &lines {
             let off = l - label;
-            if off < self.first || (off - self.first) % self.stride != 0 || off > row_lines {
+            if off < self.first
+                || !(off - self.first).is_multiple_of(self.stride)
+                || off > row_lines
+            {
                 return Some(Placement::Unplaceable);
             }
             positions.push((off - self.first) / self.stride);

@@ -517,6 +517,8 @@ enum OpenWhy {
     LostOne,
     /// Cells printed without separators ("21710000218").
     RunTogether,
+    /// Six numbers: one cell lost, or two run together — each is possible.
+    LostOrRunTogether,
 }
 
 struct Open {
@@ -544,58 +546,66 @@ fn open_row(ctx: &Ctx, vals: &[Tok]) -> Option<Open> {
         return None;
     }
     let printed: Vec<String> = vals.iter().map(|t| t.text(ctx.text).to_string()).collect();
-    let run_together = vals.len() < 6 || vals.iter().any(|t| split::has_leading_zero(ctx.text, t));
-    if !run_together {
+    let leading_zero = vals.iter().any(|t| split::has_leading_zero(ctx.text, t));
+    // Six numbers: one cell lost, or two cells run together into one number ("1 0" →
+    // "10"); both are weighed when a number could hold two cells.
+    let lost_one = vals.len() == 6 && !leading_zero;
+    let run_together = !lost_one || vals.iter().any(|t| split::digit_count(ctx.text, t) >= 2);
+    let mut cands: Vec<Candidate> = Vec::new();
+    if lost_one {
         let nums: Vec<i64> = vals
             .iter()
             .map(|t| ctx.cell(t, ValueKind::Count).int())
             .collect::<Option<_>>()?;
-        let cands = candidates(&nums)
-            .into_iter()
-            .map(|(values, positions)| {
-                let p = positions[0];
-                let mut printed = vals.iter();
-                let toks = std::array::from_fn(|col| {
-                    if col == p {
-                        None
-                    } else {
-                        printed.next().cloned()
-                    }
-                });
-                Candidate {
-                    values,
-                    toks,
-                    positions,
+        cands.extend(candidates(&nums).into_iter().map(|(values, positions)| {
+            let p = positions[0];
+            let mut printed = vals.iter();
+            let toks = std::array::from_fn(|col| {
+                if col == p {
+                    None
+                } else {
+                    printed.next().cloned()
                 }
-            })
-            .collect();
-        return Some(Open {
-            why: OpenWhy::LostOne,
-            printed,
-            cands,
-        });
+            });
+            Candidate {
+                values,
+                toks,
+                positions,
+            }
+        }));
     }
-    let row_values = |r: &[Tok]| -> Option<[i64; 7]> {
-        let v: Vec<i64> = r
-            .iter()
-            .map(|t| ctx.cell(t, ValueKind::Count).int())
-            .collect::<Option<_>>()?;
-        let row: [i64; 7] = std::array::from_fn(|i| v[i]);
-        identity::request_row_balanced(&row).then_some(row)
-    };
-    let readings = split::readings(ctx.text, vals, 7, |r| row_values(r).is_some()).ok()?;
-    let cands = readings
-        .into_iter()
-        .filter_map(|r| {
-            Some(Candidate {
-                values: row_values(&r)?,
+    if run_together {
+        let row_values = |r: &[Tok]| -> Option<[i64; 7]> {
+            let v: Vec<i64> = r
+                .iter()
+                .map(|t| ctx.cell(t, ValueKind::Count).int())
+                .collect::<Option<_>>()?;
+            let row: [i64; 7] = std::array::from_fn(|i| v[i]);
+            identity::request_row_balanced(&row).then_some(row)
+        };
+        let readings = split::readings(ctx.text, vals, 7, |r| row_values(r).is_some()).ok()?;
+        for r in readings {
+            let Some(values) = row_values(&r) else {
+                continue;
+            };
+            // The same values either way: one reading.
+            if cands.iter().any(|c| c.values == values) {
+                continue;
+            }
+            cands.push(Candidate {
+                values,
                 toks: std::array::from_fn(|i| r.get(i).cloned()),
                 positions: Vec::new(),
-            })
-        })
-        .collect();
+            });
+        }
+    }
+    let why = match (lost_one, cands.iter().any(|c| c.positions.is_empty())) {
+        (true, true) => OpenWhy::LostOrRunTogether,
+        (true, false) => OpenWhy::LostOne,
+        _ => OpenWhy::RunTogether,
+    };
     Some(Open {
-        why: OpenWhy::RunTogether,
+        why,
         printed,
         cands,
     })
@@ -877,9 +887,9 @@ fn solve_open_rows(ctx: &Ctx, rows: &mut [(RawRow, RowCells)], doubts: &mut Vec<
         };
         let cand = o.cands.swap_remove(c);
         let by_table = o.cands.len() + 1 > 1;
-        match o.why {
-            OpenWhy::LostOne => doubts.push(lost_one_doubt(def, &cand, by_table, location)),
-            OpenWhy::RunTogether => {
+        match cand.positions.is_empty() {
+            false => doubts.push(lost_one_doubt(def, &cand, by_table, location)),
+            true => {
                 split_location = split_location.or(location);
                 let shown: Vec<String> = cand.values.iter().map(i64::to_string).collect();
                 split_notes.push(format!(
@@ -946,7 +956,7 @@ fn undecided_doubt(
             ),
             Vec::new(),
         ),
-        OpenWhy::RunTogether => {
+        OpenWhy::RunTogether | OpenWhy::LostOrRunTogether => {
             // The readings the whole table still allows (all of the row's, when the table
             // has no solution or was not searched to the end).
             let mut possible: Vec<usize> = if complete && !solutions.is_empty() {
@@ -964,9 +974,14 @@ fn undecided_doubt(
             if possible.len() > 6 {
                 notes.push(format!("……共{}种", possible.len()));
             }
+            let what = if o.why == OpenWhy::LostOrRunTogether {
+                "只有6个数值（可能缺失一格，也可能两格连在一起）"
+            } else {
+                "的数字连在一起印出"
+            };
             (
                 format!(
-                    "表三「{}」行的数字连在一起印出（「{printed}」），有{}种拆法都符合表内勾稽关系，无法确定，未采用",
+                    "表三「{}」行{what}（「{printed}」），有{}种读法都符合表内勾稽关系，无法确定，未采用",
                     def.short,
                     possible.len()
                 ),

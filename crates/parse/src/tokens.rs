@@ -265,6 +265,15 @@ fn split_words(_text: &str, base: usize, s: &str, li: usize, out: &mut Vec<Tok>)
 /// ("1.属于国家秘密4000004", "行政事业性收费18651.06") is the label, then the number.
 fn push_word(w: &str, at: usize, li: usize, out: &mut Vec<Tok>) {
     let kind = classify(w);
+    // A page number glued on when the text lost its line breaks ("0000101—2—"): not a cell.
+    if kind != TokKind::Num && kind != TokKind::Blank {
+        if let Some(k) = gongkai_text::trailing_page_mark(w) {
+            if k > 0 {
+                push_word(&w[..k], at, li, out);
+            }
+            return;
+        }
+    }
     if kind == TokKind::Text {
         if let Some(k) = trailing_number(w) {
             out.push(Tok {

@@ -20,6 +20,19 @@ pub fn is_page_number_line(line: &str) -> bool {
     dashed(t) || di_ye(t) || slash(t)
 }
 
+/// Where a dashed page number (`—2—`, `-12-`) glued to the end of a word starts, when
+/// the text lost its line breaks ("0000101—2—（三）不予公开…"). `Some(0)` when the whole
+/// word is one. Only the dashed form: it cannot be a cell's value or a label.
+pub fn trailing_page_mark(word: &str) -> Option<usize> {
+    word.char_indices()
+        .filter(|(_, c)| is_dash(*c))
+        .map(|(i, _)| i)
+        .find(|&i| {
+            let rest = &word[i..];
+            rest.chars().any(|c| c.is_ascii_digit()) && dashed(rest)
+        })
+}
+
 fn is_blank(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\u{c}' | '\u{a0}' | '\u{3000}')
 }

@@ -174,6 +174,25 @@ pub fn parse_source_with(
     if nothing_read && signs.len() < 2 {
         return Err(ParseError::NotAReport);
     }
+    // A text cut short: what it does not reach is unread, not missing.
+    let last_line = ls.last().map_or("", |l| l.text(text));
+    if let Some(parts) = unread::cut_short(text, last_line, &report) {
+        let end = text.trim_end().len();
+        let at = text[..end].char_indices().next_back().map_or(0, |(i, _)| i);
+        let names: Vec<String> = parts.iter().map(|p| p.describe_zh()).collect();
+        report.doubts.push(Doubt {
+            kind: DoubtKind::Unread,
+            message: "文本在句子或表格行中间中断（文件可能不完整），此后的部分未能读取".to_string(),
+            location: Some(ctx.loc_range(at..end)),
+            cells: Vec::new(),
+            notes: vec![format!("未读取：{}", names.join("、"))],
+        });
+        for p in parts {
+            if !report.unread.contains(&p) {
+                report.unread.push(p);
+            }
+        }
+    }
     for sign in signs {
         report.doubts.push(Doubt {
             kind: DoubtKind::Unread,
@@ -182,7 +201,9 @@ pub fn parse_source_with(
             cells: Vec::new(),
             notes: vec![format!("原文：「{}」", sign.words)],
         });
-        report.unread.push(sign.part);
+        if !report.unread.contains(&sign.part) {
+            report.unread.push(sign.part);
+        }
     }
     report.reading = ReadingStatus::of(&report);
     Ok(Parsed { report, source })

@@ -196,6 +196,12 @@ fn tokenize_line(text: &str, line: Line, li: usize, out: &mut Vec<Tok>) {
         split_cells(text, inner_start, inner, '|', li, out);
         return;
     }
+    // A pipe row cut out of a longer line (a Markdown table with its line breaks
+    // removed): cells between pipes, as above.
+    if s.contains(" | ") || s.contains("| ") && s.trim_end().ends_with('|') {
+        split_cells(text, line.start, s, '|', li, out);
+        return;
+    }
     if s.contains('\t') {
         // One leading tab is indentation (one cell per line): drop the empty piece before it.
         let (start, body) = match s.strip_prefix('\t') {

@@ -140,6 +140,74 @@ fn table_span(text: &str, report: &Report, kind: SectionKind) -> Option<Option<R
     Some(at.map(|at| at..at + label.trim().len()))
 }
 
+/// A text that stops in mid-sentence or mid-row, before its report ends — a download or
+/// crawl cut short. Everything from the last part it reached on is unread: the part it
+/// stops in (its table too) and every part after it. `None` for a text that ends as a
+/// report ends (terminal punctuation, a date, a short signature line, section 六 read).
+pub fn cut_short(text: &str, last_line: &str, report: &Report) -> Option<Vec<ReportPart>> {
+    if report.edition == Some(Edition::Legacy) {
+        return None;
+    }
+    let t = text.trim_end();
+    let last = t.chars().next_back()?;
+    let ends_sentence = matches!(
+        last,
+        '。' | '！'
+            | '？'
+            | '.'
+            | '!'
+            | '?'
+            | '；'
+            | ';'
+            | '：'
+            | ':'
+            | ')'
+            | '）'
+            | '”'
+            | '"'
+            | '」'
+            | '』'
+            | '】'
+            | '》'
+            | '…'
+            | '|'
+            | '日'
+            | '号'
+    );
+    let line = last_line.trim();
+    let signature = line.chars().count() <= 30 && !last.is_ascii_digit();
+    let date = line
+        .chars()
+        .rev()
+        .take(10)
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '/' | '年' | '月'))
+        && line.chars().filter(char::is_ascii_digit).count() >= 6;
+    if ends_sentence || signature || date {
+        return None;
+    }
+    // Where it stops: in the last section read (or before any).
+    let last_read = report.sections.iter().map(|s| s.kind).max();
+    if last_read == Some(SectionKind::Other)
+        && report
+            .section(SectionKind::Other)
+            .is_some_and(|s| !s.is_empty())
+    {
+        // Section 六 was reached and has words: cut inside it, nothing after it to lose.
+        return Some(vec![ReportPart::Section(SectionKind::Other)]);
+    }
+    let from = last_read.map_or(0, |k| k as usize);
+    let mut parts = Vec::new();
+    for kind in &SectionKind::ALL[from..] {
+        parts.push(ReportPart::Section(*kind));
+        for t in TableKind::ALL {
+            if t.section() == *kind {
+                parts.push(ReportPart::Table(t));
+            }
+        }
+    }
+    Some(parts)
+}
+
 /// The end of the char starting at byte `at`.
 fn end_of(text: &str, at: usize) -> usize {
     at + text[at..].chars().next().map_or(0, char::len_utf8)

@@ -106,6 +106,14 @@ pub(crate) static A201: RuleInfo = RuleInfo {
 （原文：10 1 0 0 0 0 0 0 0 0 5 0 0 0 0）",
 };
 
+/// Table 三, when it was read: a table the text shows cut short is not judged.
+fn read_requests(report: &Report) -> Option<&RequestTable> {
+    let unread = report.is_unread(gongkai_model::ReportPart::Table(
+        gongkai_model::TableKind::Requests,
+    ));
+    report.requests.as_ref().filter(|_| !unread)
+}
+
 /// The value of a table-三 cell with the cell, when it holds a valid count.
 fn req(t: &RequestTable, row: RequestRowKey, col: RequestColumn) -> Option<(&Cell, i64)> {
     let c = t.cell(row, col)?;
@@ -118,7 +126,9 @@ fn req_ref(row: RequestRowKey, column: RequestColumn) -> CellRef {
 
 /// A101: per column, 一 + 二 = （七） + 四.
 pub(crate) fn table3_column_balance(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>) {
-    let Some(t) = &report.requests else { return };
+    let Some(t) = read_requests(report) else {
+        return;
+    };
     const ROWS: [RequestRowKey; 4] = [
         RequestRowKey::NewReceived,
         RequestRowKey::CarriedOver,
@@ -167,7 +177,9 @@ pub(crate) fn table3_column_balance(report: &Report, _ctx: &Ctx, out: &mut Vec<F
 
 /// A102: per row, 总计 = the six applicant columns.
 pub(crate) fn table3_row_total(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>) {
-    let Some(t) = &report.requests else { return };
+    let Some(t) = read_requests(report) else {
+        return;
+    };
     for row in &t.rows {
         let Some(v) = row
             .cells
@@ -204,7 +216,9 @@ pub(crate) fn table3_row_total(report: &Report, _ctx: &Ctx, out: &mut Vec<Findin
 
 /// A103: per column, （七）总计 = the outcome rows.
 pub(crate) fn table3_outcome_total(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>) {
-    let Some(t) = &report.requests else { return };
+    let Some(t) = read_requests(report) else {
+        return;
+    };
     let defs: Vec<&RequestRowDef> = request_rows(t.splits_other_handling())
         .filter(|d| d.is_outcome)
         .collect();
@@ -271,6 +285,11 @@ pub(crate) fn table3_outcome_total(report: &Report, _ctx: &Ctx, out: &mut Vec<Fi
 
 /// A201: per group of table 四, 总计 = 维持 + 纠正 + 其他 + 尚未审结.
 pub(crate) fn table4_group_total(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>) {
+    if report.is_unread(gongkai_model::ReportPart::Table(
+        gongkai_model::TableKind::Review,
+    )) {
+        return;
+    }
     let Some(t) = &report.review else { return };
     for g in ReviewGroup::ALL {
         let Some(v) = ReviewColumn::ALL

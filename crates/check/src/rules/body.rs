@@ -460,6 +460,16 @@ fn counted(report: &Report, r: CellRef, name: &str) -> Option<(i64, Label)> {
 
 /// B001: counts quoted in the prose against the tables.
 pub(crate) fn prose_table_mismatch(report: &Report, ctx: &Ctx, out: &mut Vec<Finding>) {
+    // Prose against a table that was not read whole says nothing about the document.
+    if [
+        gongkai_model::TableKind::Requests,
+        gongkai_model::TableKind::Review,
+    ]
+    .iter()
+    .any(|&t| report.is_unread(gongkai_model::ReportPart::Table(t)))
+    {
+        return;
+    }
     if report.requests.is_none() && report.review.is_none() {
         return;
     }
@@ -646,6 +656,11 @@ fn positive_amount(s: &str) -> bool {
 
 /// B002: fees appear in the report but section 六 says nothing about fees.
 pub(crate) fn fee_not_reported(report: &Report, ctx: &Ctx, out: &mut Vec<Finding>) {
+    if report.is_unread(gongkai_model::ReportPart::Section(
+        gongkai_model::schema::SectionKind::Other,
+    )) {
+        return;
+    }
     let Some(other) = report.section(SectionKind::Other) else {
         return;
     };

@@ -257,7 +257,7 @@ pub(crate) fn empty_section(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>)
         let Some(sec) = report.section(kind) else {
             continue;
         };
-        if !sec.is_empty() {
+        if !sec.is_empty() || report.is_unread(ReportPart::Section(kind)) {
             continue;
         }
         let mut f = finding(

@@ -163,13 +163,26 @@ pub(crate) fn blank_cell(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>) {
         .filter(|d| d.kind == DoubtKind::AmbiguousRow)
         .flat_map(|d| d.cells.iter().copied())
         .collect();
-    if let Some(t) = &report.active {
+    let read = |t: gongkai_model::TableKind| !report.is_unread(gongkai_model::ReportPart::Table(t));
+    if let Some(t) = report
+        .active
+        .as_ref()
+        .filter(|_| read(gongkai_model::TableKind::Active))
+    {
         blank_in_table("表二", true, &without(lines_active(t), &doubted), out);
     }
-    if let Some(t) = &report.requests {
+    if let Some(t) = report
+        .requests
+        .as_ref()
+        .filter(|_| read(gongkai_model::TableKind::Requests))
+    {
         blank_in_table("表三", true, &without(lines_requests(t), &doubted), out);
     }
-    if let Some(t) = &report.review {
+    if let Some(t) = report
+        .review
+        .as_ref()
+        .filter(|_| read(gongkai_model::TableKind::Review))
+    {
         blank_in_table("表四", false, &without(lines_review(t), &doubted), out);
     }
 }

@@ -175,7 +175,31 @@ pub fn cut_short(text: &str, last_line: &str, report: &Report) -> Option<Vec<Rep
             | '号'
     );
     let line = last_line.trim();
-    let signature = line.chars().count() <= 30 && !last.is_ascii_digit();
+    // A signature: a short line naming the agency ("某某县人民政府办公室").
+    let numbered = line.chars().next().is_some_and(|c| {
+        c.is_ascii_digit() || matches!(c, '（' | '(' | '一' | '二' | '三' | '四' | '五' | '六')
+    });
+    let signature = line.chars().count() <= 30
+        && !numbered
+        && matches!(
+            last,
+            '府' | '局'
+                | '室'
+                | '会'
+                | '委'
+                | '厅'
+                | '院'
+                | '处'
+                | '心'
+                | '办'
+                | '所'
+                | '站'
+                | '队'
+                | '部'
+                | '署'
+                | '司'
+                | '团'
+        );
     let date = line
         .chars()
         .rev()
@@ -187,13 +211,14 @@ pub fn cut_short(text: &str, last_line: &str, report: &Report) -> Option<Vec<Rep
     }
     // Where it stops: in the last section read (or before any).
     let last_read = report.sections.iter().map(|s| s.kind).max();
-    if last_read == Some(SectionKind::Other)
-        && report
+    if last_read == Some(SectionKind::Other) {
+        // Section 六 was reached: nothing after it to lose. Cut in the middle of its
+        // words ("本年度我局办…"), it is unread itself; "无" or a bare title is what
+        // was printed.
+        let words = report
             .section(SectionKind::Other)
-            .is_some_and(|s| !s.is_empty())
-    {
-        // Section 六 was reached and has words: cut inside it, nothing after it to lose.
-        return Some(vec![ReportPart::Section(SectionKind::Other)]);
+            .map_or(0, |s| s.body.chars().filter(|c| !c.is_whitespace()).count());
+        return (words > 10).then(|| vec![ReportPart::Section(SectionKind::Other)]);
     }
     let from = last_read.map_or(0, |k| k as usize);
     let mut parts = Vec::new();

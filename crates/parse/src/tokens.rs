@@ -281,6 +281,17 @@ fn push_word(w: &str, at: usize, li: usize, out: &mut Vec<Tok>) {
         }
     }
     if kind == TokKind::Text {
+        // A row's values run into the next row's label ("151000016（二）部分公开…"):
+        // the number, then the rest.
+        if let Some(k) = leading_number(w) {
+            out.push(Tok {
+                kind: TokKind::Num,
+                span: at..at + k,
+                line: li,
+            });
+            push_word(&w[k..], at + k, li, out);
+            return;
+        }
         if let Some(k) = trailing_number(w) {
             out.push(Tok {
                 kind: TokKind::Text,
@@ -300,6 +311,65 @@ fn push_word(w: &str, at: usize, li: usize, out: &mut Vec<Tok>) {
         span: at..at + w.len(),
         line: li,
     });
+}
+
+/// Where the digits that start `w` end, when a label follows them (a CJK char or an
+/// opening bracket that is not a unit: "151000016（二）部分公开", not "2024年", "3件",
+/// "1.属于…").
+fn leading_number(w: &str) -> Option<usize> {
+    let k = w.bytes().take_while(u8::is_ascii_digit).count();
+    if k == 0 {
+        return None;
+    }
+    let next = w[k..].chars().next()?;
+    let unit = matches!(
+        next,
+        '年' | '月'
+            | '日'
+            | '号'
+            | '件'
+            | '条'
+            | '个'
+            | '项'
+            | '次'
+            | '元'
+            | '万'
+            | '人'
+            | '家'
+            | '份'
+            | '期'
+            | '篇'
+            | '场'
+            | '批'
+            | '余'
+            | '多'
+            | '名'
+            | '户'
+            | '天'
+            | '类'
+            | '部'
+            | '页'
+            | '亿'
+            | '千'
+            | '百'
+            | '十'
+            | '倍'
+            | '周'
+            | '所'
+            | '座'
+            | '台'
+            | '起'
+            | '宗'
+    );
+    let label = next == '(' || next == '（' || (!next.is_ascii() && !unit && !is_punct(next));
+    label.then_some(k)
+}
+
+fn is_punct(c: char) -> bool {
+    matches!(
+        c,
+        '、' | '，' | '。' | '；' | '：' | '）' | '”' | '’' | '·' | '—' | '～' | '%' | '％'
+    )
 }
 
 /// Where a number printed right after label text starts in the word `w`: the word ends

@@ -396,9 +396,16 @@ fn check(
     let mut document_error = false;
     let mut total = render::Tally::default();
     let mut json_out = Vec::new();
-    for path in files {
+    // The files are read together: each may be evidence for another (another copy of
+    // the same report, the same agency's adjacent years).
+    let with_meta: Vec<(PathBuf, gongkai_corpus::Metadata)> = files
+        .iter()
+        .map(|p| (p.clone(), metadata.for_file(p)))
+        .collect();
+    let checked = pipeline::read_all_and_check(&with_meta, &selection);
+    for (path, checked) in files.iter().zip(checked) {
         let name = path.display().to_string();
-        match pipeline::read_and_check(path, &metadata.for_file(path), &selection) {
+        match checked {
             Err(e) => {
                 unreadable = true;
                 match format {
@@ -421,12 +428,13 @@ fn check(
                         }
                         let r = &c.parsed.report;
                         out.push_str(&format!(
-                            "{name}：{}{}{}\n{}  {}\n\n",
+                            "{name}：{}{}{}，{}\n{}  {}\n\n",
                             r.agency().unwrap_or("（未识别机关）"),
                             r.year().map(|y| format!(" {y}年")).unwrap_or_default(),
                             r.edition
                                 .map(|e| format!("，{}", e.display_zh()))
                                 .unwrap_or_default(),
+                            r.reading.display_zh(),
                             r.url
                                 .as_ref()
                                 .map(|u| format!("  网址：{u}\n"))
@@ -453,6 +461,8 @@ fn check(
                             "agency": r.agency(),
                             "year": r.year(),
                             "edition": r.edition.map(|e| e.as_str()),
+                            "reading": r.reading.as_str(),
+                            "unread": r.unread,
                             "findings": findings,
                             "summary": {
                                 "errors": tally.errors, "warnings": tally.warnings, "infos": tally.infos,

@@ -10,7 +10,7 @@ use crate::{cell_text, create_file, origin_key, ExportError, ExportReport};
 /// Column names are the stable snake_case keys (like the JSON keys) so that scripts can
 /// rely on them; the Chinese labels of each cell's row and column are in `row_label` and
 /// `column_label`.
-pub const CSV_LONG_HEADER: [&str; 16] = [
+pub const CSV_LONG_HEADER: [&str; 17] = [
     "id",
     "agency",
     "region",
@@ -27,6 +27,7 @@ pub const CSV_LONG_HEADER: [&str; 16] = [
     "value",
     "blank",
     "origin",
+    "reading",
 ];
 
 /// UTF-8 byte order mark. Excel and WPS read a CSV without it in the system code page
@@ -78,6 +79,7 @@ impl<W: Write> CsvLongWriter<W> {
                 value.as_deref().unwrap_or(""),
                 if value.is_none() { "true" } else { "false" },
                 origin_key(c.cell.origin),
+                r.report.reading.as_str(),
             ])?;
         }
         Ok(())

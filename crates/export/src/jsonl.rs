@@ -34,6 +34,7 @@ pub fn jsonl_record(r: &ExportReport<'_>) -> Json {
     out.insert("version".into(), json!(r.version));
     out.insert("source".into(), json!(r.source));
     out.insert("url".into(), json!(r.report.url));
+    out.insert("reading".into(), json!(r.report.reading.as_str()));
     if let Json::Object(canonical) = canonical {
         for (k, v) in canonical {
             // The caller's identity replaces the report's own (printed) one.

@@ -322,6 +322,7 @@ fn write_reports(ws: &mut Worksheet, reports: &[ExportReport<'_>]) -> Result<(),
             ("提示", 7.0),
             ("文档问题", 9.0),
             ("识别存疑", 9.0),
+            ("读取状态", 10.0),
         ],
     )?;
     let int = int_format();
@@ -352,6 +353,8 @@ fn write_reports(ws: &mut Worksheet, reports: &[ExportReport<'_>]) -> Result<(),
         for (j, n) in counts.into_iter().enumerate() {
             ws.write_number_with_format(row, 10 + j as u16, n, &int)?;
         }
+        // Statistics can leave out what was not read.
+        ws.write_string(row, 15, r.report.reading.display_zh())?;
     }
     finish_sheet(ws, 1, 2, reports.len() as u32, cols)
 }

@@ -33,7 +33,7 @@ fn csv_has_bom_header_and_exact_lines() {
     let lines: Vec<&str> = body.lines().collect();
     assert_eq!(
         lines[0],
-        "id,agency,region,level,year,version,source,url,table,row,row_label,column,column_label,value,blank,origin"
+        "id,agency,region,level,year,version,source,url,table,row,row_label,column,column_label,value,blank,origin,reading"
     );
     assert_eq!(lines[0], CSV_LONG_HEADER.join(","));
     assert!(!body.contains('\r'), "rows end with \\n only");
@@ -44,27 +44,27 @@ fn csv_has_bom_header_and_exact_lines() {
 
     let expect = [
         // The first cell of all: table 二, 规章, 本年制发件数 of seed 000.
-        format!("{S000},active_disclosure,regulations,规章,issued,本年制发件数,0,false,printed"),
-        format!("{S000},requests,new_received,一、本年新收,natural_person,自然人,7,false,printed"),
-        format!("{S000},requests,new_received,一、本年新收,commercial_enterprise,商业企业,2,false,printed"),
-        format!("{S000},requests,new_received,一、本年新收,total,总计,9,false,printed"),
-        format!("{S000},review_litigation,review,行政复议,corrected,结果纠正,2,false,printed"),
+        format!("{S000},active_disclosure,regulations,规章,issued,本年制发件数,0,false,printed,whole"),
+        format!("{S000},requests,new_received,一、本年新收,natural_person,自然人,7,false,printed,whole"),
+        format!("{S000},requests,new_received,一、本年新收,commercial_enterprise,商业企业,2,false,printed,whole"),
+        format!("{S000},requests,new_received,一、本年新收,total,总计,9,false,printed,whole"),
+        format!("{S000},review_litigation,review,行政复议,corrected,结果纠正,2,false,printed,whole"),
         format!(
-            "{S000},review_litigation,litigation_direct,行政诉讼·未经复议直接起诉,other,其他结果,1,false,printed"
+            "{S000},review_litigation,litigation_direct,行政诉讼·未经复议直接起诉,other,其他结果,1,false,printed,whole"
         ),
         // An amount, exactly as printed.
         format!(
-            "{S001},active_disclosure,fees,行政事业性收费,amount_10k_yuan,本年收费金额（单位：万元）,12372.0506,false,printed"
+            "{S001},active_disclosure,fees,行政事业性收费,amount_10k_yuan,本年收费金额（单位：万元）,12372.0506,false,printed,with_doubts"
         ),
         // A cell lost in conversion and completed from the table's arithmetic.
-        format!("{S001},requests,granted,（一）予以公开,commercial_enterprise,商业企业,0,false,inferred"),
+        format!("{S001},requests,granted,（一）予以公开,commercial_enterprise,商业企业,0,false,inferred,with_doubts"),
         // Blank cells: empty value, blank = true — never 0.
-        format!("{S003},requests,new_received,一、本年新收,natural_person,自然人,,true,printed"),
-        format!("{S003},active_disclosure,licensing,行政许可,decisions,处理决定数量,,true,printed"),
-        format!("{S003},active_disclosure,procurement,政府集中采购,amount,采购总金额,,true,printed"),
+        format!("{S003},requests,new_received,一、本年新收,natural_person,自然人,,true,printed,whole"),
+        format!("{S003},active_disclosure,licensing,行政许可,decisions,处理决定数量,,true,printed,whole"),
+        format!("{S003},active_disclosure,procurement,政府集中采购,amount,采购总金额,,true,printed,whole"),
         // The 2019 layout's single （六）其他处理 row keeps its own key.
-        format!("{S003},requests,other_handling,（六）其他处理,total,总计,,true,printed"),
-        format!("{S003},requests,carried_forward,四、结转下年度继续办理,total,总计,0,false,printed"),
+        format!("{S003},requests,other_handling,（六）其他处理,total,总计,,true,printed,whole"),
+        format!("{S003},requests,carried_forward,四、结转下年度继续办理,total,总计,0,false,printed,whole"),
     ];
     for line in &expect {
         assert!(lines.contains(&line.as_str()), "missing line:\n{line}");
@@ -163,13 +163,13 @@ fn csv_quotes_amounts_invalid_values_and_not_found() {
     let p = "7,\"某市\"\"测试\"\",局\",某省,部门,,2,a b.txt,\"http://www.example.gov.cn/a?id=1,2\",active_disclosure";
     assert_eq!(
         lines[1],
-        format!("{p},regulations,规章,issued,本年制发件数,,true,not_found")
+        format!("{p},regulations,规章,issued,本年制发件数,,true,not_found,whole")
     );
     for l in [
-        format!("{p},fees,行政事业性收费,amount_10k_yuan,本年收费金额（单位：万元）,12.5万元,false,printed"),
-        format!("{p},licensing,行政许可,decisions,本年处理决定数量,若干,false,printed"),
-        format!("{p},penalty,行政处罚,decisions,本年处理决定数量,3,false,printed"),
-        format!("{p},coercion,行政强制,decisions,本年处理决定数量,,true,printed"),
+        format!("{p},fees,行政事业性收费,amount_10k_yuan,本年收费金额（单位：万元）,12.5万元,false,printed,whole"),
+        format!("{p},licensing,行政许可,decisions,本年处理决定数量,若干,false,printed,whole"),
+        format!("{p},penalty,行政处罚,decisions,本年处理决定数量,3,false,printed,whole"),
+        format!("{p},coercion,行政强制,decisions,本年处理决定数量,,true,printed,whole"),
     ] {
         assert!(lines.contains(&l.as_str()), "missing line:\n{l}\nin\n{text}");
     }
@@ -240,6 +240,7 @@ fn jsonl_round_trips_line_by_line() {
             "version",
             "source",
             "url",
+            "reading",
             "edition",
             "active_disclosure",
             "requests",

@@ -70,9 +70,13 @@ fn sheets_headers_and_exact_cells() {
         "提示",
         "文档问题",
         "识别存疑",
+        "读取状态",
     ];
     assert_eq!(header, labels.map(s).to_vec());
-    assert_eq!(r.end(), Some((5, 14)));
+    assert_eq!(r.end(), Some((5, 15)));
+    // How much was read: seed 001 lost cells that the arithmetic completed.
+    assert_eq!(at(&r, 1, 15), s("完整读取"));
+    assert_eq!(at(&r, 2, 15), s("读取存疑"));
     assert_eq!(at(&r, 1, 0), n(1.0));
     assert_eq!(at(&r, 1, 1), s("瀍河回族区人民政府办公室"));
     assert_eq!(at(&r, 1, 2), n(2021.0));

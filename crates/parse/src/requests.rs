@@ -664,6 +664,7 @@ fn build(ctx: &Ctx, raw: Vec<RawRow>, doubts: &mut Vec<Doubt>) -> RequestTable {
             }
             vals.remove(0);
         }
+        let mut unplaceable = false;
         let placed = grid.as_ref().and_then(|g| {
             let label = r.label.as_ref()?.line;
             let next = label_lines.iter().copied().find(|&l| l > label);
@@ -697,18 +698,7 @@ fn build(ctx: &Ctx, raw: Vec<RawRow>, doubts: &mut Vec<Doubt>) -> RequestTable {
                     RowCells::Known(Box::new(cells))
                 }
                 Placement::Unplaceable => {
-                    let printed: Vec<&str> = vals.iter().map(|t| t.text(ctx.text)).collect();
-                    doubts.push(Doubt {
-                        kind: DoubtKind::AmbiguousRow,
-                        message: format!(
-                            "表三「{}」行只印出{}个数值，中间的空行与其他行每格所占的行数对不上，无法确定各自所属的列，未采用",
-                            def.short,
-                            vals.len()
-                        ),
-                        location: r.label.as_ref().map(|t| ctx.loc(t)),
-                        cells: Vec::new(),
-                        notes: vec![format!("读到的数值：{}", printed.join(" "))],
-                    });
+                    unplaceable = true;
                     RowCells::Unknown
                 }
             }
@@ -729,11 +719,19 @@ fn build(ctx: &Ctx, raw: Vec<RawRow>, doubts: &mut Vec<Doubt>) -> RequestTable {
             let printed: Vec<&str> = vals.iter().map(|t| t.text(ctx.text)).collect();
             doubts.push(Doubt {
                 kind: DoubtKind::AmbiguousRow,
-                message: format!(
-                    "表三「{}」行应有7个数值，读到{}个，无法确定各自所属的列，未采用",
-                    def.short,
-                    vals.len()
-                ),
+                message: if unplaceable {
+                    format!(
+                        "表三「{}」行只印出{}个数值，中间的空行与其他行每格所占的行数对不上，无法确定各自所属的列，未采用",
+                        def.short,
+                        vals.len()
+                    )
+                } else {
+                    format!(
+                        "表三「{}」行应有7个数值，读到{}个，无法确定各自所属的列，未采用",
+                        def.short,
+                        vals.len()
+                    )
+                },
                 location: r.label.as_ref().map(|t| ctx.loc(t)),
                 cells: Vec::new(),
                 notes: vec![format!("读到的数值：{}", printed.join(" "))],

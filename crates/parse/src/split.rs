@@ -50,27 +50,22 @@ pub fn readings(
     n: usize,
     mut accept: impl FnMut(&[Tok]) -> bool,
 ) -> Result<Vec<Vec<Tok>>, NoReading> {
-    let mut out = Vec::new();
-    let mut cur: Vec<Tok> = Vec::with_capacity(n);
-    let mut nodes = 0usize;
-    // Cells the remaining tokens must hold at least (one each).
-    let rest_min: Vec<usize> = (0..=toks.len()).map(|i| toks.len() - i).collect();
-    let rest_max: Vec<usize> = (0..=toks.len())
-        .map(|i| toks[i..].iter().map(|t| digit_count(text, t)).sum())
-        .collect();
-    walk(
+    let mut w = Walk {
         text,
         toks,
-        0,
         n,
-        &rest_min,
-        &rest_max,
-        &mut cur,
-        &mut out,
-        &mut nodes,
-        &mut accept,
-    )?;
-    Ok(out)
+        // Cells the remaining tokens hold at least (one each) and at most (their digits).
+        rest_min: (0..=toks.len()).map(|i| toks.len() - i).collect(),
+        rest_max: (0..=toks.len())
+            .map(|i| toks[i..].iter().map(|t| digit_count(text, t)).sum())
+            .collect(),
+        out: Vec::new(),
+        nodes: 0,
+        accept: &mut accept,
+    };
+    let mut cur: Vec<Tok> = Vec::with_capacity(n);
+    w.walk(0, &mut cur)?;
+    Ok(w.out)
 }
 
 /// The most cells a token can hold: its integer digits when it is a plain digit run,
@@ -93,76 +88,58 @@ fn digits(text: &str, tok: &Tok) -> usize {
         .count()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn walk(
-    text: &str,
-    toks: &[Tok],
-    i: usize,
+/// The enumeration's state: the tokens, the bounds on what the rest can hold, the
+/// readings found.
+struct Walk<'a, F> {
+    text: &'a str,
+    toks: &'a [Tok],
     n: usize,
-    rest_min: &[usize],
-    rest_max: &[usize],
-    cur: &mut Vec<Tok>,
-    out: &mut Vec<Vec<Tok>>,
-    nodes: &mut usize,
-    accept: &mut impl FnMut(&[Tok]) -> bool,
-) -> Result<(), NoReading> {
-    *nodes += 1;
-    if *nodes > NODE_LIMIT {
-        return Err(NoReading::TooMany);
-    }
-    let left = n - cur.len();
-    if i == toks.len() {
-        if left == 0 && accept(cur) {
-            out.push(cur.clone());
+    rest_min: Vec<usize>,
+    rest_max: Vec<usize>,
+    out: Vec<Vec<Tok>>,
+    nodes: usize,
+    accept: &'a mut F,
+}
+
+impl<F: FnMut(&[Tok]) -> bool> Walk<'_, F> {
+    /// Readings of the tokens from `i` on, after the cells in `cur`.
+    fn walk(&mut self, i: usize, cur: &mut Vec<Tok>) -> Result<(), NoReading> {
+        self.nodes += 1;
+        if self.nodes > NODE_LIMIT {
+            return Err(NoReading::TooMany);
         }
-        return Ok(());
+        let left = self.n - cur.len();
+        if i == self.toks.len() {
+            if left == 0 && (self.accept)(cur) {
+                self.out.push(cur.clone());
+            }
+            return Ok(());
+        }
+        if left < self.rest_min[i] || left > self.rest_max[i] {
+            return Ok(());
+        }
+        let (text, tok) = (self.text, &self.toks[i]);
+        if !splittable(text, tok) {
+            cur.push(tok.clone());
+            self.walk(i + 1, cur)?;
+            cur.pop();
+            return Ok(());
+        }
+        // Cells this token holds: at least one, leaving at least one for each later token.
+        let most = left - self.rest_min[i + 1];
+        let mut pieces = Vec::new();
+        for k in 1..=most.min(digits(text, tok)) {
+            pieces.clear();
+            cut(text, tok, tok.span.start, k, &mut pieces, &mut |ps| {
+                let mark = cur.len();
+                cur.extend(ps.iter().cloned());
+                let r = self.walk(i + 1, cur);
+                cur.truncate(mark);
+                r
+            })?;
+        }
+        Ok(())
     }
-    if left < rest_min[i] || left > rest_max[i] {
-        return Ok(());
-    }
-    let tok = &toks[i];
-    if !splittable(text, tok) {
-        cur.push(tok.clone());
-        walk(
-            text,
-            toks,
-            i + 1,
-            n,
-            rest_min,
-            rest_max,
-            cur,
-            out,
-            nodes,
-            accept,
-        )?;
-        cur.pop();
-        return Ok(());
-    }
-    // Cells this token holds: at least one, leaving at least one for each later token.
-    let most = left - rest_min[i + 1];
-    let mut pieces = Vec::new();
-    for k in 1..=most.min(digits(text, tok)) {
-        pieces.clear();
-        cut(text, tok, tok.span.start, k, &mut pieces, &mut |ps| {
-            let mark = cur.len();
-            cur.extend(ps.iter().cloned());
-            let r = walk(
-                text,
-                toks,
-                i + 1,
-                n,
-                rest_min,
-                rest_max,
-                cur,
-                out,
-                nodes,
-                accept,
-            );
-            cur.truncate(mark);
-            r
-        })?;
-    }
-    Ok(())
 }
 
 /// Every way to cut the rest of `tok` (from byte `from`) into `k` cells.

@@ -98,7 +98,7 @@ fn a_manifest_supplies_agency_year_and_url() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.contains(&format!(
-            "pingtan_zone_2024-body.txt：{PINGTAN} 2024年，2021年版格式（国办公开办函〔2021〕30号）\n  网址：{PINGTAN_URL}\n"
+            "pingtan_zone_2024-body.txt：{PINGTAN} 2024年，2021年版格式（国办公开办函〔2021〕30号），部分未读\n  网址：{PINGTAN_URL}\n"
         )),
         "{text}"
     );
@@ -313,7 +313,7 @@ fn ingest_stores_the_url_and_exports_write_it() {
     let mut rows = text.lines();
     assert_eq!(
         rows.next().unwrap(),
-        "\u{FEFF}id,agency,region,level,year,version,source,url,table,row,row_label,column,column_label,value,blank,origin"
+        "\u{FEFF}id,agency,region,level,year,version,source,url,table,row,row_label,column,column_label,value,blank,origin,reading"
     );
     assert!(
         rows.any(|r| r.contains(&format!("pingtan_zone_2024-body.txt,{PINGTAN_URL},"))),

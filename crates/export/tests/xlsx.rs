@@ -53,7 +53,7 @@ fn sheets_headers_and_exact_cells() {
 
     // 报告: one row per report.
     let r = sheet(&mut wb, "报告");
-    let header: Vec<Data> = (0..15).map(|c| at(&r, 0, c)).collect();
+    let header: Vec<Data> = (0..16).map(|c| at(&r, 0, c)).collect();
     let labels = [
         "编号",
         "机关",

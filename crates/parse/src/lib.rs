@@ -175,7 +175,12 @@ pub fn parse_source_with(
         return Err(ParseError::NotAReport);
     }
     // A text cut short: what it does not reach is unread, not missing.
-    let last_line = ls.last().map_or("", |l| l.text(text));
+    let last_line = ls
+        .iter()
+        .rev()
+        .map(|l| l.text(text))
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
     if let Some(parts) = unread::cut_short(text, last_line, &report) {
         let end = text.trim_end().len();
         let at = text[..end].char_indices().next_back().map_or(0, |(i, _)| i);

@@ -206,26 +206,32 @@ pub fn cut_short(text: &str, last_line: &str, report: &Report) -> Option<Vec<Rep
         .take(10)
         .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '/' | '年' | '月'))
         && line.chars().filter(char::is_ascii_digit).count() >= 6;
-    if ends_sentence || signature || date {
+    // A last line that says there is nothing ("无", "暂无", "无其他事项"): printed so.
+    let word = line.chars().count() <= 6 && line.contains('无');
+    if ends_sentence || signature || date || word {
         return None;
     }
-    // Where it stops: in the last section read (or before any).
-    let last_read = report.sections.iter().map(|s| s.kind).max();
-    if last_read == Some(SectionKind::Other) {
-        // Section 六 was reached: nothing after it to lose. Cut in the middle of its
-        // words ("本年度我局办…"), it is unread itself; "无" or a bare title is what
-        // was printed.
-        let words = report
-            .section(SectionKind::Other)
-            .map_or(0, |s| s.body.chars().filter(|c| !c.is_whitespace()).count());
+    // Where it stops: in the last section of the text (or before any).
+    let last = report.sections.last();
+    let words = last.map_or(0, |s| s.body.chars().filter(|c| !c.is_whitespace()).count());
+    if last.is_some() && words == 0 {
+        return None; // the text ends with a section's bare title: printed so
+    }
+    if last.is_some_and(|s| s.kind == SectionKind::Other) {
+        // Section 六 reached: nothing after it to lose. Cut in the middle of its words
+        // ("本年度我局办…"), it is unread itself; "无" is what was printed.
         return (words > 10).then(|| vec![ReportPart::Section(SectionKind::Other)]);
     }
-    let from = last_read.map_or(0, |k| k as usize);
+    // The section it stops in, and every section not reached, with their tables.
     let mut parts = Vec::new();
-    for kind in &SectionKind::ALL[from..] {
-        parts.push(ReportPart::Section(*kind));
+    for kind in SectionKind::ALL {
+        let reached = report.section(kind).is_some();
+        if reached && last.is_some_and(|s| s.kind != kind) {
+            continue;
+        }
+        parts.push(ReportPart::Section(kind));
         for t in TableKind::ALL {
-            if t.section() == *kind {
+            if t.section() == kind {
                 parts.push(ReportPart::Table(t));
             }
         }

@@ -416,12 +416,8 @@ enum Placement {
 
 impl LineGrid {
     /// The grid, when at least two full rows agree on it (each value on its own line).
-    fn learn(raw: &[RawRow]) -> Option<LineGrid> {
-        let mut label_lines: Vec<usize> = raw
-            .iter()
-            .filter_map(|r| r.label.as_ref().map(|t| t.line))
-            .collect();
-        label_lines.sort_unstable();
+    /// `label_lines`: the lines of the rows' labels, sorted.
+    fn learn(raw: &[RawRow], label_lines: &[usize]) -> Option<LineGrid> {
         let mut seen: Vec<(usize, usize, Option<usize>)> = Vec::new();
         for r in raw {
             let (Some(label), vals) = (r.label.as_ref(), trim_empty(&r.vals)) else {
@@ -619,15 +615,12 @@ fn build(ctx: &Ctx, raw: Vec<RawRow>, doubts: &mut Vec<Doubt>) -> RequestTable {
                 RequestRowKey::OtherNoCorrection | RequestRowKey::OtherFeeUnpaid
             )
         });
-    let grid = LineGrid::learn(&raw);
-    let label_lines: Vec<usize> = {
-        let mut v: Vec<usize> = raw
-            .iter()
-            .filter_map(|r| r.label.as_ref().map(|t| t.line))
-            .collect();
-        v.sort_unstable();
-        v
-    };
+    let mut label_lines: Vec<usize> = raw
+        .iter()
+        .filter_map(|r| r.label.as_ref().map(|t| t.line))
+        .collect();
+    label_lines.sort_unstable();
+    let grid = LineGrid::learn(&raw, &label_lines);
     let mut rows: Vec<(RawRow, RowCells)> = Vec::new();
     for r in raw {
         let def = r.key.def();

@@ -11,8 +11,9 @@
 //! original's.
 //!
 //! A line is cut only when it holds a section title after other text, or two or more
-//! table row labels: a line of a line-oriented text holds at most one row, and table rows
-//! laid out with tabs or pipes are never cut.
+//! table row labels: a line of a line-oriented text holds at most one row. A row laid out
+//! with tabs or pipes may hold a group label and a row label, so it takes three (a whole
+//! flattened table).
 
 use std::sync::LazyLock;
 

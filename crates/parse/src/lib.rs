@@ -117,11 +117,12 @@ pub fn parse_source_with(
         let body_start = ls.get(h.line + 1).map_or(text.len(), |l| l.start);
         let body_end = headings
             .get(i + 1)
-            .map_or(text.len(), |n| ls[n.line].start)
+            .map_or(text.len(), |n| ls[n.first].start)
             .max(body_start);
         report.sections.push(Section {
             kind: h.kind,
-            heading: text[h.span.clone()].to_string(),
+            // A title wrapped onto two lines reads as one.
+            heading: text[h.span.clone()].replace('\n', ""),
             heading_location: Some(ctx.loc_range(h.span.clone())),
             body: text[body_start..body_end].to_string(),
             body_offset: body_start,
@@ -242,7 +243,7 @@ fn table_regions(text: &str, ls: &[Line], headings: &[structure::Heading]) -> Re
             anchor(after + 1, &["行政复议"])
         })
     });
-    let mut bounds: Vec<usize> = headings.iter().map(|h| h.line).collect();
+    let mut bounds: Vec<usize> = headings.iter().map(|h| h.first).collect();
     bounds.extend(
         [start2, start3, start4]
             .into_iter()

@@ -152,7 +152,12 @@ fn items(toks: &[Tok]) -> Vec<Item> {
             on_line.iter().all(|t| t.kind != TokKind::Text)
                 && on_line.iter().filter(|t| t.kind != TokKind::Empty).count() >= 2
         };
-        let continue_run = matches!(out.last(), Some(Item::Values(_))) && !starts_row_line;
+        // A run of one value per line (one cell per line) goes on through a line that holds
+        // two: two cells' lines run together, not a new row.
+        let cell_per_line = matches!(out.last(), Some(Item::Values(run))
+            if run.toks.len() >= 2 && run.toks.windows(2).all(|w| w[0].line < w[1].line));
+        let continue_run =
+            matches!(out.last(), Some(Item::Values(_))) && (!starts_row_line || cell_per_line);
         if continue_run {
             if let Some(Item::Values(run)) = out.last_mut() {
                 run.toks.push(tok.clone());
@@ -310,6 +315,28 @@ pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<RequestT
                 continue;
             };
             queue.retain(|&q| q != i);
+            if same_line_label {
+                // A later row printed with its values beside its label: the labels still
+                // waiting above it were printed without values (blank), not with value
+                // rows to come — a value row below belongs to a label near it.
+                let above: Vec<usize> = queue
+                    .iter()
+                    .copied()
+                    .chain(seen.iter().map(|&(_, q)| q))
+                    .filter(|&q| q < i)
+                    .collect();
+                for q in above {
+                    if !filled(&rows, q) {
+                        rows.push(RawRow {
+                            key: REQUEST_ROWS[q].key,
+                            label: None,
+                            label_text: REQUEST_ROWS[q].label.to_string(),
+                            vals: Vec::new(),
+                        });
+                    }
+                }
+                queue.retain(|&q| q > i);
+            }
             if filled(&rows, i) {
                 if nums > 0 {
                     doubts.push(Doubt {

@@ -188,15 +188,50 @@ fn complete(ctx: &Ctx, run: &[Tok], doubts: &mut Vec<Doubt>) -> Option<ReviewTab
         }
     }
     let printed: Vec<String> = nums.iter().map(i64::to_string).collect();
-    if sols.len() != 1 {
+    // Fourteen numbers are also fifteen with two run together ("3 1" printed "31"): the
+    // group totals weigh both readings alike.
+    let run_together: Vec<[i64; 15]> =
+        match split::readings(ctx.text, run, 15, |r| group_values(ctx, r).is_some()) {
+            Ok(rs) => rs.iter().filter_map(|r| group_values(ctx, r)).collect(),
+            Err(_) => Vec::new(),
+        };
+    if sols.is_empty() && !run_together.is_empty() {
+        return Some(split_run(ctx, run, doubts));
+    }
+    let distinct = {
+        let mut all: Vec<[i64; 15]> = sols.iter().map(|(v, _)| *v).collect();
+        for v in &run_together {
+            if !all.contains(v) {
+                all.push(*v);
+            }
+        }
+        all
+    };
+    if sols.len() != 1 || distinct.len() != 1 {
+        let mut notes = vec![format!("读到的数值：{}", printed.join(" "))];
+        notes.extend(distinct.iter().take(6).map(|v| {
+            let shown: Vec<String> = v.iter().map(i64::to_string).collect();
+            format!("可能的读法：{}", shown.join(" | "))
+        }));
+        let why = if run_together.is_empty() {
+            "缺失的一格无法由各组合计唯一确定"
+        } else {
+            "可能缺失一格，也可能有两格数字连在一起，各组合计无法确定是哪一种"
+        };
         doubts.push(Doubt {
             kind: DoubtKind::AmbiguousRow,
-            message: "表四只有14个数值，缺失的一格无法由各组合计唯一确定，未采用".to_string(),
+            message: format!("表四只有14个数值，{why}，未采用"),
             location: run.first().map(|t| ctx.loc(t)),
             cells: Vec::new(),
-            notes: vec![format!("读到的数值：{}", printed.join(" "))],
+            notes,
         });
-        return None;
+        let mut table = ReviewTable::default();
+        for g in table.cells.iter_mut() {
+            for c in g.iter_mut() {
+                *c = Cell::not_found();
+            }
+        }
+        return Some(table);
     }
     let (v, ps) = &sols[0];
     let p = ps[0];

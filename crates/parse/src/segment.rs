@@ -10,7 +10,7 @@
 //! byte range, so every offset — and every location shown to a reviewer — stays the
 //! original's.
 //!
-//! A line is cut only when it holds a section title after other text, or two or more
+//! A line is cut only when it holds a section title with other text before or after it, or two or more
 //! table row labels: a line of a line-oriented text holds at most one row. A row laid out
 //! with tabs or pipes may hold a group label and a row label, so it takes three (a whole
 //! flattened table).
@@ -151,9 +151,10 @@ pub fn find_core(chars: &[char], needle: &[char]) -> Vec<(usize, usize)> {
 pub fn lines(text: &str) -> Vec<Line> {
     let physical = physical_lines(text);
     let mut out = Vec::with_capacity(physical.len());
-    for line in physical {
+    for line in join_broken(text, physical) {
         let s = line.text(text);
-        if s.len() < 60 {
+        // Shorter than a title and a word: nothing to cut.
+        if s.len() < 24 {
             out.push(line);
             continue;
         }
@@ -176,6 +177,46 @@ pub fn lines(text: &str) -> Vec<Line> {
     out
 }
 
+/// A line no laid-out page prints: text that lost its line breaks (a crawl's
+/// `textContent`) is thousands of bytes a line; a laid-out line is a few hundred at most.
+const FLAT_LINE: usize = 500;
+
+/// Physical lines, with a stray line break inside a flat text taken out: where a line
+/// this long is broken between two characters of a word ("…4.保护第三方⏎合法权益0000000…",
+/// a `<br>` in a cell), the two lines are read as one, so a label or title broken there
+/// is still found. The line keeps the break; a reader takes it for a space.
+fn join_broken(text: &str, physical: Vec<Line>) -> Vec<Line> {
+    // Only in a text that is flat as a whole (its lines average this long): in a text
+    // that has its lines, a title or heading ends its line without punctuation too.
+    let filled = physical
+        .iter()
+        .filter(|l| !l.text(text).trim().is_empty())
+        .count();
+    if filled == 0 || text.len() / filled < FLAT_LINE {
+        return physical;
+    }
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+    let mut out: Vec<Line> = Vec::with_capacity(physical.len());
+    for line in physical {
+        if let Some(last) = out.last_mut() {
+            let prev = &text[last.start..last.end];
+            let this = line.text(text);
+            let flat = prev.len() - prev.rfind('\n').map_or(0, |i| i + 1) >= FLAT_LINE
+                || this.len() >= FLAT_LINE;
+            if flat
+                && last.end + 1 == line.start
+                && word(prev.chars().next_back())
+                && word(this.chars().next())
+            {
+                last.end = line.end;
+                continue;
+            }
+        }
+        out.push(line);
+    }
+    out
+}
+
 /// A structure match in a line: byte range (from its first core char) and kind.
 #[derive(Clone, Copy)]
 struct Found {
@@ -194,9 +235,11 @@ fn cuts(s: &str) -> Vec<usize> {
     // least two row labels; their anchors show in the line as it stands (a label broken
     // by spaces may not, but a cut line holds many).
     let mut rows_seen = 0;
+    // Overlapping: a short anchor ("其他" of a row "3.其他") must not hide a longer one
+    // that starts before it ends ("其他需要报告的事项").
     let worth_a_look =
         anchors
-            .find_iter(s)
+            .find_overlapping_iter(s)
             .any(|hit| match NEEDLES[hit.pattern().as_usize()].kind {
                 NeedleKind::Row => {
                     rows_seen += 1;
@@ -267,9 +310,11 @@ fn cuts(s: &str) -> Vec<usize> {
     }
     let count = |k: NeedleKind| found.iter().filter(|f| f.kind == k).count();
     let (sections, rows) = (count(NeedleKind::Section), count(NeedleKind::Row));
-    let heading_mid_line = found
-        .iter()
-        .any(|f| f.kind == NeedleKind::Section && !s[..f.start].trim().is_empty());
+    // A title with other text before or after it on the line (the body run on).
+    let heading_mid_line = found.iter().any(|f| {
+        f.kind == NeedleKind::Section
+            && !(s[..f.start].trim().is_empty() && s[f.end..].trim().is_empty())
+    });
     // A row laid out with tabs or pipes may hold a group label and a row label; a
     // flattened table holds many.
     let cell_row = s.contains('\t') || s.trim_start().starts_with('|');

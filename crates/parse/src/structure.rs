@@ -244,6 +244,9 @@ static TITLE_CORES: LazyLock<Vec<(SectionKind, Vec<char>)>> = LazyLock::new(|| {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Heading {
     pub kind: SectionKind,
+    /// The heading's first line (the one before it ends the previous section's body).
+    pub first: usize,
+    /// The heading's last line (its body starts on the next one).
     pub line: usize,
     /// The heading's text span (trimmed) in the normalised text.
     pub span: Range<usize>,
@@ -298,21 +301,44 @@ pub fn find_headings(text: &str, lines: &[Line]) -> Vec<Heading> {
         if s.trim_start().starts_with('|') || s.trim().contains('\t') {
             continue;
         }
-        let Some(kind) = heading_kind(s) else {
+        if out.last().is_some_and(|h| h.line >= li) {
             continue;
+        }
+        let lead = s.len() - s.trim_start().len();
+        let (kind, last) = match heading_kind(s) {
+            Some(kind) => (kind, li),
+            None => match wrapped_heading(text, lines, li) {
+                Some(kind) => (kind, li + 1),
+                None => continue,
+            },
         };
         if out.last().is_some_and(|h| h.kind == kind) {
             continue;
         }
-        let lead = s.len() - s.trim_start().len();
-        let t = s.trim();
+        let end = lines[last].start + lines[last].text(text).trim_end().len();
         out.push(Heading {
             kind,
-            line: li,
-            span: line.start + lead..line.start + lead + t.len(),
+            first: li,
+            line: last,
+            span: line.start + lead..end,
         });
     }
     out
+}
+
+/// A numbered title wrapped onto a second line by a narrow page or cell ("五、存在的主要问"
+/// / "题及改进情况"): the kind when the two short lines make a title that neither is alone.
+fn wrapped_heading(text: &str, lines: &[Line], li: usize) -> Option<SectionKind> {
+    let first = lines[li].text(text).trim();
+    let next = lines.get(li + 1)?.text(text).trim();
+    let short = |t: &str| (1..=24).contains(&t.chars().count());
+    if !short(first) || !short(next) || next.contains('\t') || next.starts_with('|') {
+        return None;
+    }
+    if NUMBERING_RE.find(first).is_none_or(|m| m.end() == 0) || heading_kind(next).is_some() {
+        return None;
+    }
+    heading_kind(&format!("{first}{next}"))
 }
 
 #[cfg(test)]

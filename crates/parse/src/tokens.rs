@@ -252,15 +252,16 @@ fn split_words(_text: &str, base: usize, s: &str, li: usize, out: &mut Vec<Tok>)
     let mut i = 0;
     let bytes = s.as_bytes();
     while i < s.len() {
-        // Skip whitespace (ASCII only: the text is normalised).
-        while i < s.len() && (bytes[i] == b' ' || bytes[i] == b'\t' || bytes[i] == b'\r') {
+        // Skip whitespace (ASCII only: the text is normalised; a line break stands inside
+        // a flat line that a stray break had cut, see `segment::lines`).
+        while i < s.len() && matches!(bytes[i], b' ' | b'\t' | b'\r' | b'\n') {
             i += 1;
         }
         if i >= s.len() {
             break;
         }
         let start = i;
-        while i < s.len() && !(bytes[i] == b' ' || bytes[i] == b'\t' || bytes[i] == b'\r') {
+        while i < s.len() && !matches!(bytes[i], b' ' | b'\t' | b'\r' | b'\n') {
             i += 1;
         }
         push_word(&s[start..i], base + start, li, out);

@@ -11,7 +11,7 @@ use gongkai_model::schema::{Edition, SectionKind};
 use gongkai_model::{Report, ReportPart, TableKind};
 
 use crate::segment::{core_view, find_core};
-use crate::similarity::core;
+use crate::similarity::{core, core_string};
 
 /// Header words of each table that prose rarely uses.
 fn table_markers(t: TableKind) -> &'static [&'static str] {
@@ -171,16 +171,29 @@ pub fn cut_short(text: &str, last_line: &str, report: &Report) -> Option<Vec<Rep
             | '》'
             | '…'
             | '|'
-            | '日'
-            | '号'
-    );
+    ) || dated(t);
     let line = last_line.trim();
     // A signature: a short line naming the agency ("某某县人民政府办公室").
     let numbered = line.chars().next().is_some_and(|c| {
         c.is_ascii_digit() || matches!(c, '（' | '(' | '一' | '二' | '三' | '四' | '五' | '六')
     });
+    // A name is no sentence: no punctuation, no digits; and it is the report's agency
+    // when that is known ("县政府" cut from "县政府把政务公开…" is not a signature).
+    let bare = !line.contains(|c: char| {
+        c.is_ascii_digit() || matches!(c, '，' | ',' | '。' | '；' | '：' | '、' | '|' | '\t')
+    });
+    let agency = report.agency.as_ref().map(|a| core_string(&a.value));
+    let names_agency = match &agency {
+        Some(a) => {
+            let l = core_string(line);
+            l.chars().count() >= 4 && (a.contains(&l) || l.contains(a.as_str()))
+        }
+        None => line.chars().count() >= 4,
+    };
     let signature = line.chars().count() <= 30
         && !numbered
+        && bare
+        && names_agency
         && matches!(
             last,
             '府' | '局'
@@ -206,22 +219,31 @@ pub fn cut_short(text: &str, last_line: &str, report: &Report) -> Option<Vec<Rep
         .take(10)
         .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '/' | '年' | '月'))
         && line.chars().filter(char::is_ascii_digit).count() >= 6;
-    // A last line that says there is nothing ("无", "暂无", "无其他事项"): printed so.
-    let word = line.chars().count() <= 6 && line.contains('无');
+    // A last line that says there is nothing ("无", "暂无", "无其他事项"): printed so. Not
+    // a numbered one: "（四）无" is a label cut short ("（四）无法提供").
+    let nothing = line.trim_end_matches(['。', '.', '！']);
+    let word = !numbered
+        && (nothing.chars().count() <= 6 && nothing.contains('无')
+            || nothing.chars().count() <= 24
+                && (nothing.starts_with(['无', '没'])
+                    || nothing.starts_with("暂无")
+                    || nothing.contains("无其他")));
     if ends_sentence || signature || date || word {
         return None;
     }
     // Where it stops: in the last section of the text (or before any).
     let last = report.sections.last();
     let words = last.map_or(0, |s| s.body.chars().filter(|c| !c.is_whitespace()).count());
-    if last.is_some() && words == 0 {
-        return None; // the text ends with a section's bare title: printed so
+    if let Some(s) = last.filter(|s| s.kind == SectionKind::Other) {
+        // Section 六 reached: nothing after it to lose. Its whole title and nothing after
+        // it is printed so (S004 says it is empty); a title or words cut off mid-way
+        // ("六、其他需要报告的事", "本年度我局办…") leave it unread.
+        let whole_title =
+            core_string(&s.heading).ends_with(&core_string(SectionKind::Other.title()));
+        return (words > 0 || !whole_title).then(|| vec![ReportPart::Section(SectionKind::Other)]);
     }
-    if last.is_some_and(|s| s.kind == SectionKind::Other) {
-        // Section 六 reached: nothing after it to lose. Cut in the middle of its words
-        // ("本年度我局办…"), it is unread itself; "无" is what was printed.
-        return (words > 10).then(|| vec![ReportPart::Section(SectionKind::Other)]);
-    }
+    // Any other section's bare title ends no report: the text stops there (the loop below
+    // marks it and what follows).
     // The section it stops in, and every section not reached, with their tables.
     let mut parts = Vec::new();
     for kind in SectionKind::ALL {
@@ -237,6 +259,22 @@ pub fn cut_short(text: &str, last_line: &str, report: &Report) -> Option<Vec<Rep
         }
     }
     Some(parts)
+}
+
+/// Whether the text ends with a date ("2024年1月10日", "二〇二五年一月二十日") or a
+/// document number ("〔2024〕3号"): the day or number stands right before 日/号.
+fn dated(t: &str) -> bool {
+    let mut rev = t.chars().rev();
+    let last = rev.next();
+    let numeral = |c: char| c.is_ascii_digit() || "〇零一二三四五六七八九十".contains(c);
+    match last {
+        Some('日') => {
+            let before: Vec<char> = rev.take(4).collect();
+            before.first().is_some_and(|&c| numeral(c)) && before.contains(&'月')
+        }
+        Some('号') => rev.next().is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    }
 }
 
 /// The end of the char starting at byte `at`.

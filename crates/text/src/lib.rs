@@ -34,7 +34,7 @@ mod radicals_table;
 pub use chars::normalize_char;
 pub use line_index::LineIndex;
 pub use normalized::Normalized;
-pub use page::{is_page_number_line, trailing_page_mark};
+pub use page::{inline_page_marks, is_page_number_line, trailing_page_mark};
 
 #[cfg(test)]
 mod table_tests;

@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 use crate::chars::normalize_char;
-use crate::page::is_page_number_line;
+use crate::page::{inline_page_marks, is_page_number_line};
 
 /// Normalised text plus a map from normalised byte offsets back to original
 /// byte offsets.
@@ -21,7 +21,8 @@ use crate::page::is_page_number_line;
 /// - `[bookmark: NAME]` artefacts of Word-to-text conversion are removed;
 /// - lines that are only a page number (see
 ///   [`is_page_number_line`](crate::is_page_number_line)) are removed together
-///   with their line terminator.
+///   with their line terminator, and a page number inside a line (see
+///   [`inline_page_marks`](crate::inline_page_marks)) becomes one space.
 ///
 /// Everything else is kept char for char.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -118,8 +119,66 @@ impl Builder<'_> {
     }
 
     /// Normalise the content of one line, `original[start..end]`, which
-    /// contains no `'\n'` or `'\r'`.
+    /// contains no `'\n'` or `'\r'`. A page number standing inside the line (the
+    /// text lost the line breaks around it) becomes one space.
     fn line(&mut self, start: usize, end: usize) {
+        let before = self.mark();
+        self.span(start, end);
+        // Marks are found in the normalised line (full-width folded, bookmarks gone), so
+        // that normalising twice finds what normalising once did. Cheap gate: a digit.
+        let line = &self.out[before.out_len..];
+        if !line.bytes().any(|b| b.is_ascii_digit()) {
+            return;
+        }
+        let marks: Vec<Range<usize>> = inline_page_marks(line)
+            .into_iter()
+            .map(|m| {
+                self.orig_start(before.out_len + m.start)..self.orig_end(before.out_len + m.end)
+            })
+            .collect();
+        if marks.is_empty() {
+            return;
+        }
+        self.rewind(before);
+        let mut at = start;
+        for m in marks {
+            self.span(at, m.start);
+            self.replace(m.start, m.end, ' ');
+            at = m.end;
+        }
+        self.span(at, end);
+    }
+
+    /// The original offset of the output char starting at `p`.
+    fn orig_start(&self, p: usize) -> usize {
+        let k = self.segs.partition_point(|s| s.norm <= p) - 1;
+        let s = self.segs[k];
+        if self.linear(k) {
+            s.orig + (p - s.norm)
+        } else {
+            s.orig
+        }
+    }
+
+    /// The original offset just past the output char ending at `p` (> 0).
+    fn orig_end(&self, p: usize) -> usize {
+        let k = self.segs.partition_point(|s| s.norm < p) - 1;
+        let s = self.segs[k];
+        if self.linear(k) {
+            s.orig + (p - s.norm)
+        } else {
+            s.orig_end
+        }
+    }
+
+    fn linear(&self, k: usize) -> bool {
+        let s = self.segs[k];
+        let norm_end = self.segs.get(k + 1).map_or(self.out.len(), |n| n.norm);
+        s.orig_end - s.orig == norm_end - s.norm
+    }
+
+    /// Normalise `original[start..end]`, a part of one line.
+    fn span(&mut self, start: usize, end: usize) {
         let s = &self.original[start..end];
         let b = s.as_bytes();
         // `run` is the start of pending verbatim text, `i` the current char;

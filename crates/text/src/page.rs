@@ -33,6 +33,156 @@ pub fn trailing_page_mark(word: &str) -> Option<usize> {
         })
 }
 
+/// The page numbers standing inside a line, as byte ranges of `line`: what a page-number
+/// line becomes when the text lost its line breaks ("…行政许可 0- 1 -第二十条…",
+/// "（三）不予- 2 -公开"). Only the dashed form, and only where it cannot be anything
+/// else:
+/// - `- 3 -` with blanks inside must touch the text on at least one side: a row whose
+///   blank cells are printed as dashes ("0 - 3 - 0") has blanks all round;
+/// - `—3—` without blanks must not have a digit on both sides when its dashes are
+///   hyphens: "2024-3-5" is a date;
+/// - the number has 1 to 3 digits and no leading zero; no further dash on either side.
+///
+/// A line that is only a page number, or holds nothing of substance beside its marks
+/// (a bookmark artefact, spaces), has none: it is a page-number line, dropped whole.
+pub fn inline_page_marks(line: &str) -> Vec<std::ops::Range<usize>> {
+    if is_page_number_line(line) {
+        return Vec::new();
+    }
+    let marks = marks_in(line);
+    let solid = |gap: &str| {
+        gap.chars()
+            .any(|c| c.is_ascii_digit() || !c.is_ascii() && !c.is_whitespace())
+    };
+    let mut rest = 0;
+    let mut substance = false;
+    for m in &marks {
+        substance |= solid(&line[rest..m.start]);
+        rest = m.end;
+    }
+    if substance || solid(&line[rest..]) {
+        marks
+    } else {
+        Vec::new()
+    }
+}
+
+fn marks_in(line: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        // Dashes are '-' (0x2D) or three-byte chars starting 0xE2 or 0xEF; 第 and 共
+        // start 0xE7 and 0xE5.
+        if !matches!(b[i], b'-' | 0xE2 | 0xEF | 0xE7 | 0xE5) || !line.is_char_boundary(i) {
+            i += 1;
+            continue;
+        }
+        let found = if line[i..].starts_with(['第', '共']) {
+            page_of_at(line, i)
+        } else {
+            mark_at(line, i)
+        };
+        match found {
+            Some(end) => {
+                out.push(i..end);
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// The end of `第3页`, `第3页共10页`, `共10页第3页` starting at byte `start`: the
+/// number has 1 to 3 digits and no leading zero. ("第3页" is no count a report states.)
+fn page_of_at(line: &str, start: usize) -> Option<usize> {
+    let mut c = Cur {
+        rest: &line[start..],
+    };
+    let page = |c: &mut Cur<'_>| {
+        c.blanks();
+        let at = c.rest;
+        let n = c.number()?;
+        let digits = at.len() - c.rest.len();
+        if n == 0 || n > 999 || digits > 9 || at.starts_with(['0', '０']) {
+            return None;
+        }
+        c.blanks();
+        c.eat_char('页').then_some(())
+    };
+    if c.eat_char('第') {
+        page(&mut c)?;
+        let end = line.len() - c.rest.len();
+        let mut more = Cur { rest: c.rest };
+        more.blanks();
+        more.eat(is_separator);
+        more.blanks();
+        if more.eat_char('共') && page(&mut more).is_some() {
+            return Some(line.len() - more.rest.len());
+        }
+        Some(end)
+    } else {
+        c.eat_char('共');
+        page(&mut c)?;
+        c.blanks();
+        c.eat(is_separator);
+        c.blanks();
+        if !c.eat_char('第') {
+            return None;
+        }
+        page(&mut c)?;
+        Some(line.len() - c.rest.len())
+    }
+}
+
+/// The end of an inline page mark starting at byte `start` (see [`inline_page_marks`]).
+fn mark_at(line: &str, start: usize) -> Option<usize> {
+    let before = line[..start].chars().next_back();
+    if before.is_some_and(is_dash) {
+        return None;
+    }
+    let mut c = Cur {
+        rest: &line[start..],
+    };
+    let first = c.rest.chars().next()?;
+    if !c.dashes() {
+        return None;
+    }
+    let len0 = c.rest.len();
+    c.blanks();
+    let blank_before = c.rest.len() != len0;
+    let digits_at = c.rest;
+    let n = c.number()?;
+    let digits = digits_at.len() - c.rest.len();
+    let len1 = c.rest.len();
+    c.blanks();
+    let blank_after = c.rest.len() != len1;
+    if !c.dashes() {
+        return None;
+    }
+    let end = line.len() - c.rest.len();
+    let after = line[end..].chars().next();
+    if after.is_some_and(is_dash) || n == 0 || n > 999 || digits_at.starts_with(['0', '０']) {
+        return None;
+    }
+    // At most three digits, ASCII or full-width (3 bytes each).
+    if digits > 9 {
+        return None;
+    }
+    let glued = |c: Option<char>| c.is_some_and(|c| !is_blank(c));
+    let ok = match (blank_before, blank_after) {
+        (true, true) => glued(before) || glued(after),
+        (false, false) => {
+            let hyphen = matches!(first, '-' | '\u{FF0D}');
+            let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+            !(hyphen && digit(before) && digit(after))
+        }
+        _ => false,
+    };
+    ok.then_some(end)
+}
+
 fn is_blank(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\u{c}' | '\u{a0}' | '\u{3000}')
 }
@@ -210,6 +360,47 @@ mod tests {
             "1/1",
         ] {
             assert!(page(s), "{s:?} should be a page-number line");
+        }
+    }
+
+    #[test]
+    fn inline_marks() {
+        use super::inline_page_marks as marks;
+        let cut =
+            |s: &str| -> Vec<String> { marks(s).into_iter().map(|r| s[r].to_string()).collect() };
+        assert_eq!(cut("行政许可 0- 1 -第二十条"), ["- 1 -"]);
+        assert_eq!(cut("（三）不予- 2 -公开1.属于"), ["- 2 -"]);
+        assert_eq!(cut("0 0 0- 3 -2.申请人"), ["- 3 -"]);
+        assert_eq!(cut("0000101—2—（三）不予公开"), ["—2—"]);
+        assert_eq!(cut("结果维持 — 12 —结果纠正"), ["— 12 —"]);
+        assert_eq!(cut("工作。——4——二、主动"), ["——4——"]);
+        assert_eq!(cut("0000000第2页（三）不予公开"), ["第2页"]);
+        assert_eq!(cut("收费通知第4页要求缴纳费用"), ["第4页"]);
+        assert_eq!(
+            cut("规章 0 第 12 页 共 30 页行政规范性文件"),
+            ["第 12 页 共 30 页"]
+        );
+        assert_eq!(cut("结果维持共30页第12页结果纠正"), ["共30页第12页"]);
+        // Not page marks: dash placeholders of blank cells, dates, ranges, long numbers.
+        for s in [
+            "0 - 3 - 0",
+            "2024-3-5",
+            "2024-03-15",
+            "第1-3-5项",
+            "—",
+            "0 — 0",
+            "- 1234 -",
+            "- 0 -",
+            "- 05 -",
+            "---3---",
+            "- 3 - 4",
+            "第3条",
+            "第0页",
+            "第1000页",
+            "共10页",
+            "第三页",
+        ] {
+            assert!(cut(s).is_empty(), "{s:?}: {:?}", cut(s));
         }
     }
 

@@ -128,28 +128,31 @@ pub fn finding(out: &mut String, file: &str, source: &SourceText, f: &Finding) {
         let _ = writeln!(out, "{pad} {blue}|{blue:#}");
         let mut last_line = None;
         for (line, col, end_col, msg) in &placed {
+            let range = source.line_index().line_range(*line);
+            let text = source.original().get(range).unwrap_or("");
+            // A long line (a crawled report on one line) is shown around its labels only.
+            let (skip, shown) = window(text, &placed, *line);
             if last_line != Some(*line) {
                 if let Some(prev) = last_line {
                     if *line > prev + 1 {
                         let _ = writeln!(out, "{blue}...{blue:#}");
                     }
                 }
-                let range = source.line_index().line_range(*line);
-                let text = source.original().get(range).unwrap_or("");
                 let _ = writeln!(
                     out,
                     "{blue}{line:>gutter$} |{blue:#} {}",
-                    expand_tabs(text.trim_end())
+                    expand_tabs(shown.trim_end())
                 );
                 last_line = Some(*line);
             }
-            let range = source.line_index().line_range(*line);
-            let text = source.original().get(range).unwrap_or("");
-            let before: usize = text
-                .chars()
-                .take(col.saturating_sub(1) as usize)
-                .map(width)
-                .sum();
+            let lead = if skip > 0 { ELLIPSIS.len() } else { 0 };
+            let before: usize = lead
+                + text
+                    .chars()
+                    .skip(skip)
+                    .take((col.saturating_sub(1) as usize).saturating_sub(skip))
+                    .map(width)
+                    .sum::<usize>();
             let span: usize = text
                 .chars()
                 .skip(col.saturating_sub(1) as usize)
@@ -173,6 +176,35 @@ pub fn finding(out: &mut String, file: &str, source: &SourceText, f: &Finding) {
         let _ = writeln!(out, "{pad} {blue}={blue:#} {n}");
     }
     out.push('\n');
+}
+
+/// Lines longer than this many chars are shown around their labels only.
+const LONG_LINE: usize = 160;
+/// Chars of context shown either side of a long line's labels.
+const CONTEXT: usize = 40;
+const ELLIPSIS: &str = "...";
+
+/// The part of `text` (line `line`) to show: chars skipped from its start, and the text
+/// shown (with "..." where it was cut). Short lines are shown whole.
+fn window(text: &str, placed: &[(u32, u32, u32, &str)], line: u32) -> (usize, String) {
+    let n = text.chars().count();
+    if n <= LONG_LINE {
+        return (0, text.to_string());
+    }
+    let on_line = placed.iter().filter(|p| p.0 == line);
+    let first = on_line.clone().map(|p| p.1).min().unwrap_or(1) as usize;
+    let last = on_line.map(|p| p.2.max(p.1)).max().unwrap_or(1) as usize;
+    let lo = first.saturating_sub(1).saturating_sub(CONTEXT);
+    let hi = (last.saturating_sub(1) + CONTEXT).min(n);
+    let mut shown = String::new();
+    if lo > 0 {
+        shown.push_str(ELLIPSIS);
+    }
+    shown.extend(text.chars().skip(lo).take(hi.saturating_sub(lo)));
+    if hi < n {
+        shown.push_str(ELLIPSIS);
+    }
+    (lo, shown)
 }
 
 /// Counts for a summary line.

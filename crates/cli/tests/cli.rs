@@ -332,3 +332,50 @@ fn eval_seeds_is_exact() {
     assert_eq!(v["expected_found"], v["expected_total"]);
     assert_eq!(v["false_alarms"], 0);
 }
+
+/// A report crawled onto one line: each finding shows its line around the numbers only,
+/// not the whole report, and the carets stay under what they mark.
+#[test]
+fn a_one_line_report_is_shown_around_its_findings() {
+    let text = std::fs::read_to_string(seed("001_80982073e3dd5082"))
+        .unwrap()
+        .replace(['\n', '\r'], "")
+        .replace('\t', " ");
+    let dir = std::env::temp_dir().join(format!("gongkai-one-line-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("flat.txt");
+    std::fs::write(&path, &text).unwrap();
+    let out = gongkai(&["check", path.to_str().unwrap()]);
+    let shown = String::from_utf8(out.stdout).unwrap();
+    let source_lines: Vec<&str> = shown.lines().filter(|l| l.starts_with("1 | ")).collect();
+    assert!(!source_lines.is_empty(), "{shown}");
+    for l in &source_lines {
+        assert!(l.chars().count() <= 4 + 3 + 2 * 40 + 80 + 3, "{l}");
+        assert!(l.starts_with("1 | ..."), "{l}");
+    }
+    // The first X001's carets stand under the label of its row, "(一) 予以公开".
+    let lines: Vec<&str> = shown.lines().collect();
+    let at = lines.iter().position(|l| l.starts_with("1 | ")).unwrap();
+    let (src, marks) = (lines[at], lines[at + 1]);
+    let caret = marks.find('^').unwrap();
+    let width = |s: &str| -> usize {
+        s.chars()
+            .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
+            .sum()
+    };
+    // Display column of the caret = display width of the source line before the label.
+    let col = width(&marks[..caret]);
+    let mut w = 0;
+    let mut under = String::new();
+    for c in src.chars() {
+        if w >= col {
+            under.push(c);
+        }
+        w += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if under.chars().count() >= 4 {
+            break;
+        }
+    }
+    assert_eq!(under, "予以公开", "{src}\n{marks}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

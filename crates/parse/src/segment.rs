@@ -110,8 +110,13 @@ fn automaton<'a>(patterns: impl Iterator<Item = &'a str>) -> Option<aho_corasick
 
 /// The needles' anchors, searched for in a line as it stands.
 /// Searched in every line: the crate picks its fastest automaton (a DFA with prefilters).
+/// Leftmost-longest: a short anchor ("其他" of a row "3.其他") must not hide a longer one
+/// starting at the same place ("其他需要报告的事项").
 static ANCHORS: LazyLock<Option<aho_corasick::AhoCorasick>> = LazyLock::new(|| {
-    aho_corasick::AhoCorasick::new(NEEDLES.iter().map(|n| n.anchor.as_str())).ok()
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(NEEDLES.iter().map(|n| n.anchor.as_str()))
+        .ok()
 });
 
 /// Every needle in one automaton over a line's core: a line is scanned once. Overlapping
@@ -153,9 +158,22 @@ pub fn lines(text: &str) -> Vec<Line> {
     let mut out = Vec::with_capacity(physical.len());
     for line in join_broken(text, physical) {
         let s = line.text(text);
-        // Shorter than a title and a word: nothing to cut.
-        if s.len() < 24 {
-            out.push(line);
+        if s.len() < 60 {
+            // A short line holds one part, or ends with a numbered title after the end of
+            // a sentence ("…12月31日。一、总体情况").
+            match title_at_end(s) {
+                Some(c) => {
+                    out.push(Line {
+                        start: line.start,
+                        end: line.start + c,
+                    });
+                    out.push(Line {
+                        start: line.start + c,
+                        end: line.end,
+                    });
+                }
+                None => out.push(line),
+            }
             continue;
         }
         let cuts = cuts(s);
@@ -177,6 +195,17 @@ pub fn lines(text: &str) -> Vec<Line> {
     out
 }
 
+/// Where a short line's last numbered section title starts, when text stands before it.
+fn title_at_end(s: &str) -> Option<usize> {
+    let i = s.rfind('、')?;
+    let numeral = s[..i].chars().next_back().filter(|&c| is_numeral(c))?;
+    let start = i - numeral.len_utf8();
+    if s[..start].trim().is_empty() {
+        return None;
+    }
+    crate::structure::heading_kind(&s[start..]).map(|_| start)
+}
+
 /// A line no laid-out page prints: text that lost its line breaks (a crawl's
 /// `textContent`) is thousands of bytes a line; a laid-out line is a few hundred at most.
 const FLAT_LINE: usize = 500;
@@ -188,10 +217,11 @@ const FLAT_LINE: usize = 500;
 fn join_broken(text: &str, physical: Vec<Line>) -> Vec<Line> {
     // Only in a text that is flat as a whole (its lines average this long): in a text
     // that has its lines, a title or heading ends its line without punctuation too.
-    let filled = physical
-        .iter()
-        .filter(|l| !l.text(text).trim().is_empty())
-        .count();
+    if !physical.iter().any(|l| l.end - l.start >= FLAT_LINE) {
+        return physical;
+    }
+    // Lines with something on them (a line of spaces counts: this is a rough average).
+    let filled = physical.iter().filter(|l| l.end > l.start).count();
     if filled == 0 || text.len() / filled < FLAT_LINE {
         return physical;
     }
@@ -234,16 +264,18 @@ fn cuts(s: &str) -> Vec<usize> {
     // First look: a line is cut only where it shows a section title or title end, or at
     // least two row labels; their anchors show in the line as it stands (a label broken
     // by spaces may not, but a cut line holds many).
+    // A row laid out with tabs or pipes may hold a group label and a row label (see
+    // below): it takes three.
+    let cell_row = s.contains('\t') || s.trim_start().starts_with('|');
+    let rows_needed = if cell_row { 3 } else { 2 };
     let mut rows_seen = 0;
-    // Overlapping: a short anchor ("其他" of a row "3.其他") must not hide a longer one
-    // that starts before it ends ("其他需要报告的事项").
     let worth_a_look =
         anchors
-            .find_overlapping_iter(s)
+            .find_iter(s)
             .any(|hit| match NEEDLES[hit.pattern().as_usize()].kind {
                 NeedleKind::Row => {
                     rows_seen += 1;
-                    rows_seen >= 2
+                    rows_seen >= rows_needed
                 }
                 NeedleKind::Section | NeedleKind::TitleEnd => true,
             });
@@ -317,8 +349,6 @@ fn cuts(s: &str) -> Vec<usize> {
     });
     // A row laid out with tabs or pipes may hold a group label and a row label; a
     // flattened table holds many.
-    let cell_row = s.contains('\t') || s.trim_start().starts_with('|');
-    let rows_needed = if cell_row { 3 } else { 2 };
     if !(heading_mid_line || sections >= 2 || rows >= rows_needed) {
         return Vec::new();
     }

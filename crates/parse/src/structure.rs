@@ -240,6 +240,20 @@ static TITLE_CORES: LazyLock<Vec<(SectionKind, Vec<char>)>> = LazyLock::new(|| {
         .collect()
 });
 
+/// One bit per char (a 64-bit Bloom filter of one hash): a title's chars OR-ed together.
+fn char_bit(c: char) -> u64 {
+    1u64 << ((c as u32).wrapping_mul(0x9E37_79B1) >> 26)
+}
+
+/// Each title's chars as a Bloom filter: the chars of a line that may be in a title bound
+/// how much of it the line can hold, before the LCS is computed.
+static TITLE_BITS: LazyLock<Vec<u64>> = LazyLock::new(|| {
+    TITLE_CORES
+        .iter()
+        .map(|(_, t)| t.iter().fold(0, |m, &c| m | char_bit(c)))
+        .collect()
+});
+
 /// A section heading found on a line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Heading {
@@ -274,13 +288,19 @@ pub fn heading_kind(line: &str) -> Option<SectionKind> {
     }
     let threshold = if numbered { 0.85 } else { 0.92 };
     let mut best: Option<(f32, SectionKind)> = None;
-    for (kind, title) in TITLE_CORES.iter() {
+    let rest_bits: Vec<u64> = rest_core.iter().map(|&c| char_bit(c)).collect();
+    for ((kind, title), &bits) in TITLE_CORES.iter().zip(TITLE_BITS.iter()) {
         // score = lcs / max(len) ≤ min(len) / max(len): skip titles whose length alone rules them out.
         let (lo, hi) = (
             title.len().min(rest_core.len()),
             title.len().max(rest_core.len()),
         );
         if (lo as f32) < threshold * hi as f32 {
+            continue;
+        }
+        // lcs ≤ the line's chars that may be in the title.
+        let may = rest_bits.iter().filter(|&&b| b & bits != 0).count();
+        if (may as f32) < threshold * hi as f32 {
             continue;
         }
         let score = whole_score(title, &rest_core);
@@ -304,7 +324,6 @@ pub fn find_headings(text: &str, lines: &[Line]) -> Vec<Heading> {
         if out.last().is_some_and(|h| h.line >= li) {
             continue;
         }
-        let lead = s.len() - s.trim_start().len();
         let (kind, last) = match heading_kind(s) {
             Some(kind) => (kind, li),
             None => match wrapped_heading(text, lines, li) {
@@ -315,6 +334,7 @@ pub fn find_headings(text: &str, lines: &[Line]) -> Vec<Heading> {
         if out.last().is_some_and(|h| h.kind == kind) {
             continue;
         }
+        let lead = s.len() - s.trim_start().len();
         let end = lines[last].start + lines[last].text(text).trim_end().len();
         out.push(Heading {
             kind,
@@ -329,13 +349,32 @@ pub fn find_headings(text: &str, lines: &[Line]) -> Vec<Heading> {
 /// A numbered title wrapped onto a second line by a narrow page or cell ("五、存在的主要问"
 /// / "题及改进情况"): the kind when the two short lines make a title that neither is alone.
 fn wrapped_heading(text: &str, lines: &[Line], li: usize) -> Option<SectionKind> {
-    let first = lines[li].text(text).trim();
-    let next = lines.get(li + 1)?.text(text).trim();
+    // Two short lines: 24 chars are at most 96 bytes (with spaces around).
+    let (first, next) = (lines[li], *lines.get(li + 1)?);
+    if first.end - first.start > 120 || next.end - next.start > 120 {
+        return None;
+    }
+    let first = first.text(text).trim();
+    // A section's numbering: 一、 … 六、, (一), 1.
+    if !first.starts_with(|c: char| "一二三四五六（(123456".contains(c)) {
+        return None;
+    }
+    let next = next.text(text).trim();
     let short = |t: &str| (1..=24).contains(&t.chars().count());
     if !short(first) || !short(next) || next.contains('\t') || next.starts_with('|') {
         return None;
     }
-    if NUMBERING_RE.find(first).is_none_or(|m| m.end() == 0) || heading_kind(next).is_some() {
+    if next.ends_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    // Cheap first look: after its numbering, the first line begins a title.
+    let m = NUMBERING_RE.find(first).filter(|m| m.end() > 0)?;
+    let begun = core(&first[m.end()..]);
+    let n = begun.len().min(2);
+    let begins_title = TITLE_CORES
+        .iter()
+        .any(|(_, t)| t.len() >= n && t[..n] == begun[..n]);
+    if !begins_title || heading_kind(next).is_some() {
         return None;
     }
     heading_kind(&format!("{first}{next}"))

@@ -272,8 +272,10 @@ fn split_words(_text: &str, base: usize, s: &str, li: usize, out: &mut Vec<Tok>)
 /// ("1.属于国家秘密4000004", "行政事业性收费18651.06") is the label, then the number.
 fn push_word(w: &str, at: usize, li: usize, out: &mut Vec<Tok>) {
     let kind = classify(w);
+    // Text without a digit holds no number to split off (most label and prose words).
+    let digits = kind == TokKind::Text && w.bytes().any(|b| b.is_ascii_digit());
     // A page number glued on when the text lost its line breaks ("0000101—2—"): not a cell.
-    if kind != TokKind::Num && kind != TokKind::Blank {
+    if digits {
         if let Some(k) = gongkai_text::trailing_page_mark(w) {
             if k > 0 {
                 push_word(&w[..k], at, li, out);
@@ -281,7 +283,7 @@ fn push_word(w: &str, at: usize, li: usize, out: &mut Vec<Tok>) {
             return;
         }
     }
-    if kind == TokKind::Text {
+    if digits {
         // A row's values run into the next row's label ("151000016（二）部分公开…"):
         // the number, then the rest.
         if let Some(k) = leading_number(w) {

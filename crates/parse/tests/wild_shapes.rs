@@ -95,6 +95,14 @@ fn a_title_wrapped_onto_two_lines_is_one_title() {
     assert_eq!(s.heading, "五、存在的主要问题及改进情况");
     assert_eq!(r.sections.len(), 6);
     assert_eq!(document_findings(&wrapped), document_findings(&clean));
+    // Wrapped after one char of the title.
+    let wrapped = clean.replacen("六、其他需要报告的事项", "六、其\n他需要报告的事项", 1);
+    let r = read(&wrapped);
+    assert_eq!(
+        r.section(SectionKind::Other).unwrap().heading,
+        "六、其他需要报告的事项"
+    );
+    assert_eq!(document_findings(&wrapped), document_findings(&clean));
 }
 
 #[test]

@@ -21,7 +21,8 @@ use crate::page::{inline_page_marks, is_page_number_line};
 /// - `[bookmark: NAME]` artefacts of Word-to-text conversion are removed;
 /// - lines that are only a page number (see
 ///   [`is_page_number_line`](crate::is_page_number_line)) are removed together
-///   with their line terminator, and a page number inside a line (see
+///   with their line terminator, and a page number inside a line of at least
+///   1,000 bytes (text that lost its line breaks; see
 ///   [`inline_page_marks`](crate::inline_page_marks)) becomes one space.
 ///
 /// Everything else is kept char for char.
@@ -43,6 +44,9 @@ struct Seg {
     orig: usize,
     orig_end: usize,
 }
+
+/// Lines at least this long (bytes) are searched for page numbers inside them.
+const FLAT_LINE: usize = 1000;
 
 /// Output under construction; see [`Normalized::segs`] for the invariant.
 struct Builder<'a> {
@@ -122,14 +126,17 @@ impl Builder<'_> {
     /// contains no `'\n'` or `'\r'`. A page number standing inside the line (the
     /// text lost the line breaks around it) becomes one space.
     fn line(&mut self, start: usize, end: usize) {
+        // Only a line no layout prints (text that lost its line breaks) holds page numbers
+        // inside it; in text that kept its lines they stand on their own.
+        let may_hold_mark = end - start >= FLAT_LINE;
         let before = self.mark();
         self.span(start, end);
-        // Marks are found in the normalised line (full-width folded, bookmarks gone), so
-        // that normalising twice finds what normalising once did. Cheap gate: a digit.
-        let line = &self.out[before.out_len..];
-        if !line.bytes().any(|b| b.is_ascii_digit()) {
+        if !may_hold_mark {
             return;
         }
+        // Marks are found in the normalised line (full-width folded, bookmarks gone), so
+        // that normalising twice finds what normalising once did.
+        let line = &self.out[before.out_len..];
         let marks: Vec<Range<usize>> = inline_page_marks(line)
             .into_iter()
             .map(|m| {

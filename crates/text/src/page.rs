@@ -72,16 +72,18 @@ fn marks_in(line: &str) -> Vec<std::ops::Range<usize>> {
     let b = line.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        // Dashes are '-' (0x2D) or three-byte chars starting 0xE2 or 0xEF; 第 and 共
-        // start 0xE7 and 0xE5.
-        if !matches!(b[i], b'-' | 0xE2 | 0xEF | 0xE7 | 0xE5) || !line.is_char_boundary(i) {
-            i += 1;
-            continue;
-        }
-        let found = if line[i..].starts_with(['第', '共']) {
-            page_of_at(line, i)
-        } else {
-            mark_at(line, i)
+        // Only at a dash, 第 or 共 (their UTF-8 bytes, without decoding the line).
+        let found = match (b[i], b.get(i + 1), b.get(i + 2)) {
+            (b'-', _, _) => mark_at(line, i),
+            (0xE2, Some(0x80), Some(0x90..=0x95))
+            | (0xE2, Some(0x88), Some(0x92))
+            | (0xEF, Some(0xB9), Some(0x98 | 0xA3))
+            | (0xEF, Some(0xBC), Some(0x8D)) => mark_at(line, i),
+            (0xE7, Some(0xAC), Some(0xAC)) | (0xE5, Some(0x85), Some(0xB1)) => page_of_at(line, i),
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         match found {
             Some(end) => {

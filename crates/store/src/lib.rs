@@ -165,6 +165,22 @@ pub struct SectionSignature {
     pub signature: Vec<u8>,
 }
 
+/// Whether the cross-report findings belong to the reports now stored.
+///
+/// Every change to the reports and the start of every cross-report step mark them stale
+/// in the database; only the transaction that replaces them clears it. So after a crash
+/// anywhere (even during the cross-report step) the database says so, instead of holding
+/// the reports without their cross-report findings and no sign of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CrossState {
+    /// The stored cross-report findings are missing or out of date.
+    pub stale: bool,
+    /// When they were last marked stale (Unix seconds).
+    pub marked_at: Option<i64>,
+    /// When they were last replaced (Unix seconds).
+    pub computed_at: Option<i64>,
+}
+
 /// A file that gave no report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FailedFile {
@@ -351,6 +367,9 @@ impl Store {
 
     fn write_in_transaction(&mut self, files: Vec<Ingested>) -> Result<Vec<Written>, StoreError> {
         let now = now();
+        // In the same transaction as the reports: a database with these reports and the
+        // old cross-report findings never exists unmarked.
+        self.mark_cross_stale_in_transaction(now)?;
         let mut out = Vec::with_capacity(files.len());
         let mut cells: Vec<Row> = Vec::new();
         let mut sections: Vec<Row> = Vec::new();
@@ -625,6 +644,9 @@ impl Store {
                 )? as usize;
             }
             store.renumber_versions()?;
+            if changed > 0 {
+                store.mark_cross_stale_in_transaction(now())?;
+            }
             Ok(changed)
         })
     }
@@ -662,8 +684,39 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the cross-report findings are up to date ([`CrossState`]).
+    pub fn cross_state(&mut self) -> Result<CrossState, StoreError> {
+        let rows = self.conn.query(
+            "SELECT stale, marked_at, computed_at FROM cross_state WHERE id = 1",
+            &[],
+        )?;
+        let r = rows
+            .first()
+            .ok_or_else(|| StoreError::Query("数据库缺少跨报告检查状态（cross_state）".into()))?;
+        Ok(CrossState {
+            stale: r[0].bool(),
+            marked_at: r[1].int(),
+            computed_at: r[2].int(),
+        })
+    }
+
+    /// Marks the cross-report findings stale, committed before the cross-report step
+    /// computes anything: if the process dies during the step, the next command knows.
+    pub fn mark_cross_stale(&mut self) -> Result<(), StoreError> {
+        self.in_transaction(|store| store.mark_cross_stale_in_transaction(now()))
+    }
+
+    fn mark_cross_stale_in_transaction(&mut self, now: i64) -> Result<(), StoreError> {
+        self.conn.exec(
+            "UPDATE cross_state SET stale = TRUE, marked_at = $1 WHERE id = 1",
+            &[now.into()],
+        )?;
+        Ok(())
+    }
+
     /// Replaces every cross-report finding: they are recomputed over the whole corpus
-    /// after each ingest, so a report added later can resolve or raise them.
+    /// after each ingest, so a report added later can resolve or raise them. Clears the
+    /// stale mark in the same transaction.
     pub fn replace_corpus_findings(&mut self, found: &[CorpusFinding]) -> Result<(), StoreError> {
         let mut rows = Vec::with_capacity(found.len());
         for f in found {
@@ -678,7 +731,12 @@ impl Store {
             store
                 .conn
                 .exec("DELETE FROM findings WHERE scope = 'corpus'", &[])?;
-            store.conn.bulk_insert("findings", FINDING_COLUMNS, &rows)
+            store.conn.bulk_insert("findings", FINDING_COLUMNS, &rows)?;
+            store.conn.exec(
+                "UPDATE cross_state SET stale = FALSE, computed_at = $1 WHERE id = 1",
+                &[now().into()],
+            )?;
+            Ok(())
         })
     }
 

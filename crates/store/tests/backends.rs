@@ -65,11 +65,46 @@ use gongkai_store::testing::on_both_backends as on_both;
 #[test]
 fn migrations_are_applied_once() {
     on_both("migrations", |store| {
-        assert_eq!(store.schema_version().unwrap(), 2);
+        assert_eq!(store.schema_version().unwrap(), 3);
         let rows = store
             .query("SELECT COUNT(*) FROM schema_migrations", &[])
             .unwrap();
-        assert_eq!(rows[0][0].int(), Some(2));
+        assert_eq!(rows[0][0].int(), Some(3));
+    });
+}
+
+#[test]
+fn cross_report_findings_are_stale_until_replaced() {
+    on_both("cross_state", |store| {
+        // A new database has nothing to be stale about.
+        let fresh = store.cross_state().unwrap();
+        assert_eq!(
+            (fresh.stale, fresh.marked_at, fresh.computed_at),
+            (false, None, None)
+        );
+        // Storing reports marks the findings stale in the same transaction.
+        store
+            .write(vec![file("000.txt", "h0", Ok(new_report(seed("000"))))])
+            .unwrap();
+        let written = store.cross_state().unwrap();
+        assert!(written.stale);
+        assert!(written.marked_at.is_some());
+        assert_eq!(written.computed_at, None);
+        // Replacing them (even with none) clears it.
+        store.replace_corpus_findings(&[]).unwrap();
+        let done = store.cross_state().unwrap();
+        assert!(!done.stale);
+        assert!(done.computed_at.is_some());
+        // Marked before a cross-report step computes anything.
+        store.mark_cross_stale().unwrap();
+        assert!(store.cross_state().unwrap().stale);
+        store.replace_corpus_findings(&[]).unwrap();
+        // A file that gives no report changes no report, but is written in the same
+        // kind of transaction: still marked (the step after it recomputes anyway).
+        store
+            .write(vec![file("bad.txt", "hb", Err("bad.txt: 无法读取".into()))])
+            .unwrap();
+        assert!(store.cross_state().unwrap().stale);
     });
 }
 

@@ -266,7 +266,7 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
             }
             out.push_str(&format!(
                 "跨报告检查：相邻年度 {} 对，结转不一致 {} 处，现行有效件数不连续 {} 处；\
-比较 {} 个章节（{} 种不同文字，最多 {} 份相同；候选 {} 对），内容雷同 {} 处（其中 {} 处为多份报告文字相同）\n",
+比较 {} 个章节（{} 种不同文字，同一文字最多出现 {} 次；候选 {} 对），内容雷同 {} 处（其中 {} 处为多份报告文字相同）\n",
                 cross.year_pairs,
                 cross.carry_over,
                 cross.stock,

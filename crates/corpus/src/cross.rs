@@ -12,9 +12,9 @@
 //!
 //! All cross-report findings are recomputed and replaced together, so a report added,
 //! replaced by a new version or corrected later raises or clears them. The database
-//! marks them stale before the step starts (and with every change to the reports) and
-//! clears the mark in the transaction that replaces them, so a crash in between is
-//! never a silent absence ([`gongkai_store::CrossState`]).
+//! marks them stale before the step starts (and with every change to the reports), and
+//! the transaction that replaces them records that they are up to date with the step's
+//! start, so a crash in between is never a silent absence ([`gongkai_store::CrossState`]).
 //!
 //! Copied text is bounded however the corpus looks. Sections with identical text (by
 //! shingle set) are one group, indexed and checked once; a group of more than
@@ -66,7 +66,7 @@ pub fn run(
     let enabled = |code| gongkai_check::rule(code).is_some_and(|r| selection.enabled(r));
     // Committed before anything is computed: a process killed during this step leaves
     // the mark, and the next command recomputes or says that it must.
-    store.mark_cross_stale()?;
+    let step = store.begin_cross()?;
     let reports = store.reports(&Filter::default())?;
     let by_id: HashMap<i64, &ReportRow> = reports.iter().map(|r| (r.id, r)).collect();
     let mut summary = CrossSummary::default();
@@ -130,7 +130,7 @@ pub fn run(
         // As if killed here: no destructor, no rollback, nothing more written.
         std::process::abort();
     }
-    store.replace_corpus_findings(&found)?;
+    store.replace_corpus_findings(step, &found)?;
     Ok(summary)
 }
 

@@ -167,19 +167,27 @@ pub struct SectionSignature {
 
 /// Whether the cross-report findings belong to the reports now stored.
 ///
-/// Every change to the reports and the start of every cross-report step mark them stale
-/// in the database; only the transaction that replaces them clears it. So after a crash
-/// anywhere (even during the cross-report step) the database says so, instead of holding
-/// the reports without their cross-report findings and no sign of it.
+/// A counter in the database goes up with every change to the reports and at the start
+/// of every cross-report step ([`Store::begin_cross`]); the transaction that replaces the
+/// findings records the value its step started from. So after a crash anywhere (even
+/// during the cross-report step), or reports written by another process while a step
+/// ran, the database says the findings are stale, instead of holding the reports
+/// without their cross-report findings and no sign of it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CrossState {
     /// The stored cross-report findings are missing or out of date.
     pub stale: bool,
-    /// When they were last marked stale (Unix seconds).
+    /// When the reports last changed or a step last started (Unix seconds).
     pub marked_at: Option<i64>,
-    /// When they were last replaced (Unix seconds).
+    /// When the findings were last replaced (Unix seconds).
     pub computed_at: Option<i64>,
 }
+
+/// The start of a cross-report step ([`Store::begin_cross`]): what the findings it
+/// computes are up to date with. Give it back to [`Store::replace_corpus_findings`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[must_use = "the findings must be stored with the step's start"]
+pub struct CrossStep(i64);
 
 /// A file that gave no report.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -687,37 +695,52 @@ impl Store {
     /// Whether the cross-report findings are up to date ([`CrossState`]).
     pub fn cross_state(&mut self) -> Result<CrossState, StoreError> {
         let rows = self.conn.query(
-            "SELECT stale, marked_at, computed_at FROM cross_state WHERE id = 1",
+            "SELECT changes, computed, marked_at, computed_at FROM cross_state WHERE id = 1",
             &[],
         )?;
         let r = rows
             .first()
             .ok_or_else(|| StoreError::Query("数据库缺少跨报告检查状态（cross_state）".into()))?;
         Ok(CrossState {
-            stale: r[0].bool(),
-            marked_at: r[1].int(),
-            computed_at: r[2].int(),
+            stale: r[1].int() < r[0].int(),
+            marked_at: r[2].int(),
+            computed_at: r[3].int(),
         })
     }
 
-    /// Marks the cross-report findings stale, committed before the cross-report step
-    /// computes anything: if the process dies during the step, the next command knows.
-    pub fn mark_cross_stale(&mut self) -> Result<(), StoreError> {
-        self.in_transaction(|store| store.mark_cross_stale_in_transaction(now()))
+    /// Starts a cross-report step: marks the stored findings stale (committed before
+    /// anything is computed, so a process that dies during the step leaves the mark) and
+    /// returns what the step's findings will be up to date with.
+    pub fn begin_cross(&mut self) -> Result<CrossStep, StoreError> {
+        self.in_transaction(|store| {
+            store.mark_cross_stale_in_transaction(now())?;
+            let rows = store
+                .conn
+                .query("SELECT changes FROM cross_state WHERE id = 1", &[])?;
+            rows.first()
+                .and_then(|r| r[0].int())
+                .map(CrossStep)
+                .ok_or_else(|| StoreError::Query("数据库缺少跨报告检查状态（cross_state）".into()))
+        })
     }
 
     fn mark_cross_stale_in_transaction(&mut self, now: i64) -> Result<(), StoreError> {
         self.conn.exec(
-            "UPDATE cross_state SET stale = TRUE, marked_at = $1 WHERE id = 1",
+            "UPDATE cross_state SET changes = changes + 1, marked_at = $1 WHERE id = 1",
             &[now.into()],
         )?;
         Ok(())
     }
 
     /// Replaces every cross-report finding: they are recomputed over the whole corpus
-    /// after each ingest, so a report added later can resolve or raise them. Clears the
-    /// stale mark in the same transaction.
-    pub fn replace_corpus_findings(&mut self, found: &[CorpusFinding]) -> Result<(), StoreError> {
+    /// after each ingest, so a report added later can resolve or raise them. Records, in
+    /// the same transaction, that they are up to date with `step`'s start: still stale if
+    /// the reports changed since.
+    pub fn replace_corpus_findings(
+        &mut self,
+        step: CrossStep,
+        found: &[CorpusFinding],
+    ) -> Result<(), StoreError> {
         let mut rows = Vec::with_capacity(found.len());
         for f in found {
             rows.push(finding_row(
@@ -733,8 +756,8 @@ impl Store {
                 .exec("DELETE FROM findings WHERE scope = 'corpus'", &[])?;
             store.conn.bulk_insert("findings", FINDING_COLUMNS, &rows)?;
             store.conn.exec(
-                "UPDATE cross_state SET stale = FALSE, computed_at = $1 WHERE id = 1",
-                &[now().into()],
+                "UPDATE cross_state SET computed = $1, computed_at = $2 WHERE id = 1",
+                &[step.0.into(), now().into()],
             )?;
             Ok(())
         })

@@ -135,10 +135,11 @@ mod tests {
         }
         assert_eq!(columns(MIGRATIONS[1].sqlite), ["reports.url"]);
         assert_eq!(
-            columns(MIGRATIONS[2].sqlite)[..4],
+            columns(MIGRATIONS[2].sqlite)[..5],
             [
                 "cross_state.id",
-                "cross_state.stale",
+                "cross_state.changes",
+                "cross_state.computed",
                 "cross_state.marked_at",
                 "cross_state.computed_at"
             ]
@@ -149,7 +150,7 @@ mod tests {
     /// finished: with reports it starts stale, empty it starts fresh.
     #[test]
     fn cross_state_of_an_older_database() {
-        for (reports, stale) in [(true, 1), (false, 0)] {
+        for (reports, computed) in [(true, 0), (false, 1)] {
             let mut conn = crate::conn::Sqlite(rusqlite::Connection::open_in_memory().unwrap());
             conn.batch(
                 "CREATE TABLE schema_migrations (
@@ -171,13 +172,19 @@ mod tests {
             assert_eq!(current(&mut conn).unwrap(), 3);
             let rows = conn
                 .query(
-                    "SELECT id, stale, marked_at, computed_at FROM cross_state",
+                    "SELECT id, changes, computed, marked_at, computed_at FROM cross_state",
                     &[],
                 )
                 .unwrap();
             assert_eq!(
                 rows,
-                vec![vec![Val::Int(1), Val::Int(stale), Val::Null, Val::Null]],
+                vec![vec![
+                    Val::Int(1),
+                    Val::Int(1),
+                    Val::Int(computed),
+                    Val::Null,
+                    Val::Null
+                ]],
                 "reports: {reports}"
             );
         }

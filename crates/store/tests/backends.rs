@@ -90,17 +90,29 @@ fn cross_report_findings_are_stale_until_replaced() {
         assert!(written.stale);
         assert!(written.marked_at.is_some());
         assert_eq!(written.computed_at, None);
-        // Replacing them (even with none) clears it.
-        store.replace_corpus_findings(&[]).unwrap();
+        // Findings computed from a step begun after the write are up to date.
+        let step = store.begin_cross().unwrap();
+        assert!(
+            store.cross_state().unwrap().stale,
+            "stale while the step runs"
+        );
+        store.replace_corpus_findings(step, &[]).unwrap();
         let done = store.cross_state().unwrap();
         assert!(!done.stale);
         assert!(done.computed_at.is_some());
-        // Marked before a cross-report step computes anything.
-        store.mark_cross_stale().unwrap();
+        // Reports written (by another process) while a step runs: its findings do not
+        // cover them, and the database still says so after they are stored.
+        let step = store.begin_cross().unwrap();
+        store
+            .write(vec![file("001.txt", "h1", Ok(new_report(seed("001"))))])
+            .unwrap();
+        store.replace_corpus_findings(step, &[]).unwrap();
         assert!(store.cross_state().unwrap().stale);
-        store.replace_corpus_findings(&[]).unwrap();
-        // A file that gives no report changes no report, but is written in the same
-        // kind of transaction: still marked (the step after it recomputes anyway).
+        let step = store.begin_cross().unwrap();
+        store.replace_corpus_findings(step, &[]).unwrap();
+        assert!(!store.cross_state().unwrap().stale);
+        // A file that gives no report is written in the same kind of transaction: marked
+        // all the same (the step after it recomputes anyway).
         store
             .write(vec![file("bad.txt", "hb", Err("bad.txt: 无法读取".into()))])
             .unwrap();
@@ -341,10 +353,11 @@ fn corpus_findings_are_replaced_and_mapping_merges_aliases() {
             other_report_id: Some(ids[0]),
             finding: finding("Y001"),
         };
+        let step = store.begin_cross().unwrap();
         store
-            .replace_corpus_findings(&[one.clone(), one.clone()])
+            .replace_corpus_findings(step, &[one.clone(), one.clone()])
             .unwrap();
-        store.replace_corpus_findings(&[one]).unwrap();
+        store.replace_corpus_findings(step, &[one]).unwrap();
         let stored = store.findings(None).unwrap();
         assert_eq!(stored.len(), 1);
         assert!(stored[0].corpus);

@@ -6,7 +6,8 @@
 //! 1. [`Fingerprint::new`] reduces a section to a set of shingle hashes and a MinHash
 //!    signature (store [`Fingerprint::signature_bytes`] in the database).
 //! 2. [`LshIndex`] finds the candidate pairs among tens of thousands of sections without
-//!    comparing every pair.
+//!    comparing every pair ([`LshIndex::candidates_limited`] keeps that bounded when
+//!    thousands of sections are near-identical: a template).
 //! 3. [`compare`] verifies a candidate exactly and finds the copied passages, as byte
 //!    ranges of the original texts for the diagnostic.
 //!
@@ -50,7 +51,9 @@
 //! # What is compared
 //!
 //! Both texts are normalised ([`NormalizedText`]): whitespace and punctuation (ASCII and
-//! full-width) are dropped, every number becomes one placeholder, letters are kept. So a
+//! full-width) are dropped, every number becomes one placeholder, letters are kept. Only
+//! the first [`Options::max_chars`] normalised chars of a section count, so one huge
+//! section costs no more than a long one. So a
 //! copy with updated numbers, re-punctuated, or re-wrapped by a PDF extractor, is still a
 //! copy. Shingles are the overlapping 5-char windows of that text.
 //!

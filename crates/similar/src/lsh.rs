@@ -35,7 +35,9 @@ const EMPTY_SLOT: Slot = Slot {
 /// crate documentation). Unrelated texts (J near 0) almost never collide, so the cost of
 /// [`LshIndex::pairs`] is about linear in the number of sections plus the number of
 /// candidate pairs — but a cluster of `n` near-identical sections (a template used by many
-/// agencies) yields all `n(n-1)/2` pairs, which is the true answer.
+/// agencies) yields all `n(n-1)/2` pairs, which is the true answer and, for thousands of
+/// reports, more than memory holds. [`LshIndex::candidates_limited`] bounds what each
+/// section gets instead.
 ///
 /// One table serves all bands: a band key is a 64-bit hash of the band's number and
 /// values, so keys of different bands (or different values) coincide with probability

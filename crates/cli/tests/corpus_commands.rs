@@ -245,6 +245,20 @@ fn a_crash_during_the_cross_report_step_is_never_silent() {
     assert!(export.status.success());
     let err = String::from_utf8_lossy(&export.stderr);
     assert!(err.contains(&format!("gongkai: 注意：{stale}")), "{err}");
+    // So does an agency's history, which lists its cross-report findings.
+    let first: Json = serde_json::from_str(
+        std::fs::read_to_string(key)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    let agency = first["agency"].as_str().unwrap();
+    let history = run(&["history", agency, "--database", d]);
+    assert!(history.status.success());
+    let err = String::from_utf8_lossy(&history.stderr);
+    assert!(err.contains(&format!("gongkai: 注意：{stale}")), "{err}");
 
     // The next ingest (no new file) recomputes, and says it did.
     let v = json(&run(&["ingest", c, "--database", d, "--format", "json"]));
@@ -278,5 +292,11 @@ fn a_crash_during_the_cross_report_step_is_never_silent() {
     );
     let export = run(&["export", "-o", csv.to_str().unwrap(), "--database", d]);
     assert!(!String::from_utf8_lossy(&export.stderr).contains(stale));
+    let history = run(&["history", agency, "--database", d]);
+    assert!(
+        history.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&history.stderr)
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

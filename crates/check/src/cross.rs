@@ -196,12 +196,29 @@ pub fn shared_shingles(a: &[u64], b: &[u64], common: &dyn Fn(u64) -> bool) -> (u
 /// its shingles found in `b`, and at least [`MIN_SHARED_DISTINCTIVE`] of those not stock
 /// phrases. Returns the containment when it is.
 pub fn is_copy(a: &[u64], b: &[u64], threshold: f64, common: &dyn Fn(u64) -> bool) -> Option<f64> {
+    let distinctive: Vec<u64> = a.iter().copied().filter(|&h| !common(h)).collect();
+    is_copy_given(a, &distinctive, b, threshold)
+}
+
+/// [`is_copy`] with the judged section's distinctive shingles (those of `a` not
+/// `common`, sorted) computed once by the caller: a corpus pass checks one section
+/// against many, and most of a template's shingles are common, so the second count is
+/// short.
+pub fn is_copy_given(a: &[u64], a_distinctive: &[u64], b: &[u64], threshold: f64) -> Option<f64> {
     if a.is_empty() {
         return None;
     }
-    let (shared, distinctive) = shared_shingles(a, b, common);
+    let (shared, _) = shared_shingles(a, b, &|_| false);
     let containment = shared as f64 / a.len() as f64;
-    (containment >= threshold && distinctive >= MIN_SHARED_DISTINCTIVE).then_some(containment)
+    if containment < threshold {
+        return None;
+    }
+    let distinctive = a_distinctive
+        .iter()
+        .filter(|h| b.binary_search(h).is_ok())
+        .take(MIN_SHARED_DISTINCTIVE)
+        .count();
+    (distinctive >= MIN_SHARED_DISTINCTIVE).then_some(containment)
 }
 
 /// How many copied passages a finding quotes, and how much of each.
@@ -223,8 +240,8 @@ pub fn copied_text(
         kind,
         heading,
         text,
-        &NormalizedText::new(text),
-        &NormalizedText::new(other),
+        &NormalizedText::prefix(text, opts.max_chars),
+        &NormalizedText::prefix(other, opts.max_chars),
         from,
         opts,
         &|_| false,
@@ -284,6 +301,60 @@ pub fn copied_text_normalized(
         sim.jaccard
     ));
     Some((f, sim))
+}
+
+/// One report of a [`SharedText`] cluster, as a finding names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClusterMember {
+    /// The agency's name (or the file's, without one).
+    pub agency: String,
+    pub year: i32,
+    /// The report's id in the corpus.
+    pub report_id: i64,
+}
+
+/// A section text printed, identically, by many reports: a template or a stock text
+/// shared across agencies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedText {
+    /// Reports printing it, this one included.
+    pub reports: usize,
+    /// Distinct agencies among them.
+    pub agencies: usize,
+    /// A few of the other reports, earliest first.
+    pub examples: Vec<ClusterMember>,
+}
+
+/// Y003 for a section whose text is printed identically by many other agencies' reports:
+/// one finding naming the cluster (its size and a few members) instead of one per report
+/// it equals. Identical text needs no passage search: all of it is the same.
+pub fn copied_text_cluster(kind: SectionKind, heading: &str, shared: &SharedText) -> Finding {
+    let name = heading.trim();
+    let name = if name.is_empty() { kind.title() } else { name };
+    let others = shared.reports.saturating_sub(1);
+    let mut f = finding(
+        &Y003,
+        format!(
+            "“{name}”与其他 {others} 份报告的同一部分文字相同：同一文字见于 {} 个机关的 {} 份报告",
+            shared.agencies, shared.reports
+        ),
+    );
+    let listed: Vec<String> = shared
+        .examples
+        .iter()
+        .map(|m| format!("{}{}年度（编号 {}）", m.agency, m.year, m.report_id))
+        .collect();
+    let more = if others > listed.len() {
+        format!("等 {others} 份")
+    } else {
+        String::new()
+    };
+    f.notes
+        .push(format!("文字相同的报告：{}{more}", listed.join("、")));
+    f.notes.push(
+        "多份报告使用同一文字，通常是套用模板或统一口径；请写明本机关本年度的实际情况".into(),
+    );
+    f
 }
 
 #[cfg(test)]
@@ -363,6 +434,45 @@ mod tests {
         // A 2019-edition year has no stock to compare.
         cur.stock = None;
         assert!(stock_discontinuity(&prev, &cur).is_empty());
+    }
+
+    #[test]
+    fn cluster_finding_names_its_size_and_members() {
+        let member = |agency: &str, report_id| ClusterMember {
+            agency: agency.into(),
+            year: 2021,
+            report_id,
+        };
+        let shared = SharedText {
+            reports: 5000,
+            agencies: 4998,
+            examples: vec![member("甲乡人民政府", 1), member("乙乡人民政府", 2)],
+        };
+        let f = copied_text_cluster(SectionKind::Problems, "", &shared);
+        assert_eq!(f.code, "Y003");
+        assert_eq!(
+            f.message,
+            "“存在的主要问题及改进情况”与其他 4999 份报告的同一部分文字相同：同一文字见于 4998 个机关的 5000 份报告"
+        );
+        assert_eq!(
+            f.notes[0],
+            "文字相同的报告：甲乡人民政府2021年度（编号 1）、乙乡人民政府2021年度（编号 2）等 4999 份"
+        );
+        let small = SharedText {
+            reports: 3,
+            agencies: 3,
+            examples: vec![member("甲乡人民政府", 1), member("乙乡人民政府", 2)],
+        };
+        let f = copied_text_cluster(SectionKind::Overview, " 一、总体情况 ", &small);
+        assert!(
+            f.message.starts_with("“一、总体情况”与其他 2 份报告"),
+            "{}",
+            f.message
+        );
+        assert_eq!(
+            f.notes[0],
+            "文字相同的报告：甲乡人民政府2021年度（编号 1）、乙乡人民政府2021年度（编号 2）"
+        );
     }
 
     #[test]

@@ -92,6 +92,28 @@ fn store_err(e: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// What to tell the user when the stored cross-report findings are stale (the last
+/// cross-report step did not finish: killed, or failed after the reports were stored).
+/// Never silent: a command that shows cross-report findings says that they may be
+/// missing, and how to recompute them.
+pub fn stale_cross_findings(store: &mut Store) -> Result<Option<String>, ExitCode> {
+    let state = store.cross_state().map_err(store_err)?;
+    Ok(state.stale.then(|| {
+        "跨报告检查结果已过期（上次的跨报告检查没有完成，可能被中断），跨报告问题可能缺失或过时；\
+再次运行 `gongkai ingest <文件或文件夹>` 即可重新计算（已读入的文件不会重复读取）"
+            .to_string()
+    }))
+}
+
+/// Warns on stderr when the cross-report findings are stale; `Err` only if the database
+/// cannot say.
+fn warn_if_cross_stale(store: &mut Store) -> Result<(), ExitCode> {
+    if let Some(message) = stale_cross_findings(store)? {
+        errln!("gongkai: 注意：{message}");
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------
 // ingest
 // ---------------------------------------------------------------------------
@@ -147,6 +169,11 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
     let mut store = match args.db.open() {
         Ok(s) => s,
         Err(code) => return code,
+    };
+    // Said in the output: the step below recomputes what a crash left stale.
+    let was_stale = match store.cross_state() {
+        Ok(s) => s.stale,
+        Err(e) => return store_err(e),
     };
     if !mapping.is_empty() {
         if let Err(e) = store.apply_mapping(&mapping.overrides(), &mapping.aliases()) {
@@ -207,6 +234,9 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
                     "year_pairs": cross.year_pairs, "carry_over_mismatch": cross.carry_over,
                     "stock_discontinuity": cross.stock, "sections": cross.sections,
                     "candidates": cross.candidates, "copied_text": cross.copied,
+                    "texts": cross.texts, "largest_cluster": cross.largest_cluster,
+                    "limited": cross.limited, "copied_text_clusters": cross.clusters,
+                    "recomputed_stale": was_stale,
                 },
                 "corpus": {
                     "agencies": counts.agencies, "reports": counts.reports,
@@ -231,15 +261,21 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
                 summary.failed.len(),
                 read_secs
             ));
+            if was_stale {
+                out.push_str("上次的跨报告检查没有完成（可能被中断），本次已全部重新计算\n");
+            }
             out.push_str(&format!(
                 "跨报告检查：相邻年度 {} 对，结转不一致 {} 处，现行有效件数不连续 {} 处；\
-比较 {} 个章节（候选 {} 对），内容雷同 {} 处\n",
+比较 {} 个章节（{} 种不同文字，同一文字最多出现 {} 次；候选 {} 对），内容雷同 {} 处（其中 {} 处为多份报告文字相同）\n",
                 cross.year_pairs,
                 cross.carry_over,
                 cross.stock,
                 cross.sections,
+                cross.texts,
+                cross.largest_cluster,
                 cross.candidates,
-                cross.copied
+                cross.copied,
+                cross.clusters
             ));
             out.push_str(&format!(
                 "语料库（{}，{}）：{} 个机关，{} 份报告（当前 {} 份），单报告问题 {} 条，跨报告问题 {} 条；共用时 {:.1} 秒\n",
@@ -303,6 +339,9 @@ pub fn history(agency: &str, db: &DbArgs, format: Format) -> ExitCode {
         }
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    if let Err(code) = warn_if_cross_stale(&mut store) {
+        return code;
+    }
     let findings = match store.findings(Some(&ids)) {
         Ok(f) => f,
         Err(e) => return store_err(e),
@@ -893,6 +932,15 @@ pub fn score(key: &Path, db: &DbArgs, format: Format, strict: bool) -> ExitCode 
         Ok(s) => s,
         Err(code) => return code,
     };
+    // A score of stale cross-report findings would count what is missing as missed.
+    match stale_cross_findings(&mut store) {
+        Ok(None) => {}
+        Ok(Some(message)) => {
+            errln!("gongkai: 无法评分：{message}");
+            return ExitCode::from(2);
+        }
+        Err(code) => return code,
+    }
     let s = match gongkai_corpus::answers::score(&mut store, key) {
         Ok(s) => s,
         Err(e) => return store_err(e),

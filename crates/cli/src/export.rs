@@ -95,6 +95,11 @@ pub fn export(
         Err(e) => return fail(e),
     };
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    match crate::corpus::stale_cross_findings(&mut store) {
+        Ok(Some(message)) => errln!("gongkai: 注意：{message}"),
+        Ok(None) => {}
+        Err(code) => return code,
+    }
     let mut findings: HashMap<i64, Vec<Finding>> = HashMap::new();
     match store.findings(Some(&ids)) {
         Ok(all) => {

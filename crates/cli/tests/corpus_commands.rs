@@ -187,3 +187,116 @@ fn compare_and_consolidate_files() {
     let out = run(&["consolidate", "--database", "/nonexistent/dir/x.db"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Killed during the cross-report step (the test-only hook aborts the process once the
+/// findings are computed, before they are stored): the reports are in the database, the
+/// cross-report findings are not, and the database says so. Every later command that
+/// shows them says so too, scoring refuses, and the next ingest recomputes.
+#[test]
+fn a_crash_during_the_cross_report_step_is_never_silent() {
+    let dir = temp("crash");
+    let corpus = dir.join("corpus");
+    let db = dir.join("c.db");
+    let (c, d) = (corpus.to_str().unwrap(), db.to_str().unwrap());
+    assert!(
+        run(&["synth", "24", c, "--seed", "5", "--cross-error-rate", "0.5"])
+            .status
+            .success()
+    );
+    let key = corpus.join("answer-key.jsonl");
+    let key = key.to_str().unwrap();
+
+    let crashed = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["ingest", c, "--database", d, "--format", "json"])
+        .env_remove("GONGKAI_DATABASE")
+        .env(gongkai_corpus::cross::ABORT_FOR_TESTS, "1")
+        .output()
+        .unwrap();
+    assert!(!crashed.status.success());
+    assert!(crashed.stdout.is_empty(), "nothing printed: it died first");
+
+    let stale = "跨报告检查结果已过期（上次的跨报告检查没有完成，可能被中断）";
+    let store_counts = |d: &str| {
+        let mut store = gongkai_store::Store::open(d).unwrap();
+        let counts = store.counts().unwrap();
+        (
+            counts.current_reports,
+            counts.corpus_findings,
+            store.cross_state().unwrap().stale,
+        )
+    };
+    assert_eq!(store_counts(d), (24, 0, true));
+
+    // Scoring would count the missing findings as misses: it refuses, and says why.
+    let score = run(&["score", key, "--database", d, "--strict"]);
+    assert_eq!(score.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&score.stderr);
+    assert!(
+        err.contains(&format!("gongkai: 无法评分：{stale}")),
+        "{err}"
+    );
+    assert!(
+        err.contains("再次运行 `gongkai ingest <文件或文件夹>`"),
+        "{err}"
+    );
+    // An export goes ahead, with the warning.
+    let csv = dir.join("out.csv");
+    let export = run(&["export", "-o", csv.to_str().unwrap(), "--database", d]);
+    assert!(export.status.success());
+    let err = String::from_utf8_lossy(&export.stderr);
+    assert!(err.contains(&format!("gongkai: 注意：{stale}")), "{err}");
+    // So does an agency's history, which lists its cross-report findings.
+    let first: Json = serde_json::from_str(
+        std::fs::read_to_string(key)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    let agency = first["agency"].as_str().unwrap();
+    let history = run(&["history", agency, "--database", d]);
+    assert!(history.status.success());
+    let err = String::from_utf8_lossy(&history.stderr);
+    assert!(err.contains(&format!("gongkai: 注意：{stale}")), "{err}");
+
+    // The next ingest (no new file) recomputes, and says it did.
+    let v = json(&run(&["ingest", c, "--database", d, "--format", "json"]));
+    assert_eq!(
+        (v["stored"].as_u64(), v["unchanged"].as_u64()),
+        (Some(0), Some(24))
+    );
+    assert_eq!(v["cross"]["recomputed_stale"], true);
+    let (reports, corpus_findings, stale_now) = store_counts(d);
+    assert_eq!((reports, stale_now), (24, false));
+    assert!(corpus_findings > 0);
+    let human = run(&["ingest", c, "--database", d]);
+    assert!(!String::from_utf8_lossy(&human.stdout).contains("上次的跨报告检查没有完成"));
+
+    let s = json(&run(&[
+        "score",
+        key,
+        "--database",
+        d,
+        "--strict",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(s["total"]["false_positives"], 0);
+    assert_eq!(s["total"]["false_negatives"], 0);
+    assert!(
+        s["rules"]["copied-text"]["true_positives"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    let export = run(&["export", "-o", csv.to_str().unwrap(), "--database", d]);
+    assert!(!String::from_utf8_lossy(&export.stderr).contains(stale));
+    let history = run(&["history", agency, "--database", d]);
+    assert!(
+        history.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&history.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

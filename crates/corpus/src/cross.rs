@@ -11,11 +11,22 @@
 //! - two agencies, different years: the later report.
 //!
 //! All cross-report findings are recomputed and replaced together, so a report added,
-//! replaced by a new version or corrected later raises or clears them.
+//! replaced by a new version or corrected later raises or clears them. The database
+//! marks them stale before the step starts (and with every change to the reports), and
+//! the transaction that replaces them records that they are up to date with the step's
+//! start, so a crash in between is never a silent absence ([`gongkai_store::CrossState`]).
+//!
+//! Copied text is bounded however the corpus looks. Sections with identical text (by
+//! shingle set) are one group, indexed and checked once; a group of more than
+//! [`MAX_OTHER_AGENCIES`] other agencies (a template) gives each member one finding
+//! naming the cluster, not one per pair. Near-identical texts (a template with each
+//! agency's name filled in) are distinct groups, but each takes at most
+//! [`CANDIDATES_PER_BUCKET`] candidates from any LSH bucket, and only the few closest
+//! sources of each section are searched for passages.
 
 use std::collections::{BTreeMap, HashMap};
 
-use gongkai_check::cross::{self, CopiedFrom, StockRow, YearFacts};
+use gongkai_check::cross::{self, ClusterMember, CopiedFrom, SharedText, StockRow, YearFacts};
 use gongkai_check::Selection;
 use gongkai_model::Finding;
 use gongkai_similar::{Fingerprint, LshIndex, NormalizedText};
@@ -30,9 +41,18 @@ pub struct CrossSummary {
     pub stock: usize,
     /// Sections indexed for copied text.
     pub sections: usize,
-    /// Section pairs the index proposed and that were compared exactly.
+    /// Distinct texts among them (identical sections are compared once).
+    pub texts: usize,
+    /// Reports printing the most common text.
+    pub largest_cluster: usize,
+    /// Text pairs the index proposed and that were checked exactly.
     pub candidates: usize,
+    /// Sections whose candidates were limited ([`CANDIDATES_PER_BUCKET`]): members of
+    /// near-identical clusters.
+    pub limited: usize,
+    /// Copied-text findings, of which `clusters` name a text shared by many reports.
     pub copied: usize,
+    pub clusters: usize,
 }
 
 /// How many other agencies' reports one section's copied-text finding may name.
@@ -44,6 +64,9 @@ pub fn run(
     similarity: &gongkai_similar::Options,
 ) -> Result<CrossSummary, StoreError> {
     let enabled = |code| gongkai_check::rule(code).is_some_and(|r| selection.enabled(r));
+    // Committed before anything is computed: a process killed during this step leaves
+    // the mark, and the next command recomputes or says that it must.
+    let step = store.begin_cross()?;
     let reports = store.reports(&Filter::default())?;
     let by_id: HashMap<i64, &ReportRow> = reports.iter().map(|r| (r.id, r)).collect();
     let mut summary = CrossSummary::default();
@@ -103,9 +126,18 @@ pub fn run(
             b.other_report_id,
         ))
     });
-    store.replace_corpus_findings(&found)?;
+    if std::env::var_os(ABORT_FOR_TESTS).is_some() {
+        // As if killed here: no destructor, no rollback, nothing more written.
+        std::process::abort();
+    }
+    store.replace_corpus_findings(step, &found)?;
     Ok(summary)
 }
+
+/// Set in tests only: [`run`] aborts the process once the findings are computed and
+/// before they are stored, as a crash or `kill -9` there would, so that a test can show
+/// what the next command does with a corpus left stale.
+pub const ABORT_FOR_TESTS: &str = "GONGKAI_TEST_ABORT_IN_CROSS";
 
 fn section_kind(key: &str) -> Option<gongkai_model::schema::SectionKind> {
     serde_json::from_value(serde_json::Value::String(key.to_string())).ok()
@@ -222,6 +254,56 @@ fn stock_threshold(agencies: usize) -> u16 {
     (agencies.div_ceil(50)).clamp(5, u16::MAX as usize) as u16
 }
 
+/// Most ids one band's bucket gives a section as candidates
+/// ([`LshIndex::candidates_limited`]). Buckets of unrelated text hold one or two
+/// sections; only near-identical text (a template with the agency's name filled in)
+/// fills one beyond this, and its members are copies of the few taken as of any other.
+const CANDIDATES_PER_BUCKET: usize = 16;
+
+/// Sections whose texts are loaded, normalised and shingled at a time: memory holds one
+/// chunk of texts, and the shingles of each distinct text once.
+const LOAD_CHUNK: usize = 2000;
+
+/// Judged sections whose findings (with their passage search) are made at a time.
+const JUDGE_CHUNK: usize = 1000;
+
+/// Sections of one kind with identical shingle sets: one text, however many reports
+/// print it. Compared once, for all of them.
+struct Group {
+    kind: String,
+    shingles: Vec<u64>,
+    /// The shingles that are not stock phrases (filled once the stock is counted).
+    distinctive: Vec<u64>,
+    /// Member sections (indices into the signatures), by year then report id; sections
+    /// without a year last.
+    members: Vec<usize>,
+    /// Index of the member whose stored signature stands for the group in the LSH index.
+    signature_of: Option<usize>,
+}
+
+/// What a section is reported for: pairwise findings (the most recent earlier report
+/// of the same agency; up to [`MAX_OTHER_AGENCIES`] other agencies' reports), or, for a
+/// text shared identically with many other agencies, one finding for the cluster.
+#[derive(Default)]
+struct Judgement {
+    pairs: Vec<(usize, CopiedFrom)>,
+    cluster: Option<SharedText>,
+}
+
+/// One text's candidates, checked.
+#[derive(Default)]
+struct Checked {
+    /// The texts it is a copy of, with its containment in each, highest first.
+    sources: Vec<(usize, f64)>,
+    /// Candidates checked exactly.
+    compared: usize,
+    /// Some LSH bucket gave it only part of its members.
+    limited: bool,
+}
+
+/// How many members of a cluster its finding names.
+const CLUSTER_EXAMPLES: usize = 3;
+
 fn copied_text(
     store: &mut Store,
     similarity: &gongkai_similar::Options,
@@ -233,48 +315,76 @@ fn copied_text(
 
     let sections = store.section_signatures()?;
     summary.sections = sections.len();
-    let mut index = LshIndex::new(similarity);
-    index.reserve(sections.len());
-    for (i, s) in sections.iter().enumerate() {
-        if let Some(sig) = Fingerprint::signature_from_bytes(&s.signature) {
-            if sig.len() == similarity.num_hashes {
-                index.insert(i as u64, &sig);
-            }
-        }
-    }
-    let pairs: Vec<(usize, usize)> = index
-        .pairs()
-        .into_iter()
-        .map(|(a, b)| (a as usize, b as usize))
-        .filter(|&(a, b)| {
-            let (x, y) = (&sections[a], &sections[b]);
-            x.kind == y.kind && x.report_id != y.report_id
-        })
-        .collect();
-    drop(index);
-    summary.candidates = pairs.len();
-    if pairs.is_empty() {
+    if sections.is_empty() {
         return Ok(());
     }
 
-    // Every section's shingles: the stock phrases are counted over the whole corpus.
-    let ids: Vec<i64> = sections.iter().map(|s| s.section_id).collect();
-    let mut texts = store.section_texts(&ids)?;
-    // Normalised texts are large (a char and an offset per char): keep only the shingles,
-    // and normalise again the few sections that turn out to be copies.
-    let prepared: Vec<Option<(String, String, Vec<u64>)>> = sections
-        .iter()
-        .map(|s| texts.remove(&s.section_id))
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .map(|t| {
-            t.map(|(heading, body)| {
-                let sh = gongkai_similar::shingles(&NormalizedText::new(&body), similarity);
-                (heading, body, sh)
+    // Identical texts become one group, streaming: only one chunk of texts in memory,
+    // and each distinct shingle set kept once.
+    let mut groups: Vec<Group> = Vec::new();
+    let mut group_of: Vec<Option<usize>> = vec![None; sections.len()];
+    let mut by_content: HashMap<u64, Vec<usize>> = HashMap::new();
+    let hasher = std::collections::hash_map::RandomState::new();
+    for (chunk_no, chunk) in sections.chunks(LOAD_CHUNK).enumerate() {
+        let ids: Vec<i64> = chunk.iter().map(|s| s.section_id).collect();
+        let mut texts = store.section_texts(&ids)?;
+        let bodies: Vec<Option<String>> = chunk
+            .iter()
+            .map(|s| texts.remove(&s.section_id).map(|(_, body)| body))
+            .collect();
+        drop(texts);
+        let shingled: Vec<Option<Vec<u64>>> = bodies
+            .into_par_iter()
+            .map(|body| {
+                let body = body?;
+                let n = NormalizedText::prefix(&body, similarity.max_chars);
+                let sh = gongkai_similar::shingles(&n, similarity);
+                (!sh.is_empty()).then_some(sh)
             })
-        })
-        .collect();
+            .collect();
+        for (k, sh) in shingled.into_iter().enumerate() {
+            let Some(sh) = sh else { continue };
+            let i = chunk_no * LOAD_CHUNK + k;
+            let kind = &sections[i].kind;
+            let key = std::hash::BuildHasher::hash_one(&hasher, (kind, &sh));
+            let same = by_content.entry(key).or_default();
+            let g = match same
+                .iter()
+                .copied()
+                .find(|&g| groups[g].kind == *kind && groups[g].shingles == sh)
+            {
+                Some(g) => g,
+                None => {
+                    groups.push(Group {
+                        kind: kind.clone(),
+                        shingles: sh,
+                        distinctive: Vec::new(),
+                        members: Vec::new(),
+                        signature_of: None,
+                    });
+                    same.push(groups.len() - 1);
+                    groups.len() - 1
+                }
+            };
+            groups[g].members.push(i);
+            group_of[i] = Some(g);
+        }
+    }
+    drop(by_content);
+    for g in &mut groups {
+        g.members.sort_by_key(|&i| {
+            let s = &sections[i];
+            (s.year.is_none(), s.year, s.report_id)
+        });
+        g.signature_of = g.members.iter().copied().find(|&i| {
+            Fingerprint::signature_from_bytes(&sections[i].signature)
+                .is_some_and(|sig| sig.len() == similarity.num_hashes)
+        });
+    }
+    summary.texts = groups.len();
+    summary.largest_cluster = groups.iter().map(|g| g.members.len()).max().unwrap_or(0);
 
+    // The genre's stock phrases: shingles used by many agencies.
     let mut counts = AgencyCounts::new();
     let mut by_agency: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
     for (i, s) in sections.iter().enumerate() {
@@ -288,8 +398,8 @@ fn copied_text(
     for members in by_agency.values() {
         own.clear();
         for &i in members {
-            if let Some((_, _, sh)) = &prepared[i] {
-                own.extend_from_slice(sh);
+            if let Some(g) = group_of[i] {
+                own.extend_from_slice(&groups[g].shingles);
             }
         }
         own.sort_unstable();
@@ -299,90 +409,297 @@ fn copied_text(
         }
     }
     let threshold = stock_threshold(by_agency.len());
+    drop(by_agency);
     let common = |h: u64| counts.estimate(h) >= threshold;
+    groups.par_iter_mut().for_each(|g| {
+        g.distinctive = g.shingles.iter().copied().filter(|&h| !common(h)).collect();
+    });
 
-    // Which side of a pair is judged against which (see the module doc), and the
-    // cheap test first: the share of distinctive shingles in common.
-    let judged: Vec<(usize, usize, CopiedFrom)> = pairs
+    // Candidate texts: one LSH entry per distinct text, a bounded number of candidates
+    // each. Every candidate is checked exactly (containment, distinctive shingles).
+    let mut index = LshIndex::new(similarity);
+    index.reserve(groups.len());
+    let signature = |g: &Group| {
+        g.signature_of
+            .and_then(|i| Fingerprint::signature_from_bytes(&sections[i].signature))
+    };
+    for (g, group) in groups.iter().enumerate() {
+        if let Some(sig) = signature(group) {
+            index.insert(g as u64, &sig);
+        }
+    }
+    let checked: Vec<Checked> = groups
         .par_iter()
-        .flat_map_iter(|&(a, b)| [(a, b), (b, a)])
-        .filter_map(|(judged, source)| {
-            let (x, y) = (&sections[judged], &sections[source]);
-            let ry = by_id.get(&y.report_id)?;
-            let (yx, yy) = (x.year?, y.year?);
-            let same_agency = x.agency_id.is_some() && x.agency_id == y.agency_id;
-            let from = if same_agency {
-                if yy >= yx {
-                    return None;
-                }
-                CopiedFrom::OwnEarlier { year: yy }
-            } else {
-                if yy > yx {
-                    return None;
-                }
-                CopiedFrom::Other {
-                    agency: ry.agency.clone().unwrap_or_else(|| ry.source.clone()),
-                    year: yy,
-                }
+        .enumerate()
+        .map(|(g, group)| {
+            let Some(sig) = signature(group) else {
+                return Checked::default();
             };
-            let (_, _, sa) = prepared[judged].as_ref()?;
-            let (_, _, sb) = prepared[source].as_ref()?;
-            cross::is_copy(sa, sb, similarity.threshold, &common)?;
-            Some((judged, source, from))
-        })
-        .collect();
-
-    let mut own_best: BTreeMap<usize, (i32, Finding, i64)> = BTreeMap::new();
-    let mut others: BTreeMap<usize, Vec<(f64, Finding, i64)>> = BTreeMap::new();
-    for (judged, source, from) in judged {
-        let (x, y) = (&sections[judged], &sections[source]);
-        let (Some((heading, body, _)), Some((_, other, _))) =
-            (&prepared[judged], &prepared[source])
-        else {
-            continue;
-        };
-        let (nx, ny) = (NormalizedText::new(body), NormalizedText::new(other));
-        let Some(kind) = section_kind(&x.kind) else {
-            continue;
-        };
-        let Some((f, sim)) = cross::copied_text_normalized(
-            kind, heading, body, &nx, &ny, &from, similarity, &common,
-        ) else {
-            continue;
-        };
-        let f = with_other_note(f, by_id.get(&y.report_id).copied());
-        match from {
-            CopiedFrom::OwnEarlier { year } => {
-                // The most recent earlier report that matches.
-                if own_best.get(&judged).is_none_or(|(y, _, _)| year > *y) {
-                    own_best.insert(judged, (year, f, y.report_id));
+            let found = index.candidates_limited(&sig, CANDIDATES_PER_BUCKET);
+            let mut sources = Vec::new();
+            let mut compared = 0;
+            for h in found.ids.into_iter().map(|h| h as usize) {
+                if h == g || groups[h].kind != group.kind {
+                    continue;
+                }
+                compared += 1;
+                if let Some(c) = cross::is_copy_given(
+                    &group.shingles,
+                    &group.distinctive,
+                    &groups[h].shingles,
+                    similarity.threshold,
+                ) {
+                    sources.push((h, c));
                 }
             }
-            CopiedFrom::Other { .. } => {
-                others
-                    .entry(judged)
-                    .or_default()
-                    .push((sim.containment_a, f, y.report_id));
+            sources.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            Checked {
+                sources,
+                compared,
+                limited: found.truncated_buckets > 0,
+            }
+        })
+        .collect();
+    drop(index);
+    summary.candidates = checked.iter().map(|c| c.compared).sum();
+    summary.limited = checked
+        .iter()
+        .zip(&groups)
+        .filter(|(c, _)| c.limited)
+        .map(|(_, g)| g.members.len())
+        .sum();
+    // A text identical to itself is a copy when it says something of its own.
+    let self_copy: Vec<bool> = groups
+        .par_iter()
+        .map(|g| {
+            g.members.len() > 1
+                && cross::is_copy_given(
+                    &g.shingles,
+                    &g.distinctive,
+                    &g.shingles,
+                    similarity.threshold,
+                )
+                .is_some()
+        })
+        .collect();
+    let edges: Vec<Vec<(usize, f64)>> = checked.into_iter().map(|c| c.sources).collect();
+
+    // Each group's members by agency, for "the same agency's earlier report".
+    let mut of_agency: HashMap<(usize, i64), Vec<usize>> = HashMap::new();
+    for (g, group) in groups.iter().enumerate() {
+        for &i in &group.members {
+            if let Some(a) = sections[i].agency_id {
+                of_agency.entry((g, a)).or_default().push(i);
             }
         }
     }
-    for (judged, (_, f, other)) in own_best {
-        summary.copied += 1;
-        found.push(CorpusFinding {
-            report_id: sections[judged].report_id,
-            other_report_id: Some(other),
-            finding: f,
-        });
-    }
-    for (judged, mut list) in others {
-        list.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
-        for (_, f, other) in list.into_iter().take(MAX_OTHER_AGENCIES) {
+
+    // Distinct reports and agencies of each group big enough to be reported as a cluster.
+    let cluster_size: Vec<(usize, usize)> = groups
+        .iter()
+        .map(|g| {
+            if g.members.len() <= MAX_OTHER_AGENCIES + 1 {
+                return (0, 0);
+            }
+            let mut reports: Vec<i64> = g.members.iter().map(|&j| sections[j].report_id).collect();
+            let mut agencies: Vec<i64> = g
+                .members
+                .iter()
+                .map(|&j| sections[j].agency_id.unwrap_or(-sections[j].report_id))
+                .collect();
+            reports.sort_unstable();
+            reports.dedup();
+            agencies.sort_unstable();
+            agencies.dedup();
+            (reports.len(), agencies.len())
+        })
+        .collect();
+
+    let name_of = |i: usize| -> String {
+        by_id
+            .get(&sections[i].report_id)
+            .map(|r| r.agency.clone().unwrap_or_else(|| r.source.clone()))
+            .unwrap_or_default()
+    };
+    let judge = |i: usize| -> Option<Judgement> {
+        let g = group_of[i]?;
+        let x = &sections[i];
+        let year = x.year?;
+        let group = &groups[g];
+        // Texts this one is found in, by containment: itself first.
+        let mut sources: Vec<usize> = Vec::with_capacity(edges[g].len() + 1);
+        if self_copy[g] {
+            sources.push(g);
+        }
+        sources.extend(edges[g].iter().map(|&(h, _)| h));
+
+        let mut out = Judgement::default();
+        // The same agency: its most recent earlier report that this copies.
+        let own_here = match x.agency_id {
+            Some(a) => {
+                let mut best: Option<(i32, usize)> = None;
+                for &h in &sources {
+                    let Some(list) = of_agency.get(&(h, a)) else {
+                        continue;
+                    };
+                    for &j in list {
+                        let Some(y) = sections[j].year.filter(|&y| y < year) else {
+                            continue;
+                        };
+                        if best.is_none_or(|(b, _)| y > b) {
+                            best = Some((y, j));
+                        }
+                    }
+                }
+                if let Some((y, j)) = best {
+                    out.pairs.push((j, CopiedFrom::OwnEarlier { year: y }));
+                }
+                of_agency.get(&(g, a)).map_or(0, Vec::len)
+            }
+            None => group
+                .members
+                .iter()
+                .filter(|&&j| sections[j].report_id == x.report_id)
+                .count(),
+        };
+        // Another report, of another agency (or of none).
+        let other_agency = |j: usize| {
+            let y = &sections[j];
+            y.report_id != x.report_id && !(x.agency_id.is_some() && y.agency_id == x.agency_id)
+        };
+
+        // Many other agencies print this very text: one finding for the cluster, if one
+        // of them is of this year or earlier.
+        if group.members.len() - own_here > MAX_OTHER_AGENCIES {
+            let earlier_or_same = group
+                .members
+                .iter()
+                .copied()
+                .find(|&j| other_agency(j))
+                .and_then(|j| sections[j].year)
+                .is_some_and(|y| y <= year);
+            if earlier_or_same {
+                let examples = group
+                    .members
+                    .iter()
+                    .copied()
+                    .filter(|&j| sections[j].report_id != x.report_id)
+                    .filter_map(|j| {
+                        Some(ClusterMember {
+                            agency: name_of(j),
+                            year: sections[j].year?,
+                            report_id: sections[j].report_id,
+                        })
+                    })
+                    .take(CLUSTER_EXAMPLES)
+                    .collect();
+                let (reports, agencies) = cluster_size[g];
+                out.cluster = Some(SharedText {
+                    reports,
+                    agencies,
+                    examples,
+                });
+            }
+            return Some(out);
+        }
+
+        // Other agencies, earlier or the same year: the closest few, the earliest first
+        // within one text.
+        let mut taken = 0;
+        'texts: for &h in &sources {
+            for &j in &groups[h].members {
+                if taken == MAX_OTHER_AGENCIES {
+                    break 'texts;
+                }
+                let Some(y) = sections[j].year.filter(|&y| y <= year) else {
+                    break;
+                };
+                if !other_agency(j) {
+                    continue;
+                }
+                let from = CopiedFrom::Other {
+                    agency: name_of(j),
+                    year: y,
+                };
+                out.pairs.push((j, from));
+                taken += 1;
+            }
+        }
+        Some(out)
+    };
+
+    // The findings, a chunk of judged sections at a time: the passage search needs the
+    // texts again, and only those of the chunk and its sources are loaded.
+    let judged: Vec<usize> = (0..sections.len()).collect();
+    for chunk in judged.chunks(JUDGE_CHUNK) {
+        let judgements: Vec<(usize, Judgement)> = chunk
+            .par_iter()
+            .filter_map(|&i| judge(i).map(|j| (i, j)))
+            .filter(|(_, j)| !j.pairs.is_empty() || j.cluster.is_some())
+            .collect();
+        if judgements.is_empty() {
+            continue;
+        }
+        let mut need: Vec<i64> = Vec::new();
+        for (i, j) in &judgements {
+            need.push(sections[*i].section_id);
+            need.extend(j.pairs.iter().map(|(s, _)| sections[*s].section_id));
+        }
+        need.sort_unstable();
+        need.dedup();
+        let texts = store.section_texts(&need)?;
+        let made: Vec<Vec<(CorpusFinding, bool)>> = judgements
+            .into_par_iter()
+            .map(|(i, judgement)| {
+                let x = &sections[i];
+                let (Some(kind), Some((heading, body))) =
+                    (section_kind(&x.kind), texts.get(&x.section_id))
+                else {
+                    return Vec::new();
+                };
+                let mut out = Vec::new();
+                if !judgement.pairs.is_empty() {
+                    let nx = NormalizedText::prefix(body, similarity.max_chars);
+                    for (j, from) in judgement.pairs {
+                        let y = &sections[j];
+                        let Some((_, other)) = texts.get(&y.section_id) else {
+                            continue;
+                        };
+                        let ny = NormalizedText::prefix(other, similarity.max_chars);
+                        let Some((f, _)) = cross::copied_text_normalized(
+                            kind, heading, body, &nx, &ny, &from, similarity, &common,
+                        ) else {
+                            continue;
+                        };
+                        let f = with_other_note(f, by_id.get(&y.report_id).copied());
+                        out.push((
+                            CorpusFinding {
+                                report_id: x.report_id,
+                                other_report_id: Some(y.report_id),
+                                finding: f,
+                            },
+                            false,
+                        ));
+                    }
+                }
+                if let Some(shared) = judgement.cluster {
+                    let other = shared.examples.first().map(|m| m.report_id);
+                    out.push((
+                        CorpusFinding {
+                            report_id: x.report_id,
+                            other_report_id: other,
+                            finding: cross::copied_text_cluster(kind, heading, &shared),
+                        },
+                        true,
+                    ));
+                }
+                out
+            })
+            .collect();
+        for (f, cluster) in made.into_iter().flatten() {
             summary.copied += 1;
-            found.push(CorpusFinding {
-                report_id: sections[judged].report_id,
-                other_report_id: Some(other),
-                finding: f,
-            });
+            summary.clusters += usize::from(cluster);
+            found.push(f);
         }
     }
     Ok(())

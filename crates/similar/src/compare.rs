@@ -72,16 +72,20 @@ impl Similarity {
 
 /// Compare two texts exactly; `a` is the later report's section by convention (see
 /// [`Similarity::copied`]). `None` when either has fewer than `opts.min_chars` normalised
-/// chars.
+/// chars. Only the first `opts.max_chars` normalised chars of each are compared.
 ///
 /// Runs in about linear time for ordinary text (the passage search seeds on
 /// `min_passage`-char windows and extends each diagonal once).
 pub fn compare(a: &str, b: &str, opts: &Options) -> Option<Similarity> {
-    compare_normalized(&NormalizedText::new(a), &NormalizedText::new(b), opts)
+    compare_normalized(
+        &NormalizedText::prefix(a, opts.max_chars),
+        &NormalizedText::prefix(b, opts.max_chars),
+        opts,
+    )
 }
 
 /// [`compare`] for texts already normalised (passage ranges are still ranges of the texts
-/// they were normalised from).
+/// they were normalised from). Only their first `opts.max_chars` chars are compared.
 pub fn compare_normalized(
     a: &NormalizedText,
     b: &NormalizedText,
@@ -89,13 +93,14 @@ pub fn compare_normalized(
 ) -> Option<Similarity> {
     let k = opts.shingle.max(1);
     let min = opts.min_chars.max(k);
-    if a.len() < min || b.len() < min {
+    let (ca, cb) = (a.chars_upto(opts.max_chars), b.chars_upto(opts.max_chars));
+    if ca.len() < min || cb.len() < min {
         return None;
     }
-    let sa = shingle_set(a.chars(), k);
-    let sb = shingle_set(b.chars(), k);
+    let sa = shingle_set(ca, k);
+    let sb = shingle_set(cb, k);
     let shared = intersection_len(&sa, &sb);
-    let passages = common_passages(a.chars(), b.chars(), opts.min_passage.max(1))
+    let passages = common_passages(ca, cb, opts.min_passage.max(1))
         .into_iter()
         .map(|r| Passage {
             a: a.original_range(r.a..r.a + r.len),

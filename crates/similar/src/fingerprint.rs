@@ -43,9 +43,9 @@ pub(crate) fn shingle_set(chars: &[char], k: usize) -> Vec<u64> {
 /// holds, without the cost of the MinHash signature. For callers that weigh shingles
 /// themselves, e.g. corpus-wide statistics of how many agencies use a phrase (to discount
 /// the genre's stock phrases). No `min_chars` check: empty only when the text is shorter
-/// than one shingle.
+/// than one shingle. Only the first `opts.max_chars` chars count.
 pub fn shingles(text: &NormalizedText, opts: &Options) -> Vec<u64> {
-    shingle_set(text.chars(), opts.shingle.max(1))
+    shingle_set(text.chars_upto(opts.max_chars), opts.shingle.max(1))
 }
 
 /// Size of the intersection of two sorted, deduplicated sets.
@@ -116,20 +116,22 @@ impl Fingerprint {
     /// (or fewer than one shingle), because short sections — `无`, one stock sentence — are
     /// the same everywhere and copying them says nothing.
     pub fn new(text: &str, opts: &Options) -> Option<Fingerprint> {
-        Fingerprint::from_normalized(&NormalizedText::new(text), opts)
+        Fingerprint::from_normalized(&NormalizedText::prefix(text, opts.max_chars), opts)
     }
 
     /// Fingerprint text already normalised (when the caller also needs the normalised
-    /// text, e.g. to run [`crate::compare_normalized`] later).
+    /// text, e.g. to run [`crate::compare_normalized`] later). Only its first
+    /// `opts.max_chars` chars count.
     pub fn from_normalized(text: &NormalizedText, opts: &Options) -> Option<Fingerprint> {
         let k = opts.shingle.max(1);
-        if text.len() < opts.min_chars.max(k) {
+        let chars = text.chars_upto(opts.max_chars);
+        if chars.len() < opts.min_chars.max(k) {
             return None;
         }
-        let shingles = shingle_set(text.chars(), k);
+        let shingles = shingle_set(chars, k);
         let signature = minhash(&shingles, opts.num_hashes);
         Some(Fingerprint {
-            chars: text.len(),
+            chars: chars.len(),
             shingles,
             signature,
         })
@@ -258,6 +260,24 @@ mod tests {
                 .shingle_count(),
             1
         );
+    }
+
+    #[test]
+    fn only_the_first_max_chars_count() {
+        // TEXT has 103 normalised chars: with that limit, whatever follows is not read.
+        let opts = Options {
+            max_chars: 103,
+            ..Options::default()
+        };
+        let long = format!("{TEXT}{}", "另有大量重复的文字。".repeat(100_000));
+        let fp = Fingerprint::new(&long, &opts).unwrap();
+        assert_eq!(fp.chars(), 103);
+        assert_eq!(fp, Fingerprint::new(TEXT, &Options::default()).unwrap());
+        assert_eq!(shingles(&NormalizedText::new(&long), &opts), fp.shingles());
+        let sim = crate::compare(&long, TEXT, &opts).unwrap();
+        assert_eq!((sim.containment_a, sim.containment_b), (1.0, 1.0));
+        assert_eq!(sim.passages.len(), 1);
+        assert_eq!(sim.passages[0].chars, 103);
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! 1. [`Fingerprint::new`] reduces a section to a set of shingle hashes and a MinHash
 //!    signature (store [`Fingerprint::signature_bytes`] in the database).
 //! 2. [`LshIndex`] finds the candidate pairs among tens of thousands of sections without
-//!    comparing every pair.
+//!    comparing every pair ([`LshIndex::candidates_limited`] keeps that bounded when
+//!    thousands of sections are near-identical: a template).
 //! 3. [`compare`] verifies a candidate exactly and finds the copied passages, as byte
 //!    ranges of the original texts for the diagnostic.
 //!
@@ -50,7 +51,9 @@
 //! # What is compared
 //!
 //! Both texts are normalised ([`NormalizedText`]): whitespace and punctuation (ASCII and
-//! full-width) are dropped, every number becomes one placeholder, letters are kept. So a
+//! full-width) are dropped, every number becomes one placeholder, letters are kept. Only
+//! the first [`Options::max_chars`] normalised chars of a section count, so one huge
+//! section costs no more than a long one. So a
 //! copy with updated numbers, re-punctuated, or re-wrapped by a PDF extractor, is still a
 //! copy. Shingles are the overlapping 5-char windows of that text.
 //!
@@ -110,7 +113,7 @@ use serde::{Deserialize, Serialize};
 
 pub use compare::{compare, compare_normalized, Passage, Similarity};
 pub use fingerprint::{estimate_jaccard, shingles, Fingerprint};
-pub use lsh::{candidate_probability, LshIndex};
+pub use lsh::{candidate_probability, Candidates, LshIndex};
 pub use normalize::{NormalizedText, DIGITS};
 
 /// Version of the normalisation, shingle hash and MinHash permutations. Store it with
@@ -157,6 +160,13 @@ pub struct Options {
     /// 指导 is exactly 20), so that the passages shown for a copied section are the copy,
     /// not the genre.
     pub min_passage: usize,
+    /// Only the first `max_chars` normalised chars of a section are fingerprinted and
+    /// compared. Default 20,000: the longest report in the shared corpora is about 11,000
+    /// chars in all, so no real section reaches it, while one 63 MB text file of repeated
+    /// prose would otherwise hold 21 million chars (20 bytes each while normalised) and
+    /// make the passage search quadratic in them. Two sections identical in their first
+    /// 20,000 chars are copies whatever follows.
+    pub max_chars: usize,
 }
 
 impl Default for Options {
@@ -168,6 +178,7 @@ impl Default for Options {
             threshold: 0.7,
             min_chars: 100,
             min_passage: 20,
+            max_chars: 20_000,
         }
     }
 }

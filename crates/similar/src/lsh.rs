@@ -35,7 +35,9 @@ const EMPTY_SLOT: Slot = Slot {
 /// crate documentation). Unrelated texts (J near 0) almost never collide, so the cost of
 /// [`LshIndex::pairs`] is about linear in the number of sections plus the number of
 /// candidate pairs — but a cluster of `n` near-identical sections (a template used by many
-/// agencies) yields all `n(n-1)/2` pairs, which is the true answer.
+/// agencies) yields all `n(n-1)/2` pairs, which is the true answer and, for thousands of
+/// reports, more than memory holds. [`LshIndex::candidates_limited`] bounds what each
+/// section gets instead.
 ///
 /// One table serves all bands: a band key is a 64-bit hash of the band's number and
 /// values, so keys of different bands (or different values) coincide with probability
@@ -96,6 +98,15 @@ fn band_keys(bands: usize, rows: usize, signature: &[u32]) -> impl Iterator<Item
         .take(bands)
         .enumerate()
         .map(|(band, values)| band_key(band, values))
+}
+
+/// The answer of [`LshIndex::candidates_limited`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Candidates {
+    /// Ids sharing a band with the signature, sorted and deduplicated.
+    pub ids: Vec<u64>,
+    /// Bands whose bucket held more ids than were taken.
+    pub truncated_buckets: usize,
 }
 
 /// Probability that a pair with Jaccard similarity `jaccard` shares at least one band:
@@ -221,6 +232,54 @@ impl LshIndex {
         }
     }
 
+    /// Push at most `limit` ids of the bucket in `slot` onto `out`; true if the bucket
+    /// holds more.
+    fn bucket_ids_limited(&self, slot: &Slot, out: &mut Vec<u64>, limit: usize) -> bool {
+        if limit == 0 {
+            return true;
+        }
+        out.push(self.ids[slot.first as usize]);
+        let mut taken = 1;
+        let mut e = slot.more;
+        while e != NIL {
+            if taken == limit {
+                return true;
+            }
+            let (item, next) = self.overflow[e as usize];
+            out.push(self.ids[item as usize]);
+            taken += 1;
+            e = next;
+        }
+        false
+    }
+
+    /// [`LshIndex::candidates`] with at most `per_bucket` ids taken from each band's
+    /// bucket: the answer has at most `bands × per_bucket` ids however many sections share
+    /// a band, so that a template shared by thousands of reports costs each of them a
+    /// bounded number of exact checks instead of one per other report.
+    ///
+    /// Which ids a full bucket gives is fixed (the first inserted, then the latest), the
+    /// same for every query: the members of a big cluster are all checked against the same
+    /// few, which is enough to find that they are copies. Buckets are that big only for
+    /// near-identical text (unrelated sections rarely share a band), so nothing else is
+    /// lost.
+    pub fn candidates_limited(&self, signature: &[u32], per_bucket: usize) -> Candidates {
+        let keys = band_keys(self.bands, self.rows, signature);
+        let mut out = Candidates::default();
+        if self.slots.is_empty() {
+            return out;
+        }
+        for key in keys {
+            let slot = &self.slots[self.probe(key)];
+            if slot.key == key && self.bucket_ids_limited(slot, &mut out.ids, per_bucket) {
+                out.truncated_buckets += 1;
+            }
+        }
+        out.ids.sort_unstable();
+        out.ids.dedup();
+        out
+    }
+
     /// Ids of every inserted section sharing a band with `signature`, sorted and
     /// deduplicated. Nothing is excluded: if the section itself was inserted, its own id is
     /// in the answer.
@@ -301,6 +360,44 @@ mod tests {
         assert_eq!(idx.candidates(&[1, 2, 3, 4, 5, 6, 7, 8]), vec![10, 20, 30]);
         assert_eq!(idx.candidates(&[3, 4, 9, 9, 5, 5, 5, 5]), vec![40]);
         assert_eq!(idx.candidates(&[6; 8]), Vec::<u64>::new());
+    }
+
+    #[test]
+    fn limited_candidates_take_a_few_per_bucket() {
+        let mut idx = LshIndex::new(&opts(2, 4));
+        // Ten identical signatures: both bands' buckets hold all ten.
+        for id in 0..10 {
+            idx.insert(id, &[1, 1, 1, 1]);
+        }
+        // One that shares only band 1.
+        idx.insert(20, &[5, 5, 1, 1]);
+        let all = idx.candidates(&[1, 1, 1, 1]);
+        assert_eq!(all, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 20]);
+        // First inserted, then the latest: 0, 9, 8 from band 0; 0, 20, 9 from band 1.
+        assert_eq!(
+            idx.candidates_limited(&[1, 1, 1, 1], 3),
+            Candidates {
+                ids: vec![0, 8, 9, 20],
+                truncated_buckets: 2
+            }
+        );
+        assert_eq!(
+            idx.candidates_limited(&[5, 5, 7, 7], 3),
+            Candidates {
+                ids: vec![20],
+                truncated_buckets: 0
+            }
+        );
+        // A limit above every bucket's size is `candidates`.
+        assert_eq!(idx.candidates_limited(&[1, 1, 1, 1], 11).ids, all);
+        assert_eq!(
+            idx.candidates_limited(&[1, 1, 1, 1], 0).ids,
+            Vec::<u64>::new()
+        );
+        assert_eq!(
+            LshIndex::new(&opts(2, 4)).candidates_limited(&[1, 1, 1, 1], 3),
+            Candidates::default()
+        );
     }
 
     #[test]

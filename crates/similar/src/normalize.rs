@@ -83,14 +83,29 @@ fn classify(c: char) -> Class {
 impl NormalizedText {
     /// Normalise `text`.
     pub fn new(text: &str) -> NormalizedText {
+        NormalizedText::prefix(text, usize::MAX)
+    }
+
+    /// Normalise the beginning of `text`, up to `max_chars` normalised chars (what
+    /// [`crate::Options::max_chars`] asks): memory and time stay bounded however long the
+    /// text is, because nothing after the limit is even looked at.
+    pub fn prefix(text: &str, max_chars: usize) -> NormalizedText {
         // CJK text is 3 bytes a char in UTF-8; this avoids most re-allocation.
-        let mut chars = Vec::with_capacity(text.len() / 3 + 1);
-        let mut spans = Vec::with_capacity(text.len() / 3 + 1);
+        let guess = (text.len() / 3 + 1).min(max_chars.saturating_add(1));
+        let mut chars = Vec::with_capacity(guess);
+        let mut spans = Vec::with_capacity(guess);
         // True while the last kept char is a number and only dropped chars followed it.
         let mut in_number = false;
         for (at, c) in text.char_indices() {
             let end = at + c.len_utf8();
-            match classify(c) {
+            let class = classify(c);
+            // At the limit, only the rest of a number already kept may follow (it adds no
+            // char, and its span should cover all of it, as `1,286` does).
+            let inside_number = in_number && !matches!(class, Class::Keep(_));
+            if chars.len() >= max_chars && !inside_number {
+                break;
+            }
+            match class {
                 Class::Keep(k) => {
                     chars.push(k);
                     spans.push((at, end));
@@ -116,6 +131,11 @@ impl NormalizedText {
     /// The normalised chars.
     pub fn chars(&self) -> &[char] {
         &self.chars
+    }
+
+    /// The first `max` normalised chars (all of them if there are fewer).
+    pub(crate) fn chars_upto(&self, max: usize) -> &[char] {
+        &self.chars[..self.chars.len().min(max)]
     }
 
     /// Number of normalised chars (what `min_chars` and `min_passage` count).
@@ -180,6 +200,21 @@ mod tests {
     #[test]
     fn letters_are_folded() {
         assert_eq!(norm("APP和ｗｅｂ网站"), "app和web网站");
+    }
+
+    #[test]
+    fn prefix_stops_at_the_limit() {
+        let s = "政府信息，公开 1,286 条。其余不看";
+        assert_eq!(NormalizedText::prefix(s, 4).to_string(), "政府信息");
+        // The number that reaches the limit is kept whole.
+        let n = NormalizedText::prefix(s, 7);
+        assert_eq!(n.to_string(), "政府信息公开#");
+        assert_eq!(&s[n.original_range(6..7)], "1,286");
+        assert_eq!(NormalizedText::prefix(s, 0).len(), 0);
+        assert_eq!(NormalizedText::prefix(s, 1000), NormalizedText::new(s));
+        // A long text costs only its prefix.
+        let long = "的".repeat(100_000);
+        assert_eq!(NormalizedText::prefix(&long, 10).len(), 10);
     }
 
     #[test]

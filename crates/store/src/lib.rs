@@ -165,6 +165,30 @@ pub struct SectionSignature {
     pub signature: Vec<u8>,
 }
 
+/// Whether the cross-report findings belong to the reports now stored.
+///
+/// A counter in the database goes up with every change to the reports and at the start
+/// of every cross-report step ([`Store::begin_cross`]); the transaction that replaces the
+/// findings records the value its step started from. So after a crash anywhere (even
+/// during the cross-report step), or reports written by another process while a step
+/// ran, the database says the findings are stale, instead of holding the reports
+/// without their cross-report findings and no sign of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CrossState {
+    /// The stored cross-report findings are missing or out of date.
+    pub stale: bool,
+    /// When the reports last changed or a step last started (Unix seconds).
+    pub marked_at: Option<i64>,
+    /// When the findings were last replaced (Unix seconds).
+    pub computed_at: Option<i64>,
+}
+
+/// The start of a cross-report step ([`Store::begin_cross`]): what the findings it
+/// computes are up to date with. Give it back to [`Store::replace_corpus_findings`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[must_use = "the findings must be stored with the step's start"]
+pub struct CrossStep(i64);
+
 /// A file that gave no report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FailedFile {
@@ -351,6 +375,9 @@ impl Store {
 
     fn write_in_transaction(&mut self, files: Vec<Ingested>) -> Result<Vec<Written>, StoreError> {
         let now = now();
+        // In the same transaction as the reports: a database with these reports and the
+        // old cross-report findings never exists unmarked.
+        self.mark_cross_stale_in_transaction(now)?;
         let mut out = Vec::with_capacity(files.len());
         let mut cells: Vec<Row> = Vec::new();
         let mut sections: Vec<Row> = Vec::new();
@@ -625,6 +652,9 @@ impl Store {
                 )? as usize;
             }
             store.renumber_versions()?;
+            if changed > 0 {
+                store.mark_cross_stale_in_transaction(now())?;
+            }
             Ok(changed)
         })
     }
@@ -662,9 +692,55 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the cross-report findings are up to date ([`CrossState`]).
+    pub fn cross_state(&mut self) -> Result<CrossState, StoreError> {
+        let rows = self.conn.query(
+            "SELECT changes, computed, marked_at, computed_at FROM cross_state WHERE id = 1",
+            &[],
+        )?;
+        let r = rows
+            .first()
+            .ok_or_else(|| StoreError::Query("数据库缺少跨报告检查状态（cross_state）".into()))?;
+        Ok(CrossState {
+            stale: r[1].int() < r[0].int(),
+            marked_at: r[2].int(),
+            computed_at: r[3].int(),
+        })
+    }
+
+    /// Starts a cross-report step: marks the stored findings stale (committed before
+    /// anything is computed, so a process that dies during the step leaves the mark) and
+    /// returns what the step's findings will be up to date with.
+    pub fn begin_cross(&mut self) -> Result<CrossStep, StoreError> {
+        self.in_transaction(|store| {
+            store.mark_cross_stale_in_transaction(now())?;
+            let rows = store
+                .conn
+                .query("SELECT changes FROM cross_state WHERE id = 1", &[])?;
+            rows.first()
+                .and_then(|r| r[0].int())
+                .map(CrossStep)
+                .ok_or_else(|| StoreError::Query("数据库缺少跨报告检查状态（cross_state）".into()))
+        })
+    }
+
+    fn mark_cross_stale_in_transaction(&mut self, now: i64) -> Result<(), StoreError> {
+        self.conn.exec(
+            "UPDATE cross_state SET changes = changes + 1, marked_at = $1 WHERE id = 1",
+            &[now.into()],
+        )?;
+        Ok(())
+    }
+
     /// Replaces every cross-report finding: they are recomputed over the whole corpus
-    /// after each ingest, so a report added later can resolve or raise them.
-    pub fn replace_corpus_findings(&mut self, found: &[CorpusFinding]) -> Result<(), StoreError> {
+    /// after each ingest, so a report added later can resolve or raise them. Records, in
+    /// the same transaction, that they are up to date with `step`'s start: still stale if
+    /// the reports changed since.
+    pub fn replace_corpus_findings(
+        &mut self,
+        step: CrossStep,
+        found: &[CorpusFinding],
+    ) -> Result<(), StoreError> {
         let mut rows = Vec::with_capacity(found.len());
         for f in found {
             rows.push(finding_row(
@@ -678,7 +754,12 @@ impl Store {
             store
                 .conn
                 .exec("DELETE FROM findings WHERE scope = 'corpus'", &[])?;
-            store.conn.bulk_insert("findings", FINDING_COLUMNS, &rows)
+            store.conn.bulk_insert("findings", FINDING_COLUMNS, &rows)?;
+            store.conn.exec(
+                "UPDATE cross_state SET computed = $1, computed_at = $2 WHERE id = 1",
+                &[step.0.into(), now().into()],
+            )?;
+            Ok(())
         })
     }
 

@@ -25,6 +25,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0002_report_url.sqlite.sql"),
         postgres: include_str!("../migrations/0002_report_url.postgres.sql"),
     },
+    Migration {
+        version: 3,
+        name: "cross_state",
+        sqlite: include_str!("../migrations/0003_cross_state.sqlite.sql"),
+        postgres: include_str!("../migrations/0003_cross_state.postgres.sql"),
+    },
 ];
 
 pub(crate) fn run(conn: &mut dyn Conn) -> Result<(), StoreError> {
@@ -128,6 +134,60 @@ mod tests {
             assert_eq!(a, columns(m.postgres), "migration {}", m.version);
         }
         assert_eq!(columns(MIGRATIONS[1].sqlite), ["reports.url"]);
+        assert_eq!(
+            columns(MIGRATIONS[2].sqlite)[..5],
+            [
+                "cross_state.id",
+                "cross_state.changes",
+                "cross_state.computed",
+                "cross_state.marked_at",
+                "cross_state.computed_at"
+            ]
+        );
+    }
+
+    /// A database made before `cross_state` cannot tell whether its last cross-report step
+    /// finished: with reports it starts stale, empty it starts fresh.
+    #[test]
+    fn cross_state_of_an_older_database() {
+        for (reports, computed) in [(true, 0), (false, 1)] {
+            let mut conn = crate::conn::Sqlite(rusqlite::Connection::open_in_memory().unwrap());
+            conn.batch(
+                "CREATE TABLE schema_migrations (
+                    version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+            )
+            .unwrap();
+            conn.batch(MIGRATIONS[0].sqlite).unwrap();
+            conn.batch(MIGRATIONS[1].sqlite).unwrap();
+            conn.batch("INSERT INTO schema_migrations VALUES (1, 'init', 0), (2, 'report_url', 0)")
+                .unwrap();
+            if reports {
+                conn.batch(
+                    "INSERT INTO reports (year, version, is_current, hash, source, format, ingested_at, report)
+                     VALUES (2021, 1, TRUE, 'h', 'old.txt', 'text', 0, x'00')",
+                )
+                .unwrap();
+            }
+            run(&mut conn).unwrap();
+            assert_eq!(current(&mut conn).unwrap(), 3);
+            let rows = conn
+                .query(
+                    "SELECT id, changes, computed, marked_at, computed_at FROM cross_state",
+                    &[],
+                )
+                .unwrap();
+            assert_eq!(
+                rows,
+                vec![vec![
+                    Val::Int(1),
+                    Val::Int(1),
+                    Val::Int(computed),
+                    Val::Null,
+                    Val::Null
+                ]],
+                "reports: {reports}"
+            );
+        }
     }
 
     /// A database made before the URL column gets it, its reports with none.
@@ -148,11 +208,11 @@ mod tests {
         .unwrap();
         assert_eq!(current(&mut conn).unwrap(), 1);
         run(&mut conn).unwrap();
-        assert_eq!(current(&mut conn).unwrap(), 2);
+        assert_eq!(current(&mut conn).unwrap(), MIGRATIONS.len() as i64);
         let rows = conn.query("SELECT source, url FROM reports", &[]).unwrap();
         assert_eq!(rows, vec![vec![Val::from("old.txt"), Val::Null]]);
         // Run again: nothing to do.
         run(&mut conn).unwrap();
-        assert_eq!(current(&mut conn).unwrap(), 2);
+        assert_eq!(current(&mut conn).unwrap(), MIGRATIONS.len() as i64);
     }
 }

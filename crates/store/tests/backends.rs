@@ -65,11 +65,58 @@ use gongkai_store::testing::on_both_backends as on_both;
 #[test]
 fn migrations_are_applied_once() {
     on_both("migrations", |store| {
-        assert_eq!(store.schema_version().unwrap(), 2);
+        assert_eq!(store.schema_version().unwrap(), 3);
         let rows = store
             .query("SELECT COUNT(*) FROM schema_migrations", &[])
             .unwrap();
-        assert_eq!(rows[0][0].int(), Some(2));
+        assert_eq!(rows[0][0].int(), Some(3));
+    });
+}
+
+#[test]
+fn cross_report_findings_are_stale_until_replaced() {
+    on_both("cross_state", |store| {
+        // A new database has nothing to be stale about.
+        let fresh = store.cross_state().unwrap();
+        assert_eq!(
+            (fresh.stale, fresh.marked_at, fresh.computed_at),
+            (false, None, None)
+        );
+        // Storing reports marks the findings stale in the same transaction.
+        store
+            .write(vec![file("000.txt", "h0", Ok(new_report(seed("000"))))])
+            .unwrap();
+        let written = store.cross_state().unwrap();
+        assert!(written.stale);
+        assert!(written.marked_at.is_some());
+        assert_eq!(written.computed_at, None);
+        // Findings computed from a step begun after the write are up to date.
+        let step = store.begin_cross().unwrap();
+        assert!(
+            store.cross_state().unwrap().stale,
+            "stale while the step runs"
+        );
+        store.replace_corpus_findings(step, &[]).unwrap();
+        let done = store.cross_state().unwrap();
+        assert!(!done.stale);
+        assert!(done.computed_at.is_some());
+        // Reports written (by another process) while a step runs: its findings do not
+        // cover them, and the database still says so after they are stored.
+        let step = store.begin_cross().unwrap();
+        store
+            .write(vec![file("001.txt", "h1", Ok(new_report(seed("001"))))])
+            .unwrap();
+        store.replace_corpus_findings(step, &[]).unwrap();
+        assert!(store.cross_state().unwrap().stale);
+        let step = store.begin_cross().unwrap();
+        store.replace_corpus_findings(step, &[]).unwrap();
+        assert!(!store.cross_state().unwrap().stale);
+        // A file that gives no report is written in the same kind of transaction: marked
+        // all the same (the step after it recomputes anyway).
+        store
+            .write(vec![file("bad.txt", "hb", Err("bad.txt: 无法读取".into()))])
+            .unwrap();
+        assert!(store.cross_state().unwrap().stale);
     });
 }
 
@@ -306,10 +353,11 @@ fn corpus_findings_are_replaced_and_mapping_merges_aliases() {
             other_report_id: Some(ids[0]),
             finding: finding("Y001"),
         };
+        let step = store.begin_cross().unwrap();
         store
-            .replace_corpus_findings(&[one.clone(), one.clone()])
+            .replace_corpus_findings(step, &[one.clone(), one.clone()])
             .unwrap();
-        store.replace_corpus_findings(&[one]).unwrap();
+        store.replace_corpus_findings(step, &[one]).unwrap();
         let stored = store.findings(None).unwrap();
         assert_eq!(stored.len(), 1);
         assert!(stored[0].corpus);

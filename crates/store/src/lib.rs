@@ -11,6 +11,7 @@
 //! *current* (what checks, summaries and exports use).
 
 mod conn;
+mod error;
 mod migrate;
 pub mod testing;
 
@@ -22,6 +23,7 @@ use gongkai_model::{Finding, Report, Value};
 
 use conn::{Conn, Postgres, Sqlite};
 pub use conn::{Row, Val};
+pub use error::{StoreError, BUSY_TIMEOUT_SECS};
 
 /// Where the store keeps its data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,20 +39,6 @@ impl Backend {
             Backend::Postgres => "PostgreSQL",
         }
     }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("SQLite 数据库错误：{0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("PostgreSQL 数据库错误：{0}")]
-    Postgres(#[from] postgres::Error),
-    #[error("数据库读写错误：{0}")]
-    Io(#[from] std::io::Error),
-    #[error("数据库内容无法解析：{0}")]
-    Json(#[from] serde_json::Error),
-    #[error("{0}")]
-    Query(String),
 }
 
 /// Where an agency's region and level came from.
@@ -225,33 +213,89 @@ pub struct Store {
     agencies: HashMap<String, (i64, Placement, String, Level)>,
 }
 
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.conn.close();
+    }
+}
+
 /// The environment variable naming the database when `--database` is not given.
 pub const DATABASE_ENV: &str = "GONGKAI_DATABASE";
 
 /// The database used when neither `--database` nor [`DATABASE_ENV`] says otherwise.
 pub const DEFAULT_DATABASE: &str = "gongkai.db";
 
+/// What a `--database` value names.
+enum Target<'a> {
+    Postgres(&'a str),
+    Sqlite(&'a str),
+}
+
+impl<'a> Target<'a> {
+    fn of(target: &'a str) -> Target<'a> {
+        if target.starts_with("postgres://") || target.starts_with("postgresql://") {
+            Target::Postgres(target)
+        } else {
+            Target::Sqlite(target.strip_prefix("sqlite:").unwrap_or(target))
+        }
+    }
+}
+
 impl Store {
     /// Opens (creating and migrating as needed) the database `target`: a
     /// `postgres://` / `postgresql://` URL, or a path to an SQLite file
-    /// (optionally written `sqlite:PATH`).
+    /// (optionally written `sqlite:PATH`). For the commands that write.
     pub fn open(target: &str) -> Result<Store, StoreError> {
-        if target.starts_with("postgres://") || target.starts_with("postgresql://") {
-            Store::open_postgres(target, None)
-        } else {
-            let path = target.strip_prefix("sqlite:").unwrap_or(target);
-            Store::open_sqlite(path)
+        match Target::of(target) {
+            Target::Postgres(url) => Store::open_postgres(url, None),
+            Target::Sqlite(path) => Store::open_sqlite(path),
+        }
+    }
+
+    /// Opens an existing database for reading only: nothing is created, migrated or
+    /// written (an SQLite file is opened read-only, so a read-only file or folder works,
+    /// and a mistyped path is [`StoreError::Missing`] rather than a new empty database).
+    /// An SQLite database is checked with `PRAGMA quick_check` first, so a damaged file
+    /// is reported before any command reads part of it and answers as if all were well.
+    pub fn open_read_only(target: &str) -> Result<Store, StoreError> {
+        match Target::of(target) {
+            Target::Postgres(url) => {
+                let mut store = Store::connect_postgres(url, None)?;
+                store.conn.batch("SET default_transaction_read_only = on")?;
+                store.check_schema()?;
+                Ok(store)
+            }
+            Target::Sqlite(path) => {
+                if !std::path::Path::new(path).is_file() {
+                    return Err(StoreError::Missing(path.to_string()));
+                }
+                let conn = rusqlite::Connection::open_with_flags(
+                    path,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                conn.busy_timeout(std::time::Duration::from_secs(BUSY_TIMEOUT_SECS))?;
+                let mut store = Store {
+                    conn: Box::new(Sqlite(conn)),
+                    agencies: HashMap::new(),
+                };
+                store.integrity_check()?;
+                store.check_schema()?;
+                Ok(store)
+            }
         }
     }
 
     pub fn open_sqlite(path: &str) -> Result<Store, StoreError> {
         let conn = rusqlite::Connection::open(path)?;
+        // The timeout first: switching to WAL takes the write lock, and a second ingest
+        // starting at the same moment must wait for it, not fail at once.
+        conn.busy_timeout(std::time::Duration::from_secs(BUSY_TIMEOUT_SECS))?;
         // WAL: readers (the web workspace, a summary) do not block an ingest.
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
-             PRAGMA busy_timeout = 10000;
              PRAGMA cache_size = -65536;
              PRAGMA temp_store = MEMORY;",
         )?;
@@ -261,7 +305,14 @@ impl Store {
     /// Opens a PostgreSQL database; with `schema`, everything lives in that schema
     /// (created if missing) — how the tests keep to themselves on a shared server.
     pub fn open_postgres(url: &str, schema: Option<&str>) -> Result<Store, StoreError> {
-        let mut client = postgres::Client::connect(url, postgres::NoTls)?;
+        let mut store = Store::connect_postgres(url, schema)?;
+        migrate::run(store.conn.as_mut())?;
+        Ok(store)
+    }
+
+    fn connect_postgres(url: &str, schema: Option<&str>) -> Result<Store, StoreError> {
+        let mut client = postgres::Client::connect(url, postgres::NoTls)
+            .map_err(|e| error::pg_error(e, true))?;
         client.batch_execute("SET client_min_messages = WARNING")?;
         if let Some(schema) = schema {
             if !schema
@@ -274,7 +325,10 @@ impl Store {
                 "CREATE SCHEMA IF NOT EXISTS {schema}; SET search_path TO {schema}"
             ))?;
         }
-        Store::with(Box::new(Postgres(client)))
+        Ok(Store {
+            conn: Box::new(Postgres(client)),
+            agencies: HashMap::new(),
+        })
     }
 
     fn with(conn: Box<dyn Conn>) -> Result<Store, StoreError> {
@@ -284,6 +338,43 @@ impl Store {
         };
         migrate::run(store.conn.as_mut())?;
         Ok(store)
+    }
+
+    /// SQLite's structural check of every page and index: a damaged file fails here
+    /// instead of in whichever query first touches the damage.
+    fn integrity_check(&mut self) -> Result<(), StoreError> {
+        if self.backend() != Backend::Sqlite {
+            return Ok(());
+        }
+        let rows = self.conn.query("PRAGMA quick_check(5)", &[])?;
+        let problems: Vec<String> = rows
+            .into_iter()
+            .filter_map(|r| r.into_iter().next().and_then(Val::into_text))
+            .filter(|t| t != "ok")
+            .collect();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(StoreError::Damaged {
+                detail: format!("完整性检查未通过：{}", problems.join("；")),
+            })
+        }
+    }
+
+    /// A read-only store must find the schema this program writes.
+    fn check_schema(&mut self) -> Result<(), StoreError> {
+        let found = migrate::applied(self.conn.as_mut())?.ok_or(StoreError::NotCorpus)?;
+        let known = migrate::latest();
+        if found < known {
+            Err(StoreError::Outdated {
+                found,
+                needed: known,
+            })
+        } else if found > known {
+            Err(StoreError::Newer { found, known })
+        } else {
+            Ok(())
+        }
     }
 
     pub fn backend(&self) -> Backend {
@@ -735,16 +826,25 @@ impl Store {
 
     /// The full report as read (tables with provenance, sections, doubts).
     pub fn report(&mut self, id: i64) -> Result<Report, StoreError> {
-        let rows = self
-            .conn
-            .query("SELECT report FROM reports WHERE id = $1", &[id.into()])?;
-        let bytes = rows
-            .into_iter()
-            .next()
-            .and_then(|r| r.into_iter().next())
-            .and_then(Val::into_bytes)
-            .ok_or_else(|| StoreError::Query(format!("没有编号为 {id} 的报告")))?;
-        decode_report(&bytes)
+        let mut rows = self.conn.query(
+            "SELECT report, source FROM reports WHERE id = $1",
+            &[id.into()],
+        )?;
+        let Some(mut row) = rows.pop() else {
+            return Err(StoreError::Query(format!("没有编号为 {id} 的报告")));
+        };
+        let source_path = std::mem::replace(&mut row[1], Val::Null)
+            .into_text()
+            .unwrap_or_default();
+        let damaged = |detail: String| StoreError::ReportDamaged {
+            id,
+            source_path: source_path.clone(),
+            detail,
+        };
+        let bytes = std::mem::replace(&mut row[0], Val::Null)
+            .into_bytes()
+            .ok_or_else(|| damaged("内容不是二进制数据".into()))?;
+        decode_report(&bytes).map_err(damaged)
     }
 
     /// Findings of the given reports (all reports when `None`), single-report first.
@@ -1120,10 +1220,13 @@ fn encode_report(r: &Report) -> Result<Vec<u8>, StoreError> {
     Ok(enc.finish()?)
 }
 
-fn decode_report(bytes: &[u8]) -> Result<Report, StoreError> {
+/// The report stored by [`encode_report`]; the error says which layer is damaged.
+fn decode_report(bytes: &[u8]) -> Result<Report, String> {
     let mut json = Vec::new();
-    flate2::read::DeflateDecoder::new(bytes).read_to_end(&mut json)?;
-    Ok(serde_json::from_slice(&json)?)
+    flate2::read::DeflateDecoder::new(bytes)
+        .read_to_end(&mut json)
+        .map_err(|e| format!("解压失败：{e}"))?;
+    serde_json::from_slice(&json).map_err(|e| format!("JSON 无法解析：{e}"))
 }
 
 pub(crate) fn now() -> i64 {

@@ -21,9 +21,12 @@ use std::path::{Path, PathBuf};
 
 use gongkai_model::{Cell, Finding, Origin, Report, Value};
 
-pub use csv_long::{write_csv_long, write_csv_long_path, CsvLongWriter, CSV_LONG_HEADER};
+pub use csv_long::{
+    write_csv_long, write_csv_long_path, CsvHeaders, CsvLongWriter, CSV_LONG_HEADER,
+    CSV_LONG_HEADER_ZH,
+};
 pub use jsonl::{jsonl_record, write_jsonl, write_jsonl_path};
-pub use xlsx::{workbook_bytes, write_xlsx, write_xlsx_path, SHEET_NAMES};
+pub use xlsx::{workbook_bytes, write_xlsx, write_xlsx_path, XlsxWriter, SHEET_NAMES};
 
 #[doc(no_inline)]
 pub use gongkai_model::metrics::Metrics;

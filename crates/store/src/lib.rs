@@ -225,6 +225,26 @@ pub const DATABASE_ENV: &str = "GONGKAI_DATABASE";
 /// The database used when neither `--database` nor [`DATABASE_ENV`] says otherwise.
 pub const DEFAULT_DATABASE: &str = "gongkai.db";
 
+/// Switches an SQLite database to WAL: readers (a summary, an export) then do not block
+/// an ingest. The switch needs the database to itself, and when two processes open a new
+/// database at once SQLite reports "database is locked" to one of them without waiting
+/// (waiting could deadlock), so the switch is retried here until the busy timeout.
+fn set_wal(conn: &rusqlite::Connection) -> Result<(), StoreError> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(BUSY_TIMEOUT_SECS);
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+            Ok(_) => return Ok(()),
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
 /// What a `--database` value names.
 enum Target<'a> {
     Postgres(&'a str),
@@ -288,13 +308,12 @@ impl Store {
 
     pub fn open_sqlite(path: &str) -> Result<Store, StoreError> {
         let conn = rusqlite::Connection::open(path)?;
-        // The timeout first: switching to WAL takes the write lock, and a second ingest
-        // starting at the same moment must wait for it, not fail at once.
+        // The timeout first: a second ingest starting at the same moment must wait for
+        // the first one's write lock, not fail at once.
         conn.busy_timeout(std::time::Duration::from_secs(BUSY_TIMEOUT_SECS))?;
-        // WAL: readers (the web workspace, a summary) do not block an ingest.
+        set_wal(&conn)?;
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
+            "PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
              PRAGMA cache_size = -65536;
              PRAGMA temp_store = MEMORY;",

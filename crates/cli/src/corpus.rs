@@ -38,6 +38,14 @@ impl DbArgs {
         Store::open_read_only(&self.database).map_err(|e| self.failed(e))
     }
 
+    /// [`DbArgs::open_read_only`], choosing whether SQLite's pages are checked first.
+    pub fn open_read_only_with(
+        &self,
+        integrity: gongkai_store::Integrity,
+    ) -> Result<Store, ExitCode> {
+        Store::open_read_only_with(&self.database, integrity).map_err(|e| self.failed(e))
+    }
+
     fn failed(&self, e: gongkai_store::StoreError) -> ExitCode {
         errln!("gongkai: 无法打开数据库 {}：{e}", redact(&self.database));
         ExitCode::from(2)

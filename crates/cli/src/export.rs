@@ -4,7 +4,8 @@
 //! temporary files row by row), so memory stays bounded whatever the corpus size. A
 //! stored report that cannot be read back is left out and named; the others are
 //! exported. The file appears only when complete: it is written under a temporary
-//! name beside it and renamed at the end.
+//! name beside it and renamed at the end. The database's pages are checked first; a
+//! damaged database is reported (exit code 2) but still exported as far as it reads.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -66,7 +67,7 @@ impl Loaded {
 
 /// Where the rows go.
 enum Sink {
-    Csv(CsvLongWriter<std::io::BufWriter<std::fs::File>>),
+    Csv(Box<CsvLongWriter<std::io::BufWriter<std::fs::File>>>),
     Jsonl(std::io::BufWriter<std::fs::File>),
     Xlsx(Box<XlsxWriter>, std::io::BufWriter<std::fs::File>),
 }
@@ -87,7 +88,7 @@ impl Sink {
     fn finish(self) -> Result<(), String> {
         match self {
             Sink::Csv(w) => {
-                let mut file = w.finish().map_err(|e| e.to_string())?;
+                let mut file = (*w).finish().map_err(|e| e.to_string())?;
                 file.flush().map_err(|e| e.to_string())
             }
             Sink::Jsonl(mut file) => file.flush().map_err(|e| e.to_string()),
@@ -129,6 +130,15 @@ fn write_all(store: &mut Store, rows: Vec<ReportRow>, sink: &mut Sink) -> Result
                     done.damaged.push(e);
                     continue;
                 }
+                // A damaged page under this report's row.
+                Err(StoreError::Damaged { detail }) => {
+                    done.damaged.push(StoreError::ReportDamaged {
+                        id: row.id,
+                        source_path: row.source.clone(),
+                        detail,
+                    });
+                    continue;
+                }
                 Err(e) => return Err(e.to_string()),
             };
             let l = Loaded {
@@ -163,9 +173,18 @@ pub fn export(
             output.display()
         ));
     };
-    let mut store = match db.open_read_only() {
+    // No page check first: the export reads report by report, and one it cannot read is
+    // left out and named rather than stopping the others.
+    let mut store = match db.open_read_only_with(gongkai_store::Integrity::Skip) {
         Ok(s) => s,
         Err(code) => return code,
+    };
+    // The check itself, after the open: a damaged database is said so (and the exit
+    // code is 2), but every report that can still be read is exported.
+    let damaged_pages = match store.integrity_check() {
+        Ok(()) => None,
+        Err(e @ StoreError::Damaged { .. }) => Some(e),
+        Err(e) => return fail(e),
     };
     let rows = match store.reports(&filter.filter()) {
         Ok(r) => r,
@@ -183,9 +202,9 @@ pub fn export(
     };
     let result = (|| -> Result<Exported, String> {
         let mut sink = match format {
-            ExportFormat::Csv => {
-                Sink::Csv(CsvLongWriter::new(file, headers).map_err(|e| e.to_string())?)
-            }
+            ExportFormat::Csv => Sink::Csv(Box::new(
+                CsvLongWriter::new(file, headers).map_err(|e| e.to_string())?,
+            )),
             ExportFormat::Jsonl => Sink::Jsonl(file),
             ExportFormat::Xlsx => Sink::Xlsx(
                 Box::new(XlsxWriter::new().map_err(|e| e.to_string())?),
@@ -200,8 +219,16 @@ pub fn export(
     match result {
         Ok(done) => {
             errln!("已导出 {} 份报告到 {}", done.written, output.display());
+            if let Some(e) = &damaged_pages {
+                errln!("gongkai: {e}");
+                errln!("gongkai: 已导出能读出的全部报告；请从备份恢复数据库，或重新 ingest");
+            }
             if done.damaged.is_empty() {
-                return ExitCode::SUCCESS;
+                return if damaged_pages.is_some() {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::SUCCESS
+                };
             }
             errln!(
                 "gongkai: {} 份报告的存储内容已损坏，未导出：",

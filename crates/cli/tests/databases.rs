@@ -184,6 +184,21 @@ fn damaged_pages_stop_summary_with_exit_2() {
         stderr(&out)
     );
     assert_eq!(stdout(&out), "");
+    // An export says so too, and still writes every report it can read (here all five:
+    // the damaged page holds none of them).
+    let jsonl = dir.join("out.jsonl");
+    let out = run(&["export", "-o", jsonl.to_str().unwrap(), "--database", &db]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(&format!(
+            "已导出 5 份报告到 {}\ngongkai: 数据库已损坏或不是 SQLite 数据库：完整性检查未通过：",
+            jsonl.display()
+        )),
+        "{err}"
+    );
+    assert!(err.ends_with("gongkai: 已导出能读出的全部报告；请从备份恢复数据库，或重新 ingest\n"));
+    assert_eq!(std::fs::read_to_string(&jsonl).unwrap().lines().count(), 5);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

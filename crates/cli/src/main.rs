@@ -401,18 +401,20 @@ fn check(
         Ok(m) => m,
         Err(code) => return code,
     };
-    let files = match check_files(files) {
-        Ok(f) => f,
-        Err(e) => {
-            errln!("gongkai: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    let (files, empty_folders) = check_files(files);
     let files = files.as_slice();
-    let mut unreadable = false;
+    let mut unreadable = !empty_folders.is_empty();
     let mut document_error = false;
     let mut total = render::Tally::default();
     let mut json_out = Vec::new();
+    for (folder, message) in &empty_folders {
+        match format {
+            Format::Human => print(&format!("无法读取：{message}\n\n"), color),
+            Format::Json => {
+                json_out.push(json!({"file": folder.display().to_string(), "error": message}))
+            }
+        }
+    }
     // The files are read together: each may be evidence for another (another copy of
     // the same report, the same agency's adjacent years).
     let with_meta: Vec<(PathBuf, gongkai_corpus::Metadata)> = files
@@ -513,26 +515,31 @@ fn check(
 
 /// The files `check` reads: a folder stands for the report files in it, found as
 /// `ingest` finds them (recursively, by extension, in name order); a file is read as
-/// given, so that one that cannot be read is reported with the others.
-fn check_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
+/// given, so that one that cannot be read is reported with the others. Folders that
+/// give no report file (or cannot be listed) are returned apart, with why, to be
+/// reported as unreadable inputs.
+fn check_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
+    let mut files = Vec::new();
+    let mut empty = Vec::new();
     for p in paths {
-        if p.is_dir() {
-            let found =
-                gongkai_corpus::discover(std::slice::from_ref(p)).map_err(|e| e.to_string())?;
-            if found.is_empty() {
-                return Err(format!(
+        if !p.is_dir() {
+            files.push(p.clone());
+            continue;
+        }
+        match gongkai_corpus::discover(std::slice::from_ref(p)) {
+            Ok(found) if found.is_empty() => empty.push((
+                p.clone(),
+                format!(
                     "{}：文件夹中没有报告文件（扩展名：{}）",
                     p.display(),
                     gongkai_corpus::ingest::REPORT_EXTENSIONS.join("、")
-                ));
-            }
-            out.extend(found);
-        } else {
-            out.push(p.clone());
+                ),
+            )),
+            Ok(found) => files.extend(found),
+            Err(e) => empty.push((p.clone(), e.to_string())),
         }
     }
-    Ok(out)
+    (files, empty)
 }
 
 fn parse(file: &Path, bare: bool, meta: &pipeline::MetaArgs) -> ExitCode {

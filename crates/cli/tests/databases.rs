@@ -488,3 +488,59 @@ fn agencies_mapping_all_or_nothing_and_gbk() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Two first `gongkai ingest` runs into one new, empty PostgreSQL database at once: the
+/// migrations take a lock, so neither fails on the other's half-made tables. Needs
+/// `GONGKAI_TEST_POSTGRES` (a failure, not a skip, with `GONGKAI_REQUIRE_POSTGRES`).
+#[test]
+fn two_postgres_first_ingests_at_once_both_succeed() {
+    let Ok(url) = std::env::var("GONGKAI_TEST_POSTGRES") else {
+        assert!(
+            std::env::var("GONGKAI_REQUIRE_POSTGRES").is_err(),
+            "GONGKAI_REQUIRE_POSTGRES is set but GONGKAI_TEST_POSTGRES is not"
+        );
+        return;
+    };
+    let dir = temp("pg-concurrent");
+    let synth = dir.join("synth");
+    assert!(
+        run(&["synth", "12", synth.to_str().unwrap(), "--seed", "7"])
+            .status
+            .success()
+    );
+    let mut admin = gongkai_store::Store::open(&url).unwrap();
+    for round in 0..2 {
+        let name = format!("gongkai_cli_race_{}_{round}", std::process::id());
+        admin
+            .query(&format!("DROP DATABASE IF EXISTS {name}"), &[])
+            .unwrap();
+        admin
+            .query(&format!("CREATE DATABASE {name}"), &[])
+            .unwrap();
+        let target = format!("{}/{name}", &url[..url.rfind('/').unwrap()]);
+        let spawn = |path: &str| {
+            gongkai()
+                .args(["ingest", path, "--database", &target, "--no-progress"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let a = spawn(&seeds());
+        let b = spawn(synth.to_str().unwrap());
+        let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+        assert!(a.status.success(), "round {round}: {}", stderr(&a));
+        assert!(b.status.success(), "round {round}: {}", stderr(&b));
+        let v: Json = serde_json::from_slice(
+            &run(&["summary", "--database", &target, "--format", "json"]).stdout,
+        )
+        .unwrap();
+        assert_eq!(
+            v["metrics"].as_array().unwrap().len(),
+            5 + 12,
+            "round {round}"
+        );
+        admin.query(&format!("DROP DATABASE {name}"), &[]).unwrap();
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

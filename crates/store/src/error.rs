@@ -27,6 +27,9 @@ pub enum StoreError {
     /// A write to a file or folder that cannot be written.
     #[error("数据库只读，无法写入：{detail}（读取命令不需要写权限；写入命令需要对文件及其所在文件夹有写权限）")]
     ReadOnly { detail: String },
+    /// The file cannot be opened or created (no such folder, no permission).
+    #[error("无法打开或创建数据库文件（所在文件夹不存在，或没有权限）：{detail}")]
+    CannotOpen { detail: String },
     /// Any other SQLite error.
     #[error("SQLite 数据库错误：{0}")]
     Sqlite(rusqlite::Error),
@@ -82,6 +85,7 @@ impl From<rusqlite::Error> for StoreError {
                 detail,
             },
             Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { detail },
+            Some(ErrorCode::CannotOpen) => StoreError::CannotOpen { detail },
             _ => StoreError::Sqlite(e),
         }
     }

@@ -97,6 +97,20 @@ fn a_missing_database_is_refused_not_created() {
         )
     );
     assert!(listing(&dir).is_empty(), "{:?}", listing(&dir));
+    // A write command creates a database, but not the folders above it.
+    let nested = dir.join("no-such-folder").join("c.db");
+    let e = match Store::open(&nested.to_string_lossy()) {
+        Ok(_) => panic!("opened under a missing folder"),
+        Err(e) => e,
+    };
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "无法打开或创建数据库文件（所在文件夹不存在，或没有权限）：\
+unable to open database file: {}",
+            nested.display()
+        )
+    );
     // A folder is not a database either.
     assert!(matches!(
         open_err(&dir.to_string_lossy()),

@@ -4,7 +4,8 @@
 //! - [`write_csv_long`]: tidy long CSV, one row per table cell — for R, pandas, SQL.
 //! - [`write_jsonl`]: one JSON object per report — the canonical JSON of spec §6 with the
 //!   report's identity, its findings and its [`Metrics`] — for programs.
-//! - [`write_xlsx`]: a formatted Excel workbook — for reviewers who open it in Excel or WPS.
+//! - [`write_xlsx`]: a formatted Excel workbook — for reviewers who open it in Excel or WPS;
+//!   [`XlsxWriter`] writes it one report at a time, in bounded memory.
 //!
 //! All three keep the project's first rule: **a blank cell is not zero**. Blank cells are
 //! empty in the CSV (`blank` = `true`), `null` in JSON and empty cells in the workbook.

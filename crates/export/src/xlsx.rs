@@ -732,7 +732,8 @@ impl Sheet {
 /// file as soon as the next row is started, so only the strings table (every distinct
 /// text once) grows with the corpus — not the cells. The sheets are filled side by
 /// side, each in row order, so every report is needed once and can be dropped after
-/// [`XlsxWriter::write_report`].
+/// [`XlsxWriter::write_report`]. The temporary files go to the system's temporary
+/// folder (`TMPDIR`) and are removed when the writer is dropped.
 pub struct XlsxWriter {
     workbook: Workbook,
     layout: Vec<ActiveGroup>,

@@ -113,17 +113,29 @@ fn a_read_only_database_can_be_read() {
     )
     .unwrap();
     let root_user = unsafe_is_root();
+    // The user `nobody` may not be able to enter the checkout (a clone under /root):
+    // the binary and a seed it runs on are copied to a folder anyone can read.
+    let tools = temp("read-only-tools");
+    let binary = tools.join("gongkai");
+    std::fs::copy(env!("CARGO_BIN_EXE_gongkai"), &binary).unwrap();
+    let seed = tools.join("seed.txt");
+    std::fs::copy(
+        root().join("examples/seeds/001_80982073e3dd5082.txt"),
+        &seed,
+    )
+    .unwrap();
     let as_reader = |args: &[&str]| -> Output {
         let mut c = if root_user {
             let mut c = Command::new("setpriv");
             c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-                .arg(env!("CARGO_BIN_EXE_gongkai"));
+                .arg(&binary);
             c
         } else {
-            Command::new(env!("CARGO_BIN_EXE_gongkai"))
+            Command::new(&binary)
         };
         c.args(args)
             .env_remove("GONGKAI_DATABASE")
+            .current_dir(&tools)
             .output()
             .expect("run gongkai")
     };
@@ -145,13 +157,20 @@ fn a_read_only_database_can_be_read() {
         format!("已导出 5 份报告到 {}\n", csv.display())
     );
     // The setting is really read-only: a write command fails, saying so.
-    let out = as_reader(&["ingest", &seeds(), "--database", &db, "--no-progress"]);
+    let out = as_reader(&[
+        "ingest",
+        seed.to_str().unwrap(),
+        "--database",
+        &db,
+        "--no-progress",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("只读"), "{}", stderr(&out));
     assert_eq!(listing(&dir), ["c.db"]);
     std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&out_dir);
+    let _ = std::fs::remove_dir_all(&tools);
 }
 
 /// Whether this process runs as root (uid 0), read from /proc to need no libc.
@@ -543,4 +562,40 @@ fn two_postgres_first_ingests_at_once_both_succeed() {
         admin.query(&format!("DROP DATABASE {name}"), &[]).unwrap();
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A wrong PostgreSQL password: the command says so in Chinese with the server's own
+/// message, and does not print the password. Needs `GONGKAI_TEST_POSTGRES_PASSWORD` (a
+/// role that must give a password, made by `.ci/postgres.sh`).
+#[test]
+fn a_wrong_postgres_password_is_named() {
+    let Ok(url) = std::env::var("GONGKAI_TEST_POSTGRES_PASSWORD") else {
+        assert!(
+            std::env::var("GONGKAI_REQUIRE_POSTGRES").is_err(),
+            "GONGKAI_REQUIRE_POSTGRES is set but GONGKAI_TEST_POSTGRES_PASSWORD is not"
+        );
+        return;
+    };
+    let (scheme_user, host) = url.split_once('@').unwrap();
+    let user = scheme_user
+        .trim_start_matches("postgres://")
+        .split(':')
+        .next()
+        .unwrap();
+    let wrong = format!("postgres://{user}:wrong-password@{host}");
+    for args in [vec!["summary"], vec!["ingest", "examples/seeds"]] {
+        let mut all = args.clone();
+        all.extend(["--database", &wrong]);
+        let out = gongkai().args(&all).current_dir(root()).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "gongkai: 无法打开数据库 postgres://{user}:***@{host}：PostgreSQL 认证失败\
+（用户名或密码错误，或服务器不允许此用户从本机连接）：服务器消息：\
+password authentication failed for user \"{user}\"\n"
+            ),
+            "{args:?}"
+        );
+    }
 }

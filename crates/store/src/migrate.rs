@@ -32,8 +32,16 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
 /// ingests at once cannot both create the tables: the second waits, then finds them.
 pub(crate) fn run(conn: &mut dyn Conn) -> Result<(), StoreError> {
     // Most opens find nothing to do, and need no lock to find it.
-    if applied(conn)? == Some(latest()) {
-        return Ok(());
+    match applied(conn)? {
+        Some(v) if v == latest() => return Ok(()),
+        // Written by a newer gongkai: its tables may mean something this one cannot keep.
+        Some(found) if found > latest() => {
+            return Err(StoreError::Newer {
+                found,
+                known: latest(),
+            })
+        }
+        _ => {}
     }
     conn.begin_exclusive()?;
     match migrate_locked(conn) {

@@ -447,3 +447,61 @@ fn postgres_first_ingests_at_the_same_time() {
             .unwrap();
     }
 }
+
+/// Reading does not migrate: an older database is named as such (a write command
+/// upgrades it), a newer one too.
+#[test]
+fn read_only_open_wants_this_programs_schema() {
+    let dir = temp_dir("schema");
+    let path = seeded(&dir);
+    {
+        let mut store = Store::open(&path).unwrap();
+        store
+            .query(
+                "DELETE FROM schema_migrations WHERE version = 2 RETURNING version",
+                &[],
+            )
+            .unwrap();
+    }
+    let e = open_err(&path);
+    assert!(
+        matches!(
+            e,
+            StoreError::Outdated {
+                found: 1,
+                needed: 2
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "数据库结构版本为 1，本程序需要 2：请先用写入命令（如 `gongkai ingest`）升级"
+    );
+    let newer = temp_dir("schema-newer");
+    let path = seeded(&newer);
+    {
+        let mut store = Store::open(&path).unwrap();
+        store
+            .query(
+                "INSERT INTO schema_migrations VALUES (99, 'future', 0) RETURNING version",
+                &[],
+            )
+            .unwrap();
+    }
+    let e = open_err(&path);
+    assert_eq!(
+        e.to_string(),
+        "数据库结构版本为 99，高于本程序支持的 2：请升级 gongkai"
+    );
+    // Nor does a write command use it.
+    assert!(matches!(
+        Store::open(&path),
+        Err(StoreError::Newer {
+            found: 99,
+            known: 2
+        })
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&newer);
+}

@@ -105,7 +105,7 @@ impl FilterArgs {
 
 /// A stored metric as JSON: counts as integers (the store keeps every metric as a
 /// float), rates as numbers, `null` when not computable.
-pub fn metric_json(key: &str, value: Option<f64>) -> serde_json::Value {
+fn metric_json(key: &str, value: Option<f64>) -> serde_json::Value {
     use gongkai_model::metrics::{MetricKey, MetricKind};
     let count = MetricKey::from_key(key).is_some_and(|k| k.kind() == MetricKind::Count);
     match value {

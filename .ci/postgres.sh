@@ -32,4 +32,22 @@ if ! as_pg "$bindir/pg_isready -h 127.0.0.1 -p $PORT -q"; then
     -o '-c listen_addresses=127.0.0.1 -p $PORT -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off' start" >&2
   as_pg "$bindir/createdb -h 127.0.0.1 -p $PORT -U gongkai gongkai" >&2
 fi
+
+# A second role that must give a password, for the tests of a wrong password (the
+# `gongkai` role is trusted). Idempotent, and done on a server that was already running
+# too (started by an earlier run of this script), without restarting it: the hba line
+# goes first so it wins, and the server rereads the file.
+PW_ROLE=gongkai_pw
+PW=gongkai-test-password
+psql_pg() { "$bindir/psql" -h 127.0.0.1 -p "$PORT" -U gongkai -d gongkai -Atq "$@"; }
+hba=$(psql_pg -c "SHOW hba_file")
+if ! grep -q "^host all $PW_ROLE " "$hba"; then
+  as_pg "sed -i '1i host all $PW_ROLE 127.0.0.1/32 scram-sha-256' $hba"
+  psql_pg -c "SELECT pg_reload_conf()" >/dev/null
+fi
+psql_pg -c "SET password_encryption = 'scram-sha-256'" -c "DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$PW_ROLE') THEN
+    CREATE ROLE $PW_ROLE LOGIN PASSWORD '$PW';
+  END IF; END \$\$" >&2
 echo "export GONGKAI_TEST_POSTGRES=postgres://gongkai@127.0.0.1:$PORT/gongkai"
+echo "export GONGKAI_TEST_POSTGRES_PASSWORD=postgres://$PW_ROLE:$PW@127.0.0.1:$PORT/gongkai"

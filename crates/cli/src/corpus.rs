@@ -28,11 +28,27 @@ pub struct DbArgs {
 }
 
 impl DbArgs {
+    /// For the commands that write: creates and migrates the database as needed.
     pub fn open(&self) -> Result<Store, ExitCode> {
-        Store::open(&self.database).map_err(|e| {
-            errln!("gongkai: 无法打开数据库 {}：{e}", redact(&self.database));
-            ExitCode::from(2)
-        })
+        Store::open(&self.database).map_err(|e| self.failed(e))
+    }
+
+    /// For the commands that only read: an existing database, opened read-only.
+    pub fn open_read_only(&self) -> Result<Store, ExitCode> {
+        Store::open_read_only(&self.database).map_err(|e| self.failed(e))
+    }
+
+    /// [`DbArgs::open_read_only`], choosing whether SQLite's pages are checked first.
+    pub fn open_read_only_with(
+        &self,
+        integrity: gongkai_store::Integrity,
+    ) -> Result<Store, ExitCode> {
+        Store::open_read_only_with(&self.database, integrity).map_err(|e| self.failed(e))
+    }
+
+    fn failed(&self, e: gongkai_store::StoreError) -> ExitCode {
+        errln!("gongkai: 无法打开数据库 {}：{e}", redact(&self.database));
+        ExitCode::from(2)
     }
 }
 
@@ -85,6 +101,29 @@ impl FilterArgs {
             ids: None,
         }
     }
+}
+
+/// A stored metric as JSON: counts as integers (the store keeps every metric as a
+/// float), rates as numbers, `null` when not computable.
+fn metric_json(key: &str, value: Option<f64>) -> serde_json::Value {
+    use gongkai_model::metrics::{MetricKey, MetricKind};
+    let count = MetricKey::from_key(key).is_some_and(|k| k.kind() == MetricKind::Count);
+    match value {
+        None => serde_json::Value::Null,
+        // Counts come from integer cells; one that is not a whole number in range is
+        // shown as stored rather than rounded.
+        Some(v) if count && v.fract() == 0.0 && v.abs() < 9.0e15 => json!(v as i64),
+        Some(v) => json!(v),
+    }
+}
+
+fn metrics_json(values: &std::collections::BTreeMap<String, Option<f64>>) -> serde_json::Value {
+    serde_json::Value::Object(
+        values
+            .iter()
+            .map(|(k, v)| (k.clone(), metric_json(k, *v)))
+            .collect(),
+    )
 }
 
 fn store_err(e: impl std::fmt::Display) -> ExitCode {
@@ -191,9 +230,16 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
         let bar = indicatif::ProgressBar::new(files.len() as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template(
-                "{spinner} 读取 {pos}/{len} 个文件 [{bar:40}] {per_sec} 预计还需 {eta}",
+                "{spinner} 读取 {pos}/{len} 个文件 [{bar:40}] {rate} 预计还需 {eta}",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            // Whole files per second: indicatif's {per_sec} prints "2,168.2674/s".
+            .with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{}", files_per_second(state.per_sec()));
+                },
+            )
             .progress_chars("=> "),
         );
         bar
@@ -298,12 +344,23 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
     }
 }
 
+/// The reading rate as the progress bar shows it: "2168 个/秒", "0.4 个/秒" when slow.
+fn files_per_second(rate: f64) -> String {
+    if !rate.is_finite() || rate <= 0.0 {
+        "— 个/秒".into()
+    } else if rate < 10.0 {
+        format!("{rate:.1} 个/秒")
+    } else {
+        format!("{rate:.0} 个/秒")
+    }
+}
+
 // ---------------------------------------------------------------------------
 // history
 // ---------------------------------------------------------------------------
 
 pub fn history(agency: &str, db: &DbArgs, format: Format) -> ExitCode {
-    let mut store = match db.open() {
+    let mut store = match db.open_read_only() {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -373,8 +430,8 @@ pub fn history(agency: &str, db: &DbArgs, format: Format) -> ExitCode {
                         "version": r.version, "current": r.is_current, "source": r.source,
                         "edition": r.edition, "findings": count(r.id, false),
                         "corpus_findings": count(r.id, true),
-                        "received": metric(r.id, "received"),
-                        "disclosure_rate": metric(r.id, "disclosure_rate"),
+                        "received": metric_json("received", metric(r.id, "received")),
+                        "disclosure_rate": metric_json("disclosure_rate", metric(r.id, "disclosure_rate")),
                         "cross": findings.iter().filter(|f| f.report_id == r.id && f.corpus)
                             .map(|f| json!({"code": f.finding.code, "message": f.finding.message, "other_report_id": f.other_report_id}))
                             .collect::<Vec<_>>(),
@@ -454,8 +511,8 @@ pub fn load_report(
     }
     if store.is_none() {
         *store = Some(
-            db.open()
-                .map_err(|_| format!("无法打开数据库 {}", redact(&db.database)))?,
+            Store::open_read_only(&db.database)
+                .map_err(|e| format!("无法打开数据库 {}：{e}", redact(&db.database)))?,
         );
     }
     let Some(s) = store.as_mut() else {
@@ -628,7 +685,7 @@ pub fn consolidate(
         || filter.year.is_some();
     if filtering {
         if store.is_none() {
-            match db.open() {
+            match db.open_read_only() {
                 Ok(s) => store = Some(s),
                 Err(code) => return code,
             }
@@ -744,7 +801,7 @@ fn human_consolidated(c: &Consolidated) -> String {
 // ---------------------------------------------------------------------------
 
 pub fn summary(db: &DbArgs, opts: &RankingOptions, format: Format, csv: bool) -> ExitCode {
-    let mut store = match db.open() {
+    let mut store = match db.open_read_only() {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -763,7 +820,7 @@ pub fn summary(db: &DbArgs, opts: &RankingOptions, format: Format, csv: bool) ->
                 .iter()
                 .map(|m| {
                     json!({"report_id": m.report_id, "agency": m.agency, "region": m.region,
-                    "level": m.level.map(Level::as_zh), "year": m.year, "metrics": m.values})
+                    "level": m.level.map(Level::as_zh), "year": m.year, "metrics": metrics_json(&m.values)})
                 })
                 .collect();
             let mut v = serde_json::to_value(&s).unwrap_or_default();
@@ -876,7 +933,11 @@ fn human_summary(s: &Summary, opts: &RankingOptions) -> String {
 // ---------------------------------------------------------------------------
 
 pub fn agencies(db: &DbArgs, mapping: Option<&Path>, format: Format) -> ExitCode {
-    let mut store = match db.open() {
+    let opened = match mapping {
+        Some(_) => db.open(),
+        None => db.open_read_only(),
+    };
+    let mut store = match opened {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -928,7 +989,7 @@ pub fn agencies(db: &DbArgs, mapping: Option<&Path>, format: Format) -> ExitCode
 // score
 
 pub fn score(key: &Path, db: &DbArgs, format: Format, strict: bool) -> ExitCode {
-    let mut store = match db.open() {
+    let mut store = match db.open_read_only() {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -1016,6 +1077,21 @@ pub fn synth(n: usize, dir: &Path, opts: gongkai_synth::CorpusOptions) -> ExitCo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_rate_is_whole_files_per_second() {
+        assert_eq!(files_per_second(2168.2674), "2168 个/秒");
+        assert_eq!(files_per_second(0.44), "0.4 个/秒");
+        assert_eq!(files_per_second(0.0), "— 个/秒");
+        assert_eq!(files_per_second(f64::INFINITY), "— 个/秒");
+    }
+
+    #[test]
+    fn count_metrics_are_integers_in_json() {
+        assert_eq!(metric_json("received", Some(23.0)).to_string(), "23");
+        assert_eq!(metric_json("disclosure_rate", Some(0.5)).to_string(), "0.5");
+        assert_eq!(metric_json("received", None), serde_json::Value::Null);
+    }
 
     #[test]
     fn passwords_are_not_printed() {

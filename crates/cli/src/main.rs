@@ -54,7 +54,7 @@ pub(crate) enum ColorChoice {
 enum Command {
     /// 检查报告：勾稽关系、完整性、版本、正文与表格是否一致 (check reports)
     Check {
-        /// 报告文件 (report files)
+        /// 报告文件或文件夹（递归读取，与 ingest 相同） (report files and folders, recursively)
         #[arg(required = true)]
         files: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "human")]
@@ -175,6 +175,9 @@ enum Command {
         output: PathBuf,
         #[arg(long, value_enum)]
         format: Option<export::ExportFormat>,
+        /// CSV 表头用英文键名（默认中文），供脚本使用 (English CSV header keys, for scripts)
+        #[arg(long)]
+        english_headers: bool,
         #[command(flatten)]
         filter: corpus::FilterArgs,
         #[command(flatten)]
@@ -198,6 +201,9 @@ enum Command {
         /// 排名首尾各显示几名 (rows shown at each end)
         #[arg(long, default_value_t = 10)]
         top: usize,
+        /// 排名的年度（默认语料库中最新的年度） (the year ranked; default the latest)
+        #[arg(long)]
+        year: Option<i32>,
     },
     /// 列出语料库中的机关，或按对照表更正 (list agencies, or apply a mapping file)
     Agencies {
@@ -309,9 +315,10 @@ fn main() -> ExitCode {
         Command::Export {
             output,
             format,
+            english_headers,
             filter,
             db,
-        } => export::export(&output, format, &filter, &db),
+        } => export::export(&output, format, english_headers, &filter, &db),
         Command::Summary {
             db,
             format,
@@ -319,12 +326,14 @@ fn main() -> ExitCode {
             min_denominator,
             min_agencies,
             top,
+            year,
         } => corpus::summary(
             &db,
             &gongkai_corpus::summary::RankingOptions {
                 min_denominator,
                 min_agencies,
                 top,
+                year,
             },
             format,
             coverage_csv,
@@ -392,10 +401,20 @@ fn check(
         Ok(m) => m,
         Err(code) => return code,
     };
-    let mut unreadable = false;
+    let (files, empty_folders) = check_files(files);
+    let files = files.as_slice();
+    let mut unreadable = !empty_folders.is_empty();
     let mut document_error = false;
     let mut total = render::Tally::default();
     let mut json_out = Vec::new();
+    for (folder, message) in &empty_folders {
+        match format {
+            Format::Human => print(&format!("无法读取：{message}\n\n"), color),
+            Format::Json => {
+                json_out.push(json!({"file": folder.display().to_string(), "error": message}))
+            }
+        }
+    }
     // The files are read together: each may be evidence for another (another copy of
     // the same report, the same agency's adjacent years).
     let with_meta: Vec<(PathBuf, gongkai_corpus::Metadata)> = files
@@ -492,6 +511,35 @@ fn check(
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The files `check` reads: a folder stands for the report files in it, found as
+/// `ingest` finds them (recursively, by extension, in name order); a file is read as
+/// given, so that one that cannot be read is reported with the others. Folders that
+/// give no report file (or cannot be listed) are returned apart, with why, to be
+/// reported as unreadable inputs.
+fn check_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
+    let mut files = Vec::new();
+    let mut empty = Vec::new();
+    for p in paths {
+        if !p.is_dir() {
+            files.push(p.clone());
+            continue;
+        }
+        match gongkai_corpus::discover(std::slice::from_ref(p)) {
+            Ok(found) if found.is_empty() => empty.push((
+                p.clone(),
+                format!(
+                    "{}：文件夹中没有报告文件（扩展名：{}）",
+                    p.display(),
+                    gongkai_corpus::ingest::REPORT_EXTENSIONS.join("、")
+                ),
+            )),
+            Ok(found) => files.extend(found),
+            Err(e) => empty.push((p.clone(), e.to_string())),
+        }
+    }
+    (files, empty)
 }
 
 fn parse(file: &Path, bare: bool, meta: &pipeline::MetaArgs) -> ExitCode {

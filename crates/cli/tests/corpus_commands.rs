@@ -116,7 +116,25 @@ fn synth_ingest_score_and_queries() {
             .success()
     );
     let text = std::fs::read_to_string(&csv).unwrap();
-    assert!(text.starts_with("\u{feff}id,agency,region,level,year,version,source,url,table,row,"));
+    assert!(text.starts_with("\u{feff}编号,机关,地区,层级,年度,版本号,来源,网址,表,行代码,"));
+    assert!(run(&[
+        "export",
+        "-o",
+        csv.to_str().unwrap(),
+        "--database",
+        d,
+        "--english-headers"
+    ])
+    .status
+    .success());
+    let english = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        english.starts_with("\u{feff}id,agency,region,level,year,version,source,url,table,row,")
+    );
+    assert_eq!(
+        english.split_once('\n').unwrap().1,
+        text.split_once('\n').unwrap().1
+    );
     let jsonl = dir.join("out.jsonl");
     assert!(run(&[
         "export",

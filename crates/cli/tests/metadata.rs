@@ -307,7 +307,14 @@ fn ingest_stores_the_url_and_exports_write_it() {
     let script = lines.iter().find(|l| l["year"] == 2019).unwrap();
     assert_eq!(script["url"], Json::Null);
     let csv = dir.join("out.csv");
-    let out = gongkai(&["export", "--database", s(&db), "-o", s(&csv)]);
+    let out = gongkai(&[
+        "export",
+        "--database",
+        s(&db),
+        "-o",
+        s(&csv),
+        "--english-headers",
+    ]);
     assert!(out.status.success(), "{out:?}");
     let text = std::fs::read_to_string(&csv).unwrap();
     let mut rows = text.lines();

@@ -1,17 +1,24 @@
 //! The agency mapping file: corrections to the names, regions and levels the corpus
 //! infers.
 //!
-//! A CSV file (UTF-8, a BOM allowed, as Excel/WPS save it) with a header row and up to four
-//! columns, in any order, named in Chinese or English:
+//! A CSV file with a header row and up to four columns, in any order, named in Chinese
+//! or English. Its encoding is detected: UTF-8 (with or without a BOM) or GBK/GB18030
+//! (what Excel and WPS save as "CSV" on Chinese Windows).
 //!
 //! | 名称 / name | 规范名称 / canonical | 地区 / region | 层级 / level |
 //! |---|---|---|---|
-//! | 西工区城改办 | 西工区城市改造办公室 | | |
+//! | 西工区城改办 | 西工区城市改造办公室 | 洛阳市西工区 | 部门 |
 //! | 辉县市人民政府 | | 新乡市辉县市 | 县 |
 //!
 //! `名称` is the name as printed (or already canonical); `规范名称` merges it into another
-//! agency; `地区` and `层级` (省 市 县 区 乡镇 街道 部门) override what the name suggests.
-//! Empty cells leave the inference alone.
+//! agency; `地区` and `层级` (省 市 县 区 乡镇 街道 部门) override what the name suggests —
+//! on a row with a `规范名称` they place that (new) name. Empty cells leave the inference
+//! alone. Chains (A→B, B→C) are followed to their end; cycles (A→B, B→A) are refused.
+//!
+//! The file is checked whole before anything is applied: every bad row is reported with
+//! its line and reason (unknown or repeated columns, a row with more or fewer cells than
+//! the header, a missing name, an unknown level, a name given twice with different
+//! corrections, a cycle), and one bad row means nothing is applied.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -32,25 +39,62 @@ pub struct Mapping {
     entries: BTreeMap<String, Entry>,
 }
 
+/// Why a mapping file was not used: every problem found, each naming its line.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}: {message}")]
+#[error("对照表 {path} 有 {} 处错误，未应用任何更正：\n  {}", .problems.len(), .problems.join("\n  "))]
 pub struct MappingError {
     pub path: String,
-    pub message: String,
+    pub problems: Vec<String>,
+}
+
+/// The header names each column may have.
+const COLUMNS: [(Column, &[&str]); 4] = [
+    (Column::Name, &["名称", "name", "机关", "agency"]),
+    (Column::Canonical, &["规范名称", "canonical"]),
+    (Column::Region, &["地区", "region"]),
+    (Column::Level, &["层级", "level"]),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Column {
+    Name,
+    Canonical,
+    Region,
+    Level,
+}
+
+/// The text of a mapping file: UTF-8 (a BOM allowed), else GBK/GB18030.
+pub fn decode(bytes: &[u8]) -> Result<String, String> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return String::from_utf8(rest.to_vec()).map_err(|e| {
+            format!(
+                "有 UTF-8 BOM，但第 {} 字节起不是 UTF-8",
+                e.utf8_error().valid_up_to() + 4
+            )
+        });
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_string());
+    }
+    encoding_rs::GB18030
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .map(|t| t.into_owned())
+        .ok_or_else(|| "编码无法识别：既不是 UTF-8，也不是 GBK/GB18030".to_string())
 }
 
 impl Mapping {
     pub fn load(path: &Path) -> Result<Mapping, MappingError> {
-        let err = |message: String| MappingError {
+        let err = |problems: Vec<String>| MappingError {
             path: path.display().to_string(),
-            message,
+            problems,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| err(format!("无法读取：{e}")))?;
+        let bytes = std::fs::read(path).map_err(|e| err(vec![format!("无法读取：{e}")]))?;
+        let text = decode(&bytes).map_err(|e| err(vec![e]))?;
         Mapping::parse(&text).map_err(err)
     }
 
-    /// Reads the CSV text; the error names the line.
-    pub fn parse(text: &str) -> Result<Mapping, String> {
+    /// Reads the CSV text; on error, every problem found, each naming its line.
+    pub fn parse(text: &str) -> Result<Mapping, Vec<String>> {
         let text = text.trim_start_matches('\u{feff}');
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
@@ -58,41 +102,160 @@ impl Mapping {
             .from_reader(text.as_bytes());
         let headers = reader
             .headers()
-            .map_err(|e| format!("表头无法读取：{e}"))?
+            .map_err(|e| vec![format!("表头无法读取：{e}")])?
             .clone();
-        let column = |names: &[&str]| headers.iter().position(|h| names.contains(&h));
-        let name_col = column(&["名称", "name", "机关", "agency"])
-            .ok_or("缺少“名称”（name）列".to_string())?;
-        let canonical_col = column(&["规范名称", "canonical"]);
-        let region_col = column(&["地区", "region"]);
-        let level_col = column(&["层级", "level"]);
-        let mut entries = BTreeMap::new();
-        for (i, record) in reader.records().enumerate() {
-            let line = i + 2;
-            let record = record.map_err(|e| format!("第 {line} 行无法读取：{e}"))?;
+        let mut problems = Vec::new();
+        let mut columns: Vec<Column> = Vec::new();
+        for h in headers.iter() {
+            match COLUMNS.iter().find(|(_, names)| names.contains(&h)) {
+                Some((c, _)) if columns.contains(c) => {
+                    problems.push(format!("第 1 行：列“{h}”重复"));
+                }
+                Some((c, _)) => columns.push(*c),
+                None => problems.push(format!(
+                    "第 1 行：未知的列“{h}”（可用的列：名称/name、规范名称/canonical、地区/region、层级/level）"
+                )),
+            }
+        }
+        if !columns.contains(&Column::Name) {
+            problems.push("缺少“名称”（name）列".to_string());
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let position = |c: Column| {
+            headers.iter().position(|h| {
+                COLUMNS
+                    .iter()
+                    .any(|(k, names)| *k == c && names.contains(&h))
+            })
+        };
+        let (name_col, canonical_col, region_col, level_col) = (
+            position(Column::Name),
+            position(Column::Canonical),
+            position(Column::Region),
+            position(Column::Level),
+        );
+        // Name → (line, entry) as given, before placements move to canonical names.
+        let mut given: BTreeMap<String, (u64, Entry)> = BTreeMap::new();
+        for record in reader.records() {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    problems.push(format!("第 {line} 行无法读取：{e}"));
+                    continue;
+                }
+            };
+            let line = record.position().map_or(0, |p| p.line());
+            if record.len() != headers.len() {
+                problems.push(format!(
+                    "第 {line} 行有 {} 列，表头有 {} 列",
+                    record.len(),
+                    headers.len()
+                ));
+                continue;
+            }
             let get = |c: Option<usize>| {
                 c.and_then(|c| record.get(c))
-                    .map(str::trim)
                     .filter(|s| !s.is_empty())
                     .map(str::to_string)
             };
-            let Some(name) = get(Some(name_col)) else {
+            let Some(name) = get(name_col) else {
+                if record.iter().any(|f| !f.is_empty()) {
+                    problems.push(format!("第 {line} 行：缺少名称"));
+                }
                 continue;
             };
             let level = match get(level_col) {
                 None => None,
-                Some(l) => Some(Level::from_zh(&l).ok_or_else(|| {
-                    format!("第 {line} 行：层级“{l}”不是 省、市、县、区、乡镇、街道、部门 之一")
-                })?),
+                Some(l) => match Level::from_zh(&l) {
+                    Some(level) => Some(level),
+                    None => {
+                        problems.push(format!(
+                            "第 {line} 行：层级“{l}”不是 省、市、县、区、乡镇、街道、部门 之一"
+                        ));
+                        continue;
+                    }
+                },
             };
+            let name = agency::canonical(&name);
             let entry = Entry {
-                canonical: get(canonical_col).map(|c| agency::canonical(&c)),
+                canonical: get(canonical_col)
+                    .map(|c| agency::canonical(&c))
+                    .filter(|c| *c != name),
                 region: get(region_col),
                 level,
             };
-            entries.insert(agency::canonical(&name), entry);
+            match given.get(&name) {
+                Some((first, e)) if *e != entry => problems.push(format!(
+                    "第 {line} 行：“{name}”已在第 {first} 行给出，两处的更正不同"
+                )),
+                Some(_) => {}
+                None => {
+                    given.insert(name, (line, entry));
+                }
+            }
         }
-        Ok(Mapping { entries })
+        // In file order, so that problems are listed as the user reads the file.
+        let mut in_order: Vec<(&String, &(u64, Entry))> = given.iter().collect();
+        in_order.sort_by_key(|(_, (line, _))| *line);
+        // Chains are followed to their end; a name met twice on the way is a cycle.
+        let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
+        for &(name, (line, entry)) in &in_order {
+            let mut path = vec![name.clone()];
+            let mut next = entry.canonical.clone();
+            while let Some(t) = next {
+                if path.contains(&t) {
+                    path.push(t);
+                    problems.push(format!(
+                        "第 {line} 行：规范名称形成循环：{}",
+                        path.join(" → ")
+                    ));
+                    break;
+                }
+                next = given.get(&t).and_then(|(_, e)| e.canonical.clone());
+                path.push(t);
+            }
+            let canonical = (path.len() > 1).then(|| path[path.len() - 1].clone());
+            entries.entry(name.clone()).or_default().canonical = canonical;
+        }
+        // A placement on an alias's row places the name it is merged into; given twice
+        // (on the alias and on the name's own row, or on two aliases) it must agree.
+        let mut placed_at: BTreeMap<String, u64> = BTreeMap::new();
+        for &(name, (line, entry)) in &in_order {
+            if entry.region.is_none() && entry.level.is_none() {
+                continue;
+            }
+            let target = entries
+                .get(name)
+                .and_then(|e| e.canonical.clone())
+                .unwrap_or_else(|| name.clone());
+            let slot = entries.entry(target.clone()).or_default();
+            let conflict =
+                |a: &Option<String>, b: &Option<String>| a.is_some() && b.is_some() && a != b;
+            let level_conflict = matches!((slot.level, entry.level), (Some(a), Some(b)) if a != b);
+            if conflict(&slot.region, &entry.region) || level_conflict {
+                problems.push(format!(
+                    "第 {line} 行：“{target}”的地区或层级与第 {} 行不同",
+                    placed_at.get(&target).copied().unwrap_or_default()
+                ));
+                continue;
+            }
+            if entry.region.is_some() {
+                slot.region = entry.region.clone();
+            }
+            if entry.level.is_some() {
+                slot.level = entry.level;
+            }
+            placed_at.entry(target).or_insert(*line);
+        }
+        if problems.is_empty() {
+            entries.retain(|_, e| e.canonical.is_some() || e.region.is_some() || e.level.is_some());
+            Ok(Mapping { entries })
+        } else {
+            Err(problems)
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -184,11 +347,144 @@ mod tests {
     fn mapping_errors_name_the_line() {
         assert_eq!(
             Mapping::parse("name,level\n某局,省级\n").unwrap_err(),
-            "第 2 行：层级“省级”不是 省、市、县、区、乡镇、街道、部门 之一"
+            ["第 2 行：层级“省级”不是 省、市、县、区、乡镇、街道、部门 之一"]
         );
         assert_eq!(
             Mapping::parse("地区\n洛阳市\n").unwrap_err(),
-            "缺少“名称”（name）列"
+            ["缺少“名称”（name）列"]
         );
+    }
+
+    /// Every bad row is reported, not just the first, and a file with any is refused.
+    #[test]
+    fn every_bad_row_is_reported() {
+        let problems = Mapping::parse(
+            "名称,规范名称,地区,层级\n\
+             甲局,,洛阳市,部门\n\
+             乙局,,洛阳市\n\
+             丙局,,洛阳市,部门,多余\n\
+             ,丁局,,\n\
+             戊局,,,省级\n\
+             甲局,,开封市,部门\n\
+             己局,,洛阳市,部门\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            problems,
+            [
+                "第 3 行有 3 列，表头有 4 列",
+                "第 4 行有 5 列，表头有 4 列",
+                "第 5 行：缺少名称",
+                "第 6 行：层级“省级”不是 省、市、县、区、乡镇、街道、部门 之一",
+                "第 7 行：“甲局”已在第 2 行给出，两处的更正不同",
+            ]
+        );
+        // The same row twice is harmless.
+        assert!(Mapping::parse("名称,地区\n甲局,洛阳市\n甲局,洛阳市\n").is_ok());
+    }
+
+    #[test]
+    fn unknown_and_repeated_columns_are_refused() {
+        assert_eq!(
+            Mapping::parse("名称,备注,name\n甲局,x,甲局\n").unwrap_err(),
+            [
+                "第 1 行：未知的列“备注”（可用的列：名称/name、规范名称/canonical、地区/region、层级/level）",
+                "第 1 行：列“name”重复",
+            ]
+        );
+    }
+
+    #[test]
+    fn cycles_are_refused_and_chains_followed() {
+        assert_eq!(
+            Mapping::parse("名称,规范名称\n甲局,乙局\n乙局,甲局\n").unwrap_err(),
+            [
+                "第 2 行：规范名称形成循环：甲局 → 乙局 → 甲局",
+                "第 3 行：规范名称形成循环：乙局 → 甲局 → 乙局",
+            ]
+        );
+        let m = Mapping::parse("名称,规范名称\n甲局,乙局\n乙局,丙局\n").unwrap();
+        assert_eq!(m.agency("甲局").name, "丙局");
+        assert_eq!(m.agency("乙局").name, "丙局");
+        assert_eq!(
+            m.aliases(),
+            [
+                ("乙局".to_string(), "丙局".to_string()),
+                ("甲局".to_string(), "丙局".to_string())
+            ]
+        );
+        // A name mapped to itself is no alias.
+        assert!(Mapping::parse("名称,规范名称\n甲局,甲局\n")
+            .unwrap()
+            .aliases()
+            .is_empty());
+    }
+
+    /// 地区 and 层级 on an alias's row place the new name.
+    #[test]
+    fn placement_on_an_alias_row_places_the_new_name() {
+        let m = Mapping::parse(
+            "名称,规范名称,地区,层级\n西工区城改办,西工区城市改造办公室,洛阳市西工区,部门\n",
+        )
+        .unwrap();
+        for printed in ["西工区城改办", "西工区城市改造办公室"] {
+            let a = m.agency(printed);
+            assert_eq!(
+                (a.name.as_str(), a.region.as_str(), a.level, a.placement),
+                (
+                    "西工区城市改造办公室",
+                    "洛阳市西工区",
+                    Level::Department,
+                    Placement::Mapping
+                ),
+                "{printed}"
+            );
+        }
+        assert_eq!(m.overrides().len(), 1);
+        assert_eq!(m.overrides()[0].name, "西工区城市改造办公室");
+        // Given on the alias and on the name's own row, it must agree.
+        assert_eq!(
+            Mapping::parse("名称,规范名称,地区\n乙局,,洛阳市\n甲局,乙局,开封市\n").unwrap_err(),
+            ["第 3 行：“乙局”的地区或层级与第 2 行不同"]
+        );
+    }
+
+    #[test]
+    fn gbk_and_utf8_files_read_alike() {
+        let text = "名称,规范名称,地区,层级\n辉县市人民政府,,新乡市辉县市,县\n";
+        let (gbk, _, bad) = encoding_rs::GBK.encode(text);
+        assert!(!bad);
+        assert!(std::str::from_utf8(&gbk).is_err(), "really GBK bytes");
+        assert_eq!(decode(&gbk).unwrap(), text);
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(text.as_bytes());
+        assert_eq!(decode(&bom).unwrap(), text);
+        assert_eq!(decode(text.as_bytes()).unwrap(), text);
+        // Neither: bytes that are not GB18030 either (0xFF never starts a character).
+        assert_eq!(
+            decode(b"\xff\xfe\x00").unwrap_err(),
+            "编码无法识别：既不是 UTF-8，也不是 GBK/GB18030"
+        );
+        let dir = std::env::temp_dir().join(format!("gongkai-mapping-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("对照.csv");
+        std::fs::write(&path, &gbk).unwrap();
+        let m = Mapping::load(&path).unwrap();
+        let h = m.agency("辉县市人民政府");
+        assert_eq!(
+            (h.region.as_str(), h.level),
+            ("新乡市辉县市", Level::County)
+        );
+        std::fs::write(&path, "名称,层级\n甲局,省级\n乙局,村\n").unwrap();
+        assert_eq!(
+            Mapping::load(&path).unwrap_err().to_string(),
+            format!(
+                "对照表 {} 有 2 处错误，未应用任何更正：\n  \
+                 第 2 行：层级“省级”不是 省、市、县、区、乡镇、街道、部门 之一\n  \
+                 第 3 行：层级“村”不是 省、市、县、区、乡镇、街道、部门 之一",
+                path.display()
+            )
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -17,6 +17,8 @@ pub struct RankingOptions {
     pub min_agencies: usize,
     /// Rows shown at each end of a ranking.
     pub top: usize,
+    /// The year ranked; the corpus's latest year when `None`.
+    pub year: Option<i32>,
 }
 
 impl Default for RankingOptions {
@@ -25,6 +27,7 @@ impl Default for RankingOptions {
             min_denominator: 30,
             min_agencies: 5,
             top: 10,
+            year: None,
         }
     }
 }
@@ -111,8 +114,28 @@ pub fn summary(store: &mut Store, opts: &RankingOptions) -> Result<Summary, Stor
         })
         .count();
     let metrics = store.metrics()?;
-    let rankings = match years.last() {
-        Some(&year) => rankings(&metrics, year, opts),
+    let ranked_year = match opts.year {
+        Some(year)
+            if coverage
+                .iter()
+                .any(|r| r.present.get(index_of(&years, year)) == Some(&true)) =>
+        {
+            Some(year)
+        }
+        Some(year) => {
+            return Err(StoreError::Query(format!(
+                "语料库中没有 {year} 年度的报告（现有年度：{}）",
+                match (years.first(), years.last()) {
+                    (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
+                    (Some(a), _) => a.to_string(),
+                    _ => "无".into(),
+                }
+            )))
+        }
+        None => years.last().copied(),
+    };
+    let rankings = match ranked_year {
+        Some(year) => rankings(&metrics, year, opts),
         None => Vec::new(),
     };
     Ok(Summary {
@@ -122,6 +145,11 @@ pub fn summary(store: &mut Store, opts: &RankingOptions) -> Result<Summary, Stor
         metrics,
         rankings,
     })
+}
+
+/// The position of `year` in the coverage's years (past the end when absent).
+fn index_of(years: &[i32], year: i32) -> usize {
+    years.iter().position(|y| *y == year).unwrap_or(usize::MAX)
 }
 
 /// Rankings of the rate metrics for `year`.

@@ -5,7 +5,46 @@ use std::path::Path;
 
 use crate::{cell_text, create_file, origin_key, ExportError, ExportReport};
 
-/// The header of the long CSV, in column order.
+/// Which header row the long CSV gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CsvHeaders {
+    /// [`CSV_LONG_HEADER_ZH`]: for the people who open the file in Excel or WPS.
+    Chinese,
+    /// [`CSV_LONG_HEADER`]: the stable snake_case keys, for scripts.
+    English,
+}
+
+impl CsvHeaders {
+    pub fn names(self) -> &'static [&'static str; 17] {
+        match self {
+            CsvHeaders::Chinese => &CSV_LONG_HEADER_ZH,
+            CsvHeaders::English => &CSV_LONG_HEADER,
+        }
+    }
+}
+
+/// The Chinese header of the long CSV, column for column the same as [`CSV_LONG_HEADER`].
+pub const CSV_LONG_HEADER_ZH: [&str; 17] = [
+    "编号",
+    "机关",
+    "地区",
+    "层级",
+    "年度",
+    "版本号",
+    "来源",
+    "网址",
+    "表",
+    "行代码",
+    "行",
+    "列代码",
+    "列",
+    "值",
+    "空白",
+    "由来",
+    "读取状态",
+];
+
+/// The English header of the long CSV, in column order.
 ///
 /// Column names are the stable snake_case keys (like the JSON keys) so that scripts can
 /// rely on them; the Chinese labels of each cell's row and column are in `row_label` and
@@ -43,12 +82,12 @@ pub struct CsvLongWriter<W: Write> {
 }
 
 impl<W: Write> CsvLongWriter<W> {
-    pub fn new(mut out: W) -> Result<Self, ExportError> {
+    pub fn new(mut out: W, headers: CsvHeaders) -> Result<Self, ExportError> {
         out.write_all(BOM)?;
         let mut inner = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(out);
-        inner.write_record(CSV_LONG_HEADER)?;
+        inner.write_record(headers.names())?;
         Ok(CsvLongWriter { inner })
     }
 
@@ -99,7 +138,8 @@ impl<W: Write> CsvLongWriter<W> {
 /// (without it they assume GBK). Most CSV readers skip the BOM; in pandas use
 /// `encoding="utf-8-sig"`, in R `readr::read_csv` handles it.
 ///
-/// Columns: see [`CSV_LONG_HEADER`]. `url` is where the report was published (empty when
+/// Columns: see [`CSV_LONG_HEADER`] (or, with [`CsvHeaders::Chinese`], the same columns
+/// named as in [`CSV_LONG_HEADER_ZH`]; the values are the same either way). `url` is where the report was published (empty when
 /// not known). `table` is `active_disclosure`, `requests` or
 /// `review_litigation`; `row` and `column` are the canonical keys of spec §6 (for table 四,
 /// `row` is the group: `review`, `litigation_direct`, `litigation_after_review`). `value` is
@@ -110,8 +150,9 @@ impl<W: Write> CsvLongWriter<W> {
 pub fn write_csv_long(
     out: &mut dyn Write,
     reports: &[ExportReport<'_>],
+    headers: CsvHeaders,
 ) -> Result<(), ExportError> {
-    let mut w = CsvLongWriter::new(out)?;
+    let mut w = CsvLongWriter::new(out, headers)?;
     for r in reports {
         w.write_report(r)?;
     }
@@ -120,9 +161,13 @@ pub fn write_csv_long(
 }
 
 /// [`write_csv_long`] to a file (created or truncated).
-pub fn write_csv_long_path(path: &Path, reports: &[ExportReport<'_>]) -> Result<(), ExportError> {
+pub fn write_csv_long_path(
+    path: &Path,
+    reports: &[ExportReport<'_>],
+    headers: CsvHeaders,
+) -> Result<(), ExportError> {
     let mut f = create_file(path)?;
-    write_csv_long(&mut f, reports)?;
+    write_csv_long(&mut f, reports, headers)?;
     f.flush().map_err(|source| ExportError::File {
         path: path.to_path_buf(),
         source,

@@ -4,7 +4,8 @@
 //! - [`write_csv_long`]: tidy long CSV, one row per table cell — for R, pandas, SQL.
 //! - [`write_jsonl`]: one JSON object per report — the canonical JSON of spec §6 with the
 //!   report's identity, its findings and its [`Metrics`] — for programs.
-//! - [`write_xlsx`]: a formatted Excel workbook — for reviewers who open it in Excel or WPS.
+//! - [`write_xlsx`]: a formatted Excel workbook — for reviewers who open it in Excel or WPS;
+//!   [`XlsxWriter`] writes it one report at a time, in bounded memory.
 //!
 //! All three keep the project's first rule: **a blank cell is not zero**. Blank cells are
 //! empty in the CSV (`blank` = `true`), `null` in JSON and empty cells in the workbook.
@@ -21,9 +22,12 @@ use std::path::{Path, PathBuf};
 
 use gongkai_model::{Cell, Finding, Origin, Report, Value};
 
-pub use csv_long::{write_csv_long, write_csv_long_path, CsvLongWriter, CSV_LONG_HEADER};
+pub use csv_long::{
+    write_csv_long, write_csv_long_path, CsvHeaders, CsvLongWriter, CSV_LONG_HEADER,
+    CSV_LONG_HEADER_ZH,
+};
 pub use jsonl::{jsonl_record, write_jsonl, write_jsonl_path};
-pub use xlsx::{workbook_bytes, write_xlsx, write_xlsx_path, SHEET_NAMES};
+pub use xlsx::{workbook_bytes, write_xlsx, write_xlsx_path, XlsxWriter, SHEET_NAMES};
 
 #[doc(no_inline)]
 pub use gongkai_model::metrics::Metrics;

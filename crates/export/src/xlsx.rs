@@ -205,40 +205,44 @@ impl HeaderGroup {
 
 /// Write a two-row header; returns the number of columns.
 fn write_header2(ws: &mut Worksheet, groups: &[HeaderGroup]) -> Result<u16, XlsxError> {
+    // Heights first: the sheet is written row by row (see [`XlsxWriter`]).
+    ws.set_row_height(0, 30)?;
+    ws.set_row_height(1, 45)?;
     let hf = header_format();
+    // Row 0 complete before row 1: once a later row is written, an earlier one is on disk.
     let mut col: u16 = 0;
     for g in groups {
         let n = g.columns() as u16;
         if g.subs.is_empty() {
             ws.merge_range(0, col, 1, col, &g.top, &hf)?;
             ws.set_column_width(col, g.width)?;
+        } else if n > 1 {
+            ws.merge_range(0, col, 0, col + n - 1, &g.top, &hf)?;
         } else {
-            if n > 1 {
-                ws.merge_range(0, col, 0, col + n - 1, &g.top, &hf)?;
-            } else {
-                ws.write_string_with_format(0, col, &g.top, &hf)?;
-            }
-            for (i, sub) in g.subs.iter().enumerate() {
-                let c = col + i as u16;
-                ws.write_string_with_format(1, c, *sub, &hf)?;
-                ws.set_column_width(c, g.width)?;
-            }
+            ws.write_string_with_format(0, col, &g.top, &hf)?;
         }
         col += n;
     }
-    ws.set_row_height(0, 30)?;
-    ws.set_row_height(1, 45)?;
+    let mut col: u16 = 0;
+    for g in groups {
+        for (i, sub) in g.subs.iter().enumerate() {
+            let c = col + i as u16;
+            ws.write_string_with_format(1, c, *sub, &hf)?;
+            ws.set_column_width(c, g.width)?;
+        }
+        col += g.columns() as u16;
+    }
     Ok(col)
 }
 
 /// Write a one-row header of `(label, width)`; returns the number of columns.
 fn write_header1(ws: &mut Worksheet, cols: &[(&str, f64)]) -> Result<u16, XlsxError> {
+    ws.set_row_height(0, 30)?;
     let hf = header_format();
     for (i, (label, width)) in cols.iter().enumerate() {
         ws.write_string_with_format(0, i as u16, *label, &hf)?;
         ws.set_column_width(i as u16, *width)?;
     }
-    ws.set_row_height(0, 30)?;
     Ok(cols.len() as u16)
 }
 
@@ -303,8 +307,8 @@ fn ident_groups() -> Vec<HeaderGroup> {
 
 // ---------------------------------------------------------------------------
 
-fn write_reports(ws: &mut Worksheet, reports: &[ExportReport<'_>]) -> Result<(), XlsxError> {
-    let cols = write_header1(
+fn header_reports(ws: &mut Worksheet) -> Result<u16, XlsxError> {
+    write_header1(
         ws,
         &[
             ("编号", 8.0),
@@ -324,39 +328,39 @@ fn write_reports(ws: &mut Worksheet, reports: &[ExportReport<'_>]) -> Result<(),
             ("识别存疑", 9.0),
             ("读取状态", 10.0),
         ],
-    )?;
+    )
+}
+
+fn row_reports(ws: &mut Worksheet, row: u32, r: &ExportReport<'_>) -> Result<u32, XlsxError> {
     let int = int_format();
-    for (i, r) in reports.iter().enumerate() {
-        let row = i as u32 + 1;
-        write_ident(ws, row, r)?;
-        if let Some(a) = r.report.agency() {
-            ws.write_string(row, 3, a)?;
-        }
-        ws.write_string(row, 4, r.region)?;
-        ws.write_string(row, 5, r.level)?;
-        ws.write_number_with_format(row, 6, r.version, &int)?;
-        ws.write_string(row, 7, edition_zh(r.report.edition))?;
-        ws.write_string(row, 8, r.source)?;
-        if let Some(url) = &r.report.url {
-            ws.write_string(row, 9, url)?;
-        }
-        let count = |p: &dyn Fn(&gongkai_model::Finding) -> bool| {
-            r.findings.iter().filter(|f| p(f)).count() as f64
-        };
-        let counts = [
-            count(&|f| f.severity == Severity::Error),
-            count(&|f| f.severity == Severity::Warning),
-            count(&|f| f.severity == Severity::Info),
-            count(&|f| f.kind == FindingKind::Document),
-            count(&|f| f.kind == FindingKind::Extraction),
-        ];
-        for (j, n) in counts.into_iter().enumerate() {
-            ws.write_number_with_format(row, 10 + j as u16, n, &int)?;
-        }
-        // Statistics can leave out what was not read.
-        ws.write_string(row, 15, r.report.reading.display_zh())?;
+    write_ident(ws, row, r)?;
+    if let Some(a) = r.report.agency() {
+        ws.write_string(row, 3, a)?;
     }
-    finish_sheet(ws, 1, 2, reports.len() as u32, cols)
+    ws.write_string(row, 4, r.region)?;
+    ws.write_string(row, 5, r.level)?;
+    ws.write_number_with_format(row, 6, r.version, &int)?;
+    ws.write_string(row, 7, edition_zh(r.report.edition))?;
+    ws.write_string(row, 8, r.source)?;
+    if let Some(url) = &r.report.url {
+        ws.write_string(row, 9, url)?;
+    }
+    let count = |p: &dyn Fn(&gongkai_model::Finding) -> bool| {
+        r.findings.iter().filter(|f| p(f)).count() as f64
+    };
+    let counts = [
+        count(&|f| f.severity == Severity::Error),
+        count(&|f| f.severity == Severity::Warning),
+        count(&|f| f.severity == Severity::Info),
+        count(&|f| f.kind == FindingKind::Document),
+        count(&|f| f.kind == FindingKind::Extraction),
+    ];
+    for (j, n) in counts.into_iter().enumerate() {
+        ws.write_number_with_format(row, 10 + j as u16, n, &int)?;
+    }
+    // Statistics can leave out what was not read.
+    ws.write_string(row, 15, r.report.reading.display_zh())?;
+    Ok(1)
 }
 
 /// The columns of the wide table 二: every (row, column) of the 2021 edition, then those
@@ -392,47 +396,49 @@ fn active_columns() -> Vec<ActiveGroup> {
     groups
 }
 
-fn write_active(ws: &mut Worksheet, reports: &[ExportReport<'_>]) -> Result<(), XlsxError> {
-    let layout = active_columns();
+fn header_active(ws: &mut Worksheet, layout: &[ActiveGroup]) -> Result<u16, XlsxError> {
     let mut groups = ident_groups();
     groups.push(HeaderGroup::single("表格格式", 10.0));
-    for g in &layout {
+    for g in layout {
         groups.push(HeaderGroup {
             top: g.top.clone(),
             subs: g.cols.iter().map(|(_, _, l)| *l).collect(),
             width: 11.0,
         });
     }
-    let ncols = write_header2(ws, &groups)?;
-    for (i, r) in reports.iter().enumerate() {
-        let row = i as u32 + 2;
-        write_ident(ws, row, r)?;
-        let table = r.report.active.as_ref();
-        ws.write_string(row, 3, edition_zh(table.map(|t| t.edition)))?;
-        let mut col: u16 = 4;
-        for g in &layout {
-            for &(rk, ck, _) in &g.cols {
-                let (cell, na) = match table {
-                    // Table 二 not found: the whole table is missing, unless the report is
-                    // in the legacy layout, whose format has no such table.
-                    None if r.report.edition == Some(Edition::Legacy) => {
-                        (None, Fill::NotApplicable)
+    write_header2(ws, &groups)
+}
+
+fn row_active(
+    ws: &mut Worksheet,
+    row: u32,
+    r: &ExportReport<'_>,
+    layout: &[ActiveGroup],
+) -> Result<u32, XlsxError> {
+    write_ident(ws, row, r)?;
+    let table = r.report.active.as_ref();
+    ws.write_string(row, 3, edition_zh(table.map(|t| t.edition)))?;
+    let mut col: u16 = 4;
+    for g in layout {
+        for &(rk, ck, _) in &g.cols {
+            let (cell, na) = match table {
+                // Table 二 not found: the whole table is missing, unless the report is
+                // in the legacy layout, whose format has no such table.
+                None if r.report.edition == Some(Edition::Legacy) => (None, Fill::NotApplicable),
+                None => (None, Fill::NotFound),
+                Some(t) => match active_row(t.edition, rk) {
+                    Some(def) if def.columns.iter().any(|c| c.key == ck) => {
+                        // A row of the edition missing from the table is not found.
+                        (t.cell(rk, ck), Fill::NotFound)
                     }
-                    None => (None, Fill::NotFound),
-                    Some(t) => match active_row(t.edition, rk) {
-                        Some(def) if def.columns.iter().any(|c| c.key == ck) => {
-                            // A row of the edition missing from the table is not found.
-                            (t.cell(rk, ck), Fill::NotFound)
-                        }
-                        _ => (None, Fill::NotApplicable),
-                    },
-                };
-                write_cell(ws, row, col, cell, na)?;
-                col += 1;
-            }
+                    _ => (None, Fill::NotApplicable),
+                },
+            };
+            write_cell(ws, row, col, cell, na)?;
+            col += 1;
         }
     }
-    finish_sheet(ws, 2, 2, reports.len() as u32 + 1, ncols)
+    Ok(1)
 }
 
 /// Table 三 is written long: one sheet row per report × table row, the seven applicant
@@ -445,7 +451,7 @@ fn write_active(ws: &mut Worksheet, reports: &[ExportReport<'_>]) -> Result<(), 
 /// the format's order for the layout it printed (23 rows for the 2019 （六）其他处理, 25 for
 /// 2021); rows of that layout it lacks are written with empty orange cells. Reports with no
 /// table 三 (legacy layout) have no rows here.
-fn write_requests(ws: &mut Worksheet, reports: &[ExportReport<'_>]) -> Result<(), XlsxError> {
+fn header_requests(ws: &mut Worksheet) -> Result<u16, XlsxError> {
     let mut groups = ident_groups();
     groups.push(HeaderGroup::single("项目", 54.0));
     groups.push(HeaderGroup::single(
@@ -459,39 +465,40 @@ fn write_requests(ws: &mut Worksheet, reports: &[ExportReport<'_>]) -> Result<()
     });
     groups.push(HeaderGroup::single(RequestColumn::Total.label(), 9.0));
     groups.push(HeaderGroup::single("行代码", 36.0));
-    let ncols = write_header2(ws, &groups)?;
-    // Indented, so the key does not run into the 总计 figure to its left.
-    let key_format = Format::new().set_indent(1);
-    let mut row: u32 = 2;
-    for r in reports {
-        let Some(t) = &r.report.requests else {
-            continue;
-        };
-        let split = t.splits_other_handling();
-        for def in REQUEST_ROWS {
-            let in_layout = match def.edition {
-                RowEdition::Both => true,
-                RowEdition::Only2021 => split,
-                RowEdition::Only2019 => !split,
-            };
-            let found = t.row(def.key);
-            if !in_layout && found.is_none() {
-                continue;
-            }
-            write_ident(ws, row, r)?;
-            ws.write_string(row, 3, def.short)?;
-            for c in RequestColumn::ALL {
-                let cell = found.map(|f| &f.cells[c.index()]);
-                write_cell(ws, row, 4 + c.index() as u16, cell, Fill::NotFound)?;
-            }
-            ws.write_string_with_format(row, 11, def.key.key(), &key_format)?;
-            row += 1;
-        }
-    }
-    finish_sheet(ws, 2, 4, row - 1, ncols)
+    write_header2(ws, &groups)
 }
 
-fn write_review(ws: &mut Worksheet, reports: &[ExportReport<'_>]) -> Result<(), XlsxError> {
+fn rows_requests(ws: &mut Worksheet, first: u32, r: &ExportReport<'_>) -> Result<u32, XlsxError> {
+    let Some(t) = &r.report.requests else {
+        return Ok(0);
+    };
+    // Indented, so the key does not run into the 总计 figure to its left.
+    let key_format = Format::new().set_indent(1);
+    let mut row = first;
+    let split = t.splits_other_handling();
+    for def in REQUEST_ROWS {
+        let in_layout = match def.edition {
+            RowEdition::Both => true,
+            RowEdition::Only2021 => split,
+            RowEdition::Only2019 => !split,
+        };
+        let found = t.row(def.key);
+        if !in_layout && found.is_none() {
+            continue;
+        }
+        write_ident(ws, row, r)?;
+        ws.write_string(row, 3, def.short)?;
+        for c in RequestColumn::ALL {
+            let cell = found.map(|f| &f.cells[c.index()]);
+            write_cell(ws, row, 4 + c.index() as u16, cell, Fill::NotFound)?;
+        }
+        ws.write_string_with_format(row, 11, def.key.key(), &key_format)?;
+        row += 1;
+    }
+    Ok(row - first)
+}
+
+fn header_review(ws: &mut Worksheet) -> Result<u16, XlsxError> {
     let mut groups = ident_groups();
     for g in ReviewGroup::ALL {
         groups.push(HeaderGroup {
@@ -500,29 +507,29 @@ fn write_review(ws: &mut Worksheet, reports: &[ExportReport<'_>]) -> Result<(), 
             width: 9.0,
         });
     }
-    let ncols = write_header2(ws, &groups)?;
-    for (i, r) in reports.iter().enumerate() {
-        let row = i as u32 + 2;
-        write_ident(ws, row, r)?;
-        let mut col: u16 = 3;
-        for g in ReviewGroup::ALL {
-            for c in ReviewColumn::ALL {
-                let cell = r.report.review.as_ref().map(|t| t.cell(g, c));
-                let na = if r.report.edition == Some(Edition::Legacy) {
-                    Fill::NotApplicable
-                } else {
-                    Fill::NotFound
-                };
-                write_cell(ws, row, col, cell, na)?;
-                col += 1;
-            }
-        }
-    }
-    finish_sheet(ws, 2, 3, reports.len() as u32 + 1, ncols)
+    write_header2(ws, &groups)
 }
 
-fn write_findings(ws: &mut Worksheet, reports: &[ExportReport<'_>]) -> Result<(), XlsxError> {
-    let cols = write_header1(
+fn row_review(ws: &mut Worksheet, row: u32, r: &ExportReport<'_>) -> Result<u32, XlsxError> {
+    write_ident(ws, row, r)?;
+    let mut col: u16 = 3;
+    for g in ReviewGroup::ALL {
+        for c in ReviewColumn::ALL {
+            let cell = r.report.review.as_ref().map(|t| t.cell(g, c));
+            let na = if r.report.edition == Some(Edition::Legacy) {
+                Fill::NotApplicable
+            } else {
+                Fill::NotFound
+            };
+            write_cell(ws, row, col, cell, na)?;
+            col += 1;
+        }
+    }
+    Ok(1)
+}
+
+fn header_findings(ws: &mut Worksheet) -> Result<u16, XlsxError> {
+    write_header1(
         ws,
         &[
             ("编号", 8.0),
@@ -535,58 +542,64 @@ fn write_findings(ws: &mut Worksheet, reports: &[ExportReport<'_>]) -> Result<()
             ("位置", 22.0),
             ("说明", 100.0),
         ],
-    )?;
-    let mut row: u32 = 1;
-    for r in reports {
-        for f in r.findings {
-            write_ident(ws, row, r)?;
-            ws.write_string(row, 3, &f.code)?;
-            ws.write_string(row, 4, &f.name)?;
-            ws.write_string(row, 5, f.kind.display_zh())?;
-            ws.write_string(row, 6, f.severity.display_zh())?;
-            if let Some(loc) = f.location() {
-                ws.write_string(row, 7, loc.describe_zh())?;
-            }
-            // Last, so that a long message overflows into the empty cells to its right.
-            ws.write_string(row, 8, &f.message)?;
-            row += 1;
-        }
-    }
-    finish_sheet(ws, 1, 0, row - 1, cols)
+    )
 }
 
-fn write_metrics(ws: &mut Worksheet, reports: &[ExportReport<'_>]) -> Result<(), XlsxError> {
+fn rows_findings(ws: &mut Worksheet, first: u32, r: &ExportReport<'_>) -> Result<u32, XlsxError> {
+    let mut row = first;
+    for f in r.findings {
+        write_ident(ws, row, r)?;
+        ws.write_string(row, 3, &f.code)?;
+        ws.write_string(row, 4, &f.name)?;
+        ws.write_string(row, 5, f.kind.display_zh())?;
+        ws.write_string(row, 6, f.severity.display_zh())?;
+        if let Some(loc) = f.location() {
+            ws.write_string(row, 7, loc.describe_zh())?;
+        }
+        // Last, so that a long message overflows into the empty cells to its right.
+        ws.write_string(row, 8, &f.message)?;
+        row += 1;
+    }
+    Ok(row - first)
+}
+
+/// The first metric column of the 指标 sheet.
+const FIRST_METRIC: u16 = 5;
+
+fn header_metrics(ws: &mut Worksheet) -> Result<u16, XlsxError> {
     // 地区 and 层级 too: metrics are compared among agencies of one level or region.
     let mut header: Vec<(&str, f64)> = IDENT.to_vec();
     header.extend([("地区", 16.0), ("层级", 7.0)]);
-    let first_metric = header.len() as u16;
+    debug_assert_eq!(header.len(), FIRST_METRIC as usize);
     header.extend(METRICS.iter().map(|m| (m.label, 11.0)));
-    let cols = write_header1(ws, &header)?;
+    write_header1(ws, &header)
+}
+
+fn row_metrics(ws: &mut Worksheet, row: u32, r: &ExportReport<'_>) -> Result<u32, XlsxError> {
     let (int, pct) = (int_format(), pct_format());
-    for (i, r) in reports.iter().enumerate() {
-        let row = i as u32 + 1;
-        write_ident(ws, row, r)?;
-        ws.write_string(row, 3, r.region)?;
-        ws.write_string(row, 4, r.level)?;
-        let m = Metrics::of(r.report);
-        for (j, (_, v)) in m.values().enumerate() {
-            let col = first_metric + j as u16;
-            match v {
-                // Not computable: an empty cell, never 0.
-                None => {}
-                Some(MetricValue::Count(n)) => {
-                    ws.write_number_with_format(row, col, n as f64, &int)?;
-                }
-                Some(MetricValue::Rate(x)) => {
-                    ws.write_number_with_format(row, col, x, &pct)?;
-                }
+    write_ident(ws, row, r)?;
+    ws.write_string(row, 3, r.region)?;
+    ws.write_string(row, 4, r.level)?;
+    let m = Metrics::of(r.report);
+    for (j, (_, v)) in m.values().enumerate() {
+        let col = FIRST_METRIC + j as u16;
+        match v {
+            // Not computable: an empty cell, never 0.
+            None => {}
+            Some(MetricValue::Count(n)) => {
+                ws.write_number_with_format(row, col, n as f64, &int)?;
+            }
+            Some(MetricValue::Rate(x)) => {
+                ws.write_number_with_format(row, col, x, &pct)?;
             }
         }
     }
-    finish_sheet(ws, 1, 2, reports.len() as u32, cols)
+    Ok(1)
 }
 
 fn write_notes(ws: &mut Worksheet) -> Result<(), XlsxError> {
+    // Each row's height is set while it is still the row being written: the sheet goes
+    // to disk in row order.
     const NAME_WIDTH: f64 = 22.0;
     const DEFINITION_WIDTH: f64 = 90.0;
     let cols = write_header1(
@@ -680,59 +693,163 @@ fn write_notes(ws: &mut Worksheet) -> Result<(), XlsxError> {
     finish_sheet(ws, 1, 0, last_metric_row, cols)
 }
 
-/// Build the workbook of `reports` (see the module documentation for its sheets).
-fn build(reports: &[ExportReport<'_>]) -> Result<Workbook, XlsxError> {
-    let mut wb = Workbook::new();
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title("政府信息公开工作年度报告 数据导出")
-            .set_author("gongkai")
-            .set_creation_datetime(&fixed_creation_time()?),
-    );
-    type SheetFn = fn(&mut Worksheet, &[ExportReport<'_>]) -> Result<(), XlsxError>;
-    let sheets: [SheetFn; 6] = [
-        write_reports,
-        write_active,
-        write_requests,
-        write_review,
-        write_findings,
-        write_metrics,
+/// The data sheets, in workbook order: what each writes for one report.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sheet {
+    Reports,
+    Active,
+    Requests,
+    Review,
+    Findings,
+    Metrics,
+}
+
+impl Sheet {
+    const ALL: [Sheet; 6] = [
+        Sheet::Reports,
+        Sheet::Active,
+        Sheet::Requests,
+        Sheet::Review,
+        Sheet::Findings,
+        Sheet::Metrics,
     ];
-    for (name, f) in SHEET_NAMES.iter().zip(sheets) {
-        let mut ws = Worksheet::new();
-        ws.set_name(*name)?;
-        f(&mut ws, reports)?;
-        wb.push_worksheet(ws);
+
+    /// Header rows and frozen identifying columns.
+    fn layout(self) -> (u32, u16) {
+        match self {
+            Sheet::Reports | Sheet::Metrics => (1, 2),
+            Sheet::Active => (2, 2),
+            Sheet::Requests => (2, 4),
+            Sheet::Review => (2, 3),
+            Sheet::Findings => (1, 0),
+        }
     }
-    let mut ws = Worksheet::new();
-    ws.set_name(SHEET_NAMES[6])?;
-    write_notes(&mut ws)?;
-    wb.push_worksheet(ws);
-    Ok(wb)
+}
+
+/// The workbook written one report at a time, in bounded memory.
+///
+/// Each sheet is a "low memory" worksheet of rust_xlsxwriter: a row goes to a temporary
+/// file as soon as the next row is started, so only the strings table (every distinct
+/// text once) grows with the corpus — not the cells. The sheets are filled side by
+/// side, each in row order, so every report is needed once and can be dropped after
+/// [`XlsxWriter::write_report`]. The temporary files go to the system's temporary
+/// folder (`TMPDIR`) and are removed when the writer is dropped.
+pub struct XlsxWriter {
+    workbook: Workbook,
+    layout: Vec<ActiveGroup>,
+    /// Per data sheet: the next row to write and the number of columns.
+    next_row: [u32; 6],
+    columns: [u16; 6],
+}
+
+impl XlsxWriter {
+    /// A workbook with its headers and the 说明 sheet written.
+    pub fn new() -> Result<XlsxWriter, ExportError> {
+        let mut workbook = Workbook::new();
+        workbook.set_properties(
+            &DocProperties::new()
+                .set_title("政府信息公开工作年度报告 数据导出")
+                .set_author("gongkai")
+                .set_creation_datetime(&fixed_creation_time()?),
+        );
+        let layout = active_columns();
+        let mut next_row = [0; 6];
+        let mut columns = [0; 6];
+        for (i, sheet) in Sheet::ALL.into_iter().enumerate() {
+            let ws = workbook.add_worksheet_with_low_memory()?;
+            ws.set_name(SHEET_NAMES[i])?;
+            columns[i] = match sheet {
+                Sheet::Reports => header_reports(ws)?,
+                Sheet::Active => header_active(ws, &layout)?,
+                Sheet::Requests => header_requests(ws)?,
+                Sheet::Review => header_review(ws)?,
+                Sheet::Findings => header_findings(ws)?,
+                Sheet::Metrics => header_metrics(ws)?,
+            };
+            next_row[i] = sheet.layout().0;
+        }
+        let ws = workbook.add_worksheet_with_low_memory()?;
+        ws.set_name(SHEET_NAMES[6])?;
+        write_notes(ws)?;
+        Ok(XlsxWriter {
+            workbook,
+            layout,
+            next_row,
+            columns,
+        })
+    }
+
+    /// Adds one report's rows to every sheet.
+    pub fn write_report(&mut self, r: &ExportReport<'_>) -> Result<(), ExportError> {
+        for (i, sheet) in Sheet::ALL.into_iter().enumerate() {
+            let ws = self.workbook.worksheet_from_index(i)?;
+            let row = self.next_row[i];
+            let written = match sheet {
+                Sheet::Reports => row_reports(ws, row, r)?,
+                Sheet::Active => row_active(ws, row, r, &self.layout)?,
+                Sheet::Requests => rows_requests(ws, row, r)?,
+                Sheet::Review => row_review(ws, row, r)?,
+                Sheet::Findings => rows_findings(ws, row, r)?,
+                Sheet::Metrics => row_metrics(ws, row, r)?,
+            };
+            self.next_row[i] = row + written;
+        }
+        Ok(())
+    }
+
+    /// Freezes the headers, sets the filters and print titles, and writes the file.
+    pub fn finish(mut self, out: impl Write + Send) -> Result<(), ExportError> {
+        for (i, sheet) in Sheet::ALL.into_iter().enumerate() {
+            let (header_rows, frozen) = sheet.layout();
+            let ws = self.workbook.worksheet_from_index(i)?;
+            finish_sheet(
+                ws,
+                header_rows,
+                frozen,
+                self.next_row[i] - 1,
+                self.columns[i],
+            )?;
+        }
+        self.workbook.save_to_writer(out)?;
+        Ok(())
+    }
 }
 
 /// The workbook as bytes (an .xlsx file). Deterministic: the document's creation time is
 /// fixed (2000-01-01) and the zip entries carry no timestamps, so equal input gives equal bytes.
 ///
-/// The whole workbook is built in memory; a sheet holds at most 1,048,576 rows (Excel's
-/// limit), i.e. about 40,000 reports in `表三 依申请` — beyond that this returns an error.
+/// A sheet holds at most 1,048,576 rows (Excel's limit), i.e. about 40,000 reports in
+/// `表三 依申请` — beyond that this returns an error. For a large corpus use
+/// [`XlsxWriter`], which does not need every report at once.
 pub fn workbook_bytes(reports: &[ExportReport<'_>]) -> Result<Vec<u8>, ExportError> {
-    Ok(build(reports)?.save_to_buffer()?)
+    let mut out = Vec::new();
+    write_xlsx(&mut out, reports)?;
+    Ok(out)
 }
 
 /// Write the workbook (see [`workbook_bytes`]) to `out`.
-pub fn write_xlsx(out: &mut dyn Write, reports: &[ExportReport<'_>]) -> Result<(), ExportError> {
-    out.write_all(&workbook_bytes(reports)?)?;
+pub fn write_xlsx(
+    out: &mut (dyn Write + Send),
+    reports: &[ExportReport<'_>],
+) -> Result<(), ExportError> {
+    let mut w = XlsxWriter::new()?;
+    for r in reports {
+        w.write_report(r)?;
+    }
+    w.finish(&mut *out)?;
     out.flush()?;
     Ok(())
 }
 
 /// [`write_xlsx`] to a file (created or truncated).
 pub fn write_xlsx_path(path: &Path, reports: &[ExportReport<'_>]) -> Result<(), ExportError> {
-    let bytes = workbook_bytes(reports)?;
-    std::fs::write(path, bytes).map_err(|source| ExportError::File {
-        path: path.to_path_buf(),
-        source,
+    let mut f = crate::create_file(path)?;
+    write_xlsx(&mut f, reports).map_err(|e| match e {
+        ExportError::Io(source) => ExportError::File {
+            path: path.to_path_buf(),
+            source,
+        },
+        other => other,
     })
 }
 

@@ -4,8 +4,8 @@ mod common;
 
 use common::{export_reports, legacy_report, seeds};
 use gongkai_export::{
-    jsonl_record, write_csv_long, write_csv_long_path, write_jsonl, write_jsonl_path, ExportError,
-    ExportReport, CSV_LONG_HEADER,
+    jsonl_record, write_csv_long, write_csv_long_path, write_jsonl, write_jsonl_path, CsvHeaders,
+    ExportError, ExportReport, CSV_LONG_HEADER, CSV_LONG_HEADER_ZH,
 };
 use gongkai_model::schema::{ActiveRowKey, Edition, RequestColumn};
 use gongkai_model::{canonical_json, ActiveTable, CanonicalOptions, Cell, Report, Value};
@@ -19,10 +19,40 @@ const S001: &str = "2,辉县市人民政府,洛阳市,区,2021,1,examples/seeds/
 const S003: &str =
     "4,清河县人民政府办公室,洛阳市,区,2021,1,examples/seeds/003_bdcd87e779cdd68c.txt,";
 
+/// The CSV as scripts read it (English keys).
 fn csv_text(reports: &[ExportReport<'_>]) -> String {
+    csv_text_with(reports, CsvHeaders::English)
+}
+
+fn csv_text_with(reports: &[ExportReport<'_>], headers: CsvHeaders) -> String {
     let mut out = Vec::new();
-    write_csv_long(&mut out, reports).unwrap();
+    write_csv_long(&mut out, reports, headers).unwrap();
     String::from_utf8(out).unwrap()
+}
+
+/// The Chinese header (the default of `gongkai export`) names the same columns; the rows
+/// are the same bytes.
+#[test]
+fn chinese_header_same_rows() {
+    let seeds = seeds();
+    let reports = export_reports(&seeds);
+    let zh = csv_text_with(&reports, CsvHeaders::Chinese);
+    let en = csv_text(&reports);
+    let (zh_head, zh_rows) = zh.split_once('\n').unwrap();
+    let (en_head, en_rows) = en.split_once('\n').unwrap();
+    assert_eq!(
+        zh_head,
+        "\u{feff}编号,机关,地区,层级,年度,版本号,来源,网址,表,行代码,行,列代码,列,值,空白,由来,读取状态"
+    );
+    assert_eq!(
+        zh_head.trim_start_matches('\u{feff}'),
+        CSV_LONG_HEADER_ZH.join(",")
+    );
+    assert_eq!(
+        en_head.trim_start_matches('\u{feff}'),
+        CSV_LONG_HEADER.join(",")
+    );
+    assert_eq!(zh_rows, en_rows);
 }
 
 #[test]
@@ -378,7 +408,7 @@ fn path_writers_and_their_errors() {
     std::fs::create_dir_all(&dir).unwrap();
     let csv_path = dir.join("cells.csv");
     let jsonl_path = dir.join("reports.jsonl");
-    write_csv_long_path(&csv_path, &reports).unwrap();
+    write_csv_long_path(&csv_path, &reports, CsvHeaders::English).unwrap();
     write_jsonl_path(&jsonl_path, &reports).unwrap();
     assert_eq!(
         std::fs::read_to_string(&csv_path).unwrap(),
@@ -394,7 +424,7 @@ fn path_writers_and_their_errors() {
     std::fs::remove_dir_all(&dir).unwrap();
 
     let missing = dir.join("no-such-dir").join("x.csv");
-    let err = write_csv_long_path(&missing, &reports).unwrap_err();
+    let err = write_csv_long_path(&missing, &reports, CsvHeaders::Chinese).unwrap_err();
     assert!(matches!(err, ExportError::File { .. }));
     assert!(err.to_string().starts_with("无法写入文件 "), "{err}");
 }

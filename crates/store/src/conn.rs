@@ -109,7 +109,15 @@ pub trait Conn: Send {
     ) -> Result<(), StoreError>;
     /// Serialises writers: two `gongkai ingest` runs against one server take turns.
     fn lock_for_writing(&mut self) -> Result<(), StoreError>;
+    /// Begins a transaction that holds the migration lock until COMMIT or ROLLBACK.
+    fn begin_exclusive(&mut self) -> Result<(), StoreError>;
+    /// Called when the store is dropped.
+    fn close(&mut self) {}
 }
+
+/// The PostgreSQL advisory lock keys: one for writers, one for migrations.
+const WRITE_LOCK: i64 = 7316455720417;
+const MIGRATION_LOCK: i64 = 7316455720418;
 
 // ---------------------------------------------------------------------------
 // SQLite
@@ -198,6 +206,22 @@ impl Conn for Sqlite {
     fn lock_for_writing(&mut self) -> Result<(), StoreError> {
         // `BEGIN IMMEDIATE` (see Store::begin) already takes SQLite's write lock.
         Ok(())
+    }
+    fn close(&mut self) {
+        // Leave an idle database in rollback-journal mode, all of it in the one file: a
+        // reader then needs no -wal/-shm files, so reading creates nothing beside it and
+        // works from a read-only folder. Only the last connection can switch; when others
+        // are open (a reader, another ingest) the switch is skipped at once, not waited for.
+        if self.0.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) {
+            return;
+        }
+        let _ = self.0.busy_timeout(std::time::Duration::ZERO);
+        let _ = self.0.execute_batch("PRAGMA journal_mode = DELETE");
+    }
+    fn begin_exclusive(&mut self) -> Result<(), StoreError> {
+        // The write lock at once: a deferred transaction that reads first and writes
+        // later cannot wait for another writer (SQLite returns "database is locked").
+        self.batch("BEGIN IMMEDIATE")
     }
 }
 
@@ -354,7 +378,14 @@ impl Conn for Postgres {
     fn lock_for_writing(&mut self) -> Result<(), StoreError> {
         // A transaction-scoped advisory lock: released by COMMIT or ROLLBACK.
         self.0
-            .batch_execute("SELECT pg_advisory_xact_lock(7316455720417)")?;
+            .batch_execute(&format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})"))?;
+        Ok(())
+    }
+    fn begin_exclusive(&mut self) -> Result<(), StoreError> {
+        // Transaction-scoped, so a process that dies mid-migration releases it.
+        self.0.batch_execute(&format!(
+            "BEGIN; SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"
+        ))?;
         Ok(())
     }
 }

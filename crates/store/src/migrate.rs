@@ -33,7 +33,33 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     },
 ];
 
+/// Brings the schema up to date. Everything happens in one transaction holding the
+/// writers' lock (SQLite's write lock, a PostgreSQL advisory lock), so two first-time
+/// ingests at once cannot both create the tables: the second waits, then finds them.
 pub(crate) fn run(conn: &mut dyn Conn) -> Result<(), StoreError> {
+    // Most opens find nothing to do, and need no lock to find it.
+    match applied(conn)? {
+        Some(v) if v == latest() => return Ok(()),
+        // Written by a newer gongkai: its tables may mean something this one cannot keep.
+        Some(found) if found > latest() => {
+            return Err(StoreError::Newer {
+                found,
+                known: latest(),
+            })
+        }
+        _ => {}
+    }
+    conn.begin_exclusive()?;
+    match migrate_locked(conn) {
+        Ok(()) => conn.batch("COMMIT"),
+        Err(e) => {
+            let _ = conn.batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+fn migrate_locked(conn: &mut dyn Conn) -> Result<(), StoreError> {
     conn.batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version BIGINT PRIMARY KEY,
@@ -41,41 +67,55 @@ pub(crate) fn run(conn: &mut dyn Conn) -> Result<(), StoreError> {
             applied_at BIGINT NOT NULL
         )",
     )?;
+    // Another process may have migrated while we waited for the lock.
     let done = current(conn)?;
     for m in MIGRATIONS.iter().filter(|m| m.version > done) {
         let sql = match conn.backend() {
             Backend::Sqlite => m.sqlite,
             Backend::Postgres => m.postgres,
         };
-        conn.batch("BEGIN")?;
-        conn.lock_for_writing()?;
-        // Another process may have migrated while we waited for the lock.
-        if current(conn)? >= m.version {
-            conn.batch("COMMIT")?;
-            continue;
-        }
-        let applied = conn.batch(sql).and_then(|()| {
-            conn.exec(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-                &[
-                    Val::Int(m.version),
-                    Val::from(m.name),
-                    Val::Int(crate::now()),
-                ],
-            )
-        });
-        match applied {
-            Ok(_) => conn.batch("COMMIT")?,
-            Err(e) => {
-                let _ = conn.batch("ROLLBACK");
-                return Err(StoreError::Query(format!(
-                    "数据库迁移 {:04}_{} 失败：{e}",
-                    m.version, m.name
-                )));
-            }
-        }
+        conn.batch(sql)
+            .and_then(|()| {
+                conn.exec(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                    &[
+                        Val::Int(m.version),
+                        Val::from(m.name),
+                        Val::Int(crate::now()),
+                    ],
+                )
+            })
+            .map_err(|e| {
+                StoreError::Query(format!("数据库迁移 {:04}_{} 失败：{e}", m.version, m.name))
+            })?;
     }
     Ok(())
+}
+
+/// The newest schema version this program knows.
+pub(crate) fn latest() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+/// The schema version of the database, `None` when it has no `schema_migrations` table
+/// (a new database, or not gongkai's). Looks before it reads, so that nothing fails and
+/// nothing is created.
+pub(crate) fn applied(conn: &mut dyn Conn) -> Result<Option<i64>, StoreError> {
+    let exists = match conn.backend() {
+        Backend::Sqlite => conn.query(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+            &[],
+        )?,
+        Backend::Postgres => conn.query(
+            "SELECT COUNT(*) FROM pg_tables
+             WHERE tablename = 'schema_migrations' AND schemaname = current_schema()",
+            &[],
+        )?,
+    };
+    if exists.first().and_then(|r| r[0].int()).unwrap_or(0) == 0 {
+        return Ok(None);
+    }
+    current(conn).map(Some)
 }
 
 pub(crate) fn current(conn: &mut dyn Conn) -> Result<i64, StoreError> {

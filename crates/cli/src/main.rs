@@ -132,6 +132,13 @@ enum Command {
         #[command(flatten)]
         meta: pipeline::MetaArgs,
     },
+    /// 列出未能读取的文件和文件夹及原因 (files and folders that gave no report, and why)
+    Failures {
+        #[command(flatten)]
+        db: corpus::DbArgs,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
     /// 某机关历年报告、版本和跨年度问题 (an agency's reports across years)
     History {
         /// 机关名称（完整名称或唯一的部分名称） (agency name)
@@ -291,6 +298,7 @@ fn main() -> ExitCode {
             format,
             meta,
         }),
+        Command::Failures { db, format } => corpus::failures(&db, format),
         Command::History { agency, db, format } => corpus::history(&agency, &db, format),
         Command::Compare {
             a,
@@ -392,7 +400,7 @@ fn check(
         Ok(m) => m,
         Err(code) => return code,
     };
-    let mut unreadable = false;
+    let mut unreadable = 0usize;
     let mut document_error = false;
     let mut total = render::Tally::default();
     let mut json_out = Vec::new();
@@ -407,9 +415,10 @@ fn check(
         let name = path.display().to_string();
         match checked {
             Err(e) => {
-                unreadable = true;
+                unreadable += 1;
                 match format {
-                    Format::Human => print(&format!("无法读取：{}\n\n", e.message), color),
+                    // An error, on stderr; the summary line counts it.
+                    Format::Human => errln!("无法读取：{}", e.message),
                     Format::Json => json_out.push(json!({"file": name, "error": e.message})),
                 }
             }
@@ -476,7 +485,16 @@ fn check(
     }
     match format {
         Format::Human if files.len() > 1 => print(
-            &format!("共 {} 个文件：{}\n", files.len(), total.line()),
+            &format!(
+                "共 {} 个文件：{}{}\n",
+                files.len(),
+                total.line(),
+                if unreadable > 0 {
+                    format!("；无法读取 {unreadable} 个")
+                } else {
+                    String::new()
+                }
+            ),
             color,
         ),
         Format::Human => {}
@@ -485,7 +503,7 @@ fn check(
             serde_json::to_string_pretty(&json_out).unwrap_or_default()
         ),
     }
-    if unreadable {
+    if unreadable > 0 {
         ExitCode::from(2)
     } else if document_error {
         ExitCode::from(1)

@@ -25,6 +25,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0002_report_url.sqlite.sql"),
         postgres: include_str!("../migrations/0002_report_url.postgres.sql"),
     },
+    Migration {
+        version: 3,
+        name: "version_choice_and_failure_kind",
+        sqlite: include_str!("../migrations/0003_version_choice_and_failure_kind.sqlite.sql"),
+        postgres: include_str!("../migrations/0003_version_choice_and_failure_kind.postgres.sql"),
+    },
 ];
 
 pub(crate) fn run(conn: &mut dyn Conn) -> Result<(), StoreError> {
@@ -128,6 +134,15 @@ mod tests {
             assert_eq!(a, columns(m.postgres), "migration {}", m.version);
         }
         assert_eq!(columns(MIGRATIONS[1].sqlite), ["reports.url"]);
+        assert_eq!(
+            columns(MIGRATIONS[2].sqlite),
+            [
+                "reports.reading",
+                "reports.tables_digest",
+                "files.failure",
+                "CREATE INDEX reports_tables_digest ON reports (agency_id, year, tables_digest);"
+            ]
+        );
     }
 
     /// A database made before the URL column gets it, its reports with none.
@@ -148,11 +163,19 @@ mod tests {
         .unwrap();
         assert_eq!(current(&mut conn).unwrap(), 1);
         run(&mut conn).unwrap();
-        assert_eq!(current(&mut conn).unwrap(), 2);
-        let rows = conn.query("SELECT source, url FROM reports", &[]).unwrap();
-        assert_eq!(rows, vec![vec![Val::from("old.txt"), Val::Null]]);
+        assert_eq!(current(&mut conn).unwrap(), 3);
+        let rows = conn
+            .query(
+                "SELECT source, url, reading, tables_digest FROM reports",
+                &[],
+            )
+            .unwrap();
+        assert_eq!(
+            rows,
+            vec![vec![Val::from("old.txt"), Val::Null, Val::Null, Val::Null]]
+        );
         // Run again: nothing to do.
         run(&mut conn).unwrap();
-        assert_eq!(current(&mut conn).unwrap(), 2);
+        assert_eq!(current(&mut conn).unwrap(), 3);
     }
 }

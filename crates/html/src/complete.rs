@@ -12,6 +12,9 @@ pub fn cut_short(page: &str) -> Option<&'static str> {
         return None;
     }
     let end = lower.trim_end();
+    if end.rfind("<!--").is_some_and(|i| !end[i..].contains("-->")) {
+        return Some("在注释中间中断");
+    }
     if let Some(lt) = end.rfind('<') {
         let tag_start = end[lt + 1..]
             .chars()
@@ -22,9 +25,6 @@ pub fn cut_short(page: &str) -> Option<&'static str> {
         }
     }
     let opened = |open: &str, close: &str| count_tags(end, open) > count_tags(end, close);
-    if end.rfind("<!--").is_some_and(|i| !end[i..].contains("-->")) {
-        return Some("在注释中间中断");
-    }
     if opened("<script", "</script") {
         return Some("在脚本中间中断");
     }

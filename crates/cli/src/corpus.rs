@@ -377,7 +377,6 @@ pub fn history(agency: &str, db: &DbArgs, format: Format) -> ExitCode {
     // Why a version is not current: the current one is read more completely, or newer.
     let not_current = |r: &gongkai_store::ReportRow| -> String {
         let rank = |x: &gongkai_store::ReportRow| match x.reading {
-            Some(gongkai_model::ReadingStatus::Whole) => 2,
             Some(gongkai_model::ReadingStatus::Partial) => 0,
             _ => 1,
         };

@@ -484,7 +484,19 @@ impl Store {
                         None => None,
                     };
                     let digest = tables_digest(&new.report);
-                    match self.same_tables_in_another_format(agency_id, &new, &digest)? {
+                    let (key_sql, key) =
+                        Store::version_key(agency_id, new.report.year(), &file.path);
+                    let max = self.conn.query(
+                        &format!("SELECT MAX(version) FROM reports WHERE {key_sql}"),
+                        &key,
+                    )?;
+                    let latest = max.first().and_then(|r| r[0].int()).unwrap_or_default();
+                    // The first of its group has nothing to be the same report as.
+                    let sibling = match latest {
+                        0 => None,
+                        _ => self.same_tables_in_another_format(agency_id, &new, &digest)?,
+                    };
+                    match sibling {
                         Some(other) => {
                             let primary =
                                 version_rank(new.report.reading, new.report.format) > other.rank;
@@ -516,9 +528,13 @@ impl Store {
                             )
                         }
                         None => {
-                            let (id, version) = self.insert_report(
-                                &file.path, &file.hash, agency_id, &new, &digest, now,
+                            let version = latest + 1;
+                            let id = self.insert_report(
+                                &file.path, &file.hash, agency_id, version, &new, &digest, now,
                             )?;
+                            if version > 1 {
+                                self.choose_current(key_sql, &key)?;
+                            }
                             report_rows(
                                 id,
                                 &new,
@@ -607,29 +623,25 @@ impl Store {
         }
     }
 
-    /// Inserts the report row as the next version, then chooses the current version
-    /// of its group. Returns (id, version).
+    /// Inserts the report row as `version` of its group, current when it is the first.
+    /// Returns its id.
+    #[allow(clippy::too_many_arguments)]
     fn insert_report(
         &mut self,
         path: &str,
         hash: &str,
         agency_id: Option<i64>,
+        version: i64,
         new: &NewReport,
         digest: &Option<String>,
         now: i64,
-    ) -> Result<(i64, i64), StoreError> {
+    ) -> Result<i64, StoreError> {
         let year = new.report.year();
-        let (key_sql, key) = Store::version_key(agency_id, year, path);
-        let max = self.conn.query(
-            &format!("SELECT MAX(version) FROM reports WHERE {key_sql}"),
-            &key,
-        )?;
-        let version = max.first().and_then(|r| r[0].int()).unwrap_or_default() + 1;
         let r = &new.report;
         let rows = self.conn.query(
             "INSERT INTO reports (agency_id, year, version, is_current, hash, source, format,
                title, printed_agency, edition, ingested_at, report, url, reading, tables_digest)
-             VALUES ($1, $2, $3, FALSE, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+             VALUES ($1, $2, $3, $15, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
              RETURNING id",
             &[
                 agency_id.into(),
@@ -646,14 +658,12 @@ impl Store {
                 r.url.clone().into(),
                 r.reading.as_str().into(),
                 digest.clone().into(),
+                (version == 1).into(),
             ],
         )?;
-        let id = rows
-            .first()
+        rows.first()
             .and_then(|r| r[0].int())
-            .ok_or_else(|| StoreError::Query("插入报告后未返回编号".into()))?;
-        self.choose_current(key_sql, &key)?;
-        Ok((id, version))
+            .ok_or_else(|| StoreError::Query("插入报告后未返回编号".into()))
     }
 
     /// A stored report of the same agency and year with the same tables, read from a
@@ -737,8 +747,8 @@ impl Store {
             .and_then(|r| r[0].int()))
     }
 
-    /// Marks the current version of a group: the most completely read, and among
-    /// those the highest version.
+    /// Marks the current version of a group: among those with every part read (or,
+    /// when none has, among all), the highest version.
     fn choose_current(&mut self, key_sql: &str, key: &[Val]) -> Result<(), StoreError> {
         let rows = self.conn.query(
             &format!("SELECT id, version, reading FROM reports WHERE {key_sql}"),
@@ -772,16 +782,26 @@ impl Store {
         let new: HashSet<i64> = ids.iter().copied().collect();
         self.in_transaction(|store| {
             let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-            let groups = store.conn.query(
+            let rows = store.conn.query(
                 &format!(
-                    "SELECT DISTINCT agency_id, year FROM reports
+                    "SELECT agency_id, year FROM reports
                      WHERE id IN ({}) AND agency_id IS NOT NULL AND year IS NOT NULL",
                     list.join(",")
                 ),
                 &[],
             )?;
-            for g in groups {
-                let key = [g[0].clone(), g[1].clone()];
+            let mut added_per_group: BTreeMap<(i64, i64), usize> = BTreeMap::new();
+            for r in rows {
+                let group = (
+                    r[0].int().unwrap_or_default(),
+                    r[1].int().unwrap_or_default(),
+                );
+                *added_per_group.entry(group).or_default() += 1;
+            }
+            // One version added to a group is already last and chosen as it was stored:
+            // only two or more can have arrived in either order.
+            for (&(agency, year), _) in added_per_group.iter().filter(|(_, &n)| n > 1) {
+                let key: [Val; 2] = [agency.into(), year.into()];
                 let rows = store.conn.query(
                     "SELECT id, version, reading, format, hash FROM reports
                      WHERE agency_id = $1 AND year = $2 ORDER BY version, id",
@@ -1382,12 +1402,13 @@ struct Sibling {
     rank: (u8, u8),
 }
 
-/// How completely a report was read, as a rank (higher is more complete).
+/// Whether every part of a report was read, as a rank: a report with parts unread
+/// ranks below one read whole. Doubts about single values (with doubts) do not lower
+/// it: every part was read.
 fn reading_rank(reading: Option<&str>) -> u8 {
     match reading.and_then(reading_status) {
-        Some(ReadingStatus::Whole) => 2,
-        Some(ReadingStatus::WithDoubts) | None => 1,
         Some(ReadingStatus::Partial) => 0,
+        Some(ReadingStatus::Whole | ReadingStatus::WithDoubts) | None => 1,
     }
 }
 

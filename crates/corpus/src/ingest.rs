@@ -36,6 +36,9 @@ pub struct Discovered {
     /// `(path, message)` of folders that could not be listed and entries that could not
     /// be examined: recorded as failures, the rest is read all the same.
     pub unreadable: Vec<(String, String)>,
+    /// The folders given and walked: what could not be read under them before is
+    /// examined again, so earlier failures to read there are replaced by this run's.
+    pub roots: Vec<String>,
 }
 
 /// The files under `paths`: files as given, folders walked recursively (hidden entries
@@ -89,6 +92,7 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
     for p in paths {
         match std::fs::metadata(p) {
             Ok(meta) if meta.is_dir() => {
+                found.roots.push(p.display().to_string());
                 let mut files = Vec::new();
                 walk(p, &mut files, &mut found);
                 files.sort();
@@ -162,6 +166,7 @@ pub fn ingest(
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<IngestSummary, StoreError> {
     let files = &found.files;
+    store.forget_unreadable_under(&found.roots)?;
     let seen: HashSet<(String, String)> = store.seen_files()?;
     let total = files.len();
     let mut summary = IngestSummary {

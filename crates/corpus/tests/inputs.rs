@@ -148,6 +148,20 @@ fn ingest_goes_on_past_every_unreadable_path() {
         assert!(error("zero.pdf").ends_with("zero.pdf: 不是普通文件（字符设备），不读取"));
         assert_eq!(summary.failed.len(), 4);
         assert_eq!(store.counts().unwrap().failed_files, 4);
+
+        // The folder removed and the loop mended: the next run lists only what is
+        // still unreadable.
+        std::fs::remove_dir_all(&deep).unwrap();
+        std::fs::remove_file(dir.join("loop.txt")).unwrap();
+        let again = ingest(store, std::slice::from_ref(&dir));
+        assert_eq!((again.unchanged, again.failed.len()), (2, 2));
+        let still: Vec<String> = store
+            .failures()
+            .unwrap()
+            .into_iter()
+            .map(|f| f.path.rsplit('/').next().unwrap().to_string())
+            .collect();
+        assert_eq!(still, ["pipe.txt", "zero.pdf"]);
         let _ = std::fs::remove_dir_all(&dir);
     });
 }

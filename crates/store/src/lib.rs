@@ -1300,6 +1300,28 @@ impl Store {
             .collect())
     }
 
+    /// Forgets the paths under `folders` (and the folders themselves) recorded as
+    /// unreadable: the caller walks those folders again and records what is still
+    /// unreadable, so a folder or link that has been fixed (or removed) is no longer
+    /// listed. Returns how many were forgotten.
+    pub fn forget_unreadable_under(&mut self, folders: &[String]) -> Result<usize, StoreError> {
+        if folders.is_empty() {
+            return Ok(0);
+        }
+        self.in_transaction(|store| {
+            let mut n = 0;
+            for folder in folders {
+                let folder = folder.trim_end_matches('/');
+                n += store.conn.exec(
+                    "DELETE FROM files WHERE status = 'failed' AND hash LIKE 'unreadable:%'
+                       AND (path = $1 OR substr(path, 1, length($1) + 1) = $1 || '/')",
+                    &[folder.into()],
+                )? as usize;
+            }
+            Ok(n)
+        })
+    }
+
     /// The paths that are sources of the given reports: `(report id, path)`, the
     /// report's own source among them.
     pub fn sources(&mut self, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {

@@ -458,10 +458,7 @@ impl Store {
     fn write_in_transaction(&mut self, files: Vec<Ingested>) -> Result<Vec<Written>, StoreError> {
         let now = now();
         let mut out = Vec::with_capacity(files.len());
-        let mut cells: Vec<Row> = Vec::new();
-        let mut sections: Vec<Row> = Vec::new();
-        let mut metrics: Vec<Row> = Vec::new();
-        let mut findings: Vec<Row> = Vec::new();
+        let mut bulk = BulkRows::default();
         for file in files {
             let existing = self.conn.query(
                 "SELECT id FROM reports WHERE hash = $1",
@@ -501,21 +498,11 @@ impl Store {
                             let primary =
                                 version_rank(new.report.reading, new.report.format) > other.rank;
                             if primary {
-                                for rows in [&mut cells, &mut sections, &mut metrics, &mut findings]
-                                {
-                                    rows.retain(|r| r.first() != Some(&Val::Int(other.id)));
-                                }
+                                bulk.drop_report(other.id);
                                 self.replace_report(
                                     other.id, &file.path, &file.hash, &new, &digest,
                                 )?;
-                                report_rows(
-                                    other.id,
-                                    &new,
-                                    &mut cells,
-                                    &mut sections,
-                                    &mut metrics,
-                                    &mut findings,
-                                )?;
+                                bulk.add(other.id, &new)?;
                             }
                             (
                                 "stored",
@@ -535,14 +522,7 @@ impl Store {
                             if version > 1 {
                                 self.choose_current(key_sql, &key)?;
                             }
-                            report_rows(
-                                id,
-                                &new,
-                                &mut cells,
-                                &mut sections,
-                                &mut metrics,
-                                &mut findings,
-                            )?;
+                            bulk.add(id, &new)?;
                             (
                                 "stored",
                                 None,
@@ -592,18 +572,18 @@ impl Store {
                 "blank",
                 "origin",
             ],
-            &cells,
+            &bulk.cells,
         )?;
         self.conn.bulk_insert(
             "sections",
             &["report_id", "kind", "heading", "body", "signature"],
-            &sections,
+            &bulk.sections,
         )?;
         let mut columns = vec!["report_id"];
         columns.extend(METRIC_COLUMNS.iter().map(|m| m.key()));
-        self.conn.bulk_insert("metrics", &columns, &metrics)?;
+        self.conn.bulk_insert("metrics", &columns, &bulk.metrics)?;
         self.conn
-            .bulk_insert("findings", FINDING_COLUMNS, &findings)?;
+            .bulk_insert("findings", FINDING_COLUMNS, &bulk.findings)?;
         Ok(out)
     }
 
@@ -1475,6 +1455,40 @@ pub fn tables_digest(report: &Report) -> Option<String> {
             .map(|b| format!("{b:02x}"))
             .collect()
     })
+}
+
+/// The rows of the bulk tables for a batch, inserted at its end.
+#[derive(Default)]
+struct BulkRows {
+    cells: Vec<Row>,
+    sections: Vec<Row>,
+    metrics: Vec<Row>,
+    findings: Vec<Row>,
+}
+
+impl BulkRows {
+    /// Forgets the rows of report `id` (its reading is being replaced in this batch).
+    fn drop_report(&mut self, id: i64) {
+        for rows in [
+            &mut self.cells,
+            &mut self.sections,
+            &mut self.metrics,
+            &mut self.findings,
+        ] {
+            rows.retain(|r| r.first() != Some(&Val::Int(id)));
+        }
+    }
+
+    fn add(&mut self, id: i64, new: &NewReport) -> Result<(), StoreError> {
+        report_rows(
+            id,
+            new,
+            &mut self.cells,
+            &mut self.sections,
+            &mut self.metrics,
+            &mut self.findings,
+        )
+    }
 }
 
 /// The rows of the bulk tables for one report.

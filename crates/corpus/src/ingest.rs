@@ -9,7 +9,8 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
 
 use gongkai_check::Selection;
 use gongkai_ingest::Content;
@@ -106,6 +107,57 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
     found
 }
 
+/// Longest one file may take to be read, parsed and checked. A real report takes
+/// milliseconds and a 60 MB text at the size cap about 2 s; what takes longer is given
+/// up on (its reader is left to finish on its own) so that one file cannot stall a run.
+pub const FILE_TIME_LIMIT: Duration = Duration::from_secs(60);
+
+/// Runs `work` on a thread of its own and waits at most `limit` for it. A panic in it
+/// is an error too, never the caller's.
+pub fn within<T: Send + 'static>(
+    limit: Duration,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Overrun> {
+    let (tx, rx) = mpsc::sync_channel(1);
+    std::thread::Builder::new()
+        .name("gongkai-read".into())
+        .spawn(move || {
+            let _ = tx.send(work());
+        })
+        .map_err(|_| Overrun::NoThread)?;
+    rx.recv_timeout(limit).map_err(|e| match e {
+        mpsc::RecvTimeoutError::Timeout => Overrun::TimedOut(limit),
+        mpsc::RecvTimeoutError::Disconnected => Overrun::Crashed,
+    })
+}
+
+/// Why [`within`] has no result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Overrun {
+    #[error("读取超时（超过 {} 秒），已放弃", .0.as_secs_f64())]
+    TimedOut(Duration),
+    #[error("读取时出现内部错误，已放弃（请报告此文件）")]
+    Crashed,
+    #[error("系统资源不足，无法启动读取")]
+    NoThread,
+}
+
+/// Read and parse one file (metadata applied) within `limit`: what `check`, `parse`,
+/// `eval` and `compare` do with a file. The error names the file.
+pub fn read_file(
+    path: &Path,
+    metadata: &Metadata,
+    limit: Duration,
+) -> Result<gongkai_parse::Parsed, String> {
+    let name = path.display().to_string();
+    let (owned, metadata, label) = (path.to_path_buf(), metadata.clone(), name.clone());
+    within(limit, move || {
+        let loaded = gongkai_ingest::load(&owned).map_err(|e| e.to_string())?;
+        parse_loaded_with(&label, loaded, &metadata).map_err(|e| format!("{label}: {e}"))
+    })
+    .unwrap_or_else(|e| Err(format!("{name}: {e}")))
+}
+
 /// How to read and check files for the corpus.
 #[derive(Clone, Debug)]
 pub struct IngestOptions {
@@ -116,6 +168,8 @@ pub struct IngestOptions {
     pub metadata: MetadataSource,
     /// Files per transaction.
     pub batch: usize,
+    /// Longest one file may take ([`FILE_TIME_LIMIT`]).
+    pub time_limit: Duration,
 }
 
 impl Default for IngestOptions {
@@ -126,6 +180,7 @@ impl Default for IngestOptions {
             mapping: Mapping::default(),
             metadata: MetadataSource::default(),
             batch: 500,
+            time_limit: FILE_TIME_LIMIT,
         }
     }
 }
@@ -174,11 +229,14 @@ pub fn ingest(
         ..IngestSummary::default()
     };
     let mut stored_ids = Vec::new();
+    // The readers run on threads of their own (see `within`), which take what they
+    // need by value.
+    let shared = Arc::new(opts.clone());
     let (tx, rx) = mpsc::sync_channel::<Prepared>(256);
     std::thread::scope(|scope| -> Result<(), StoreError> {
         scope.spawn(|| {
             files.par_iter().for_each_with(tx, |tx, path| {
-                let _ = tx.send(prepare(path, &seen, opts));
+                let _ = tx.send(prepare(path, &seen, &shared));
             });
         });
         let mut batch: Vec<Ingested> = found
@@ -255,7 +313,7 @@ enum Prepared {
     File(Box<Ingested>),
 }
 
-fn prepare(path: &Path, seen: &HashSet<(String, String)>, opts: &IngestOptions) -> Prepared {
+fn prepare(path: &Path, seen: &HashSet<(String, String)>, opts: &Arc<IngestOptions>) -> Prepared {
     let name = path.display().to_string();
     let bytes = match gongkai_ingest::read_bounded(path) {
         Ok(b) => b,
@@ -280,11 +338,21 @@ fn prepare(path: &Path, seen: &HashSet<(String, String)>, opts: &IngestOptions) 
     if seen.contains(&(name.clone(), hash.clone())) {
         return Prepared::Seen;
     }
-    let outcome = read_report(path, &name, &bytes, opts);
+    let size = bytes.len() as u64;
+    let (owned, label, shared) = (path.to_path_buf(), name.clone(), Arc::clone(opts));
+    let outcome = within(opts.time_limit, move || {
+        read_report(&owned, &label, &bytes, &shared)
+    })
+    .unwrap_or_else(|e| {
+        Err(Failure {
+            kind: FailureKind::TimedOut,
+            message: format!("{name}: {e}"),
+        })
+    });
     Prepared::File(Box::new(Ingested {
         path: name,
         hash,
-        size: bytes.len() as u64,
+        size,
         outcome,
     }))
 }

@@ -336,3 +336,56 @@ fn a_stray_byte_is_a_doubt_not_a_failure() {
         let _ = std::fs::remove_dir_all(&dir);
     });
 }
+
+/// No file may hold a run up: past the time allowed one file it is recorded as timed
+/// out and the run goes on; a reader that fails inside is an error, not a crash.
+#[test]
+fn a_file_past_the_time_limit_is_given_up_on() {
+    use std::time::Duration;
+    assert_eq!(
+        gongkai_corpus::within(Duration::from_millis(50), || {
+            std::thread::sleep(Duration::from_secs(5));
+        }),
+        Err(gongkai_corpus::Overrun::TimedOut(Duration::from_millis(50)))
+    );
+    assert_eq!(
+        gongkai_corpus::Overrun::TimedOut(Duration::from_secs(60)).to_string(),
+        "读取超时（超过 60 秒），已放弃"
+    );
+    assert_eq!(
+        gongkai_corpus::within(Duration::from_secs(10), || -> u8 { panic!("a reader bug") }),
+        Err(gongkai_corpus::Overrun::Crashed)
+    );
+    assert_eq!(gongkai_corpus::within(Duration::from_secs(10), || 7), Ok(7));
+
+    on_both("timeout", |store| {
+        let dir = temp_dir("timeout");
+        let (pdf, _) = report_pdf_and_page();
+        std::fs::write(dir.join("r.pdf"), &pdf).unwrap();
+        std::fs::copy(seed("002"), dir.join("002.txt")).unwrap();
+        let found = gongkai_corpus::discover(std::slice::from_ref(&dir));
+        // No reading of a 270 kB PDF takes a microsecond.
+        let opts = IngestOptions {
+            time_limit: Duration::from_micros(1),
+            ..IngestOptions::default()
+        };
+        let s = gongkai_corpus::ingest(store, &found, &opts, &|_| {}).unwrap();
+        assert_eq!((s.stored, s.failed.len()), (0, 2));
+        let failures = store.failures().unwrap();
+        assert!(failures
+            .iter()
+            .all(|f| f.kind == Some(FailureKind::TimedOut)));
+        assert_eq!(
+            failures[1].error,
+            format!(
+                "{}: 读取超时（超过 0.000001 秒），已放弃",
+                dir.join("r.pdf").display()
+            )
+        );
+        // With the default limit both are read.
+        let s = ingest(store, std::slice::from_ref(&dir));
+        assert_eq!((s.stored, s.failed.len()), (2, 0));
+        assert!(store.failures().unwrap().is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+    });
+}

@@ -127,17 +127,20 @@ pub enum FailureKind {
     Incomplete,
     /// Read but not as a report: encrypted, scanned, damaged, an old format.
     Unsupported,
+    /// Reading took longer than the limit per file (or its reader failed inside).
+    TimedOut,
     /// Binary, empty, or text that is not an annual report.
     NotAReport,
 }
 
 impl FailureKind {
-    pub const ALL: [FailureKind; 6] = [
+    pub const ALL: [FailureKind; 7] = [
         FailureKind::Unreadable,
         FailureKind::NotRegularFile,
         FailureKind::TooLarge,
         FailureKind::Incomplete,
         FailureKind::Unsupported,
+        FailureKind::TimedOut,
         FailureKind::NotAReport,
     ];
     pub fn as_str(self) -> &'static str {
@@ -147,6 +150,7 @@ impl FailureKind {
             FailureKind::TooLarge => "too_large",
             FailureKind::Incomplete => "incomplete",
             FailureKind::Unsupported => "unsupported",
+            FailureKind::TimedOut => "timed_out",
             FailureKind::NotAReport => "not_a_report",
         }
     }
@@ -160,6 +164,7 @@ impl FailureKind {
             FailureKind::TooLarge => "文件过大",
             FailureKind::Incomplete => "文件不完整",
             FailureKind::Unsupported => "无法解析",
+            FailureKind::TimedOut => "读取超时",
             FailureKind::NotAReport => "不是报告",
         }
     }

@@ -360,31 +360,27 @@ fn a_file_past_the_time_limit_is_given_up_on() {
 
     on_both("timeout", |store| {
         let dir = temp_dir("timeout");
-        let (pdf, _) = report_pdf_and_page();
-        std::fs::write(dir.join("r.pdf"), &pdf).unwrap();
-        std::fs::copy(seed("002"), dir.join("002.txt")).unwrap();
-        let found = gongkai_corpus::discover(std::slice::from_ref(&dir));
-        // No reading of a 270 kB PDF takes a microsecond.
+        // A 2 MB text: reading it takes far longer than 5 ms.
+        let seed_text = std::fs::read(seed("002")).unwrap();
+        let big = dir.join("big.txt");
+        std::fs::write(&big, seed_text.repeat(2_000_000 / seed_text.len())).unwrap();
+        let found = gongkai_corpus::discover(std::slice::from_ref(&big));
         let opts = IngestOptions {
-            time_limit: Duration::from_micros(1),
+            time_limit: Duration::from_millis(5),
             ..IngestOptions::default()
         };
         let s = gongkai_corpus::ingest(store, &found, &opts, &|_| {}).unwrap();
-        assert_eq!((s.stored, s.failed.len()), (0, 2));
+        assert_eq!((s.stored, s.failed.len()), (0, 1));
         let failures = store.failures().unwrap();
-        assert!(failures
-            .iter()
-            .all(|f| f.kind == Some(FailureKind::TimedOut)));
+        assert_eq!(failures.len(), 1);
+        assert_eq!(failures[0].kind, Some(FailureKind::TimedOut));
         assert_eq!(
-            failures[1].error,
-            format!(
-                "{}: 读取超时（超过 0.000001 秒），已放弃",
-                dir.join("r.pdf").display()
-            )
+            failures[0].error,
+            format!("{}: 读取超时（超过 0.005 秒），已放弃", big.display())
         );
-        // With the default limit both are read.
-        let s = ingest(store, std::slice::from_ref(&dir));
-        assert_eq!((s.stored, s.failed.len()), (2, 0));
+        // With the default limit it is read, and no longer listed.
+        let s = ingest(store, std::slice::from_ref(&big));
+        assert_eq!((s.stored, s.failed.len()), (1, 0));
         assert!(store.failures().unwrap().is_empty());
         let _ = std::fs::remove_dir_all(&dir);
     });

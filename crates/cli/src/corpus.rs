@@ -201,10 +201,7 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
     if let Some(n) = args.copied_min_chars {
         similarity.min_chars = n;
     }
-    let files = match gongkai_corpus::discover(&args.paths) {
-        Ok(f) => f,
-        Err(e) => return store_err(e),
-    };
+    let files = gongkai_corpus::discover(&args.paths);
     let mut store = match args.db.open() {
         Ok(s) => s,
         Err(code) => return code,
@@ -227,7 +224,7 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
         ..IngestOptions::default()
     };
     let bar = if args.progress {
-        let bar = indicatif::ProgressBar::new(files.len() as u64);
+        let bar = indicatif::ProgressBar::new(files.files.len() as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template(
                 "{spinner} 读取 {pos}/{len} 个文件 [{bar:40}] {rate} 预计还需 {eta}",
@@ -274,6 +271,7 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
                 "files": summary.files,
                 "stored": summary.stored,
                 "new_versions": summary.new_versions,
+                "other_sources": summary.other_sources,
                 "unchanged": summary.unchanged,
                 "failed": summary.failed.iter().map(|(p, e)| json!({"file": p, "error": e})).collect::<Vec<_>>(),
                 "cross": {
@@ -294,15 +292,17 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
             .unwrap_or_default()
         ),
         Format::Human => {
-            let mut out = String::new();
+            // Errors go where errors go; the summary (on stdout) counts them.
             for (_, error) in &summary.failed {
-                out.push_str(&format!("无法读取：{error}\n"));
+                errln!("无法读取：{error}");
             }
+            let mut out = String::new();
             out.push_str(&format!(
-                "{} 个文件：新增 {} 份报告，新版本 {} 份，未变 {} 个，失败 {} 个（读取用时 {:.1} 秒）\n",
+                "{} 个文件：新增 {} 份报告，新版本 {} 份，同一报告的另一来源 {} 个，未变 {} 个，失败 {} 个（读取用时 {:.1} 秒）\n",
                 summary.files,
                 summary.stored,
                 summary.new_versions,
+                summary.other_sources,
                 summary.unchanged,
                 summary.failed.len(),
                 read_secs
@@ -353,6 +353,57 @@ fn files_per_second(rate: f64) -> String {
     } else {
         format!("{rate:.0} 个/秒")
     }
+}
+
+// ---------------------------------------------------------------------------
+// failures
+// ---------------------------------------------------------------------------
+
+/// The files and folders that gave no report (and have not been read as one since).
+pub fn failures(db: &DbArgs, format: Format) -> ExitCode {
+    let mut store = match db.open() {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let failed = match store.failures() {
+        Ok(f) => f,
+        Err(e) => return store_err(e),
+    };
+    let kind = |k: Option<gongkai_store::FailureKind>| k.map_or("未分类", |k| k.display_zh());
+    match format {
+        Format::Json => {
+            let v: Vec<_> = failed
+                .iter()
+                .map(|f| {
+                    json!({"path": f.path, "kind": f.kind.map(|k| k.as_str()),
+                           "error": f.error, "ingested_at": f.ingested_at})
+                })
+                .collect();
+            outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        }
+        Format::Human => {
+            let mut out = String::new();
+            for f in &failed {
+                out.push_str(&format!("{}  {}\n", pad(kind(f.kind), 12), f.error));
+            }
+            let mut by_kind: std::collections::BTreeMap<&str, usize> = Default::default();
+            for f in &failed {
+                *by_kind.entry(kind(f.kind)).or_default() += 1;
+            }
+            let parts: Vec<String> = by_kind.iter().map(|(k, n)| format!("{k} {n} 个")).collect();
+            out.push_str(&format!(
+                "共 {} 个未能读取的文件或文件夹{}\n",
+                failed.len(),
+                if parts.is_empty() {
+                    String::new()
+                } else {
+                    format!("：{}", parts.join("，"))
+                }
+            ));
+            print(&out, ColorChoice::Auto);
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 // ---------------------------------------------------------------------------
@@ -407,6 +458,34 @@ pub fn history(agency: &str, db: &DbArgs, format: Format) -> ExitCode {
         Ok(m) => m,
         Err(e) => return store_err(e),
     };
+    let sources = match store.sources(&ids) {
+        Ok(s) => s,
+        Err(e) => return store_err(e),
+    };
+    // Other files with the same tables (another format of the same report).
+    let other_sources = |r: &gongkai_store::ReportRow| -> Vec<&str> {
+        sources
+            .iter()
+            .filter(|(id, p)| *id == r.id && *p != r.source)
+            .map(|(_, p)| p.as_str())
+            .collect()
+    };
+    // Why a version is not current: the current one is read more completely, or newer.
+    let not_current = |r: &gongkai_store::ReportRow| -> String {
+        let rank = |x: &gongkai_store::ReportRow| match x.reading {
+            Some(gongkai_model::ReadingStatus::Partial) => 0,
+            _ => 1,
+        };
+        match rows.iter().find(|c| c.is_current && c.year == r.year) {
+            Some(c) if rank(c) > rank(r) => format!(
+                "（非当前版本：v{} {}，本版本{}）",
+                c.version,
+                c.reading.map_or("", |x| x.display_zh()),
+                r.reading.map_or("", |x| x.display_zh())
+            ),
+            _ => "（已被新版本取代）".to_string(),
+        }
+    };
     let count = |id: i64, corpus: bool| {
         findings
             .iter()
@@ -428,6 +507,8 @@ pub fn history(agency: &str, db: &DbArgs, format: Format) -> ExitCode {
                         "id": r.id, "agency": r.agency, "region": r.region,
                         "level": r.level.map(Level::as_zh), "year": r.year,
                         "version": r.version, "current": r.is_current, "source": r.source,
+                        "format": r.format, "reading": r.reading.map(|x| x.as_str()),
+                        "other_sources": other_sources(r),
                         "edition": r.edition, "findings": count(r.id, false),
                         "corpus_findings": count(r.id, true),
                         "received": metric_json("received", metric(r.id, "received")),
@@ -470,11 +551,14 @@ pub fn history(agency: &str, db: &DbArgs, format: Format) -> ExitCode {
                     ),
                     r.source,
                     if r.is_current {
-                        ""
+                        String::new()
                     } else {
-                        "（已被新版本取代）"
+                        not_current(r)
                     }
                 ));
+                for p in other_sources(r) {
+                    out.push_str(&format!("        同一报告的另一来源（表格相同）：{p}\n"));
+                }
                 for f in findings.iter().filter(|f| f.report_id == r.id && f.corpus) {
                     out.push_str(&format!(
                         "        {} {}：{}\n",

@@ -132,6 +132,13 @@ enum Command {
         #[command(flatten)]
         meta: pipeline::MetaArgs,
     },
+    /// 列出未能读取的文件和文件夹及原因 (files and folders that gave no report, and why)
+    Failures {
+        #[command(flatten)]
+        db: corpus::DbArgs,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
     /// 某机关历年报告、版本和跨年度问题 (an agency's reports across years)
     History {
         /// 机关名称（完整名称或唯一的部分名称） (agency name)
@@ -297,6 +304,7 @@ fn main() -> ExitCode {
             format,
             meta,
         }),
+        Command::Failures { db, format } => corpus::failures(&db, format),
         Command::History { agency, db, format } => corpus::history(&agency, &db, format),
         Command::Compare {
             a,
@@ -403,13 +411,14 @@ fn check(
     };
     let (files, empty_folders) = check_files(files);
     let files = files.as_slice();
-    let mut unreadable = !empty_folders.is_empty();
+    let mut unreadable = empty_folders.len();
     let mut document_error = false;
     let mut total = render::Tally::default();
     let mut json_out = Vec::new();
     for (folder, message) in &empty_folders {
         match format {
-            Format::Human => print(&format!("无法读取：{message}\n\n"), color),
+            // An error, on stderr; the summary line counts it.
+            Format::Human => errln!("无法读取：{message}"),
             Format::Json => {
                 json_out.push(json!({"file": folder.display().to_string(), "error": message}))
             }
@@ -426,9 +435,10 @@ fn check(
         let name = path.display().to_string();
         match checked {
             Err(e) => {
-                unreadable = true;
+                unreadable += 1;
                 match format {
-                    Format::Human => print(&format!("无法读取：{}\n\n", e.message), color),
+                    // An error, on stderr; the summary line counts it.
+                    Format::Human => errln!("无法读取：{}", e.message),
                     Format::Json => json_out.push(json!({"file": name, "error": e.message})),
                 }
             }
@@ -495,7 +505,16 @@ fn check(
     }
     match format {
         Format::Human if files.len() > 1 => print(
-            &format!("共 {} 个文件：{}\n", files.len(), total.line()),
+            &format!(
+                "共 {} 个文件：{}{}\n",
+                files.len(),
+                total.line(),
+                if unreadable > 0 {
+                    format!("；无法读取 {unreadable} 个")
+                } else {
+                    String::new()
+                }
+            ),
             color,
         ),
         Format::Human => {}
@@ -504,7 +523,7 @@ fn check(
             serde_json::to_string_pretty(&json_out).unwrap_or_default()
         ),
     }
-    if unreadable {
+    if unreadable > 0 {
         ExitCode::from(2)
     } else if document_error {
         ExitCode::from(1)
@@ -526,18 +545,21 @@ fn check_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
             files.push(p.clone());
             continue;
         }
-        match gongkai_corpus::discover(std::slice::from_ref(p)) {
-            Ok(found) if found.is_empty() => empty.push((
+        let found = gongkai_corpus::discover(std::slice::from_ref(p));
+        for (path, message) in found.unreadable {
+            empty.push((PathBuf::from(path), message));
+        }
+        if found.files.is_empty() {
+            empty.push((
                 p.clone(),
                 format!(
                     "{}：文件夹中没有报告文件（扩展名：{}）",
                     p.display(),
                     gongkai_corpus::ingest::REPORT_EXTENSIONS.join("、")
                 ),
-            )),
-            Ok(found) => files.extend(found),
-            Err(e) => empty.push((p.clone(), e.to_string())),
+            ));
         }
+        files.extend(found.files);
     }
     (files, empty)
 }

@@ -68,15 +68,11 @@ impl MetaArgs {
     }
 }
 
-/// Read and parse one file, with what is known about it from outside its text.
+/// Read and parse one file, with what is known about it from outside its text, within
+/// the time allowed one file.
 pub fn read(path: &Path, metadata: &Metadata) -> Result<Parsed, FileError> {
-    let loaded = gongkai_ingest::load(path).map_err(|e| FileError {
-        message: e.to_string(),
-    })?;
-    let name = path.display().to_string();
-    gongkai_corpus::parse_loaded_with(&name, loaded, metadata).map_err(|e| FileError {
-        message: format!("{}: {e}", path.display()),
-    })
+    gongkai_corpus::read_file(path, metadata, gongkai_corpus::FILE_TIME_LIMIT)
+        .map_err(|message| FileError { message })
 }
 
 /// A file read and checked.

@@ -165,16 +165,29 @@ fn bad_input_is_a_clear_error_and_the_batch_goes_on() {
         good.to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(2));
+    // Errors on stderr, one line each; the report and the summary on stdout.
+    let e = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(e.lines().count(), 4, "{e}");
+    assert!(e.contains("random.bin: 不是文本文件"), "{e}");
+    assert!(e.contains("empty.txt: 文件为空"), "{e}");
+    assert!(
+        e.contains("fake.pdf: PDF文件不完整（缺少文件结束标记%%EOF；"),
+        "{e}"
+    );
+    assert!(e.contains("novel.txt: 不是政府信息公开工作年度报告"), "{e}");
     let s = String::from_utf8(out.stdout).unwrap();
-    assert!(s.contains("random.bin: 不是文本文件"), "{s}");
-    assert!(s.contains("empty.txt: 文件为空"), "{s}");
-    assert!(s.contains("fake.pdf: PDF文件"), "{s}");
-    assert!(s.contains("novel.txt: 不是政府信息公开工作年度报告"), "{s}");
-    // The good file was still checked.
+    assert!(!s.contains("无法读取："), "{s}");
+    // The good file was still checked, and the summary counts the four unread.
     assert!(s.contains("西工区城市改造办公室"), "{s}");
+    assert!(
+        s.ends_with(
+            "共 5 个文件：0 个错误，0 个警告，0 个提示（文档问题 0，识别存疑 0）；无法读取 4 个\n"
+        ),
+        "{s}"
+    );
     let missing = gongkai(&["check", dir.join("nope.txt").to_str().unwrap()]);
     assert_eq!(missing.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&missing.stdout).contains("nope.txt: 无法读取文件"));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("nope.txt: 无法读取文件"));
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -211,22 +224,24 @@ fn scanned_encrypted_truncated_zip_bomb_and_huge_files() {
     let out = gongkai(&args);
     assert_eq!(out.status.code(), Some(2));
     let s = String::from_utf8(out.stdout).unwrap();
-    let errors: Vec<&str> = s.lines().filter(|l| l.starts_with("无法读取：")).collect();
-    assert_eq!(errors.len(), 5, "{s}");
+    let e = String::from_utf8(out.stderr).unwrap();
+    let errors: Vec<&str> = e.lines().filter(|l| l.starts_with("无法读取：")).collect();
+    assert_eq!(errors.len(), 5, "{e}");
     assert!(
         errors[0].ends_with("scanned.pdf: PDF是扫描件，没有文字层，暂不支持OCR"),
-        "{s}"
+        "{e}"
     );
     assert!(
         errors[1].contains("encrypted.pdf: PDF文件设有打开密码"),
-        "{s}"
+        "{e}"
     );
-    assert!(errors[2].contains("truncated.pdf: PDF文件不完整"), "{s}");
+    assert!(errors[2].contains("truncated.pdf: PDF文件不完整"), "{e}");
     assert!(
         errors[3].contains("zipbomb.docx: 文件过大或疑似压缩炸弹"),
-        "{s}"
+        "{e}"
     );
-    assert!(errors[4].contains("huge.pdf: 文件过大"), "{s}");
+    assert!(errors[4].contains("huge.pdf: 文件过大"), "{e}");
+    assert!(s.ends_with("；无法读取 5 个\n"), "{s}");
     assert!(s.contains("西工区城市改造办公室"), "{s}");
     // Not a timing assertion on speed: only that no input hangs the batch.
     assert!(started.elapsed().as_secs() < 60);
@@ -378,4 +393,58 @@ fn a_one_line_report_is_shown_around_its_findings() {
     }
     assert_eq!(under, "予以公开", "{src}\n{marks}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A FIFO, a link to /dev/zero and PDFs cut off at several points: each refused at
+/// once with its reason (exit 2), never read as a report with missing sections.
+#[test]
+fn fifos_devices_and_cut_off_files_are_refused() {
+    let dir = std::env::temp_dir().join(format!("gongkai-cli-cut-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("pipe.txt");
+    let status = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(status.success());
+    let zero = dir.join("zero.txt");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let pdf =
+        std::fs::read(root().join("crates/pdf/tests/data/pingtan_zone_2024-docx.lo.pdf")).unwrap();
+    let mut args: Vec<String> = vec![
+        "check".into(),
+        fifo.display().to_string(),
+        zero.display().to_string(),
+    ];
+    for cut in [100_000, 200_000, pdf.len() - 10] {
+        let p = dir.join(format!("cut-{cut}.pdf"));
+        std::fs::write(&p, &pdf[..cut]).unwrap();
+        args.push(p.display().to_string());
+    }
+    let started = std::time::Instant::now();
+    let out = gongkai(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(started.elapsed().as_secs() < 30);
+    assert_eq!(out.status.code(), Some(2));
+    let e = String::from_utf8(out.stderr).unwrap();
+    let expected: Vec<String> = [
+        format!(
+            "{}: 不是普通文件（命名管道（FIFO）），不读取",
+            fifo.display()
+        ),
+        format!("{}: 不是普通文件（字符设备），不读取", zero.display()),
+    ]
+    .into_iter()
+    .chain([100_000, 200_000, pdf.len() - 10].map(|cut| {
+        format!(
+            "{}: PDF文件不完整（缺少文件结束标记%%EOF；可能下载未完成或被截断），无法读取",
+            dir.join(format!("cut-{cut}.pdf")).display()
+        )
+    }))
+    .map(|m| format!("无法读取：{m}"))
+    .collect();
+    assert_eq!(e.lines().collect::<Vec<_>>(), expected);
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        s,
+        "共 5 个文件：0 个错误，0 个警告，0 个提示（文档问题 0，识别存疑 0）；无法读取 5 个\n"
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -318,3 +318,77 @@ fn a_crash_during_the_cross_report_step_is_never_silent() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Ingest reports what it could not read on stderr and goes on; `gongkai failures`
+/// lists those paths with their kind and reason until they are read as reports.
+#[test]
+fn ingest_failures_are_listed() {
+    let dir = temp("failures");
+    let corpus = dir.join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let db = dir.join("c.db");
+    let d = db.to_str().unwrap();
+    std::fs::copy(
+        root().join("examples/seeds/002_d134efd7659efa26.txt"),
+        corpus.join("002.txt"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("/dev/zero", corpus.join("zero.txt")).unwrap();
+    let pdf =
+        std::fs::read(root().join("crates/pdf/tests/data/pingtan_zone_2024-docx.lo.pdf")).unwrap();
+    let cut = corpus.join("cut.pdf");
+    std::fs::write(&cut, &pdf[..pdf.len() / 2]).unwrap();
+
+    let out = run(&["ingest", corpus.to_str().unwrap(), "--database", d]);
+    assert_eq!(out.status.code(), Some(2));
+    let e = String::from_utf8(out.stderr).unwrap();
+    let cut_error = format!(
+        "{}: PDF文件不完整（缺少文件结束标记%%EOF；可能下载未完成或被截断），无法读取",
+        cut.display()
+    );
+    let zero_error = format!(
+        "{}: 不是普通文件（字符设备），不读取",
+        corpus.join("zero.txt").display()
+    );
+    assert_eq!(
+        e.lines().collect::<Vec<_>>(),
+        [
+            format!("无法读取：{cut_error}"),
+            format!("无法读取：{zero_error}")
+        ]
+    );
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        s.starts_with(
+            "3 个文件：新增 1 份报告，新版本 0 份，同一报告的另一来源 0 个，未变 0 个，失败 2 个"
+        ),
+        "{s}"
+    );
+
+    let out = run(&["failures", "--database", d]);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!(
+            "文件不完整    {cut_error}\n不是普通文件  {zero_error}\n\
+             共 2 个未能读取的文件或文件夹：不是普通文件 1 个，文件不完整 1 个\n"
+        )
+    );
+    // The download finished: the file is read, and no longer listed.
+    std::fs::write(&cut, &pdf).unwrap();
+    let out = run(&["ingest", corpus.to_str().unwrap(), "--database", d]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the link to /dev/zero is still there"
+    );
+    let v = json(&run(&["failures", "--database", d, "--format", "json"]));
+    let listed: Vec<(&str, &str)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["kind"].as_str().unwrap(), f["error"].as_str().unwrap()))
+        .collect();
+    assert_eq!(listed, [("not_regular_file", zero_error.as_str())]);
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -24,7 +24,8 @@ pub mod metadata;
 pub mod summary;
 
 pub use ingest::{
-    discover, ingest, parse_loaded, parse_loaded_with, IngestOptions, IngestSummary, Progress,
+    discover, ingest, parse_loaded, parse_loaded_with, read_file, within, Discovered,
+    IngestOptions, IngestSummary, Overrun, Progress, FILE_TIME_LIMIT,
 };
 pub use mapping::Mapping;
 pub use metadata::{Manifest, ManifestError, Metadata, MetadataSource};

@@ -18,7 +18,7 @@ fn temp_dir(name: &str) -> PathBuf {
 use gongkai_store::testing::on_both_backends as on_both;
 
 fn ingest_all(store: &mut Store, paths: &[PathBuf]) -> gongkai_corpus::IngestSummary {
-    let files = gongkai_corpus::discover(paths).unwrap();
+    let files = gongkai_corpus::discover(paths);
     let opts = IngestOptions::default();
     let summary = gongkai_corpus::ingest(store, &files, &opts, &|_| {}).unwrap();
     cross::run(store, &opts.selection, &opts.similarity).unwrap();

@@ -64,9 +64,36 @@ fn corrupt(e: zip::result::ZipError) -> DocxError {
         }
         Z::InvalidPassword => DocxError::Encrypted,
         Z::Io(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-            DocxError::Corrupt("文件被截断（不完整）".into())
+            DocxError::Truncated("压缩包中的文件被截断".into())
         }
         other => DocxError::Corrupt(format!("无法读取压缩包（{other}）")),
+    }
+}
+
+/// What a cut-off zip lacks, or `None` when it ends as a whole zip does: with its
+/// end-of-central-directory record (in the last 64 KB, after which only a comment may
+/// follow), whole, and pointing at a central directory inside the file. The zip is
+/// read from that directory at its end, so a download cut short loses it first.
+pub(crate) fn incomplete(bytes: &[u8]) -> Option<String> {
+    const EOCD: &[u8] = b"PK\x05\x06";
+    const EOCD_LEN: usize = 22;
+    let from = bytes.len().saturating_sub(EOCD_LEN + 0xFFFF);
+    let Some(at) = memchr::memmem::rfind(&bytes[from..], EOCD).map(|i| from + i) else {
+        return Some("缺少压缩包目录".into());
+    };
+    let Some(record) = bytes.get(at..at + EOCD_LEN) else {
+        return Some("压缩包目录的结束记录不完整".into());
+    };
+    let u32_at =
+        |i: usize| u32::from_le_bytes([record[i], record[i + 1], record[i + 2], record[i + 3]]);
+    let (size, offset) = (u32_at(12), u32_at(16));
+    // ZIP64 keeps the real values elsewhere; the zip reader checks those.
+    if size == u32::MAX || offset == u32::MAX {
+        return None;
+    }
+    match (offset as usize).checked_add(size as usize) {
+        Some(end) if end <= at => None,
+        _ => Some("压缩包目录的位置超出文件范围".into()),
     }
 }
 
@@ -86,6 +113,9 @@ const MAX_AUX_BYTES: u64 = 16 << 20;
 /// Read the package: the main document part as text, and its numbering and styles.
 pub(crate) fn read_package(bytes: &[u8]) -> Result<Package, DocxError> {
     sniff(bytes)?;
+    if let Some(missing) = incomplete(bytes) {
+        return Err(DocxError::Truncated(missing));
+    }
     // Every central-directory entry starts with this signature: an upper bound on the
     // entries, counted before the zip reader allocates anything for them.
     let signatures = memchr::memmem::find_iter(bytes, b"PK\x01\x02").count();

@@ -61,7 +61,10 @@ pub enum DocxError {
     /// Not a zip archive at all (maybe another format under a .docx name).
     #[error("不是有效的 DOCX 文件：{0}")]
     NotZip(String),
-    /// A zip archive that cannot be read (truncated, damaged, unsupported).
+    /// The file stops before a zip's end (a download cut short): what is missing is said.
+    #[error("DOCX 文件不完整（{0}；可能下载未完成或被截断），无法读取")]
+    Truncated(String),
+    /// A zip archive that cannot be read (damaged, unsupported).
     #[error("DOCX 文件已损坏或不完整：{0}")]
     Corrupt(String),
     /// A zip archive without the main document part.

@@ -327,13 +327,30 @@ fn doc_and_wps_files_say_how_to_convert() {
 }
 
 #[test]
-fn truncated_zip_is_corrupt() {
+fn truncated_zip_is_incomplete() {
     let full = docx(&p("内容").repeat(200));
-    for cut in [full.len() / 2, full.len() - 10, 40] {
+    assert!(read(&full).is_ok());
+    let cases = [
+        (40, "缺少压缩包目录"),
+        (full.len() / 2, "缺少压缩包目录"),
+        (full.len() - 10, "压缩包目录的结束记录不完整"),
+    ];
+    for (cut, missing) in cases {
         let e = read(&full[..cut]).unwrap_err();
-        assert!(matches!(e, DocxError::Corrupt(_)), "cut {cut}: {e:?}");
-        assert!(e.to_string().starts_with("DOCX 文件已损坏"), "{e}");
+        assert_eq!(e, DocxError::Truncated(missing.into()), "cut {cut}");
+        assert_eq!(
+            e.to_string(),
+            format!("DOCX 文件不完整（{missing}；可能下载未完成或被截断），无法读取")
+        );
     }
+    // The directory's end record whole but the directory it points at cut away.
+    let mut moved = full.clone();
+    let at = moved.len() - 22;
+    moved[at + 16..at + 20].copy_from_slice(&u32::MAX.wrapping_sub(1).to_le_bytes());
+    assert_eq!(
+        read(&moved).unwrap_err(),
+        DocxError::Truncated("压缩包目录的位置超出文件范围".into())
+    );
 }
 
 #[test]

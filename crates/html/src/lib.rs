@@ -20,6 +20,7 @@
 //!
 //! [`write`] renders a document back to a plain page, for round-trip tests.
 
+mod complete;
 mod decode;
 mod extract;
 mod nesting;
@@ -30,6 +31,7 @@ mod write;
 use gongkai_model::{Block, Document, Grid, GridCell, Location, Piece, SourceFormat};
 use scraper::{Html, Node};
 
+pub use complete::cut_short;
 pub use decode::{declared_encoding, decode, Decoded};
 pub use extract::{MAX_COLS, MAX_COLSPAN, MAX_PAGE_SLOTS, MAX_ROWS, MAX_ROWSPAN, MAX_TABLE_SLOTS};
 pub use script::{scan as scan_script, script_report, Scanned, ScriptReport};
@@ -47,6 +49,9 @@ pub enum HtmlError {
     Undecodable { encoding: &'static str },
     #[error("网页中没有找到报告正文（没有任何文字或表格）")]
     NoContent,
+    /// The page stops where no whole page ends (see [`complete::cut_short`]).
+    #[error("网页文件不完整（{0}；可能下载未完成或被截断），无法读取")]
+    Incomplete(&'static str),
 }
 
 /// Read a web page (raw bytes, any encoding) into a document of paragraphs and tables.
@@ -55,6 +60,9 @@ pub fn read(bytes: &[u8]) -> Result<Document, HtmlError> {
         return Err(HtmlError::TooLarge { size: bytes.len() });
     }
     let decoded = decode(bytes)?;
+    if let Some(where_) = complete::cut_short(&decoded.text) {
+        return Err(HtmlError::Incomplete(where_));
+    }
     read_str(&decoded.text)
 }
 

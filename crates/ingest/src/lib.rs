@@ -4,10 +4,19 @@
 //! extension. Anything that cannot be read — a binary file, an unsupported format, a
 //! file too large — is an [`IngestError`] that names the file and says what is wrong;
 //! nothing here panics on any input.
+//!
+//! Only regular files are read, and never more than [`MAX_FILE_BYTES`] of them: the cap
+//! counts the bytes actually read, not the size the file system reports, so a link to
+//! `/dev/zero`, a FIFO or a file that grows while it is read cannot hold a run up.
 
+mod decode;
+
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use gongkai_model::{Document, SourceFormat};
+
+pub use decode::{decode, decode_lossy, Decoded, Replaced, Undecodable};
 
 /// Largest file read at all (text reports are a few dozen KB; PDFs a few MB).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -61,6 +70,57 @@ pub struct Loaded {
     /// The encoding text was decoded from ("UTF-8", "GB18030", "UTF-16LE" …); empty for
     /// binary formats.
     pub encoding: &'static str,
+    /// Bytes of a text file that were not valid in its encoding (or NUL), each replaced
+    /// by U+FFFD in the text: reported as extraction doubts, never silently dropped.
+    pub replaced: Vec<Replaced>,
+}
+
+/// What a path that is not a regular file is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpecialFile {
+    Directory,
+    Fifo,
+    CharDevice,
+    BlockDevice,
+    Socket,
+    Other,
+}
+
+impl SpecialFile {
+    fn of(kind: std::fs::FileType) -> SpecialFile {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if kind.is_fifo() {
+                return SpecialFile::Fifo;
+            }
+            if kind.is_char_device() {
+                return SpecialFile::CharDevice;
+            }
+            if kind.is_block_device() {
+                return SpecialFile::BlockDevice;
+            }
+            if kind.is_socket() {
+                return SpecialFile::Socket;
+            }
+        }
+        if kind.is_dir() {
+            SpecialFile::Directory
+        } else {
+            SpecialFile::Other
+        }
+    }
+
+    pub fn display_zh(self) -> &'static str {
+        match self {
+            SpecialFile::Directory => "文件夹",
+            SpecialFile::Fifo => "命名管道（FIFO）",
+            SpecialFile::CharDevice => "字符设备",
+            SpecialFile::BlockDevice => "块设备",
+            SpecialFile::Socket => "套接字",
+            SpecialFile::Other => "特殊文件",
+        }
+    }
 }
 
 /// Why a file could not be read. Every variant names the file.
@@ -72,12 +132,22 @@ pub enum IngestError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}: 文件过大（{size} 字节，上限 {limit} 字节）")]
+    /// More than `limit` bytes: `size` is what the file system reports, or — when it
+    /// reports less (a device, a growing file) — the bytes read before stopping.
+    #[error("{path}: 文件过大（{size} 字节以上，上限 {limit} 字节）")]
     TooLarge {
         path: PathBuf,
         size: u64,
         limit: u64,
     },
+    /// A FIFO, a device, a socket or a folder: never read (a FIFO would block, a device
+    /// never ends).
+    #[error("{path}: 不是普通文件（{}），不读取", .kind.display_zh())]
+    NotRegular { path: PathBuf, kind: SpecialFile },
+    /// The file stops before its end (a download cut short): never a report. The
+    /// format reader's message says "文件不完整" and what is missing.
+    #[error("{path}: {message}")]
+    Incomplete { path: PathBuf, message: String },
     #[error("{path}: 文件为空")]
     Empty { path: PathBuf },
     #[error("{path}: 不是文本文件（含有二进制数据），无法识别为年度报告")]
@@ -97,6 +167,8 @@ impl IngestError {
         match self {
             IngestError::Io { path, .. }
             | IngestError::TooLarge { path, .. }
+            | IngestError::NotRegular { path, .. }
+            | IngestError::Incomplete { path, .. }
             | IngestError::Empty { path }
             | IngestError::Binary { path }
             | IngestError::ScriptWithoutReport { path }
@@ -148,7 +220,7 @@ fn sniff(bytes: &[u8]) -> (Detected, Option<ScriptFile>) {
     // Scripts and JSON start with code, never with markup or Chinese (which a text
     // report starts with): only those are scanned.
     if trimmed.first().is_some_and(|&b| b.is_ascii() && b != b'<') {
-        if let Ok((text, encoding)) = decode(bytes) {
+        if let Ok(Decoded { text, encoding, .. }) = decode_lossy(bytes) {
             if let Some(report) = gongkai_html::script_report(&text) {
                 return (Detected::Script, Some(ScriptFile { report, encoding }));
             }
@@ -173,14 +245,16 @@ fn memfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-/// NUL bytes or many control characters in the first 8 KB: not text. UTF-16 text
-/// (which has NULs) is recognised by its BOM first.
+/// More than a stray NUL, or many control characters, in the first 8 KB: not text.
+/// (A NUL or two in a text is a stray byte, replaced and reported when decoding.)
+/// UTF-16 text (which has NULs) is recognised by its BOM first.
 fn looks_binary(bytes: &[u8]) -> bool {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return false;
     }
     let head = &bytes[..bytes.len().min(8192)];
-    if head.contains(&0) {
+    let nuls = head.iter().filter(|&&b| b == 0).count();
+    if nuls > 2 || nuls * 100 > head.len() {
         return true;
     }
     let control = head
@@ -190,49 +264,62 @@ fn looks_binary(bytes: &[u8]) -> bool {
     control * 20 > head.len().max(1)
 }
 
-/// The bytes are not text in any encoding we read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Undecodable;
-
-/// Decode text bytes: BOM, else UTF-8, else GB18030 (a superset of GBK and GB2312,
-/// which Chinese government sites still use). Returns the encoding's name.
-pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), Undecodable> {
-    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        return if had_errors {
-            Err(Undecodable)
-        } else {
-            Ok((text.into_owned(), enc.name()))
-        };
-    }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok((s.to_string(), "UTF-8"));
-    }
-    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-    if had_errors {
-        return Err(Undecodable);
-    }
-    Ok((text.into_owned(), "GB18030"))
-}
-
 /// Read a file as text. The format is recognised by content; `.md` files are Markdown.
 pub fn load(path: &Path) -> Result<Loaded, IngestError> {
-    let meta = std::fs::metadata(path).map_err(|source| IngestError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(IngestError::TooLarge {
-            path: path.to_path_buf(),
-            size: meta.len(),
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = read_bounded(path)?;
     load_bytes(path, &bytes)
+}
+
+/// A file's bytes, if it is a regular file (symbolic links followed) of at most
+/// [`MAX_FILE_BYTES`]. Opened without blocking (a FIFO swapped in after the check must
+/// not hang the run) and checked again once open; the cap is on the bytes read.
+pub fn read_bounded(path: &Path) -> Result<Vec<u8>, IngestError> {
+    read_bounded_with(path, MAX_FILE_BYTES)
+}
+
+/// [`read_bounded`] with another cap (for tests).
+pub fn read_bounded_with(path: &Path, limit: u64) -> Result<Vec<u8>, IngestError> {
+    let io = |source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let regular = |meta: &std::fs::Metadata| -> Result<(), IngestError> {
+        if meta.file_type().is_file() {
+            Ok(())
+        } else {
+            Err(IngestError::NotRegular {
+                path: path.to_path_buf(),
+                kind: SpecialFile::of(meta.file_type()),
+            })
+        }
+    };
+    regular(&std::fs::metadata(path).map_err(io)?)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    regular(&meta)?;
+    let too_large = |size: u64| IngestError::TooLarge {
+        path: path.to_path_buf(),
+        size,
+        limit,
+    };
+    if meta.len() > limit {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// Read bytes already in memory as the file `path`.
@@ -250,19 +337,27 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, IngestError> {
     }
     let (detected, script) = sniff(bytes);
     let read_err = |message: String| IngestError::Read { path: p(), message };
+    let incomplete = |message: String| IngestError::Incomplete { path: p(), message };
     let document = |format, doc: Document| Loaded {
         path: p(),
         format,
         content: Content::Document(doc),
         encoding: "",
+        replaced: Vec::new(),
     };
     match detected {
         Detected::Pdf => {
-            let doc = gongkai_pdf::read(bytes).map_err(|e| read_err(e.to_string()))?;
+            let doc = gongkai_pdf::read(bytes).map_err(|e| match e {
+                gongkai_pdf::PdfError::Truncated(_) => incomplete(e.to_string()),
+                e => read_err(e.to_string()),
+            })?;
             return Ok(document(SourceFormat::Pdf, doc));
         }
         Detected::Zip => {
-            let doc = gongkai_docx::read(bytes).map_err(|e| read_err(e.to_string()))?;
+            let doc = gongkai_docx::read(bytes).map_err(|e| match e {
+                gongkai_docx::DocxError::Truncated(_) => incomplete(e.to_string()),
+                e => read_err(e.to_string()),
+            })?;
             return Ok(document(SourceFormat::Docx, doc));
         }
         Detected::Ole => {
@@ -280,7 +375,10 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, IngestError> {
             }
         }
         Detected::Html => {
-            let doc = gongkai_html::read(bytes).map_err(|e| read_err(e.to_string()))?;
+            let doc = gongkai_html::read(bytes).map_err(|e| match e {
+                gongkai_html::HtmlError::Incomplete(_) => incomplete(e.to_string()),
+                e => read_err(e.to_string()),
+            })?;
             return Ok(document(SourceFormat::Html, doc));
         }
         Detected::Script => {
@@ -301,6 +399,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, IngestError> {
                     format: SourceFormat::Text,
                     content: Content::Text(text),
                     encoding,
+                    replaced: Vec::new(),
                 }),
                 gongkai_html::ScriptReport::NoReport => {
                     Err(IngestError::ScriptWithoutReport { path: p() })
@@ -319,13 +418,17 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, IngestError> {
     } else {
         SourceFormat::Text
     };
-    let (text, encoding) =
-        decode(bytes).map_err(|Undecodable| IngestError::Binary { path: p() })?;
+    let Decoded {
+        text,
+        encoding,
+        replaced,
+    } = decode_lossy(bytes).map_err(|Undecodable| IngestError::Binary { path: p() })?;
     Ok(Loaded {
         path: p(),
         format,
         content: Content::Text(text),
         encoding,
+        replaced,
     })
 }
 

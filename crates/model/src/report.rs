@@ -348,6 +348,9 @@ pub enum DoubtKind {
     /// Who published the report or for which year, as read or given, is uncertain
     /// (no title in the text, or the crawl's metadata disagrees with it).
     Metadata,
+    /// Bytes of a text file that were not valid in its encoding (or NUL) were replaced
+    /// by U+FFFD; the notes give their offset in the file.
+    InvalidBytes,
 }
 
 /// A doubt about our reading, raised by the parser; the check layer turns doubts into

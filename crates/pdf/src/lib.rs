@@ -37,8 +37,9 @@ pub enum PdfError {
     NotPdf(String),
     #[error("PDF文件已损坏，无法读取（{0}）")]
     Corrupt(String),
-    #[error("PDF文件不完整（可能下载未完成或被截断），无法读取")]
-    Truncated,
+    /// The file stops before a PDF's end: what is missing is said.
+    #[error("PDF文件不完整（{0}；可能下载未完成或被截断），无法读取")]
+    Truncated(String),
     #[error("PDF文件设有打开密码（已加密），无法读取；请提供未加密的文件")]
     Encrypted,
     #[error("PDF是扫描件，没有文字层，暂不支持OCR")]
@@ -74,6 +75,11 @@ pub fn read(bytes: &[u8]) -> Result<Document, PdfError> {
     if !head.windows(5).any(|w| w == b"%PDF-") {
         return Err(PdfError::NotPdf("缺少%PDF文件头".into()));
     }
+    // lopdf rebuilds what it can of a cut-off file, and a report read from the first
+    // pages of one looks like a report missing its later sections: refuse it first.
+    if let Some(missing) = incomplete(bytes) {
+        return Err(PdfError::Truncated(missing));
+    }
     // lopdf is defensive, but a panic on hostile input must not take the caller down.
     match catch_unwind(AssertUnwindSafe(|| read_inner(bytes))) {
         Ok(r) => r,
@@ -81,10 +87,37 @@ pub fn read(bytes: &[u8]) -> Result<Document, PdfError> {
     }
 }
 
-/// True when the file lacks the end-of-file marker a complete PDF has.
-fn looks_truncated(bytes: &[u8]) -> bool {
-    let tail = &bytes[bytes.len().saturating_sub(2048)..];
-    !tail.windows(5).any(|w| w == b"%%EOF")
+/// What a cut-off PDF lacks, or `None` when it ends as a whole PDF does: its last
+/// `%%EOF`, after it nothing of another revision (objects, an xref, a trailer), and
+/// before it a `startxref` whose offset lies inside the file. Junk after the last
+/// `%%EOF` (some servers append a page) is tolerated.
+pub fn incomplete(bytes: &[u8]) -> Option<String> {
+    let Some(eof) = memchr::memmem::rfind(bytes, b"%%EOF") else {
+        return Some("缺少文件结束标记%%EOF".into());
+    };
+    let after = &bytes[eof + 5..];
+    for keyword in [&b"endobj"[..], b" obj", b"stream", b"xref", b"trailer"] {
+        if memchr::memmem::find(after, keyword).is_some() {
+            return Some("最后一次修订缺少文件结束标记%%EOF".into());
+        }
+    }
+    let Some(at) = memchr::memmem::rfind(&bytes[..eof], b"startxref") else {
+        return Some("缺少交叉引用表位置startxref".into());
+    };
+    let digits: Vec<u8> = bytes[at + 9..eof]
+        .iter()
+        .copied()
+        .skip_while(u8::is_ascii_whitespace)
+        .take_while(u8::is_ascii_digit)
+        .collect();
+    let offset = std::str::from_utf8(&digits)
+        .ok()
+        .and_then(|d| d.parse::<usize>().ok());
+    match offset {
+        Some(o) if o < at => None,
+        Some(_) => Some("交叉引用表的位置超出文件范围".into()),
+        None => Some("startxref后缺少交叉引用表位置".into()),
+    }
 }
 
 fn read_inner(bytes: &[u8]) -> Result<Document, PdfError> {
@@ -95,9 +128,7 @@ fn read_inner(bytes: &[u8]) -> Result<Document, PdfError> {
     let doc = match lopdf::Document::load_mem_with_options(bytes, options) {
         Ok(d) => d,
         Err(e) => {
-            return Err(if looks_truncated(bytes) {
-                PdfError::Truncated
-            } else if matches!(e, lopdf::Error::InvalidPassword) {
+            return Err(if matches!(e, lopdf::Error::InvalidPassword) {
                 PdfError::Encrypted
             } else {
                 PdfError::Corrupt(e.to_string())
@@ -119,11 +150,7 @@ fn read_inner(bytes: &[u8]) -> Result<Document, PdfError> {
         });
     }
     if page_ids.is_empty() {
-        return Err(if looks_truncated(bytes) {
-            PdfError::Truncated
-        } else {
-            PdfError::Corrupt("没有页面".into())
-        });
+        return Err(PdfError::Corrupt("没有页面".into()));
     }
 
     let mut cache = Cache::new(MAX_OPERATORS, MAX_GLYPHS);
@@ -153,8 +180,8 @@ fn read_inner(bytes: &[u8]) -> Result<Document, PdfError> {
             PdfError::Scanned
         } else if unmapped > 0 {
             PdfError::Undecodable
-        } else if missing > 0 && looks_truncated(bytes) {
-            PdfError::Truncated
+        } else if missing > 0 {
+            PdfError::Corrupt("页面内容无法读取".into())
         } else {
             PdfError::NoText
         });

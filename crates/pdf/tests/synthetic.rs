@@ -233,7 +233,7 @@ fn broken_inputs_are_errors() {
     // Cut before the objects: nothing to recover.
     let err = read(&bytes[..40]).unwrap_err();
     assert!(
-        matches!(err, PdfError::Truncated | PdfError::Corrupt(_)),
+        matches!(err, PdfError::Truncated(_) | PdfError::Corrupt(_)),
         "{err:?}"
     );
     assert!(err.to_string().starts_with("PDF文件"), "{err}");

@@ -6,9 +6,15 @@
 //! reports: it is given [`Ingested`] files and answers queries with plain data.
 //!
 //! Versions: a report is identified by its agency and year. A file whose bytes were
-//! stored before (by SHA-256) is not stored again; a file with new bytes for an agency
-//! and year already present becomes the next version, and only the newest version is
-//! *current* (what checks, summaries and exports use).
+//! stored before (by SHA-256) is not stored again. A file with the same tables as a
+//! stored report of that agency and year but in another format (the web page and its
+//! PDF attachment) is another *source* of that report: the report keeps the preferred
+//! one's reading ([`version_rank`]). Any other file with new bytes for an agency and
+//! year already present becomes the next version. One version is *current* (what
+//! checks, summaries and exports use): the most completely read, and among those the
+//! newest; files stored in one run are ordered among themselves by completeness, format
+//! and content ([`Store::settle_versions`]), so the choice never depends on the order
+//! in which parallel readers finished.
 
 mod conn;
 mod error;
@@ -19,7 +25,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Read, Write};
 
 use gongkai_model::agency::Level;
-use gongkai_model::{Finding, Report, Value};
+use gongkai_model::{Finding, ReadingStatus, Report, SourceFormat, Value};
+use sha2::{Digest, Sha256};
 
 use conn::{Conn, Postgres, Sqlite};
 pub use conn::{Row, Val};
@@ -87,11 +94,75 @@ pub struct NewReport {
 #[derive(Clone, Debug)]
 pub struct Ingested {
     pub path: String,
-    /// SHA-256 of the bytes, lower-case hex.
+    /// SHA-256 of the bytes, lower-case hex (for a path that could not be read, a
+    /// stand-in that names it).
     pub hash: String,
     pub size: u64,
-    /// The report, or why the file gave none (the message names the file).
-    pub outcome: Result<NewReport, String>,
+    /// The report, or why the file gave none.
+    pub outcome: Result<NewReport, Failure>,
+}
+
+/// Why a file (or a folder) gave no report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FailureKind {
+    /// The path could not be opened or listed (permission, a broken link, a loop).
+    Unreadable,
+    /// A FIFO, a device, a socket: never read.
+    NotRegularFile,
+    TooLarge,
+    /// Cut off before its end (a PDF without its trailer, a zip without its directory,
+    /// a page that stops mid-table): never a report, never a version.
+    Incomplete,
+    /// Read but not as a report: encrypted, scanned, damaged, an old format.
+    Unsupported,
+    /// Reading took longer than the limit per file (or its reader failed inside).
+    TimedOut,
+    /// Binary, empty, or text that is not an annual report.
+    NotAReport,
+}
+
+impl FailureKind {
+    pub const ALL: [FailureKind; 7] = [
+        FailureKind::Unreadable,
+        FailureKind::NotRegularFile,
+        FailureKind::TooLarge,
+        FailureKind::Incomplete,
+        FailureKind::Unsupported,
+        FailureKind::TimedOut,
+        FailureKind::NotAReport,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureKind::Unreadable => "unreadable",
+            FailureKind::NotRegularFile => "not_regular_file",
+            FailureKind::TooLarge => "too_large",
+            FailureKind::Incomplete => "incomplete",
+            FailureKind::Unsupported => "unsupported",
+            FailureKind::TimedOut => "timed_out",
+            FailureKind::NotAReport => "not_a_report",
+        }
+    }
+    pub fn parse(s: &str) -> Option<FailureKind> {
+        FailureKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+    pub fn display_zh(self) -> &'static str {
+        match self {
+            FailureKind::Unreadable => "无法读取",
+            FailureKind::NotRegularFile => "不是普通文件",
+            FailureKind::TooLarge => "文件过大",
+            FailureKind::Incomplete => "文件不完整",
+            FailureKind::Unsupported => "无法解析",
+            FailureKind::TimedOut => "读取超时",
+            FailureKind::NotAReport => "不是报告",
+        }
+    }
+}
+
+/// A file's failure: its kind and the message shown to the user (naming the file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub kind: FailureKind,
+    pub message: String,
 }
 
 /// What the store did with one file.
@@ -99,6 +170,10 @@ pub struct Ingested {
 pub enum Written {
     /// Stored as a new report (version 1) or a new version of one.
     Stored { report_id: i64, version: i64 },
+    /// The same tables as a stored report in another format: recorded as another
+    /// source of it. `primary` when this file is preferred and the report now reads
+    /// from it.
+    OtherSource { report_id: i64, primary: bool },
     /// These bytes were stored before (under this or another path).
     Unchanged { report_id: i64 },
     /// Recorded as failed, with its error.
@@ -122,6 +197,8 @@ pub struct ReportRow {
     pub hash: String,
     /// Where the report was published, when a manifest said so.
     pub url: Option<String>,
+    /// How completely it was read (`None` only if the stored report cannot be decoded).
+    pub reading: Option<ReadingStatus>,
 }
 
 /// A finding as stored.
@@ -182,6 +259,10 @@ pub struct CrossStep(i64);
 pub struct FailedFile {
     pub path: String,
     pub error: String,
+    /// `None` for failures recorded before kinds were.
+    pub kind: Option<FailureKind>,
+    /// Unix seconds.
+    pub ingested_at: i64,
 }
 
 /// One row of the coverage matrix: the years an agency has a report for.
@@ -373,6 +454,7 @@ impl Store {
     pub fn open_postgres(url: &str, schema: Option<&str>) -> Result<Store, StoreError> {
         let mut store = Store::connect_postgres(url, schema)?;
         migrate::run(store.conn.as_mut())?;
+        store.fill_version_keys()?;
         Ok(store)
     }
 
@@ -403,6 +485,7 @@ impl Store {
             agencies: HashMap::new(),
         };
         migrate::run(store.conn.as_mut())?;
+        store.fill_version_keys()?;
         Ok(store)
     }
 
@@ -442,6 +525,39 @@ impl Store {
         } else {
             Ok(())
         }
+    }
+
+    /// Reading status and tables digest for reports stored before they were kept
+    /// (migration 4): read once from the stored reports.
+    fn fill_version_keys(&mut self) -> Result<(), StoreError> {
+        let rows = self
+            .conn
+            .query("SELECT id, report FROM reports WHERE reading IS NULL", &[])?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        self.in_transaction(|store| {
+            for mut r in rows {
+                let id = r[0].int().unwrap_or_default();
+                let bytes = std::mem::replace(&mut r[1], Val::Null)
+                    .into_bytes()
+                    .unwrap_or_default();
+                // A report whose bytes do not read back is left as it is: reading it is
+                // what says it is damaged (and names it), not opening the database.
+                let Ok(report) = decode_report(&bytes) else {
+                    continue;
+                };
+                store.conn.exec(
+                    "UPDATE reports SET reading = $1, tables_digest = $2 WHERE id = $3",
+                    &[
+                        report.reading.as_str().into(),
+                        tables_digest(&report).into(),
+                        id.into(),
+                    ],
+                )?;
+            }
+            Ok(())
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -513,16 +629,13 @@ impl Store {
         // old cross-report findings never exists unmarked.
         self.mark_cross_stale_in_transaction(now)?;
         let mut out = Vec::with_capacity(files.len());
-        let mut cells: Vec<Row> = Vec::new();
-        let mut sections: Vec<Row> = Vec::new();
-        let mut metrics: Vec<Row> = Vec::new();
-        let mut findings: Vec<Row> = Vec::new();
+        let mut bulk = BulkRows::default();
         for file in files {
             let existing = self.conn.query(
                 "SELECT id FROM reports WHERE hash = $1",
                 &[Val::from(file.hash.as_str())],
             )?;
-            let (status, error, report_id, written) = match (existing.first(), file.outcome) {
+            let (status, failure, report_id, written) = match (existing.first(), file.outcome) {
                 (Some(row), _) => {
                     let id = row[0].int().unwrap_or_default();
                     (
@@ -532,34 +645,78 @@ impl Store {
                         Written::Unchanged { report_id: id },
                     )
                 }
-                (None, Err(message)) => ("failed", Some(message), None, Written::Failed),
+                (None, Err(failure)) => ("failed", Some(failure), None, Written::Failed),
                 (None, Ok(new)) => {
-                    let (id, version) = self.insert_report(&file.path, &file.hash, &new, now)?;
-                    report_rows(
-                        id,
-                        &new,
-                        &mut cells,
-                        &mut sections,
-                        &mut metrics,
-                        &mut findings,
+                    let agency_id = match &new.agency {
+                        Some(a) => Some(self.agency_id(a)?),
+                        None => None,
+                    };
+                    let digest = tables_digest(&new.report);
+                    let (key_sql, key) =
+                        Store::version_key(agency_id, new.report.year(), &file.path);
+                    let max = self.conn.query(
+                        &format!("SELECT MAX(version) FROM reports WHERE {key_sql}"),
+                        &key,
                     )?;
-                    (
-                        "stored",
-                        None,
-                        Some(id),
-                        Written::Stored {
-                            report_id: id,
-                            version,
-                        },
-                    )
+                    let latest = max.first().and_then(|r| r[0].int()).unwrap_or_default();
+                    // The first of its group has nothing to be the same report as.
+                    let sibling = match latest {
+                        0 => None,
+                        _ => self.same_tables_in_another_format(agency_id, &new, &digest)?,
+                    };
+                    match sibling {
+                        Some(other) => {
+                            let primary =
+                                version_rank(new.report.reading, new.report.format) > other.rank;
+                            if primary {
+                                bulk.drop_report(other.id);
+                                self.replace_report(
+                                    other.id, &file.path, &file.hash, &new, &digest,
+                                )?;
+                                bulk.add(other.id, &new)?;
+                            }
+                            (
+                                "stored",
+                                None,
+                                Some(other.id),
+                                Written::OtherSource {
+                                    report_id: other.id,
+                                    primary,
+                                },
+                            )
+                        }
+                        None => {
+                            let version = latest + 1;
+                            let id = self.insert_report(
+                                &file.path, &file.hash, agency_id, version, &new, &digest, now,
+                            )?;
+                            if version > 1 {
+                                self.choose_current(key_sql, &key)?;
+                            }
+                            bulk.add(id, &new)?;
+                            (
+                                "stored",
+                                None,
+                                Some(id),
+                                Written::Stored {
+                                    report_id: id,
+                                    version,
+                                },
+                            )
+                        }
+                    }
                 }
             };
+            let (error, kind) = match failure {
+                Some(f) => (Some(f.message), Some(f.kind.as_str())),
+                None => (None, None),
+            };
             self.conn.exec(
-                "INSERT INTO files (path, hash, size, status, error, report_id, ingested_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                "INSERT INTO files (path, hash, size, status, error, report_id, ingested_at, failure)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                  ON CONFLICT (path, hash) DO UPDATE SET status = excluded.status,
                    error = excluded.error, report_id = excluded.report_id,
-                   ingested_at = excluded.ingested_at",
+                   ingested_at = excluded.ingested_at, failure = excluded.failure",
                 &[
                     file.path.into(),
                     file.hash.into(),
@@ -568,6 +725,7 @@ impl Store {
                     error.into(),
                     report_id.into(),
                     now.into(),
+                    kind.into(),
                 ],
             )?;
             out.push(written);
@@ -585,59 +743,57 @@ impl Store {
                 "blank",
                 "origin",
             ],
-            &cells,
+            &bulk.cells,
         )?;
         self.conn.bulk_insert(
             "sections",
             &["report_id", "kind", "heading", "body", "signature"],
-            &sections,
+            &bulk.sections,
         )?;
         let mut columns = vec!["report_id"];
         columns.extend(METRIC_COLUMNS.iter().map(|m| m.key()));
-        self.conn.bulk_insert("metrics", &columns, &metrics)?;
+        self.conn.bulk_insert("metrics", &columns, &bulk.metrics)?;
         self.conn
-            .bulk_insert("findings", FINDING_COLUMNS, &findings)?;
+            .bulk_insert("findings", FINDING_COLUMNS, &bulk.findings)?;
         Ok(out)
     }
 
-    /// Inserts the report row, making it the current version. Returns (id, version).
-    fn insert_report(
-        &mut self,
+    /// The versions of "the same report": same agency and year, or — when either is
+    /// unknown — the same source path. A WHERE clause over `$1`, `$2` and its values.
+    fn version_key(
+        agency_id: Option<i64>,
+        year: Option<i32>,
         path: &str,
-        hash: &str,
-        new: &NewReport,
-        now: i64,
-    ) -> Result<(i64, i64), StoreError> {
-        let agency_id = match &new.agency {
-            Some(a) => Some(self.agency_id(a)?),
-            None => None,
-        };
-        let year = new.report.year();
-        // The versions of "the same report": same agency and year, or — when either is
-        // unknown — the same source path.
-        let (key_sql, key): (&str, Vec<Val>) = match (agency_id, year) {
+    ) -> (&'static str, Vec<Val>) {
+        match (agency_id, year) {
             (Some(a), Some(y)) => ("agency_id = $1 AND year = $2", vec![a.into(), y.into()]),
             _ => (
                 "source = $1 AND (agency_id IS NULL OR year IS NULL)",
                 vec![path.into()],
             ),
-        };
-        let max = self.conn.query(
-            &format!("SELECT MAX(version) FROM reports WHERE {key_sql}"),
-            &key,
-        )?;
-        let version = max.first().and_then(|r| r[0].int()).unwrap_or_default() + 1;
-        if version > 1 {
-            self.conn.exec(
-                &format!("UPDATE reports SET is_current = FALSE WHERE {key_sql}"),
-                &key,
-            )?;
         }
+    }
+
+    /// Inserts the report row as `version` of its group, current when it is the first.
+    /// Returns its id.
+    #[allow(clippy::too_many_arguments)]
+    fn insert_report(
+        &mut self,
+        path: &str,
+        hash: &str,
+        agency_id: Option<i64>,
+        version: i64,
+        new: &NewReport,
+        digest: &Option<String>,
+        now: i64,
+    ) -> Result<i64, StoreError> {
+        let year = new.report.year();
         let r = &new.report;
         let rows = self.conn.query(
             "INSERT INTO reports (agency_id, year, version, is_current, hash, source, format,
-               title, printed_agency, edition, ingested_at, report, url)
-             VALUES ($1, $2, $3, TRUE, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+               title, printed_agency, edition, ingested_at, report, url, reading, tables_digest)
+             VALUES ($1, $2, $3, $15, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+             RETURNING id",
             &[
                 agency_id.into(),
                 year.into(),
@@ -651,13 +807,176 @@ impl Store {
                 now.into(),
                 Val::Bytes(encode_report(r)?),
                 r.url.clone().into(),
+                r.reading.as_str().into(),
+                digest.clone().into(),
+                (version == 1).into(),
             ],
         )?;
-        let id = rows
-            .first()
+        rows.first()
             .and_then(|r| r[0].int())
-            .ok_or_else(|| StoreError::Query("插入报告后未返回编号".into()))?;
-        Ok((id, version))
+            .ok_or_else(|| StoreError::Query("插入报告后未返回编号".into()))
+    }
+
+    /// A stored report of the same agency and year with the same tables, read from a
+    /// file of another format.
+    fn same_tables_in_another_format(
+        &mut self,
+        agency_id: Option<i64>,
+        new: &NewReport,
+        digest: &Option<String>,
+    ) -> Result<Option<Sibling>, StoreError> {
+        let (Some(agency_id), Some(year), Some(digest)) = (agency_id, new.report.year(), digest)
+        else {
+            return Ok(None);
+        };
+        let rows = self.conn.query(
+            "SELECT id, reading, format FROM reports
+             WHERE agency_id = $1 AND year = $2 AND tables_digest = $3 AND format <> $4
+             ORDER BY id",
+            &[
+                agency_id.into(),
+                year.into(),
+                digest.as_str().into(),
+                serde_key(&new.report.format)?.into(),
+            ],
+        )?;
+        Ok(rows.first().map(|r| Sibling {
+            id: r[0].int().unwrap_or_default(),
+            rank: stored_rank(r[1].text(), r[2].text()),
+        }))
+    }
+
+    /// Makes report `id` read from another source (preferred over the one it had):
+    /// its row and bulk rows are replaced; its id, version and agency stay.
+    fn replace_report(
+        &mut self,
+        id: i64,
+        path: &str,
+        hash: &str,
+        new: &NewReport,
+        digest: &Option<String>,
+    ) -> Result<(), StoreError> {
+        let r = &new.report;
+        self.conn.exec(
+            "UPDATE reports SET hash = $1, source = $2, format = $3, title = $4,
+               printed_agency = $5, edition = $6, report = $7, url = $8, reading = $9,
+               tables_digest = $10
+             WHERE id = $11",
+            &[
+                hash.into(),
+                path.into(),
+                serde_key(&r.format)?.into(),
+                r.title.as_ref().map(|t| t.value.clone()).into(),
+                r.agency().map(str::to_string).into(),
+                r.edition.map(|e| e.as_str()).into(),
+                Val::Bytes(encode_report(r)?),
+                r.url.clone().into(),
+                r.reading.as_str().into(),
+                digest.clone().into(),
+                id.into(),
+            ],
+        )?;
+        for table in ["cells", "sections", "metrics"] {
+            self.conn.exec(
+                &format!("DELETE FROM {table} WHERE report_id = $1"),
+                &[id.into()],
+            )?;
+        }
+        self.conn.exec(
+            "DELETE FROM findings WHERE report_id = $1 AND scope = 'report'",
+            &[id.into()],
+        )?;
+        let (key_sql, key) = Store::version_key(self.report_agency(id)?, r.year(), path);
+        self.choose_current(key_sql, &key)
+    }
+
+    fn report_agency(&mut self, id: i64) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .query("SELECT agency_id FROM reports WHERE id = $1", &[id.into()])?
+            .first()
+            .and_then(|r| r[0].int()))
+    }
+
+    /// Marks the current version of a group: among those with every part read (or,
+    /// when none has, among all), the highest version.
+    fn choose_current(&mut self, key_sql: &str, key: &[Val]) -> Result<(), StoreError> {
+        let rows = self.conn.query(
+            &format!("SELECT id, version, reading FROM reports WHERE {key_sql}"),
+            key,
+        )?;
+        let best = rows
+            .iter()
+            .max_by_key(|r| (reading_rank(r[2].text()), r[1].int().unwrap_or_default()))
+            .and_then(|r| r[0].int());
+        let Some(best) = best else {
+            return Ok(());
+        };
+        self.conn.exec(
+            &format!(
+                "UPDATE reports SET is_current = (id = ${}) WHERE {key_sql}",
+                key.len() + 1
+            ),
+            &[key, &[best.into()]].concat(),
+        )?;
+        Ok(())
+    }
+
+    /// Orders the versions that `ids` (the reports stored by one run) added to their
+    /// groups: after the versions stored before, by completeness, then format
+    /// preference, then content hash — not in the order parallel readers happened to
+    /// finish — and chooses each group's current version again.
+    pub fn settle_versions(&mut self, ids: &[i64]) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let new: HashSet<i64> = ids.iter().copied().collect();
+        self.in_transaction(|store| {
+            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+            let rows = store.conn.query(
+                &format!(
+                    "SELECT agency_id, year FROM reports
+                     WHERE id IN ({}) AND agency_id IS NOT NULL AND year IS NOT NULL",
+                    list.join(",")
+                ),
+                &[],
+            )?;
+            let mut added_per_group: BTreeMap<(i64, i64), usize> = BTreeMap::new();
+            for r in rows {
+                let group = (
+                    r[0].int().unwrap_or_default(),
+                    r[1].int().unwrap_or_default(),
+                );
+                *added_per_group.entry(group).or_default() += 1;
+            }
+            // One version added to a group is already last and chosen as it was stored:
+            // only two or more can have arrived in either order.
+            for (&(agency, year), _) in added_per_group.iter().filter(|(_, &n)| n > 1) {
+                let key: [Val; 2] = [agency.into(), year.into()];
+                let rows = store.conn.query(
+                    "SELECT id, version, reading, format, hash FROM reports
+                     WHERE agency_id = $1 AND year = $2 ORDER BY version, id",
+                    &key,
+                )?;
+                let (mut added, kept): (Vec<Row>, Vec<Row>) = rows
+                    .into_iter()
+                    .partition(|r| new.contains(&r[0].int().unwrap_or_default()));
+                added.sort_by(|a, b| {
+                    let rank = |r: &Row| stored_rank(r[2].text(), r[3].text());
+                    rank(a)
+                        .cmp(&rank(b))
+                        .then_with(|| a[4].text().cmp(&b[4].text()))
+                });
+                for (i, r) in kept.iter().chain(added.iter()).enumerate() {
+                    store.conn.exec(
+                        "UPDATE reports SET version = $1 WHERE id = $2",
+                        &[(i as i64 + 1).into(), r[0].clone()],
+                    )?;
+                }
+                store.choose_current("agency_id = $1 AND year = $2", &key)?;
+            }
+            Ok(())
+        })
     }
 
     /// The id of an agency, created or updated as needed. A mapping's placement wins over
@@ -793,7 +1112,8 @@ impl Store {
         })
     }
 
-    /// Versions 1…n per (agency, year) in the order stored; the last one current.
+    /// Versions 1…n per (agency, year) in the order stored; the current one chosen as
+    /// [`Store::choose_current`] does.
     fn renumber_versions(&mut self) -> Result<(), StoreError> {
         let rows = self.conn.query(
             "SELECT id, agency_id, year FROM reports
@@ -811,17 +1131,17 @@ impl Store {
                 .or_default()
                 .push(r[0].int().unwrap_or_default());
         }
-        for ids in groups.values() {
+        for (&(agency, year), ids) in &groups {
             for (i, id) in ids.iter().enumerate() {
                 self.conn.exec(
-                    "UPDATE reports SET version = $1, is_current = $2 WHERE id = $3",
-                    &[
-                        (i as i64 + 1).into(),
-                        (i + 1 == ids.len()).into(),
-                        (*id).into(),
-                    ],
+                    "UPDATE reports SET version = $1 WHERE id = $2",
+                    &[(i as i64 + 1).into(), (*id).into()],
                 )?;
             }
+            self.choose_current(
+                "agency_id = $1 AND year = $2",
+                &[agency.into(), year.into()],
+            )?;
         }
         Ok(())
     }
@@ -901,7 +1221,7 @@ impl Store {
     pub fn reports(&mut self, filter: &Filter) -> Result<Vec<ReportRow>, StoreError> {
         let mut sql = String::from(
             "SELECT r.id, r.agency_id, a.name, a.region, a.level, r.year, r.version,
-                    r.is_current, r.source, r.format, r.edition, r.hash, r.url
+                    r.is_current, r.source, r.format, r.edition, r.hash, r.url, r.reading
              FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE 1 = 1",
         );
         let mut params: Vec<Val> = Vec::new();
@@ -940,7 +1260,7 @@ impl Store {
     pub fn history(&mut self, agency: &str) -> Result<Vec<ReportRow>, StoreError> {
         let rows = self.conn.query(
             "SELECT r.id, r.agency_id, a.name, a.region, a.level, r.year, r.version,
-                    r.is_current, r.source, r.format, r.edition, r.hash, r.url
+                    r.is_current, r.source, r.format, r.edition, r.hash, r.url, r.reading
              FROM reports r JOIN agencies a ON a.id = r.agency_id
              WHERE a.name = $1 ORDER BY r.year, r.version",
             &[agency.into()],
@@ -1172,10 +1492,15 @@ impl Store {
         Ok(out)
     }
 
-    /// Files that gave no report, with their errors.
+    /// Paths that gave no report, with their errors: files and folders, except those
+    /// whose path has since been read as a report (a cut-off download replaced by the
+    /// whole file).
     pub fn failures(&mut self) -> Result<Vec<FailedFile>, StoreError> {
         let rows = self.conn.query(
-            "SELECT path, error FROM files WHERE status = 'failed' ORDER BY path",
+            &format!(
+                "SELECT f.path, f.error, f.failure, f.ingested_at FROM files f
+                 WHERE {STILL_FAILED} ORDER BY f.path, f.ingested_at"
+            ),
             &[],
         )?;
         Ok(rows
@@ -1183,6 +1508,56 @@ impl Store {
             .map(|r| FailedFile {
                 path: r[0].text().unwrap_or_default().to_string(),
                 error: r[1].text().unwrap_or_default().to_string(),
+                kind: r[2].text().and_then(FailureKind::parse),
+                ingested_at: r[3].int().unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    /// Forgets the paths under `folders` (and the folders themselves) recorded as
+    /// unreadable: the caller walks those folders again and records what is still
+    /// unreadable, so a folder or link that has been fixed (or removed) is no longer
+    /// listed. Returns how many were forgotten.
+    pub fn forget_unreadable_under(&mut self, folders: &[String]) -> Result<usize, StoreError> {
+        if folders.is_empty() {
+            return Ok(0);
+        }
+        self.in_transaction(|store| {
+            let mut n = 0;
+            for folder in folders {
+                let folder = folder.trim_end_matches('/');
+                n += store.conn.exec(
+                    "DELETE FROM files WHERE status = 'failed' AND hash LIKE 'unreadable:%'
+                       AND (path = $1 OR substr(path, 1, length($1) + 1) = $1 || '/')",
+                    &[folder.into()],
+                )? as usize;
+            }
+            Ok(n)
+        })
+    }
+
+    /// The paths that are sources of the given reports: `(report id, path)`, the
+    /// report's own source among them.
+    pub fn sources(&mut self, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+        let rows = self.conn.query(
+            &format!(
+                "SELECT DISTINCT report_id, path FROM files
+                 WHERE status = 'stored' AND report_id IN ({}) ORDER BY report_id, path",
+                list.join(",")
+            ),
+            &[],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                (
+                    r[0].int().unwrap_or_default(),
+                    r[1].text().unwrap_or_default().to_string(),
+                )
             })
             .collect())
     }
@@ -1200,12 +1575,20 @@ impl Store {
             agencies: one(self, "SELECT COUNT(*) FROM agencies")?,
             reports: one(self, "SELECT COUNT(*) FROM reports")?,
             current_reports: one(self, "SELECT COUNT(*) FROM reports WHERE is_current")?,
-            failed_files: one(self, "SELECT COUNT(*) FROM files WHERE status = 'failed'")?,
+            failed_files: one(
+                self,
+                &format!("SELECT COUNT(*) FROM files f WHERE {STILL_FAILED}"),
+            )?,
             findings: one(self, "SELECT COUNT(*) FROM findings WHERE scope = 'report'")?,
             corpus_findings: one(self, "SELECT COUNT(*) FROM findings WHERE scope = 'corpus'")?,
         })
     }
 }
+
+/// A failed `files f` row whose path has not been stored as a report since.
+const STILL_FAILED: &str = "f.status = 'failed' AND NOT EXISTS (
+    SELECT 1 FROM files g WHERE g.path = f.path AND g.status = 'stored'
+      AND g.ingested_at >= f.ingested_at)";
 
 /// A cell as stored, for the cross-year rules.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -1235,6 +1618,110 @@ fn report_row(r: Row) -> ReportRow {
         edition: r[10].text().map(str::to_string),
         hash: r[11].text().unwrap_or_default().to_string(),
         url: r[12].text().map(str::to_string),
+        reading: r[13].text().and_then(reading_status),
+    }
+}
+
+fn reading_status(s: &str) -> Option<ReadingStatus> {
+    [
+        ReadingStatus::Whole,
+        ReadingStatus::WithDoubts,
+        ReadingStatus::Partial,
+    ]
+    .into_iter()
+    .find(|r| r.as_str() == s)
+}
+
+/// A stored report with the same tables as a file being stored.
+struct Sibling {
+    id: i64,
+    rank: (u8, u8),
+}
+
+/// Whether every part of a report was read, as a rank: a report with parts unread
+/// ranks below one read whole. Doubts about single values (with doubts) do not lower
+/// it: every part was read.
+fn reading_rank(reading: Option<&str>) -> u8 {
+    match reading.and_then(reading_status) {
+        Some(ReadingStatus::Partial) => 0,
+        Some(ReadingStatus::Whole | ReadingStatus::WithDoubts) | None => 1,
+    }
+}
+
+/// Which format's reading a report prefers when it has several sources: the
+/// published document (PDF, then Word) over the web page over a text copy.
+pub fn format_rank(format: SourceFormat) -> u8 {
+    match format {
+        SourceFormat::Pdf => 4,
+        SourceFormat::Docx => 3,
+        SourceFormat::Html => 2,
+        SourceFormat::Markdown => 1,
+        SourceFormat::Text => 0,
+    }
+}
+
+/// How a report ranks as a version or a source: completeness, then format.
+pub fn version_rank(reading: ReadingStatus, format: SourceFormat) -> (u8, u8) {
+    (reading_rank(Some(reading.as_str())), format_rank(format))
+}
+
+fn stored_rank(reading: Option<&str>, format: Option<&str>) -> (u8, u8) {
+    let format = format
+        .and_then(|f| serde_json::from_value(serde_json::Value::String(f.to_string())).ok())
+        .unwrap_or_default();
+    (reading_rank(reading), format_rank(format))
+}
+
+/// SHA-256 of the report's cells (table, row, column, value as read), or `None` when
+/// no cell holds a value: reports without tables are never taken for one another.
+pub fn tables_digest(report: &Report) -> Option<String> {
+    let mut hasher = Sha256::new();
+    let mut any = false;
+    for k in report.keyed_cells() {
+        any |= !k.cell.is_blank();
+        let value = serde_json::to_string(&k.cell.value).unwrap_or_default();
+        hasher.update(format!("{}\t{}\t{}\t{value}\n", k.table, k.row, k.column).as_bytes());
+    }
+    any.then(|| {
+        hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    })
+}
+
+/// The rows of the bulk tables for a batch, inserted at its end.
+#[derive(Default)]
+struct BulkRows {
+    cells: Vec<Row>,
+    sections: Vec<Row>,
+    metrics: Vec<Row>,
+    findings: Vec<Row>,
+}
+
+impl BulkRows {
+    /// Forgets the rows of report `id` (its reading is being replaced in this batch).
+    fn drop_report(&mut self, id: i64) {
+        for rows in [
+            &mut self.cells,
+            &mut self.sections,
+            &mut self.metrics,
+            &mut self.findings,
+        ] {
+            rows.retain(|r| r.first() != Some(&Val::Int(id)));
+        }
+    }
+
+    fn add(&mut self, id: i64, new: &NewReport) -> Result<(), StoreError> {
+        report_rows(
+            id,
+            new,
+            &mut self.cells,
+            &mut self.sections,
+            &mut self.metrics,
+            &mut self.findings,
+        )
     }
 }
 

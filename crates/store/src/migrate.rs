@@ -31,6 +31,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0003_cross_state.sqlite.sql"),
         postgres: include_str!("../migrations/0003_cross_state.postgres.sql"),
     },
+    Migration {
+        version: 4,
+        name: "version_choice_and_failure_kind",
+        sqlite: include_str!("../migrations/0004_version_choice_and_failure_kind.sqlite.sql"),
+        postgres: include_str!("../migrations/0004_version_choice_and_failure_kind.postgres.sql"),
+    },
 ];
 
 /// Brings the schema up to date. Everything happens in one transaction holding the
@@ -184,6 +190,15 @@ mod tests {
                 "cross_state.computed_at"
             ]
         );
+        assert_eq!(
+            columns(MIGRATIONS[3].sqlite),
+            [
+                "reports.reading",
+                "reports.tables_digest",
+                "files.failure",
+                "CREATE INDEX reports_tables_digest ON reports (agency_id, year, tables_digest);"
+            ]
+        );
     }
 
     /// A database made before `cross_state` cannot tell whether its last cross-report step
@@ -209,7 +224,7 @@ mod tests {
                 .unwrap();
             }
             run(&mut conn).unwrap();
-            assert_eq!(current(&mut conn).unwrap(), 3);
+            assert_eq!(current(&mut conn).unwrap(), MIGRATIONS.len() as i64);
             let rows = conn
                 .query(
                     "SELECT id, changes, computed, marked_at, computed_at FROM cross_state",
@@ -249,8 +264,16 @@ mod tests {
         assert_eq!(current(&mut conn).unwrap(), 1);
         run(&mut conn).unwrap();
         assert_eq!(current(&mut conn).unwrap(), MIGRATIONS.len() as i64);
-        let rows = conn.query("SELECT source, url FROM reports", &[]).unwrap();
-        assert_eq!(rows, vec![vec![Val::from("old.txt"), Val::Null]]);
+        let rows = conn
+            .query(
+                "SELECT source, url, reading, tables_digest FROM reports",
+                &[],
+            )
+            .unwrap();
+        assert_eq!(
+            rows,
+            vec![vec![Val::from("old.txt"), Val::Null, Val::Null, Val::Null]]
+        );
         // Run again: nothing to do.
         run(&mut conn).unwrap();
         assert_eq!(current(&mut conn).unwrap(), MIGRATIONS.len() as i64);

@@ -6,8 +6,10 @@
 //! not a skip, so CI cannot pass without having tested PostgreSQL.
 
 use gongkai_model::agency::Level;
+use gongkai_model::{ReadingStatus, SourceFormat};
 use gongkai_store::{
-    AgencyInfo, CorpusFinding, Filter, Ingested, NewReport, Placement, Val, Written,
+    AgencyInfo, CorpusFinding, Failure, FailureKind, Filter, Ingested, NewReport, Placement, Val,
+    Written,
 };
 
 fn seed(stem: &str) -> gongkai_model::Report {
@@ -56,7 +58,10 @@ fn file(path: &str, hash: &str, outcome: Result<NewReport, String>) -> Ingested 
         path: path.into(),
         hash: hash.into(),
         size: 10,
-        outcome,
+        outcome: outcome.map_err(|message| Failure {
+            kind: FailureKind::Unsupported,
+            message,
+        }),
     }
 }
 
@@ -65,11 +70,11 @@ use gongkai_store::testing::on_both_backends as on_both;
 #[test]
 fn migrations_are_applied_once() {
     on_both("migrations", |store| {
-        assert_eq!(store.schema_version().unwrap(), 3);
+        assert_eq!(store.schema_version().unwrap(), 4);
         let rows = store
             .query("SELECT COUNT(*) FROM schema_migrations", &[])
             .unwrap();
-        assert_eq!(rows[0][0].int(), Some(3));
+        assert_eq!(rows[0][0].int(), Some(4));
     });
 }
 
@@ -227,6 +232,7 @@ fn versions_duplicates_and_failures() {
         assert_eq!(failures.len(), 1);
         assert_eq!(failures[0].path, "a/bad.pdf");
         assert_eq!(failures[0].error, "a/bad.pdf: 文件已加密");
+        assert_eq!(failures[0].kind, Some(FailureKind::Unsupported));
 
         let counts = store.counts().unwrap();
         assert_eq!(
@@ -396,4 +402,234 @@ fn corpus_findings_are_replaced_and_mapping_merges_aliases() {
             ]
         );
     });
+}
+
+/// The seed report as if read from a file of `format`, with the given reading status.
+fn as_format(stem: &str, format: SourceFormat, reading: ReadingStatus) -> NewReport {
+    let mut r = seed(stem);
+    r.format = format;
+    r.reading = reading;
+    new_report(r)
+}
+
+/// (source, format, version, current) of the agency's reports.
+fn versions_of(store: &mut gongkai_store::Store, agency: &str) -> Vec<(String, String, i64, bool)> {
+    store
+        .history(agency)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.source, r.format, r.version, r.is_current))
+        .collect()
+}
+
+/// The same tables as a web page and as a PDF: one report with two sources, read from
+/// the PDF, whichever came first — in one batch or in two.
+#[test]
+fn the_same_tables_in_two_formats_are_one_report_in_either_order() {
+    const AGENCY: &str = "瀍河回族区人民政府办公室";
+    let html = || {
+        file(
+            "r.html",
+            "h-html",
+            Ok(as_format("000", SourceFormat::Html, ReadingStatus::Whole)),
+        )
+    };
+    let pdf = || {
+        file(
+            "r.pdf",
+            "h-pdf",
+            Ok(as_format("000", SourceFormat::Pdf, ReadingStatus::Whole)),
+        )
+    };
+    let orders: [(&str, Vec<Vec<Ingested>>); 4] = [
+        ("html-then-pdf", vec![vec![html()], vec![pdf()]]),
+        ("pdf-then-html", vec![vec![pdf()], vec![html()]]),
+        ("one-batch-html-first", vec![vec![html(), pdf()]]),
+        ("one-batch-pdf-first", vec![vec![pdf(), html()]]),
+    ];
+    for (name, batches) in orders {
+        on_both(
+            &format!("two_formats_{}", name.replace('-', "_")),
+            |store| {
+                let mut written = Vec::new();
+                for b in batches.clone() {
+                    written.extend(store.write(b).unwrap());
+                }
+                let id = match written[0] {
+                    Written::Stored {
+                        report_id,
+                        version: 1,
+                    } => report_id,
+                    ref w => panic!("{name}: {w:?}"),
+                };
+                let pdf_first = name.contains("pdf-");
+                assert_eq!(
+                    written[1],
+                    Written::OtherSource {
+                        report_id: id,
+                        primary: !pdf_first
+                    },
+                    "{name}"
+                );
+                assert_eq!(
+                    versions_of(store, AGENCY),
+                    [("r.pdf".to_string(), "pdf".to_string(), 1, true)],
+                    "{name}"
+                );
+                assert_eq!(
+                    store.sources(&[id]).unwrap(),
+                    [(id, "r.html".to_string()), (id, "r.pdf".to_string())]
+                );
+                assert_eq!(store.report(id).unwrap().format, SourceFormat::Pdf);
+                // The report's cells once, not once per source.
+                let cells = store
+                    .query(
+                        "SELECT COUNT(*) FROM cells WHERE report_id = $1",
+                        &[id.into()],
+                    )
+                    .unwrap();
+                let expected = seed("000").keyed_cells().len() as i64;
+                assert_eq!(cells[0][0].int(), Some(expected), "{name}");
+                let metrics = store
+                    .query(
+                        "SELECT COUNT(*) FROM metrics WHERE report_id = $1",
+                        &[id.into()],
+                    )
+                    .unwrap();
+                assert_eq!(metrics[0][0].int(), Some(1), "{name}");
+            },
+        );
+    }
+}
+
+/// The current version is the most completely read, then the newest: a partial
+/// reading stored later does not displace a whole one, and a whole one stored after a
+/// partial one replaces it.
+#[test]
+fn completeness_decides_the_current_version_before_recency() {
+    const AGENCY: &str = "瀍河回族区人民政府办公室";
+    on_both("completeness", |store| {
+        let mut changed = seed("000");
+        changed.format = SourceFormat::Text;
+        changed.reading = ReadingStatus::Partial;
+        store
+            .write(vec![file(
+                "whole.txt",
+                "h-whole",
+                Ok(as_format("000", SourceFormat::Text, ReadingStatus::Whole)),
+            )])
+            .unwrap();
+        store
+            .write(vec![file(
+                "partial.txt",
+                "h-partial",
+                Ok(new_report(changed)),
+            )])
+            .unwrap();
+        assert_eq!(
+            versions_of(store, AGENCY),
+            [
+                ("whole.txt".to_string(), "text".to_string(), 1, true),
+                ("partial.txt".to_string(), "text".to_string(), 2, false)
+            ]
+        );
+        store
+            .write(vec![file(
+                "fixed.txt",
+                "h-fixed",
+                Ok(as_format("000", SourceFormat::Text, ReadingStatus::Whole)),
+            )])
+            .unwrap();
+        let current: Vec<_> = versions_of(store, AGENCY)
+            .into_iter()
+            .filter(|v| v.3)
+            .map(|v| v.0)
+            .collect();
+        assert_eq!(current, ["fixed.txt"]);
+    });
+}
+
+/// Versions stored by one run are ordered by completeness, format and content, not by
+/// the order they arrived in.
+#[test]
+fn versions_of_one_run_are_ordered_the_same_whatever_the_arrival_order() {
+    const AGENCY: &str = "瀍河回族区人民政府办公室";
+    let mut other_tables = seed("000");
+    other_tables.format = SourceFormat::Markdown;
+    // Different tables: another version, not another source.
+    let cell = other_tables.requests.as_mut().unwrap().rows[0].cells[0]
+        .value
+        .replace(gongkai_model::Value::Count(99));
+    assert!(cell.is_some());
+    let a = || {
+        file(
+            "a.txt",
+            "h-a",
+            Ok(as_format("000", SourceFormat::Text, ReadingStatus::Whole)),
+        )
+    };
+    let b = || file("b.md", "h-b", Ok(new_report(other_tables.clone())));
+    let outcomes = std::cell::RefCell::new(Vec::new());
+    for (name, batch) in [("ab", vec![a(), b()]), ("ba", vec![b(), a()])] {
+        on_both(&format!("settle_{name}"), |store| {
+            let ids: Vec<i64> = store
+                .write(batch.clone())
+                .unwrap()
+                .into_iter()
+                .filter_map(|w| match w {
+                    Written::Stored { report_id, .. } => Some(report_id),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(ids.len(), 2);
+            store.settle_versions(&ids).unwrap();
+            outcomes.borrow_mut().push(versions_of(store, AGENCY));
+        });
+    }
+    let expected = vec![
+        ("a.txt".to_string(), "text".to_string(), 1, false),
+        ("b.md".to_string(), "markdown".to_string(), 2, true),
+    ];
+    let outcomes = outcomes.into_inner();
+    assert!(outcomes.len() >= 2);
+    for o in &outcomes {
+        assert_eq!(o, &expected);
+    }
+}
+
+/// Reports stored before the version keys were kept get them when the store opens.
+#[test]
+fn version_keys_are_filled_for_reports_stored_before_them() {
+    let dir = std::env::temp_dir().join(format!("gongkai-store-fill-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("corpus.db").display().to_string();
+    let expected_digest = gongkai_store::tables_digest(&seed("000"));
+    assert_eq!(expected_digest.as_ref().map(String::len), Some(64));
+    {
+        let mut store = gongkai_store::Store::open(&path).unwrap();
+        store
+            .write(vec![file("a.txt", "h-fill", Ok(new_report(seed("000"))))])
+            .unwrap();
+        // As a database migrated from version 2 has them.
+        store
+            .query(
+                "UPDATE reports SET reading = NULL, tables_digest = NULL",
+                &[],
+            )
+            .unwrap();
+    }
+    let mut store = gongkai_store::Store::open(&path).unwrap();
+    let rows = store
+        .query("SELECT reading, tables_digest FROM reports", &[])
+        .unwrap();
+    assert_eq!(
+        rows,
+        vec![vec![
+            Val::from(seed("000").reading.as_str()),
+            Val::from(expected_digest.unwrap().as_str())
+        ]]
+    );
+    drop(store);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -283,7 +283,7 @@ fn sqlite_writers_at_the_same_time_wait_for_each_other() {
         }
         let mut store = Store::open_read_only(&path).unwrap();
         assert_eq!(store.counts().unwrap().reports, 12);
-        assert_eq!(store.schema_version().unwrap(), 2);
+        assert_eq!(store.schema_version().unwrap(), 4);
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -434,7 +434,7 @@ fn postgres_first_ingests_at_the_same_time() {
         {
             let mut store = Store::open_read_only(&target).unwrap();
             assert_eq!(store.counts().unwrap().reports, 3);
-            assert_eq!(store.schema_version().unwrap(), 2);
+            assert_eq!(store.schema_version().unwrap(), 4);
             // Read-only really is: the session refuses writes.
             let e = store.query("DELETE FROM agencies", &[]).unwrap_err();
             assert!(
@@ -458,7 +458,7 @@ fn read_only_open_wants_this_programs_schema() {
         let mut store = Store::open(&path).unwrap();
         store
             .query(
-                "DELETE FROM schema_migrations WHERE version = 2 RETURNING version",
+                "DELETE FROM schema_migrations WHERE version = 4 RETURNING version",
                 &[],
             )
             .unwrap();
@@ -468,15 +468,15 @@ fn read_only_open_wants_this_programs_schema() {
         matches!(
             e,
             StoreError::Outdated {
-                found: 1,
-                needed: 2
+                found: 3,
+                needed: 4
             }
         ),
         "{e:?}"
     );
     assert_eq!(
         e.to_string(),
-        "数据库结构版本为 1，本程序需要 2：请先用写入命令（如 `gongkai ingest`）升级"
+        "数据库结构版本为 3，本程序需要 4：请先用写入命令（如 `gongkai ingest`）升级"
     );
     let newer = temp_dir("schema-newer");
     let path = seeded(&newer);

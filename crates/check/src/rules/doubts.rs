@@ -184,6 +184,26 @@ pub(crate) static X008: RuleInfo = RuleInfo {
     example: "本机关2024年政府信息公开工作情况如下……（正文没有标题）",
 };
 
+pub(crate) static X009: RuleInfo = RuleInfo {
+    code: "X009",
+    name: "invalid-bytes",
+    kind: FindingKind::Extraction,
+    severity: Severity::Warning,
+    scope: Scope::Report,
+    summary: "文本文件中有无法按其编码解码的字节（或空字符），已替换为“�”",
+    explanation: "\
+**检查什么**：文本文件中个别字节不符合文件的编码（UTF-8 或 GB18030），例如混入的 `\\xFF`、\
+空字符（NUL），或文件末尾被截断了一半的汉字。这些字节被替换为“�”（U+FFFD），其余内容照常读取；\
+每处报告一次，附该字节在文件中的位置（字节偏移）和原值。
+
+**为什么**：一个坏字节不应让整份报告无法读取，但替换掉的字符可能正是一个数字或标签的一部分，\
+这是对读取结果的疑问，不是报告本身的错误。大量坏字节的文件（真正的二进制文件）仍然拒绝读取。
+
+**如何修改**：用十六进制编辑器查看所列偏移处的字节，对照原始文件（网页、PDF）核对该处文字；\
+文件末尾的半个汉字通常说明下载或转存不完整，应重新获取。",
+    example: "本年度共收到申�请3件。（原文件第 71 字节处是 \\xFF）",
+};
+
 /// One finding per doubt of `kind`; `here` labels the doubt's own location.
 fn doubts_of(
     kind: DoubtKind,
@@ -267,6 +287,11 @@ pub(crate) fn uncertain_metadata(report: &Report, _ctx: &Ctx, out: &mut Vec<Find
         out.push(f);
     }
     doubts_of(DoubtKind::Metadata, &X008, "机关或年度", report, out);
+}
+
+/// X009.
+pub(crate) fn invalid_bytes(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>) {
+    doubts_of(DoubtKind::InvalidBytes, &X009, "替换的字节", report, out);
 }
 
 /// X004.

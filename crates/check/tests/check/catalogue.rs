@@ -30,7 +30,7 @@ fn catalogue_codes_names_and_texts() {
         vec![
             "A101", "A102", "A103", "A201", "B001", "B002", "B003", "S001", "S002", "S003", "S004",
             "S005", "S006", "V001", "V002", "X001", "X002", "X003", "X004", "X005", "X006", "X007",
-            "X008", "Y001", "Y002", "Y003"
+            "X008", "X009", "Y001", "Y002", "Y003"
         ]
     );
     let mut sorted = codes.clone();
@@ -133,12 +133,12 @@ fn selection_by_prefix_code_and_name() {
     let sel = Selection::new(&s(&["b001"]), &s(&["B"])).expect("valid");
     assert!(rules().iter().all(|r| !sel.enabled(r)));
     let sel = Selection::new(&[], &s(&["S00"])).expect("valid");
-    assert_eq!(rules().iter().filter(|r| sel.enabled(r)).count(), 26 - 6);
+    assert_eq!(rules().iter().filter(|r| sel.enabled(r)).count(), 27 - 6);
     let all = Selection::all();
     assert!(rules().iter().all(|r| all.enabled(r)));
     assert!(rules().iter().all(|r| Selection::default().enabled(r)));
     let sel = Selection::new(&s(&["ALL"]), &s(&["Y"])).expect("valid");
-    assert_eq!(rules().iter().filter(|r| sel.enabled(r)).count(), 23);
+    assert_eq!(rules().iter().filter(|r| sel.enabled(r)).count(), 24);
 }
 
 #[test]

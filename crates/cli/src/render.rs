@@ -131,8 +131,10 @@ pub fn finding(out: &mut String, file: &str, source: &SourceText, f: &Finding) {
             let range = source.line_index().line_range(*line);
             let text = source.original().get(range).unwrap_or("");
             // A long line (a crawled report on one line) is shown around its labels only.
-            let (skip, shown) = window(text, &placed, *line);
-            if last_line != Some(*line) {
+            // A long line (a report crawled onto one line) is shown around each label.
+            let (skip, shown) = window(text, *col, *end_col);
+            let long = skip > 0 || shown.len() != text.len();
+            if last_line != Some(*line) || long {
                 if let Some(prev) = last_line {
                     if *line > prev + 1 {
                         let _ = writeln!(out, "{blue}...{blue:#}");
@@ -184,16 +186,15 @@ const LONG_LINE: usize = 160;
 const CONTEXT: usize = 40;
 const ELLIPSIS: &str = "...";
 
-/// The part of `text` (line `line`) to show: chars skipped from its start, and the text
-/// shown (with "..." where it was cut). Short lines are shown whole.
-fn window(text: &str, placed: &[(u32, u32, u32, &str)], line: u32) -> (usize, String) {
+/// The part of `text` to show around the label at columns `col..end_col`: chars skipped
+/// from its start, and the text shown (with "..." where it was cut). Short lines are
+/// shown whole.
+fn window(text: &str, col: u32, end_col: u32) -> (usize, String) {
     let n = text.chars().count();
     if n <= LONG_LINE {
         return (0, text.to_string());
     }
-    let on_line = placed.iter().filter(|p| p.0 == line);
-    let first = on_line.clone().map(|p| p.1).min().unwrap_or(1) as usize;
-    let last = on_line.map(|p| p.2.max(p.1)).max().unwrap_or(1) as usize;
+    let (first, last) = (col as usize, end_col.max(col) as usize);
     let lo = first.saturating_sub(1).saturating_sub(CONTEXT);
     let hi = (last.saturating_sub(1) + CONTEXT).min(n);
     let mut shown = String::new();

@@ -428,19 +428,20 @@ fn check_reads_a_folder_like_ingest() {
     assert_eq!(b.status.code(), Some(1));
     assert_eq!(stdout(&a), stdout(&b));
     assert!(stdout(&b)
-        .ends_with("共 5 个文件：32 个错误，23 个警告，0 个提示（文档问题 32，识别存疑 23）\n"));
+        .ends_with("共 5 个文件：32 个错误，1 个警告，0 个提示（文档问题 32，识别存疑 1）\n"));
     let empty = temp("empty-folder");
     // A folder without reports is an unreadable input; the other inputs are checked.
     let first = &files[0];
     let out = run(&["check", "--color", "never", empty.to_str().unwrap(), first]);
     assert_eq!(out.status.code(), Some(2));
+    // The unreadable input is said on stderr (and counted), the report on stdout.
     assert!(
-        stdout(&out).starts_with(&format!(
+        stderr(&out).starts_with(&format!(
             "无法读取：{}：文件夹中没有报告文件（扩展名：txt、",
             empty.display()
         )),
         "{}",
-        stdout(&out)
+        stderr(&out)
     );
     assert!(stdout(&out).contains(&format!("{first}：瀍河回族区人民政府办公室 2021年")));
     let _ = std::fs::remove_dir_all(&empty);

@@ -16,7 +16,7 @@ pub(crate) static X001: RuleInfo = RuleInfo {
     explanation: "\
 **检查什么**：文件转换时丢失了某个单元格（例如一行只剩6个数字而应有7个），\
 解析时按表格的算术关系（行合计、列勾稽关系）唯一确定了缺失的值并补上。每处推算报告一次，\
-附推算所依据的算式。
+附推算所依据的算式；表三有多行各缺一格时（同一次转换通常在许多行丢掉同一列）合为一条，逐行标出推算的单元格。
 
 **为什么**：推算出的数字不是原文印出来的。算术关系唯一确定时推算通常是对的，但原文本身若有错误，\
 推算可能把错误掩盖或转移到别的单元格。这是对识别结果的疑问，不是报告本身的错误。
@@ -214,6 +214,15 @@ fn doubts_of(
 ) {
     for d in report.doubts.iter().filter(|d| d.kind == kind) {
         let mut f = finding(info, d.message.clone());
+        label_doubt(&mut f, d, here, report);
+        f.notes.extend(d.notes.iter().cloned());
+        out.push(f);
+    }
+}
+
+/// A doubt's place and cells as the finding's labels.
+fn label_doubt(f: &mut Finding, d: &gongkai_model::Doubt, here: &str, report: &Report) {
+    {
         if d.location.is_some() || d.cells.is_empty() {
             f.labels
                 .push(place_label(d.location.clone(), here.to_string()));
@@ -232,14 +241,56 @@ fn doubts_of(
                 }),
             }
         }
-        f.notes.extend(d.notes.iter().cloned());
-        out.push(f);
     }
 }
 
-/// X001.
+/// X001. Table 三's rows that each lost one cell are one finding, a row per note: a
+/// conversion that loses one cell loses it in many rows, and one block per row buried
+/// the other findings.
 pub(crate) fn inferred_value(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>) {
-    doubts_of(DoubtKind::InferredValue, &X001, "推算值", report, out);
+    let (rows, single): (Vec<&gongkai_model::Doubt>, Vec<&gongkai_model::Doubt>) = report
+        .doubts
+        .iter()
+        .filter(|d| d.kind == DoubtKind::InferredValue)
+        .partition(|d| {
+            !d.cells.is_empty()
+                && d.cells
+                    .iter()
+                    .all(|c| matches!(c, gongkai_model::CellRef::Request { .. }))
+        });
+    let rows = if rows.len() >= 2 {
+        let mut f = finding(
+            &X001,
+            format!(
+                "表三有{}行各只印出6个数值，缺失的一格由表内勾稽关系推定",
+                rows.len()
+            ),
+        );
+        // One label per row, on the row where it was printed, naming the cell inferred.
+        for d in &rows {
+            let cell = d.cells[0];
+            let value = report.cell(&cell).map(|c| c.display()).unwrap_or_default();
+            f.labels.push(gongkai_model::Label {
+                location: d.location.clone(),
+                message: format!("推算值：{}为{value}", cell.describe_zh()),
+                cell: Some(cell),
+            });
+        }
+        f.notes.push(
+            "缺失的单元格可能位于同一行中数值相同的几列中的任一列；这些列的值相同，读数不受影响"
+                .into(),
+        );
+        out.push(f);
+        Vec::new()
+    } else {
+        rows
+    };
+    for d in rows.into_iter().chain(single) {
+        let mut f = finding(&X001, d.message.clone());
+        label_doubt(&mut f, d, "推算值", report);
+        f.notes.extend(d.notes.iter().cloned());
+        out.push(f);
+    }
 }
 
 /// X002.

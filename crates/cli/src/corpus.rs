@@ -273,6 +273,7 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
                 "new_versions": summary.new_versions,
                 "other_sources": summary.other_sources,
                 "unchanged": summary.unchanged,
+                "table2_rows_decided_by_corpus": summary.decided,
                 "failed": summary.failed.iter().map(|(p, e)| json!({"file": p, "error": e})).collect::<Vec<_>>(),
                 "cross": {
                     "year_pairs": cross.year_pairs, "carry_over_mismatch": cross.carry_over,
@@ -307,6 +308,12 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
                 summary.failed.len(),
                 read_secs
             ));
+            if summary.decided > 0 {
+                out.push_str(&format!(
+                    "表二中数字连写、正文无法确定拆法的 {} 行，由语料库中同一报告的另一份或同一机关相邻年度的现行有效件数确定（X006 写明依据）\n",
+                    summary.decided
+                ));
+            }
             if was_stale {
                 out.push_str("上次的跨报告检查没有完成（可能被中断），本次已全部重新计算\n");
             }

@@ -241,6 +241,9 @@ pub struct IngestSummary {
     pub other_sources: usize,
     /// Files whose bytes were stored before.
     pub unchanged: usize,
+    /// Table-二 rows whose run-together digits another report of the corpus decided
+    /// (another copy of the report, the same agency's adjacent years).
+    pub decided: usize,
     /// `(path, error)` of files (and folders) that gave no report.
     pub failed: Vec<(String, String)>,
 }
@@ -307,6 +310,8 @@ pub fn ingest(
                             .map(|e| (f.path.clone(), e.message.clone()))
                     })
                     .collect();
+                // Table-二 rows the text alone left undecided: the corpus may decide them.
+                summary.decided += crate::evidence::decide_in_batch(store, batch, opts)?;
                 for w in store.write(std::mem::take(batch))? {
                     match w {
                         Written::Stored {

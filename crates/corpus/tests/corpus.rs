@@ -264,3 +264,54 @@ fn consolidation_sums_and_flags() {
     );
     assert!(c.inputs[0].flags.is_empty(), "{:?}", c.inputs[0].flags);
 }
+
+/// A table-二 run the text cannot split ("6233440": 62 | 33 | 440, or 623 | 3 | 440 …) is
+/// decided at ingest by the same agency's report of the year before (440 = 411 + 62 − 33),
+/// whether that report is already in the corpus or comes in the same batch; the decided
+/// report is stored with the values and says where they came from.
+#[test]
+fn ingest_decides_run_together_rows_from_the_adjacent_year() {
+    const FLAT: &str = "某某局2024年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（一）项\n信息内容 本年制发件数 本年废止件数 现行有效件数\n规章 000\n行政规范性文件 6233440\n";
+    let last = FLAT.replace("2024", "2023").replace("6233440", "10 2 411");
+    for same_batch in [false, true] {
+        on_both("evidence", |store| {
+            let dir = temp_dir(&format!("evidence-{same_batch}"));
+            std::fs::write(dir.join("2023.txt"), &last).unwrap();
+            std::fs::write(dir.join("2024.txt"), FLAT).unwrap();
+            let summary = if same_batch {
+                ingest_all(store, &[dir.clone()])
+            } else {
+                ingest_all(store, &[dir.join("2023.txt")]);
+                ingest_all(store, &[dir.join("2024.txt")])
+            };
+            assert_eq!(summary.decided, 1);
+            let rows = store
+                .reports(&Filter {
+                    year: Some(2024),
+                    ..Default::default()
+                })
+                .unwrap();
+            assert_eq!(rows.len(), 1);
+            let r = store.report(rows[0].id).unwrap();
+            let t = r.active.as_ref().unwrap();
+            let v = |c| {
+                t.cell(gongkai_model::schema::ActiveRowKey::NormativeDocuments, c)
+                    .and_then(gongkai_model::Cell::int)
+            };
+            use gongkai_model::schema::ActiveColumnKey as C;
+            assert_eq!(
+                (v(C::Issued), v(C::Repealed), v(C::InForce)),
+                (Some(62), Some(33), Some(440))
+            );
+            assert!(r.undecided.is_empty());
+            assert!(r
+                .doubts
+                .iter()
+                .any(|d| d.notes.iter().any(|n| n.contains("2023.txt"))));
+            // The stored findings are those of the decided report: no X003 for the row.
+            let findings = store.findings(Some(&[rows[0].id])).unwrap();
+            assert!(!findings.iter().any(|f| f.finding.code == "X003"));
+            let _ = std::fs::remove_dir_all(&dir);
+        });
+    }
+}

@@ -242,8 +242,19 @@ pub fn cut_short(text: &str, last_line: &str, report: &Report) -> Option<Vec<Rep
             core_string(&s.heading).ends_with(&core_string(SectionKind::Other.title()));
         return (words > 0 || !whole_title).then(|| vec![ReportPart::Section(SectionKind::Other)]);
     }
-    // Any other section's bare title ends no report: the text stops there (the loop below
-    // marks it and what follows).
+    // Any other section's whole title with nothing after it is printed so (S004 says it
+    // is empty); a title cut off mid-way ("三、收到和处理政府信息公开申请") is where the
+    // text stops (the loop below marks it and what follows).
+    if let Some(s) = last.filter(|_| words == 0) {
+        let heading = core_string(&s.heading);
+        if s.kind
+            .titles()
+            .iter()
+            .any(|t| heading.ends_with(&core_string(t)))
+        {
+            return None;
+        }
+    }
     // The section it stops in, and every section not reached, with their tables.
     let mut parts = Vec::new();
     for kind in SectionKind::ALL {

@@ -492,7 +492,7 @@ fn read_only_open_wants_this_programs_schema() {
     let e = open_err(&path);
     assert_eq!(
         e.to_string(),
-        "数据库结构版本为 99，高于本程序支持的 2：请升级 gongkai"
+        "数据库结构版本为 99，高于本程序支持的 4：请升级 gongkai"
     );
     // Nor does a write command use it.
     assert!(matches!(

@@ -279,7 +279,7 @@ fn ingest_decides_run_together_rows_from_the_adjacent_year() {
             std::fs::write(dir.join("2023.txt"), &last).unwrap();
             std::fs::write(dir.join("2024.txt"), FLAT).unwrap();
             let summary = if same_batch {
-                ingest_all(store, &[dir.clone()])
+                ingest_all(store, std::slice::from_ref(&dir))
             } else {
                 ingest_all(store, &[dir.join("2023.txt")]);
                 ingest_all(store, &[dir.join("2024.txt")])

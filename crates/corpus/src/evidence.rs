@@ -233,74 +233,6 @@ fn apply(r: &mut Report, u: &UndecidedRow, k: usize, evidence: &Evidence) {
     });
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(name: &str, text: &str) -> Report {
-        gongkai_parse::parse_text(name, text.to_string())
-            .unwrap()
-            .report
-    }
-
-    const FLAT: &str = "某某局2024年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（一）项\n信息内容 本年制发件数 本年废止件数 现行有效件数\n规章 000\n行政规范性文件 6233440\n";
-
-    #[test]
-    fn another_copy_decides() {
-        let copy = FLAT.replace("6233440", "62 33 440");
-        let mut reports = vec![parse("flat.txt", FLAT), parse("page.html", &copy)];
-        assert_eq!(reports[0].undecided.len(), 1);
-        assert_eq!(decide_undecided(&mut reports), 1);
-        let t = reports[0].active.as_ref().unwrap();
-        let v = |c| {
-            t.cell(ActiveRowKey::NormativeDocuments, c)
-                .and_then(Cell::int)
-        };
-        assert_eq!(v(ActiveColumnKey::Issued), Some(62));
-        assert_eq!(v(ActiveColumnKey::Repealed), Some(33));
-        assert_eq!(v(ActiveColumnKey::InForce), Some(440));
-        assert!(reports[0].undecided.is_empty());
-        let d = reports[0]
-            .doubts
-            .iter()
-            .find(|d| d.kind == DoubtKind::SplitRun && d.message.contains("另一份文件"))
-            .unwrap();
-        assert!(d.notes.iter().any(|n| n.contains("page.html")), "{d:?}");
-        assert!(!reports[0]
-            .doubts
-            .iter()
-            .any(|d| d.kind == DoubtKind::AmbiguousRow));
-    }
-
-    #[test]
-    fn last_years_stock_decides() {
-        let last = FLAT.replace("2024", "2023").replace("6233440", "10 2 411");
-        let mut reports = vec![parse("2024.txt", FLAT), parse("2023.txt", &last)];
-        assert_eq!(decide_undecided(&mut reports), 1);
-        let t = reports[0].active.as_ref().unwrap();
-        // 411 + 62 − 33 = 440: the only reading that continues last year's stock.
-        assert_eq!(
-            t.cell(ActiveRowKey::NormativeDocuments, ActiveColumnKey::InForce)
-                .and_then(Cell::int),
-            Some(440)
-        );
-    }
-
-    #[test]
-    fn nothing_decides_without_evidence() {
-        let other = FLAT
-            .replace("某某局", "另一局")
-            .replace("6233440", "62 33 440");
-        let mut reports = vec![parse("a.txt", FLAT), parse("b.txt", &other)];
-        assert_eq!(decide_undecided(&mut reports), 0);
-        assert_eq!(reports[0].undecided.len(), 1);
-        // A copy that reads differently from every reading decides nothing either.
-        let wrong = FLAT.replace("6233440", "1 2 3");
-        let mut reports = vec![parse("a.txt", FLAT), parse("c.txt", &wrong)];
-        assert_eq!(decide_undecided(&mut reports), 0);
-    }
-}
-
 /// Decide the undecided table-二 rows of a batch about to be stored, from the corpus: the
 /// same agency's current reports of that year (another copy) and of the years either side
 /// (the stock in force), and the other reports of the batch. Agencies are matched by their
@@ -397,4 +329,72 @@ pub fn decide_in_batch(
         *nr = crate::ingest::new_report(report, findings, opts);
     }
     Ok(decided)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(name: &str, text: &str) -> Report {
+        gongkai_parse::parse_text(name, text.to_string())
+            .unwrap()
+            .report
+    }
+
+    const FLAT: &str = "某某局2024年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（一）项\n信息内容 本年制发件数 本年废止件数 现行有效件数\n规章 000\n行政规范性文件 6233440\n";
+
+    #[test]
+    fn another_copy_decides() {
+        let copy = FLAT.replace("6233440", "62 33 440");
+        let mut reports = vec![parse("flat.txt", FLAT), parse("page.html", &copy)];
+        assert_eq!(reports[0].undecided.len(), 1);
+        assert_eq!(decide_undecided(&mut reports), 1);
+        let t = reports[0].active.as_ref().unwrap();
+        let v = |c| {
+            t.cell(ActiveRowKey::NormativeDocuments, c)
+                .and_then(Cell::int)
+        };
+        assert_eq!(v(ActiveColumnKey::Issued), Some(62));
+        assert_eq!(v(ActiveColumnKey::Repealed), Some(33));
+        assert_eq!(v(ActiveColumnKey::InForce), Some(440));
+        assert!(reports[0].undecided.is_empty());
+        let d = reports[0]
+            .doubts
+            .iter()
+            .find(|d| d.kind == DoubtKind::SplitRun && d.message.contains("另一份文件"))
+            .unwrap();
+        assert!(d.notes.iter().any(|n| n.contains("page.html")), "{d:?}");
+        assert!(!reports[0]
+            .doubts
+            .iter()
+            .any(|d| d.kind == DoubtKind::AmbiguousRow));
+    }
+
+    #[test]
+    fn last_years_stock_decides() {
+        let last = FLAT.replace("2024", "2023").replace("6233440", "10 2 411");
+        let mut reports = vec![parse("2024.txt", FLAT), parse("2023.txt", &last)];
+        assert_eq!(decide_undecided(&mut reports), 1);
+        let t = reports[0].active.as_ref().unwrap();
+        // 411 + 62 − 33 = 440: the only reading that continues last year's stock.
+        assert_eq!(
+            t.cell(ActiveRowKey::NormativeDocuments, ActiveColumnKey::InForce)
+                .and_then(Cell::int),
+            Some(440)
+        );
+    }
+
+    #[test]
+    fn nothing_decides_without_evidence() {
+        let other = FLAT
+            .replace("某某局", "另一局")
+            .replace("6233440", "62 33 440");
+        let mut reports = vec![parse("a.txt", FLAT), parse("b.txt", &other)];
+        assert_eq!(decide_undecided(&mut reports), 0);
+        assert_eq!(reports[0].undecided.len(), 1);
+        // A copy that reads differently from every reading decides nothing either.
+        let wrong = FLAT.replace("6233440", "1 2 3");
+        let mut reports = vec![parse("a.txt", FLAT), parse("c.txt", &wrong)];
+        assert_eq!(decide_undecided(&mut reports), 0);
+    }
 }

@@ -499,7 +499,7 @@ fn read_only_open_wants_this_programs_schema() {
         Store::open(&path),
         Err(StoreError::Newer {
             found: 99,
-            known: 2
+            known: 4
         })
     ));
     let _ = std::fs::remove_dir_all(&dir);

@@ -950,6 +950,18 @@ fn human_summary(s: &Summary, opts: &RankingOptions) -> String {
         },
         s.missing
     );
+    let r = &s.reading;
+    out.push_str(&format!(
+        "读取情况（当前版本）：完整读取 {}，读取存疑 {}，部分未能读取 {}{}；统计只计读出的单元格\n",
+        r.whole,
+        r.with_doubts,
+        r.partial,
+        if r.unknown > 0 {
+            format!("，未记录 {}", r.unknown)
+        } else {
+            String::new()
+        }
+    ));
     let shown = s
         .coverage
         .iter()

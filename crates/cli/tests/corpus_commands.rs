@@ -392,3 +392,27 @@ fn ingest_failures_are_listed() {
     assert_eq!(listed, [("not_regular_file", zero_error.as_str())]);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `summary` says how much of the current reports was read: the five seeds are read whole
+/// but for seed 001, whose inferred cells are doubts.
+#[test]
+fn summary_counts_reports_by_reading_status() {
+    let dir = std::env::temp_dir().join(format!("gongkai-reading-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("c.db");
+    let d = db.to_str().unwrap();
+    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/seeds");
+    assert!(run(&["ingest", seeds.to_str().unwrap(), "--database", d])
+        .status
+        .success());
+    let s = json(&run(&["summary", "--database", d, "--format", "json"]));
+    assert_eq!(
+        s["reading"],
+        serde_json::json!({"whole": 4, "with_doubts": 1, "partial": 0, "unknown": 0})
+    );
+    let human = run(&["summary", "--database", d]);
+    assert!(String::from_utf8_lossy(&human.stdout)
+        .contains("读取情况（当前版本）：完整读取 4，读取存疑 1，部分未能读取 0；"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

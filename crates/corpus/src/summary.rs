@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use gongkai_model::metrics::MetricKey;
+use gongkai_model::ReadingStatus;
 use gongkai_store::{Coverage, MetricRow, Store, StoreError};
 use serde::Serialize;
 
@@ -71,6 +72,19 @@ pub struct Summary {
     #[serde(skip)]
     pub metrics: Vec<MetricRow>,
     pub rankings: Vec<Ranking>,
+    /// Current reports by how much of them was read: statistics over the tables count
+    /// only what was read (an unread cell is no value), and this says how much that is.
+    pub reading: ReadingCounts,
+}
+
+/// Current reports by reading status.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ReadingCounts {
+    pub whole: usize,
+    pub with_doubts: usize,
+    pub partial: usize,
+    /// Stored before the status was kept and not yet filled in.
+    pub unknown: usize,
 }
 
 /// The rate metrics ranked, each with the count it is a share of.
@@ -138,12 +152,22 @@ pub fn summary(store: &mut Store, opts: &RankingOptions) -> Result<Summary, Stor
         Some(year) => rankings(&metrics, year, opts),
         None => Vec::new(),
     };
+    let mut reading = ReadingCounts::default();
+    for r in store.reports(&gongkai_store::Filter::default())? {
+        match r.reading {
+            Some(ReadingStatus::Whole) => reading.whole += 1,
+            Some(ReadingStatus::WithDoubts) => reading.with_doubts += 1,
+            Some(ReadingStatus::Partial) => reading.partial += 1,
+            None => reading.unknown += 1,
+        }
+    }
     Ok(Summary {
         years,
         coverage,
         missing,
         metrics,
         rankings,
+        reading,
     })
 }
 

@@ -1,6 +1,7 @@
 //! Snapshots of what `gongkai check` prints, human (`--color never`) and JSON, for the
-//! five seed reports and every file of the development corpus (`../shared/corpus`, which
-//! must be there: these tests fail, not skip, without it).
+//! five seed reports, every file of the development corpus (`../shared/corpus`) and every
+//! crawled shape of `../shared/corpus-web` (read with its manifest). Both folders must be
+//! there: these tests fail, not skip, without them.
 //!
 //! The snapshots are in `tests/snapshots/`. After an intended change of the output,
 //! regenerate them and review the diff:
@@ -43,6 +44,16 @@ fn seeds() -> Vec<String> {
 fn corpus() -> Vec<String> {
     files("../shared/corpus", None)
 }
+
+/// The crawled shapes; their manifest (agency, year, URL from the crawl) is not a report.
+fn corpus_web() -> Vec<String> {
+    files("../shared/corpus-web", None)
+        .into_iter()
+        .filter(|f| !f.ends_with(".csv"))
+        .collect()
+}
+
+const WEB_MANIFEST: &str = "../shared/corpus-web/manifest.csv";
 
 /// `gongkai check ARGS FILE` from the workspace root: the exit code, then stdout.
 fn check(args: &[&str], file: &str) -> String {
@@ -99,4 +110,22 @@ fn corpus_human() {
 #[test]
 fn corpus_json() {
     snapshots("json", &["--format", "json"], &corpus());
+}
+
+#[test]
+fn corpus_web_human() {
+    snapshots(
+        "web_human",
+        &["--color", "never", "--manifest", WEB_MANIFEST],
+        &corpus_web(),
+    );
+}
+
+#[test]
+fn corpus_web_json() {
+    snapshots(
+        "web_json",
+        &["--format", "json", "--manifest", WEB_MANIFEST],
+        &corpus_web(),
+    );
 }

@@ -115,6 +115,7 @@ fn automaton<'a>(patterns: impl Iterator<Item = &'a str>) -> Option<aho_corasick
 static ANCHORS: LazyLock<Option<aho_corasick::AhoCorasick>> = LazyLock::new(|| {
     aho_corasick::AhoCorasick::builder()
         .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
         .build(NEEDLES.iter().map(|n| n.anchor.as_str()))
         .ok()
 });
@@ -161,7 +162,8 @@ pub fn lines(text: &str) -> Vec<Line> {
         if s.len() < 60 {
             // A short line holds one part, or ends with a numbered title after the end of
             // a sentence ("…12月31日。一、总体情况").
-            match title_at_end(s) {
+            // A title and a word before it take 24 bytes at least.
+            match (s.len() >= 24).then(|| title_at_end(s)).flatten() {
                 Some(c) => {
                     out.push(Line {
                         start: line.start,

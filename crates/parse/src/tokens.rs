@@ -198,7 +198,8 @@ fn tokenize_line(text: &str, line: Line, li: usize, out: &mut Vec<Tok>) {
     }
     // A pipe row cut out of a longer line (a Markdown table with its line breaks
     // removed): cells between pipes, as above.
-    if s.contains(" | ") || s.contains("| ") && s.trim_end().ends_with('|') {
+    let pipe = s.as_bytes().contains(&b'|');
+    if pipe && (s.contains(" | ") || s.contains("| ") && s.trim_end().ends_with('|')) {
         split_cells(text, line.start, s, '|', li, out);
         return;
     }

@@ -185,6 +185,7 @@ impl Builder<'_> {
     }
 
     /// Normalise `original[start..end]`, a part of one line.
+    #[inline]
     fn span(&mut self, start: usize, end: usize) {
         let s = &self.original[start..end];
         let b = s.as_bytes();

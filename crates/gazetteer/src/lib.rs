@@ -228,6 +228,15 @@ impl Gazetteer {
                 .entry(Cow::Borrowed(unit.name))
                 .or_default()
                 .push((id, NameForm::Full));
+            // Agency names are read with brackets removed (平潭综合实验区（管委会）), so
+            // names written with brackets are also indexed without them.
+            if unit.name.contains(is_bracket) {
+                let bare: String = unit.name.chars().filter(|&c| !is_bracket(c)).collect();
+                by_name
+                    .entry(Cow::Owned(bare))
+                    .or_default()
+                    .push((id, NameForm::Full));
+            }
             for short in short_names(unit) {
                 let entry = by_name.entry(short).or_default();
                 // 新乡高新技术产业开发区 → 新乡高新区 once, even if two rules give it.
@@ -325,6 +334,11 @@ impl Gazetteer {
         }
         false
     }
+}
+
+/// Brackets carry no place information: names are compared without them.
+pub fn is_bracket(c: char) -> bool {
+    matches!(c, '（' | '）' | '(' | ')')
 }
 
 /// Well-known short forms: see [`short_name`], and for development zones the usual

@@ -103,7 +103,7 @@ pub fn resolve_agency(g: &Gazetteer, name: &str) -> AgencyResolution {
     // Brackets and spaces carry no place information: 平潭综合实验区（管委会）.
     let mut text: String = name
         .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '（' | '）' | '(' | ')'))
+        .filter(|&c| !c.is_whitespace() && !crate::is_bracket(c))
         .collect();
     let mut vertical = false;
     for prefix in VERTICAL_PREFIXES {
@@ -186,7 +186,8 @@ fn read_chain(g: &Gazetteer, text: &str, evidence: &mut Vec<String>) -> (Vec<Uni
                 .iter()
                 .copied()
                 .filter(|&(id, _)| {
-                    current.is_empty() || current.iter().any(|&p| g.is_ancestor(p, id))
+                    !is_institution(g, id)
+                        && (current.is_empty() || current.iter().any(|&p| g.is_ancestor(p, id)))
                 })
                 .collect();
             if !under.is_empty() {
@@ -229,6 +230,18 @@ fn read_chain(g: &Gazetteer, text: &str, evidence: &mut Vec<String>) -> (Vec<Uni
         pos += end;
     }
     (current, pos)
+}
+
+/// Township-level units that are institutions rather than places (鸡东县's unit
+/// named 林业局, 开发区管理委员会, 社会救助安置中心): their names are also body
+/// names, so reading them as places would take 鸡东县林业局 for the unit instead of
+/// the county's forestry bureau. They are not read as places; their codes still work.
+fn is_institution(g: &Gazetteer, id: UnitId) -> bool {
+    const SUFFIXES: &[&str] = &["局", "会", "处", "所", "公司", "中心"];
+    let unit = g.unit(id);
+    unit.level == Level::Township
+        && unit.kind == crate::UnitKind::Other
+        && SUFFIXES.iter().any(|s| unit.name.ends_with(s))
 }
 
 fn body_kind(body: &str, vertical: bool) -> BodyKind {

@@ -106,3 +106,58 @@ fn named_examples() {
     assert_eq!(r.body_text, "城市改造办公室");
     assert!(r.evidence.iter().any(|e| e.contains("同名乡级单位")));
 }
+
+/// Every unit, written with its whole path (河南省新乡市辉县市人民政府), resolves to
+/// itself, or is ambiguous when a sibling carries the same name; never to another.
+#[test]
+fn every_unit_resolves_by_its_full_path() {
+    let g = gazetteer().unwrap();
+    let mut resolved = 0usize;
+    let mut ambiguous = 0usize;
+    let mut wrong = Vec::new();
+    for code in all_codes(g) {
+        let id = g.by_code(code).unwrap();
+        let unit = g.unit(id);
+        let path: String = g.path(id).iter().map(|&p| g.unit(p).name).collect();
+        let name = format!("{path}人民政府");
+        match resolve_agency(g, &name).outcome {
+            Outcome::Resolved(got) if got == id => resolved += 1,
+            Outcome::Ambiguous(c) if c.contains(&id) => ambiguous += 1,
+            // Institutions (a township-level unit named 林业局) are not read as places.
+            Outcome::Resolved(got)
+                if g.unit(got).code == g.unit(unit.parent.unwrap()).code
+                    && ["局", "会", "处", "所", "公司", "中心"]
+                        .iter()
+                        .any(|s| unit.name.ends_with(s)) => {}
+            other => wrong.push(format!("{name}: {other:?}")),
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong: {:#?}",
+        wrong.len(),
+        &wrong[..wrong.len().min(20)]
+    );
+    assert_eq!(
+        resolved + ambiguous + 337,
+        g.len(),
+        "{resolved} resolved, {ambiguous} ambiguous"
+    );
+}
+
+fn all_codes(g: &gongkai_gazetteer::Gazetteer) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let mut stack: Vec<u32> = Vec::new();
+    for code in [
+        "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+        "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
+        "65",
+    ] {
+        stack.push(g.by_code(code).unwrap());
+    }
+    while let Some(id) = stack.pop() {
+        out.push(g.unit(id).code);
+        stack.extend_from_slice(g.children(id));
+    }
+    out
+}

@@ -346,6 +346,18 @@ pub fn is_bracket(c: char) -> bool {
 fn short_names(unit: &Unit) -> Vec<Cow<'static, str>> {
     let mut names: Vec<Cow<'static, str>> =
         short_name(unit).map(Cow::Borrowed).into_iter().collect();
+    // 自治州/县/旗 by their place stem: 延边朝鲜族自治州 → 延边州, 长阳土家族自治县 → 长阳县.
+    let autonomous = match unit.kind {
+        UnitKind::AutonomousPrefecture => Some(("自治州", "州")),
+        UnitKind::AutonomousCounty => Some(("自治县", "县")),
+        UnitKind::AutonomousBanner => Some(("自治旗", "旗")),
+        _ => None,
+    };
+    if let Some((long, short)) = autonomous {
+        if let Some(stem) = unit.name.strip_suffix(long).and_then(place_stem) {
+            names.push(Cow::Owned(format!("{stem}{short}")));
+        }
+    }
     if unit.kind == UnitKind::DevelopmentZone {
         for (long, short) in [
             ("高新技术产业开发区", "高新区"),
@@ -360,6 +372,76 @@ fn short_names(unit: &Unit) -> Vec<Cow<'static, str>> {
         }
     }
     names
+}
+
+/// Ethnic names as they appear in autonomous units' names. One-character names
+/// count only with 族 (白族), so that 白沙 is not cut at 白.
+const ETHNIC: &[&str] = &[
+    "蒙古",
+    "维吾尔",
+    "布依",
+    "朝鲜",
+    "土家",
+    "哈尼",
+    "哈萨克",
+    "傈僳",
+    "高山",
+    "拉祜",
+    "东乡",
+    "纳西",
+    "景颇",
+    "柯尔克孜",
+    "达斡尔",
+    "仫佬",
+    "布朗",
+    "撒拉",
+    "毛南",
+    "仡佬",
+    "锡伯",
+    "阿昌",
+    "普米",
+    "塔吉克",
+    "乌孜别克",
+    "俄罗斯",
+    "鄂温克",
+    "德昂",
+    "保安",
+    "裕固",
+    "塔塔尔",
+    "独龙",
+    "鄂伦春",
+    "赫哲",
+    "门巴",
+    "珞巴",
+    "基诺",
+    "各族",
+    "回族",
+    "藏族",
+    "苗族",
+    "彝族",
+    "壮族",
+    "满族",
+    "侗族",
+    "瑶族",
+    "白族",
+    "傣族",
+    "黎族",
+    "佤族",
+    "畲族",
+    "水族",
+    "土族",
+    "羌族",
+    "怒族",
+    "京族",
+];
+
+/// The place part of an autonomous unit's name without its suffix: everything
+/// before the first ethnic name, when that is at least two characters
+/// (延边朝鲜族 → 延边; 鄂伦春 → none).
+fn place_stem(name: &'static str) -> Option<&'static str> {
+    let at = ETHNIC.iter().filter_map(|e| name.find(e)).min()?;
+    let stem = &name[..at];
+    (stem.chars().count() >= 2).then_some(stem)
 }
 
 /// Short forms that are a prefix of the name. Only provinces, prefectures and the
@@ -410,6 +492,28 @@ mod tests {
         assert_eq!(g.by_name("辉县"), &[(huixian, NameForm::Short)]);
         assert_eq!(g.by_name("新乡").len(), 1);
         assert_eq!(g.by_name("广西").len(), 1);
+    }
+
+    #[test]
+    fn autonomous_short_forms() {
+        let g = gazetteer().unwrap();
+        let short = |name: &str| -> Vec<&str> {
+            g.by_name(name)
+                .iter()
+                .map(|&(id, form)| {
+                    assert_eq!(form, NameForm::Short);
+                    g.unit(id).code
+                })
+                .collect()
+        };
+        assert_eq!(short("延边州"), ["2224"]);
+        assert_eq!(short("黔东南州"), ["5226"]);
+        assert_eq!(short("长阳县"), ["420528"]);
+        assert_eq!(short("白沙县"), ["469025"]);
+        assert_eq!(short("莫力达瓦旗"), ["150722"]);
+        assert_eq!(short("喀喇沁左翼县"), ["211324"]);
+        assert!(g.by_name("鄂伦春旗").is_empty());
+        assert!(g.by_name("博州").is_empty());
     }
 
     #[test]

@@ -35,12 +35,37 @@ pub fn region(query: &str, format: Format) -> ExitCode {
                 String::new(),
                 vec![format!("区划代码 {query}")],
             ),
-            None => (
-                Outcome::Unresolved,
-                "地名",
-                String::new(),
-                vec![format!("区划代码 {query} 不存在")],
-            ),
+            None => match g.former_by_code(query) {
+                Some(f) => match f.successor {
+                    Some(id) => (
+                        Outcome::Resolved(id),
+                        "地名",
+                        String::new(),
+                        vec![format!(
+                            "区划代码 {query} 是旧代码（{}，{}），现为 {} {}",
+                            f.name,
+                            f.change.label(),
+                            g.unit(id).code,
+                            g.unit(id).name
+                        )],
+                    ),
+                    None => (
+                        Outcome::Unresolved,
+                        "地名",
+                        String::new(),
+                        vec![format!(
+                            "区划代码 {query} 是已撤销的{}，现行区划中没有确定的继承单位",
+                            f.name
+                        )],
+                    ),
+                },
+                None => (
+                    Outcome::Unresolved,
+                    "地名",
+                    String::new(),
+                    vec![format!("区划代码 {query} 不存在")],
+                ),
+            },
         }
     } else {
         let r = resolve_agency(g, query);

@@ -111,3 +111,23 @@ fn human_output_caps_children() {
         "请给出地名、机关名称或区划代码\n"
     );
 }
+
+#[test]
+fn former_units() {
+    let (code, v) = region_json("永年县人民政府");
+    assert_eq!(code, 0);
+    assert_eq!(v["code"], "130408");
+    assert_eq!(
+        v["evidence"][0],
+        "“永年县”（旧称，130429 改设）：130408 河北省 › 邯郸市 › 永年区"
+    );
+    let (code, v) = region_json("130429");
+    assert_eq!(code, 0);
+    assert_eq!(v["name"], "永年区");
+    let (code, v) = region_json("130421");
+    assert_eq!(code, 2);
+    assert_eq!(
+        v["evidence"][0],
+        "区划代码 130421 是已撤销的邯郸县，现行区划中没有确定的继承单位"
+    );
+}

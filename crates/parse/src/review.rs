@@ -68,15 +68,18 @@ pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<ReviewTa
             cells: Vec::new(),
             notes: vec![format!("读到的数值：{}", printed.join(" "))],
         });
-        let mut table = ReviewTable::default();
-        for g in table.cells.iter_mut() {
-            for c in g.iter_mut() {
-                *c = Cell::not_found();
-            }
-        }
-        return Some(table);
+        return Some(unread_table());
     }
     None
+}
+
+/// Table 四 found but not read: every cell unread (never blank, never zero).
+fn unread_table() -> ReviewTable {
+    let mut table = ReviewTable::default();
+    for c in table.cells.iter_mut().flatten() {
+        *c = Cell::not_found();
+    }
+    table
 }
 
 /// Every group's total is the sum of its four results.
@@ -141,11 +144,7 @@ fn split_run(ctx: &Ctx, run: &[Tok], doubts: &mut Vec<Doubt>) -> ReviewTable {
                 cells: Vec::new(),
                 notes,
             });
-            for g in table.cells.iter_mut() {
-                for c in g.iter_mut() {
-                    *c = Cell::not_found();
-                }
-            }
+            table = unread_table();
         }
     }
     table
@@ -225,13 +224,7 @@ fn complete(ctx: &Ctx, run: &[Tok], doubts: &mut Vec<Doubt>) -> Option<ReviewTab
             cells: Vec::new(),
             notes,
         });
-        let mut table = ReviewTable::default();
-        for g in table.cells.iter_mut() {
-            for c in g.iter_mut() {
-                *c = Cell::not_found();
-            }
-        }
-        return Some(table);
+        return Some(unread_table());
     }
     let (v, ps) = &sols[0];
     let p = ps[0];

@@ -317,8 +317,7 @@ pub fn find_headings(text: &str, lines: &[Line]) -> Vec<Heading> {
     let mut out: Vec<Heading> = Vec::new();
     for (li, line) in lines.iter().enumerate() {
         let s = line.text(text);
-        // Table cells (tabs, pipes) are not headings.
-        if s.trim_start().starts_with('|') || s.trim().contains('\t') {
+        if is_cell_row(s) {
             continue;
         }
         if out.last().is_some_and(|h| h.line >= li) {
@@ -346,6 +345,12 @@ pub fn find_headings(text: &str, lines: &[Line]) -> Vec<Heading> {
     out
 }
 
+/// Table cells (tabs, pipes) are not headings.
+fn is_cell_row(s: &str) -> bool {
+    let t = s.trim();
+    t.starts_with('|') || t.contains('\t')
+}
+
 /// A numbered title wrapped onto a second line by a narrow page or cell ("五、存在的主要问"
 /// / "题及改进情况"): the kind when the two short lines make a title that neither is alone.
 fn wrapped_heading(text: &str, lines: &[Line], li: usize) -> Option<SectionKind> {
@@ -361,7 +366,7 @@ fn wrapped_heading(text: &str, lines: &[Line], li: usize) -> Option<SectionKind>
     }
     let next = next.text(text).trim();
     let short = |t: &str| (1..=24).contains(&t.chars().count());
-    if !short(first) || !short(next) || next.contains('\t') || next.starts_with('|') {
+    if !short(first) || !short(next) || is_cell_row(next) {
         return None;
     }
     if next.ends_with(|c: char| c.is_ascii_digit()) {

@@ -283,8 +283,6 @@ fn push_word(w: &str, at: usize, li: usize, out: &mut Vec<Tok>) {
             }
             return;
         }
-    }
-    if digits {
         // A row's values run into the next row's label ("151000016（二）部分公开…"):
         // the number, then the rest.
         if let Some(k) = leading_number(w) {

@@ -158,30 +158,12 @@ impl Builder<'_> {
 
     /// The original offset of the output char starting at `p`.
     fn orig_start(&self, p: usize) -> usize {
-        let k = self.segs.partition_point(|s| s.norm <= p) - 1;
-        let s = self.segs[k];
-        if self.linear(k) {
-            s.orig + (p - s.norm)
-        } else {
-            s.orig
-        }
+        orig_of_char_at(&self.segs, self.out.len(), p)
     }
 
     /// The original offset just past the output char ending at `p` (> 0).
     fn orig_end(&self, p: usize) -> usize {
-        let k = self.segs.partition_point(|s| s.norm < p) - 1;
-        let s = self.segs[k];
-        if self.linear(k) {
-            s.orig + (p - s.norm)
-        } else {
-            s.orig_end
-        }
-    }
-
-    fn linear(&self, k: usize) -> bool {
-        let s = self.segs[k];
-        let norm_end = self.segs.get(k + 1).map_or(self.out.len(), |n| n.norm);
-        s.orig_end - s.orig == norm_end - s.norm
+        orig_after_char_ending(&self.segs, self.out.len(), p)
     }
 
     /// Normalise `original[start..end]`, a part of one line.
@@ -369,14 +351,7 @@ impl Normalized {
         if i >= self.text.len() {
             return last.orig_end;
         }
-        let i = floor_boundary(&self.text, i);
-        let k = self.segs.partition_point(|s| s.norm <= i) - 1;
-        let s = self.segs[k];
-        if self.is_linear(k) {
-            s.orig + (i - s.norm)
-        } else {
-            s.orig
-        }
+        orig_of_char_at(&self.segs, self.text.len(), floor_boundary(&self.text, i))
     }
 
     /// Map a normalised byte range to the smallest original byte range
@@ -406,22 +381,38 @@ impl Normalized {
         if i == 0 {
             return first.orig;
         }
-        let k = self.segs.partition_point(|s| s.norm < i) - 1;
-        let s = self.segs[k];
-        if self.is_linear(k) {
-            s.orig + (i - s.norm)
-        } else {
-            s.orig_end
-        }
+        orig_after_char_ending(&self.segs, self.text.len(), i)
     }
+}
 
-    fn norm_end(&self, k: usize) -> usize {
-        self.segs.get(k + 1).map_or(self.text.len(), |s| s.norm)
+/// Whether segment `k` of `segs` (over a text of `len` bytes) maps byte for byte.
+fn is_linear(segs: &[Seg], len: usize, k: usize) -> bool {
+    let s = segs[k];
+    let norm_end = segs.get(k + 1).map_or(len, |n| n.norm);
+    s.orig_end - s.orig == norm_end - s.norm
+}
+
+/// Original offset of the normalised char starting at `p` (a char boundary below `len`;
+/// `segs` not empty).
+fn orig_of_char_at(segs: &[Seg], len: usize, p: usize) -> usize {
+    let k = segs.partition_point(|s| s.norm <= p) - 1;
+    let s = segs[k];
+    if is_linear(segs, len, k) {
+        s.orig + (p - s.norm)
+    } else {
+        s.orig
     }
+}
 
-    fn is_linear(&self, k: usize) -> bool {
-        let s = self.segs[k];
-        s.orig_end - s.orig == self.norm_end(k) - s.norm
+/// Original offset just past the normalised char ending at `p` (a char boundary,
+/// `0 < p <= len`; `segs` not empty).
+fn orig_after_char_ending(segs: &[Seg], len: usize, p: usize) -> usize {
+    let k = segs.partition_point(|s| s.norm < p) - 1;
+    let s = segs[k];
+    if is_linear(segs, len, k) {
+        s.orig + (p - s.norm)
+    } else {
+        s.orig_end
     }
 }
 

@@ -222,29 +222,27 @@ fn doubts_of(
 
 /// A doubt's place and cells as the finding's labels.
 fn label_doubt(f: &mut Finding, d: &gongkai_model::Doubt, here: &str, report: &Report) {
-    {
-        if d.location.is_some() || d.cells.is_empty() {
-            f.labels
-                .push(place_label(d.location.clone(), here.to_string()));
-        }
-        for r in &d.cells {
-            match report.cell(r) {
-                Some(cell) => f.labels.push(cell_label(
-                    *r,
-                    cell,
-                    format!("{} {}", r.describe_zh(), cell.display()),
-                )),
-                None => f.labels.push(gongkai_model::Label {
-                    location: None,
-                    message: r.describe_zh(),
-                    cell: Some(*r),
-                }),
-            }
+    if d.location.is_some() || d.cells.is_empty() {
+        f.labels
+            .push(place_label(d.location.clone(), here.to_string()));
+    }
+    for r in &d.cells {
+        match report.cell(r) {
+            Some(cell) => f.labels.push(cell_label(
+                *r,
+                cell,
+                format!("{} {}", r.describe_zh(), cell.display()),
+            )),
+            None => f.labels.push(gongkai_model::Label {
+                location: None,
+                message: r.describe_zh(),
+                cell: Some(*r),
+            }),
         }
     }
 }
 
-/// X001. Table 三's rows that each lost one cell are one finding, a row per note: a
+/// X001. Table 三's rows that each lost one cell are one finding, a label per row: a
 /// conversion that loses one cell loses it in many rows, and one block per row buried
 /// the other findings.
 pub(crate) fn inferred_value(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>) {

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use gongkai_check::Selection;
+use gongkai_gazetteer::PlaceStatus;
 use gongkai_corpus::compare::Comparison;
 use gongkai_corpus::consolidate::{self, Consolidated};
 use gongkai_corpus::summary::{self, RankingOptions, Summary};
@@ -72,7 +73,7 @@ pub struct FilterArgs {
     /// 机关名称包含此文字 (agency name contains)
     #[arg(long)]
     pub agency: Option<String>,
-    /// 地区以此开头，如“淮安市” (region starts with)
+    /// 地区：地名或区划代码，含其下全部单位，如“新乡市”“4107”“辉县市” (region: a place name or code, everything below it)
     #[arg(long)]
     pub region: Option<String>,
     /// 层级：省 市 县 区 乡镇 街道 部门 (level)
@@ -91,15 +92,22 @@ fn parse_level(s: &str) -> Result<Level, String> {
 }
 
 impl FilterArgs {
-    pub fn filter(&self) -> Filter {
-        Filter {
+    /// The store's filter; a region that names no single unit is reported (with the
+    /// candidates) and gives exit code 2.
+    pub fn filter(&self) -> Result<Filter, ExitCode> {
+        let region_code = self
+            .region
+            .as_deref()
+            .map(crate::region::region_code)
+            .transpose()?;
+        Ok(Filter {
             all_versions: self.all_versions,
             agency: self.agency.clone(),
-            region: self.region.clone(),
+            region_code,
             level: self.level,
             year: self.year,
             ids: None,
-        }
+        })
     }
 }
 
@@ -274,6 +282,7 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
                 "other_sources": summary.other_sources,
                 "unchanged": summary.unchanged,
                 "table2_rows_decided_by_corpus": summary.decided,
+                "agencies_placed_by_folder": summary.placed_by_folder,
                 "failed": summary.failed.iter().map(|(p, e)| json!({"file": p, "error": e})).collect::<Vec<_>>(),
                 "cross": {
                     "year_pairs": cross.year_pairs, "carry_over_mismatch": cross.carry_over,
@@ -312,6 +321,12 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
                 out.push_str(&format!(
                     "表二中数字连写、正文无法确定拆法的 {} 行，由语料库中同一报告的另一份或同一机关相邻年度的现行有效件数确定（X006 写明依据）\n",
                     summary.decided
+                ));
+            }
+            if summary.placed_by_folder > 0 {
+                out.push_str(&format!(
+                    "{} 个同名地区的机关由同一文件夹中其他报告的地区确定（gongkai agencies 查看依据）\n",
+                    summary.placed_by_folder
                 ));
             }
             if was_stale {
@@ -784,7 +799,11 @@ pub fn consolidate(
         let Some(s) = store.as_mut() else {
             return ExitCode::from(2);
         };
-        let rows = match s.reports(&filter.filter()) {
+        let filter = match filter.filter() {
+            Ok(f) => f,
+            Err(code) => return code,
+        };
+        let rows = match s.reports(&filter) {
             Ok(r) => r,
             Err(e) => return store_err(e),
         };
@@ -1035,7 +1054,7 @@ fn human_summary(s: &Summary, opts: &RankingOptions) -> String {
 // agencies
 // ---------------------------------------------------------------------------
 
-pub fn agencies(db: &DbArgs, mapping: Option<&Path>, format: Format) -> ExitCode {
+pub fn agencies(db: &DbArgs, mapping: Option<&Path>, unplaced: bool, format: Format) -> ExitCode {
     let opened = match mapping {
         Some(_) => db.open(),
         None => db.open_read_only(),
@@ -1054,34 +1073,79 @@ pub fn agencies(db: &DbArgs, mapping: Option<&Path>, format: Format) -> ExitCode
             Err(e) => return store_err(e),
         }
     }
-    let coverage = match store.coverage() {
-        Ok(c) => c,
+    let mut agencies = match store.agencies() {
+        Ok(a) => a,
         Err(e) => return store_err(e),
     };
+    if unplaced {
+        agencies.retain(|a| a.info.place.status != PlaceStatus::Resolved);
+    }
     match format {
         Format::Json => {
-            let v: Vec<_> = coverage
+            let v: Vec<_> = agencies
                 .iter()
-                .map(|c| json!({"id": c.agency_id, "agency": c.agency, "region": c.region, "level": c.level.as_zh(), "years": c.years}))
+                .map(|a| {
+                    let p = &a.info.place;
+                    json!({
+                        "id": a.id, "agency": a.info.name, "region": p.region,
+                        "code": p.code, "level": p.level.as_zh(), "kind": p.body.label(),
+                        "status": p.status.key(), "candidates": p.candidates,
+                        "evidence": p.evidence,
+                        "placement": match a.info.placement {
+                            gongkai_store::Placement::Mapping => "mapping",
+                            gongkai_store::Placement::Inferred => "gazetteer",
+                        },
+                        "years": a.years,
+                    })
+                })
                 .collect();
             outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
         Format::Human => {
             let mut out = String::new();
-            for c in &coverage {
+            let mut counts = [0usize; 3];
+            for a in &agencies {
+                let p = &a.info.place;
+                counts[p.status as usize] += 1;
+                let place = match p.status {
+                    PlaceStatus::Resolved => format!(
+                        "{} {}",
+                        p.code.as_deref().unwrap_or(""),
+                        p.region
+                    ),
+                    PlaceStatus::Ambiguous => {
+                        format!("有歧义：{}", p.candidates.join("、"))
+                    }
+                    PlaceStatus::Unresolved => "未定位".to_string(),
+                };
                 out.push_str(&format!(
-                    "{}  {}  {}  {}\n",
-                    pad(&c.agency, 36),
-                    pad(&c.region, 20),
-                    pad(c.level.as_zh(), 4),
-                    c.years
+                    "{}  {}  {}  {}  {}\n",
+                    pad(&a.info.name, 36),
+                    pad(&place, 30),
+                    pad(p.level.as_zh(), 4),
+                    pad(p.body.label(), 10),
+                    a.years
                         .iter()
                         .map(i32::to_string)
                         .collect::<Vec<_>>()
                         .join(" ")
                 ));
+                if unplaced {
+                    for e in &p.evidence {
+                        out.push_str(&format!("    - {e}\n"));
+                    }
+                }
             }
-            out.push_str(&format!("共 {} 个机关\n", coverage.len()));
+            out.push_str(&format!(
+                "共 {} 个机关：已定位 {}，有歧义 {}，未定位 {}\n",
+                agencies.len(),
+                counts[0],
+                counts[1],
+                counts[2]
+            ));
+            if !unplaced && counts[1] + counts[2] > 0 {
+                out.push_str("有歧义或未定位的机关不计入任何地区；--unplaced 列出它们及依据，对照表（--mapping）可给出地区\n");
+            }
             print(&out, ColorChoice::Auto);
         }
     }

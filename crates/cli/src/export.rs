@@ -186,7 +186,22 @@ pub fn export(
         Err(e @ StoreError::Damaged { .. }) => Some(e),
         Err(e) => return fail(e),
     };
-    let rows = match store.reports(&filter.filter()) {
+    let store_filter = match filter.filter() {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    // With a region and a year, the workbook also says who in the region has not
+    // published (the coverage sheet).
+    let coverage = match (&store_filter.region_code, filter.year, format) {
+        (Some(code), Some(year), ExportFormat::Xlsx) => {
+            match crate::coverage::compute(code, year, db) {
+                Ok(c) => Some(c),
+                Err(code) => return code,
+            }
+        }
+        _ => None,
+    };
+    let rows = match store.reports(&store_filter) {
         Ok(r) => r,
         Err(e) => return fail(e),
     };
@@ -217,6 +232,11 @@ pub fn export(
             ),
         };
         let done = write_all(&mut store, rows, &mut sink)?;
+        if let (Some(c), Sink::Xlsx(w, _)) = (&coverage, &mut sink) {
+            let rows: Vec<_> = c.expected.iter().map(crate::coverage::sheet_row).collect();
+            w.add_coverage(&format!("{} {} {} 年度 应发布主体", c.code, c.region, c.year), &rows)
+                .map_err(|e| e.to_string())?;
+        }
         sink.finish()?;
         std::fs::rename(&partial, output).map_err(|e| format!("无法写入：{e}"))?;
         Ok(done)

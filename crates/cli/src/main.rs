@@ -9,6 +9,7 @@ mod corpus;
 mod eval;
 mod export;
 mod pipeline;
+mod coverage;
 mod region;
 mod render;
 
@@ -212,6 +213,9 @@ enum Command {
         /// 排名的年度（默认语料库中最新的年度） (the year ranked; default the latest)
         #[arg(long)]
         year: Option<i32>,
+        /// 只统计此地区：地名或区划代码，含其下全部单位 (only this region: a place name or code)
+        #[arg(long)]
+        region: Option<String>,
     },
     /// 列出语料库中的机关，或按对照表更正 (list agencies, or apply a mapping file)
     Agencies {
@@ -219,8 +223,27 @@ enum Command {
         db: corpus::DbArgs,
         #[arg(long)]
         mapping: Option<PathBuf>,
+        /// 只列出有歧义或未定位的机关及依据 (only agencies whose place is ambiguous or unresolved)
+        #[arg(long)]
+        unplaced: bool,
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+    },
+    /// 某地区某年度应发布年报的主体：已发布、逾期、未发现 (who must report in a region and year: present, late, missing)
+    Coverage {
+        /// 地区：地名或区划代码，含其下全部单位 (region: a place name or code)
+        #[arg(long)]
+        region: String,
+        /// 年度 (year)
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_enum, default_value = "human")]
+        format: coverage::CoverageFormat,
+        /// 只列出未发现和逾期的 (only missing and late)
+        #[arg(long)]
+        gaps: bool,
+        #[command(flatten)]
+        db: corpus::DbArgs,
     },
     /// 用合成语料的答案（answer-key.jsonl）评测语料库中检查结果的精确率和召回率
     /// (score the corpus's findings against a synthetic answer key)
@@ -344,22 +367,38 @@ fn main() -> ExitCode {
             min_agencies,
             top,
             year,
-        } => corpus::summary(
-            &db,
-            &gongkai_corpus::summary::RankingOptions {
-                min_denominator,
-                min_agencies,
-                top,
-                year,
-            },
-            format,
-            coverage_csv,
-        ),
+            region,
+        } => {
+            let region_code = match region.as_deref().map(region::region_code).transpose() {
+                Ok(code) => code,
+                Err(code) => return code,
+            };
+            corpus::summary(
+                &db,
+                &gongkai_corpus::summary::RankingOptions {
+                    min_denominator,
+                    min_agencies,
+                    top,
+                    year,
+                    region_code,
+                },
+                format,
+                coverage_csv,
+            )
+        }
         Command::Agencies {
             db,
             mapping,
+            unplaced,
             format,
-        } => corpus::agencies(&db, mapping.as_deref(), format),
+        } => corpus::agencies(&db, mapping.as_deref(), unplaced, format),
+        Command::Coverage {
+            region,
+            year,
+            format,
+            gaps,
+            db,
+        } => coverage::coverage(&region, year, format, gaps, &db),
         Command::Score {
             key,
             db,

@@ -53,6 +53,7 @@ impl MetaArgs {
                 agency: self.agency.clone(),
                 year: self.year,
                 url: None,
+                published: None,
             },
             manifest,
         })

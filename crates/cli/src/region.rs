@@ -11,6 +11,23 @@ use serde_json::{json, Value};
 
 use crate::Format;
 
+/// The code of the unit a `--region` value names (a place name at any level, or a
+/// code). A value that names no single unit is reported, with the candidates, and
+/// gives exit code 2.
+pub fn region_code(query: &str) -> Result<String, ExitCode> {
+    let g = gazetteer().map_err(|e| {
+        errln!("gongkai: 无法读取区划数据：{e}");
+        ExitCode::from(2)
+    })?;
+    match gongkai_gazetteer::find_region(g, query) {
+        Ok(id) => Ok(g.unit(id).code.to_string()),
+        Err(why) => {
+            errln!("gongkai: --region：{why}");
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
 /// Children listed in human output before "另有 N 个".
 const HUMAN_CHILDREN: usize = 20;
 

@@ -244,6 +244,9 @@ pub struct IngestSummary {
     /// Table-二 rows whose run-together digits another report of the corpus decided
     /// (another copy of the report, the same agency's adjacent years).
     pub decided: usize,
+    /// Agencies whose name alone was ambiguous, placed by the other reports of their
+    /// folder.
+    pub placed_by_folder: usize,
     /// `(path, error)` of files (and folders) that gave no report.
     pub failed: Vec<(String, String)>,
 }
@@ -310,6 +313,8 @@ pub fn ingest(
                             .map(|e| (f.path.clone(), e.message.clone()))
                     })
                     .collect();
+                // Agencies whose name is ambiguous: the reports beside them may place them.
+                summary.placed_by_folder += place_by_siblings(batch, opts);
                 // Table-二 rows the text alone left undecided: the corpus may decide them.
                 summary.decided += crate::evidence::decide_in_batch(store, batch, opts)?;
                 for w in store.write(std::mem::take(batch))? {
@@ -539,13 +544,154 @@ pub fn new_report(
                 .map(|f| f.signature_bytes())
         })
         .collect();
-    let agency = report.agency().map(|a| opts.mapping.agency(a));
+    let agency = report
+        .agency()
+        .map(|a| opts.mapping.agency(a, &agency_context(&report).as_context()));
+    let signed = crate::published::signed_date(&report);
     NewReport {
         report,
         agency,
         findings,
         metrics,
         signatures,
+        signed,
+    }
+}
+
+/// What a report says about where its agency is, besides the name: its own text
+/// (title and sections) and the folders its file was found in.
+pub(crate) struct AgencyContext {
+    text: String,
+    hints: Vec<gongkai_gazetteer::Hint>,
+}
+
+impl AgencyContext {
+    pub(crate) fn as_context(&self) -> gongkai_gazetteer::Context<'_> {
+        gongkai_gazetteer::Context {
+            text: Some(&self.text),
+            hints: self.hints.clone(),
+        }
+    }
+}
+
+/// The fewest placed reports in a folder that make the folder's place a hint.
+const SIBLINGS_NEEDED: usize = 2;
+
+/// Agencies still ambiguous after their name, text and folder names, placed by the
+/// reports of the same folder in this batch: when at least [`SIBLINGS_NEEDED`] of
+/// them are placed and all lie in one prefecture (or one county), that unit is a hint
+/// — and it counts only if exactly one candidate lies in it. Returns how many were
+/// placed so.
+fn place_by_siblings(batch: &mut [Ingested], opts: &IngestOptions) -> usize {
+    use std::collections::HashMap;
+    let g = crate::mapping::gazetteer();
+    let folder = |path: &str| {
+        Path::new(path)
+            .parent()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    // Folder → the units of its placed agencies.
+    let mut placed: HashMap<String, Vec<gongkai_gazetteer::UnitId>> = HashMap::new();
+    let mut waiting = false;
+    for f in batch.iter() {
+        let Ok(NewReport {
+            agency: Some(a), ..
+        }) = &f.outcome
+        else {
+            continue;
+        };
+        match a.place.status {
+            gongkai_gazetteer::PlaceStatus::Resolved => {
+                if let Some(id) = a.place.code.as_deref().and_then(|c| g.by_code(c)) {
+                    placed.entry(folder(&f.path)).or_default().push(id);
+                }
+            }
+            gongkai_gazetteer::PlaceStatus::Ambiguous => waiting = true,
+            gongkai_gazetteer::PlaceStatus::Unresolved => {}
+        }
+    }
+    if !waiting {
+        return 0;
+    }
+    let mut count = 0;
+    for f in batch.iter_mut() {
+        let Ok(new) = &mut f.outcome else {
+            continue;
+        };
+        if new.agency.as_ref().map(|a| a.place.status)
+            != Some(gongkai_gazetteer::PlaceStatus::Ambiguous)
+        {
+            continue;
+        }
+        let dir = folder(&f.path);
+        let Some(units) = placed.get(&dir).filter(|u| u.len() >= SIBLINGS_NEEDED) else {
+            continue;
+        };
+        let Some(common) = common_unit(g, units) else {
+            continue;
+        };
+        let (Some(printed), context) = (new.report.agency(), agency_context(&new.report)) else {
+            continue;
+        };
+        let mut context = context.as_context();
+        context.hints.push(gongkai_gazetteer::Hint {
+            unit: common,
+            why: format!(
+                "同一文件夹中 {} 份已定位报告的机关都在{}",
+                units.len(),
+                g.unit(common).name
+            ),
+        });
+        let agency = opts.mapping.agency(printed, &context);
+        if agency.place.status == gongkai_gazetteer::PlaceStatus::Resolved {
+            count += 1;
+            new.agency = Some(agency);
+        }
+    }
+    count
+}
+
+/// The deepest county- or prefecture-level unit that is, or contains, every one of
+/// `units`.
+fn common_unit(
+    g: &gongkai_gazetteer::Gazetteer,
+    units: &[gongkai_gazetteer::UnitId],
+) -> Option<gongkai_gazetteer::UnitId> {
+    let paths: Vec<Vec<gongkai_gazetteer::UnitId>> = units.iter().map(|&u| g.path(u)).collect();
+    let first = paths.first()?;
+    let shared = first
+        .iter()
+        .enumerate()
+        .take_while(|&(i, id)| paths.iter().all(|p| p.get(i) == Some(id)))
+        .map(|(_, &id)| id)
+        .filter(|&id| g.unit(id).level <= gongkai_gazetteer::Level::County)
+        .last()?;
+    (g.unit(shared).level >= gongkai_gazetteer::Level::Prefecture).then_some(shared)
+}
+
+pub(crate) fn agency_context(report: &gongkai_model::Report) -> AgencyContext {
+    let mut text = String::new();
+    if let Some(t) = &report.title {
+        text.push_str(&t.value);
+        text.push('\n');
+    }
+    for s in &report.sections {
+        text.push_str(&s.body);
+        text.push('\n');
+    }
+    let folders: Vec<&str> = Path::new(&report.source)
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.components())
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => s.to_str(),
+            _ => None,
+        })
+        .collect();
+    AgencyContext {
+        text,
+        hints: gongkai_gazetteer::folder_hints(crate::mapping::gazetteer(), folders),
     }
 }
 

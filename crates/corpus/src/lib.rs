@@ -10,17 +10,21 @@
 //! - [`evidence`]: undecided table-二 rows decided by other copies of a report or its
 //!   adjacent years.
 //! - [`mapping`]: the user's corrections to agency names, regions and levels.
-//! - [`metadata`]: agency, year and URL from outside the text (a crawl's manifest, the
-//!   command line), applied to every report read.
+//! - [`metadata`]: agency, year, URL and publication date from outside the text (a
+//!   crawl's manifest, the command line), applied to every report read.
+//! - [`published`]: signature dates and the statutory deadlines.
+//! - [`coverage`]: who must report in a region and year, against what the corpus holds.
 
 pub mod answers;
 pub mod compare;
 pub mod consolidate;
+pub mod coverage;
 pub mod cross;
 pub mod evidence;
 pub mod ingest;
 pub mod mapping;
 pub mod metadata;
+pub mod published;
 pub mod summary;
 
 pub use ingest::{

@@ -23,14 +23,22 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use gongkai_gazetteer::{find_region, place_agency, resolve_agency, Context, Gazetteer, Place};
 use gongkai_model::agency::{self, Level};
 use gongkai_store::{AgencyInfo, Placement};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Entry {
     canonical: Option<String>,
+    /// The unit's code, from the 地区 cell (a place name or a code).
     region: Option<String>,
     level: Option<Level>,
+}
+
+/// The embedded gazetteer. Its data is part of the program and checked by the
+/// gazetteer's tests, so failing to load it is a build defect, not bad input.
+pub fn gazetteer() -> &'static Gazetteer {
+    gongkai_gazetteer::gazetteer().expect("the embedded gazetteer loads (tested in its crate)")
 }
 
 /// The user's corrections, by name.
@@ -179,12 +187,22 @@ impl Mapping {
                     }
                 },
             };
+            let region = match get(region_col) {
+                None => None,
+                Some(r) => match find_region(gazetteer(), &r) {
+                    Ok(id) => Some(gazetteer().unit(id).code.to_string()),
+                    Err(why) => {
+                        problems.push(format!("第 {line} 行：地区“{r}”无法使用：{why}"));
+                        continue;
+                    }
+                },
+            };
             let name = agency::canonical(&name);
             let entry = Entry {
                 canonical: get(canonical_col)
                     .map(|c| agency::canonical(&c))
                     .filter(|c| *c != name),
-                region: get(region_col),
+                region,
                 level,
             };
             match given.get(&name) {
@@ -262,26 +280,73 @@ impl Mapping {
         self.entries.is_empty()
     }
 
-    /// The agency a (canonical) printed name stands for, with its region and level.
-    pub fn agency(&self, printed: &str) -> AgencyInfo {
-        let mut name = agency::canonical(printed);
-        if let Some(canonical) = self.entries.get(&name).and_then(|e| e.canonical.clone()) {
-            name = canonical;
+    /// The canonical name the mapping makes of a printed one.
+    fn merged(&self, printed: &str) -> String {
+        let name = agency::canonical(printed);
+        match self.entries.get(&name).and_then(|e| e.canonical.clone()) {
+            Some(canonical) => canonical,
+            None => name,
         }
-        let inferred = agency::placement(&name);
-        let entry = self.entries.get(&name);
-        let region = entry.and_then(|e| e.region.clone());
-        let level = entry.and_then(|e| e.level);
-        let placement = if region.is_some() || level.is_some() {
-            Placement::Mapping
-        } else {
-            Placement::Inferred
+    }
+
+    /// The agency a printed name stands for, placed by the mapping where it says, and
+    /// otherwise by the gazetteer from the name and `context` (the report's text and
+    /// folders). A name that context places where the name alone is ambiguous is
+    /// qualified with the place that tells it apart (鼓楼区人民政府 → 南京市鼓楼区人民政府).
+    pub fn agency(&self, printed: &str, context: &Context) -> AgencyInfo {
+        let g = gazetteer();
+        let mut name = self.merged(printed);
+        if !self.places(&name) {
+            let place = place_agency(g, &name, context);
+            if let Some(qualified) = &place.qualified_name {
+                let qualified = self.merged(qualified);
+                if self.places(&qualified) {
+                    return self.mapped(qualified, context);
+                }
+                name = qualified;
+            }
+            return AgencyInfo {
+                name,
+                place,
+                placement: Placement::Inferred,
+            };
+        }
+        self.mapped(name, context)
+    }
+
+    /// Whether the mapping places this (merged) name.
+    fn places(&self, name: &str) -> bool {
+        self.entries
+            .get(name)
+            .is_some_and(|e| e.region.is_some() || e.level.is_some())
+    }
+
+    /// A name the mapping places: its region (checked when the file was read) and
+    /// level as given; a level alone corrects what the gazetteer says.
+    fn mapped(&self, name: String, context: &Context) -> AgencyInfo {
+        let g = gazetteer();
+        let entry = self.entries.get(&name).cloned().unwrap_or_default();
+        let place = match &entry.region {
+            Some(code) => {
+                let body = resolve_agency(g, &name).body;
+                Place::given(g, code, entry.level, body)
+                    .unwrap_or_else(|_| place_agency(g, &name, context))
+            }
+            None => {
+                let mut place = place_agency(g, &name, context);
+                if let Some(level) = entry.level {
+                    place.level = level;
+                    place
+                        .evidence
+                        .push(format!("对照表给出层级“{}”", level.as_zh()));
+                }
+                place
+            }
         };
         AgencyInfo {
-            region: region.unwrap_or(inferred.region),
-            level: level.unwrap_or(inferred.level),
             name,
-            placement,
+            place,
+            placement: Placement::Mapping,
         }
     }
 
@@ -299,7 +364,7 @@ impl Mapping {
         self.entries
             .iter()
             .filter(|(_, e)| e.region.is_some() || e.level.is_some())
-            .map(|(n, _)| self.agency(n))
+            .map(|(n, _)| self.agency(n, &Context::default()))
             .collect()
     }
 }

@@ -19,6 +19,9 @@ use gongkai_model::{Doubt, DoubtKind, Located, ReadingStatus, Report};
 /// The columns of a manifest, in the order of its usual header.
 pub const MANIFEST_COLUMNS: [&str; 4] = ["file", "agency", "year", "url"];
 
+/// An optional fifth column: the date the site shows the report was published.
+pub const MANIFEST_PUBLISHED: &str = "published";
+
 /// The manifest `eval DIR` reads when the folder has one.
 pub const MANIFEST_FILE_NAME: &str = "manifest.csv";
 
@@ -31,11 +34,13 @@ pub struct Metadata {
     pub agency: Option<String>,
     pub year: Option<i32>,
     pub url: Option<String>,
+    /// When the report was published, `YYYY-MM-DD` (checked).
+    pub published: Option<String>,
 }
 
 impl Metadata {
     pub fn is_empty(&self) -> bool {
-        self.agency.is_none() && self.year.is_none() && self.url.is_none()
+        self.agency.is_none() && self.year.is_none() && self.url.is_none() && self.published.is_none()
     }
 
     /// Each field of `self` where it is set, else `fallback`'s.
@@ -44,6 +49,7 @@ impl Metadata {
             agency: self.agency.clone().or_else(|| fallback.agency.clone()),
             year: self.year.or(fallback.year),
             url: self.url.clone().or_else(|| fallback.url.clone()),
+            published: self.published.clone().or_else(|| fallback.published.clone()),
         }
     }
 }
@@ -59,6 +65,9 @@ pub fn apply(report: &mut Report, meta: &Metadata) {
     }
     if let Some(url) = &meta.url {
         report.url = Some(url.clone());
+    }
+    if let Some(date) = &meta.published {
+        report.published = Some(date.clone());
     }
     if let Some(given) = &meta.agency {
         match report.agency.take() {
@@ -164,6 +173,8 @@ pub enum Problem {
     BadYear(String),
     #[error("网址“{0}”不是以 http:// 或 https:// 开头、不含空白的网址")]
     BadUrl(String),
+    #[error("发布日期“{0}”不是有效的日期（应为 YYYY-MM-DD）")]
+    BadDate(String),
     #[error("CSV 格式错误：{0}")]
     Csv(String),
 }
@@ -215,9 +226,16 @@ impl Manifest {
         };
         let header_line = line_of(header.position());
         let mut at = [None; 4];
+        let mut published_at = None;
         let mut problems = Vec::new();
         for (i, name) in header.iter().enumerate() {
             let name = name.to_ascii_lowercase();
+            if name == MANIFEST_PUBLISHED && published_at.replace(i).is_some() {
+                problems.push(problem(
+                    header_line,
+                    Problem::DuplicateColumn(MANIFEST_PUBLISHED),
+                ));
+            }
             if let Some(k) = MANIFEST_COLUMNS.iter().position(|c| *c == name) {
                 if at[k].replace(i).is_some() {
                     problems.push(problem(
@@ -291,6 +309,15 @@ impl Manifest {
                     None
                 }
             });
+            let published = published_at.and_then(field).and_then(|d| {
+                match crate::published::Date::parse(d) {
+                    Some(date) => Some(date.to_string()),
+                    None => {
+                        problems.push(problem(line, Problem::BadDate(d.to_string())));
+                        None
+                    }
+                }
+            });
             if problems.len() > before {
                 continue;
             }
@@ -302,6 +329,7 @@ impl Manifest {
                         agency: field(agency_at).map(str::to_string),
                         year,
                         url,
+                        published,
                     },
                 );
             }

@@ -20,6 +20,8 @@ pub struct RankingOptions {
     pub top: usize,
     /// The year ranked; the corpus's latest year when `None`.
     pub year: Option<i32>,
+    /// Only agencies in this unit (a gazetteer code) and below it.
+    pub region_code: Option<String>,
 }
 
 impl Default for RankingOptions {
@@ -29,6 +31,7 @@ impl Default for RankingOptions {
             min_agencies: 5,
             top: 10,
             year: None,
+            region_code: None,
         }
     }
 }
@@ -119,7 +122,13 @@ pub fn coverage_rows(coverage: &[Coverage]) -> (Vec<i32>, Vec<CoverageRow>) {
 }
 
 pub fn summary(store: &mut Store, opts: &RankingOptions) -> Result<Summary, StoreError> {
-    let (years, coverage) = coverage_rows(&store.coverage()?);
+    let in_region = |code: &Option<String>| match &opts.region_code {
+        None => true,
+        Some(root) => code.as_deref().is_some_and(|c| c.starts_with(root.as_str())),
+    };
+    let mut stored = store.coverage()?;
+    stored.retain(|c| in_region(&c.region_code));
+    let (years, coverage) = coverage_rows(&stored);
     let missing = coverage
         .iter()
         .filter(|r| {
@@ -127,7 +136,8 @@ pub fn summary(store: &mut Store, opts: &RankingOptions) -> Result<Summary, Stor
             r.present[first..].iter().any(|p| !p)
         })
         .count();
-    let metrics = store.metrics()?;
+    let mut metrics = store.metrics()?;
+    metrics.retain(|m| in_region(&m.region_code));
     let ranked_year = match opts.year {
         Some(year)
             if coverage
@@ -153,7 +163,10 @@ pub fn summary(store: &mut Store, opts: &RankingOptions) -> Result<Summary, Stor
         None => Vec::new(),
     };
     let mut reading = ReadingCounts::default();
-    for r in store.reports(&gongkai_store::Filter::default())? {
+    for r in store.reports(&gongkai_store::Filter {
+        region_code: opts.region_code.clone(),
+        ..gongkai_store::Filter::default()
+    })? {
         match r.reading {
             Some(ReadingStatus::Whole) => reading.whole += 1,
             Some(ReadingStatus::WithDoubts) => reading.with_doubts += 1,

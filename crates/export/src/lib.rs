@@ -27,7 +27,9 @@ pub use csv_long::{
     CSV_LONG_HEADER_ZH,
 };
 pub use jsonl::{jsonl_record, write_jsonl, write_jsonl_path};
-pub use xlsx::{workbook_bytes, write_xlsx, write_xlsx_path, XlsxWriter, SHEET_NAMES};
+pub use xlsx::{
+    workbook_bytes, write_xlsx, write_xlsx_path, XlsxWriter, COVERAGE_SHEET_NAME, SHEET_NAMES,
+};
 
 #[doc(no_inline)]
 pub use gongkai_model::metrics::Metrics;
@@ -53,6 +55,27 @@ pub struct ExportReport<'a> {
     pub source: &'a str,
     pub report: &'a Report,
     pub findings: &'a [Finding],
+}
+
+/// One row of the coverage sheet: a body that must report and whether it did
+/// (`gongkai_corpus::coverage`). Plain text, as the sheet shows it.
+#[derive(Clone, Debug, Default)]
+pub struct CoverageSheetRow {
+    pub name: String,
+    pub code: String,
+    pub region: String,
+    /// 人民政府, 政府办公室, 部门 …
+    pub body: String,
+    /// 区划 or 语料库中出现过.
+    pub basis: String,
+    /// 已发布, 逾期发布, 未发现.
+    pub status: String,
+    pub report_id: Option<i64>,
+    pub agency: String,
+    pub published: String,
+    pub signed: String,
+    pub deadline: String,
+    pub note: String,
 }
 
 /// Why an export failed. Messages are Chinese: they are shown to the user.

@@ -30,9 +30,12 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use crate::{ExportError, ExportReport};
+use crate::{CoverageSheetRow, ExportError, ExportReport};
 
 /// The sheet names, in workbook order (each ≤ 31 characters, none of `[]:*?/\`).
+/// The sheet [`XlsxWriter::add_coverage`] adds, after [`SHEET_NAMES`].
+pub const COVERAGE_SHEET_NAME: &str = "覆盖情况";
+
 pub const SHEET_NAMES: [&str; 7] = [
     "报告",
     "表二 主动公开",
@@ -794,6 +797,61 @@ impl XlsxWriter {
             };
             self.next_row[i] = row + written;
         }
+        Ok(())
+    }
+
+    /// Adds the coverage sheet ([`COVERAGE_SHEET_NAME`]) after the others: every body
+    /// that must report for `title` (a region and year), with its status. Written whole
+    /// here, so call it once.
+    pub fn add_coverage(
+        &mut self,
+        title: &str,
+        rows: &[CoverageSheetRow],
+    ) -> Result<(), ExportError> {
+        let ws = self.workbook.add_worksheet_with_low_memory()?;
+        ws.set_name(COVERAGE_SHEET_NAME)?;
+        let cols = write_header1(
+            ws,
+            &[
+                ("名称", 34.0),
+                ("区划代码", 12.0),
+                ("地区", 30.0),
+                ("机构类别", 12.0),
+                ("应报依据", 14.0),
+                ("状态", 10.0),
+                ("报告编号", 9.0),
+                ("语料库中的机关", 34.0),
+                ("发布日期", 12.0),
+                ("落款日期", 12.0),
+                ("期限", 12.0),
+                ("说明", 40.0),
+            ],
+        )?;
+        ws.set_header(&format!("&C{title}"));
+        let late = Format::new().set_background_color(Color::RGB(0xFFE699));
+        let missing = Format::new().set_background_color(Color::RGB(0xF4B6B6));
+        for (i, r) in rows.iter().enumerate() {
+            let row = i as u32 + 1;
+            ws.write_string(row, 0, &r.name)?;
+            ws.write_string(row, 1, &r.code)?;
+            ws.write_string(row, 2, &r.region)?;
+            ws.write_string(row, 3, &r.body)?;
+            ws.write_string(row, 4, &r.basis)?;
+            match r.status.as_str() {
+                "未发现" => ws.write_string_with_format(row, 5, &r.status, &missing)?,
+                "逾期发布" => ws.write_string_with_format(row, 5, &r.status, &late)?,
+                _ => ws.write_string(row, 5, &r.status)?,
+            };
+            if let Some(id) = r.report_id {
+                ws.write_number_with_format(row, 6, id as f64, &int_format())?;
+            }
+            ws.write_string(row, 7, &r.agency)?;
+            ws.write_string(row, 8, &r.published)?;
+            ws.write_string(row, 9, &r.signed)?;
+            ws.write_string(row, 10, &r.deadline)?;
+            ws.write_string(row, 11, &r.note)?;
+        }
+        finish_sheet(ws, 1, 1, rows.len() as u32, cols)?;
         Ok(())
     }
 

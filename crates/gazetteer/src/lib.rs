@@ -9,6 +9,7 @@
 //! Resolution never guesses: a place name that several units carry (鼓楼区) is
 //! [`Outcome::Ambiguous`] with every candidate unless a named parent narrows it.
 
+mod place;
 mod resolve;
 
 use std::borrow::Cow;
@@ -17,6 +18,10 @@ use std::sync::LazyLock;
 
 use serde::Serialize;
 
+pub use place::{
+    find_region, folder_hints, level_of_unit, place_agency, region_name, Context, Hint, Place,
+    PlaceStatus,
+};
 pub use resolve::{resolve_agency, AgencyResolution, BodyKind, Outcome};
 
 /// The embedded data file.

@@ -42,19 +42,36 @@ impl BodyKind {
         }
     }
 
+    /// The key stored in the corpus database.
+    pub fn key(self) -> &'static str {
+        match self {
+            BodyKind::Government => "government",
+            BodyKind::GovernmentOffice => "government_office",
+            BodyKind::Department => "department",
+            BodyKind::TownshipGovernment => "township_government",
+            BodyKind::ZoneCommittee => "zone_committee",
+            BodyKind::Vertical => "vertical",
+            BodyKind::PlaceOnly => "place_only",
+        }
+    }
+
+    pub const ALL: [BodyKind; 7] = [
+        BodyKind::Government,
+        BodyKind::GovernmentOffice,
+        BodyKind::Department,
+        BodyKind::TownshipGovernment,
+        BodyKind::ZoneCommittee,
+        BodyKind::Vertical,
+        BodyKind::PlaceOnly,
+    ];
+
+    pub fn from_key(key: &str) -> Option<BodyKind> {
+        BodyKind::ALL.into_iter().find(|k| k.key() == key)
+    }
+
     /// The label as the test fixture writes it (same as [`BodyKind::label`]).
     pub fn from_label(label: &str) -> Option<BodyKind> {
-        [
-            BodyKind::Government,
-            BodyKind::GovernmentOffice,
-            BodyKind::Department,
-            BodyKind::TownshipGovernment,
-            BodyKind::ZoneCommittee,
-            BodyKind::Vertical,
-            BodyKind::PlaceOnly,
-        ]
-        .into_iter()
-        .find(|k| k.label() == label)
+        BodyKind::ALL.into_iter().find(|k| k.label() == label)
     }
 }
 
@@ -78,6 +95,9 @@ pub struct AgencyResolution {
     pub body_text: String,
     /// Human-readable steps (Chinese), in order.
     pub evidence: Vec<String>,
+    /// Where the place chain starts in the name without spaces and brackets (after a
+    /// vertical body's national prefix such as 国家税务总局), in bytes.
+    pub chain_start: usize,
 }
 
 /// Prefixes of vertically managed bodies, written before the place.
@@ -106,11 +126,13 @@ pub fn resolve_agency(g: &Gazetteer, name: &str) -> AgencyResolution {
         .filter(|&c| !c.is_whitespace() && !crate::is_bracket(c))
         .collect();
     let mut vertical = false;
+    let mut chain_start = 0;
     for prefix in VERTICAL_PREFIXES {
         if let Some(rest) = text.strip_prefix(prefix) {
             evidence.push(format!("“{prefix}”开头：垂直管理机构"));
             text = rest.to_string();
             vertical = true;
+            chain_start = prefix.len();
             break;
         }
     }
@@ -169,12 +191,13 @@ pub fn resolve_agency(g: &Gazetteer, name: &str) -> AgencyResolution {
         body,
         body_text,
         evidence,
+        chain_start,
     }
 }
 
 /// Read the place chain from the start of `text`. Returns the candidates of the
 /// last link and the number of bytes read.
-fn read_chain(g: &Gazetteer, text: &str, evidence: &mut Vec<String>) -> (Vec<UnitId>, usize) {
+pub(crate) fn read_chain(g: &Gazetteer, text: &str, evidence: &mut Vec<String>) -> (Vec<UnitId>, usize) {
     let mut current: Vec<UnitId> = Vec::new();
     let mut pos = 0;
     loop {

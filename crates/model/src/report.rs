@@ -398,6 +398,9 @@ pub struct Report {
     /// Where the report was published (the crawl's metadata), when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// When it was published (YYYY-MM-DD, the crawl's metadata), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
     pub format: SourceFormat,
     /// The title line, e.g. "辉县市人民政府2021年政府信息公开工作年度报告".
     pub title: Option<Located<String>>,

@@ -24,6 +24,7 @@ pub mod testing;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Read, Write};
 
+use gongkai_gazetteer::{BodyKind, Place, PlaceStatus};
 use gongkai_model::agency::Level;
 use gongkai_model::{Finding, ReadingStatus, Report, SourceFormat, Value};
 use sha2::{Digest, Sha256};
@@ -48,10 +49,11 @@ impl Backend {
     }
 }
 
-/// Where an agency's region and level came from.
+/// Where an agency's place came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Placement {
-    /// Inferred from the name ([`gongkai_model::agency::placement`]).
+    /// From the gazetteer: the name, and the report's text or folders where the name
+    /// alone was ambiguous ([`gongkai_gazetteer::place_agency`]).
     Inferred,
     /// Given by the user's mapping file; never overwritten by an inference.
     Mapping,
@@ -71,9 +73,21 @@ impl Placement {
 pub struct AgencyInfo {
     /// The canonical name.
     pub name: String,
-    pub region: String,
-    pub level: Level,
+    pub place: Place,
     pub placement: Placement,
+}
+
+/// What of a place is stored and compared: the evidence may differ from one report of
+/// an agency to the next without the place changing.
+fn place_key(p: &Place) -> (Option<&str>, &str, Level, BodyKind, PlaceStatus, &[String]) {
+    (
+        p.code.as_deref(),
+        p.region.as_str(),
+        p.level,
+        p.body,
+        p.status,
+        p.candidates.as_slice(),
+    )
 }
 
 /// A report read and checked, ready to store.
@@ -88,6 +102,8 @@ pub struct NewReport {
     /// One entry per `report.sections`: the copied-text signature, when the section is
     /// long enough to compare.
     pub signatures: Vec<Option<Vec<u8>>>,
+    /// The date the report was signed (YYYY-MM-DD), read from its end.
+    pub signed: Option<String>,
 }
 
 /// One file offered to the store.
@@ -199,6 +215,11 @@ pub struct ReportRow {
     pub url: Option<String>,
     /// How completely it was read (`None` only if the stored report cannot be decoded).
     pub reading: Option<ReadingStatus>,
+    /// The agency's unit code, when its place is resolved.
+    pub region_code: Option<String>,
+    /// When it was published (a manifest's date) and signed (read from its end).
+    pub published: Option<String>,
+    pub signed: Option<String>,
 }
 
 /// A finding as stored.
@@ -271,7 +292,18 @@ pub struct Coverage {
     pub agency_id: i64,
     pub agency: String,
     pub region: String,
+    /// The agency's unit code, when its place is resolved.
+    pub region_code: Option<String>,
     pub level: Level,
+    pub years: Vec<i32>,
+}
+
+/// An agency as stored, with its place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredAgency {
+    pub id: i64,
+    pub info: AgencyInfo,
+    /// Years with a current report.
     pub years: Vec<i32>,
 }
 
@@ -281,6 +313,7 @@ pub struct MetricRow {
     pub report_id: i64,
     pub agency: Option<String>,
     pub region: Option<String>,
+    pub region_code: Option<String>,
     pub level: Option<Level>,
     pub year: Option<i32>,
     pub values: BTreeMap<String, Option<f64>>,
@@ -304,8 +337,10 @@ pub struct Filter {
     pub all_versions: bool,
     /// Agency names containing this text.
     pub agency: Option<String>,
-    /// Agencies whose region starts with this text ("淮安市" matches "淮安市洪泽区").
-    pub region: Option<String>,
+    /// Agencies in this unit or below it, by statistical code ("4107" is 新乡市 and
+    /// everything in it). Agencies whose place is ambiguous or unresolved are in no
+    /// region.
+    pub region_code: Option<String>,
     pub level: Option<Level>,
     pub year: Option<i32>,
     pub ids: Option<Vec<i64>>,
@@ -314,8 +349,9 @@ pub struct Filter {
 /// The corpus database.
 pub struct Store {
     conn: Box<dyn Conn>,
-    /// Agency name → (id, placement): agencies are looked up once per batch, not per report.
-    agencies: HashMap<String, (i64, Placement, String, Level)>,
+    /// Agency name → (id, placement, place): agencies are looked up once per batch, not
+    /// per report.
+    agencies: HashMap<String, (i64, Placement, Place)>,
 }
 
 impl Drop for Store {
@@ -455,6 +491,7 @@ impl Store {
         let mut store = Store::connect_postgres(url, schema)?;
         migrate::run(store.conn.as_mut())?;
         store.fill_version_keys()?;
+        store.fill_agency_places()?;
         Ok(store)
     }
 
@@ -486,6 +523,7 @@ impl Store {
         };
         migrate::run(store.conn.as_mut())?;
         store.fill_version_keys()?;
+        store.fill_agency_places()?;
         Ok(store)
     }
 
@@ -525,6 +563,30 @@ impl Store {
         } else {
             Ok(())
         }
+    }
+
+    /// Places for agencies stored before they were kept (migration 5): by name, as
+    /// an ingest would place them without context; a mapping's region as given.
+    fn fill_agency_places(&mut self) -> Result<(), StoreError> {
+        let g = gongkai_gazetteer::gazetteer()
+            .map_err(|e| StoreError::Query(format!("无法读取区划数据：{e}")))?;
+        self.place_unplaced_agencies(
+            |name| gongkai_gazetteer::place_agency(g, name, &Default::default()),
+            |region, level, name| {
+                let body = gongkai_gazetteer::resolve_agency(g, name).body;
+                Place::given(g, region, Some(level), body).unwrap_or_else(|why| Place {
+                    status: PlaceStatus::Unresolved,
+                    code: None,
+                    region: region.to_string(),
+                    level,
+                    body,
+                    candidates: Vec::new(),
+                    evidence: vec![why],
+                    qualified_name: None,
+                })
+            },
+        )?;
+        Ok(())
     }
 
     /// Reading status and tables digest for reports stored before they were kept
@@ -791,8 +853,9 @@ impl Store {
         let r = &new.report;
         let rows = self.conn.query(
             "INSERT INTO reports (agency_id, year, version, is_current, hash, source, format,
-               title, printed_agency, edition, ingested_at, report, url, reading, tables_digest)
-             VALUES ($1, $2, $3, $15, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+               title, printed_agency, edition, ingested_at, report, url, reading, tables_digest,
+               published, signed)
+             VALUES ($1, $2, $3, $15, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $16, $17)
              RETURNING id",
             &[
                 agency_id.into(),
@@ -810,6 +873,8 @@ impl Store {
                 r.reading.as_str().into(),
                 digest.clone().into(),
                 (version == 1).into(),
+                r.published.clone().into(),
+                new.signed.clone().into(),
             ],
         )?;
         rows.first()
@@ -860,7 +925,7 @@ impl Store {
         self.conn.exec(
             "UPDATE reports SET hash = $1, source = $2, format = $3, title = $4,
                printed_agency = $5, edition = $6, report = $7, url = $8, reading = $9,
-               tables_digest = $10
+               tables_digest = $10, published = $12, signed = $13
              WHERE id = $11",
             &[
                 hash.into(),
@@ -874,6 +939,8 @@ impl Store {
                 r.reading.as_str().into(),
                 digest.clone().into(),
                 id.into(),
+                r.published.clone().into(),
+                new.signed.clone().into(),
             ],
         )?;
         for table in ["cells", "sections", "metrics"] {
@@ -984,7 +1051,7 @@ impl Store {
     fn agency_id(&mut self, a: &AgencyInfo) -> Result<i64, StoreError> {
         if !self.agencies.contains_key(&a.name) {
             let rows = self.conn.query(
-                "SELECT id, placement, region, level FROM agencies WHERE name = $1",
+                &format!("SELECT id, placement, {AGENCY_PLACE_COLUMNS} FROM agencies WHERE name = $1"),
                 &[a.name.as_str().into()],
             )?;
             if let Some(r) = rows.first() {
@@ -993,60 +1060,142 @@ impl Store {
                 } else {
                     Placement::Inferred
                 };
-                let level = r[3]
-                    .text()
-                    .and_then(Level::from_zh)
-                    .unwrap_or(Level::Department);
                 self.agencies.insert(
                     a.name.clone(),
-                    (
-                        r[0].int().unwrap_or_default(),
-                        placement,
-                        r[2].text().unwrap_or_default().to_string(),
-                        level,
-                    ),
+                    (r[0].int().unwrap_or_default(), placement, place_of(&r[2..])),
                 );
             }
         }
         match self.agencies.get(&a.name).cloned() {
             None => {
+                let mut params: Vec<Val> = vec![a.name.as_str().into(), a.placement.as_str().into()];
+                params.extend(place_values(&a.place));
                 let rows = self.conn.query(
-                    "INSERT INTO agencies (name, region, level, placement) VALUES ($1, $2, $3, $4)
-                     RETURNING id",
-                    &[
-                        a.name.as_str().into(),
-                        a.region.as_str().into(),
-                        a.level.as_zh().into(),
-                        a.placement.as_str().into(),
-                    ],
+                    &format!(
+                        "INSERT INTO agencies (name, placement, {AGENCY_PLACE_COLUMNS})
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"
+                    ),
+                    &params,
                 )?;
                 let id = rows
                     .first()
                     .and_then(|r| r[0].int())
                     .ok_or_else(|| StoreError::Query("插入机关后未返回编号".into()))?;
                 self.agencies
-                    .insert(a.name.clone(), (id, a.placement, a.region.clone(), a.level));
+                    .insert(a.name.clone(), (id, a.placement, a.place.clone()));
                 Ok(id)
             }
-            Some((id, placement, region, level)) => {
-                let changed = region != a.region || level != a.level;
+            Some((id, placement, place)) => {
+                let changed = place_key(&place) != place_key(&a.place);
                 let may = a.placement == Placement::Mapping || placement == Placement::Inferred;
                 if changed && may {
-                    self.conn.exec(
-                        "UPDATE agencies SET region = $1, level = $2, placement = $3 WHERE id = $4",
-                        &[
-                            a.region.as_str().into(),
-                            a.level.as_zh().into(),
-                            a.placement.as_str().into(),
-                            id.into(),
-                        ],
-                    )?;
+                    self.set_place(id, a)?;
                     self.agencies
-                        .insert(a.name.clone(), (id, a.placement, a.region.clone(), a.level));
+                        .insert(a.name.clone(), (id, a.placement, a.place.clone()));
                 }
                 Ok(id)
             }
         }
+    }
+
+    fn set_place(&mut self, id: i64, a: &AgencyInfo) -> Result<usize, StoreError> {
+        let mut params = place_values(&a.place);
+        params.push(a.placement.as_str().into());
+        params.push(id.into());
+        self.conn.exec(
+            "UPDATE agencies SET region = $1, level = $2, region_code = $3, body_kind = $4,
+               place_status = $5, candidates = $6, evidence = $7, placement = $8
+             WHERE id = $9",
+            &params,
+        )
+        .map(|n| n as usize)
+    }
+
+    /// Every agency with its place and the years it has a current report for,
+    /// ordered by name.
+    pub fn agencies(&mut self) -> Result<Vec<StoredAgency>, StoreError> {
+        let rows = self.conn.query(
+            &format!(
+                "SELECT a.id, a.name, a.placement, {}, r.year
+                 FROM agencies a LEFT JOIN reports r
+                   ON r.agency_id = a.id AND r.is_current AND r.year IS NOT NULL
+                 ORDER BY a.name, a.id, r.year",
+                AGENCY_PLACE_COLUMNS
+                    .split(", ")
+                    .map(|c| format!("a.{c}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            &[],
+        )?;
+        let mut out: Vec<StoredAgency> = Vec::new();
+        for r in rows {
+            let id = r[0].int().unwrap_or_default();
+            let year = r[10].int().map(|y| y as i32);
+            if let Some(last) = out.last_mut().filter(|a| a.id == id) {
+                if let Some(y) = year.filter(|y| last.years.last() != Some(y)) {
+                    last.years.push(y);
+                }
+                continue;
+            }
+            out.push(StoredAgency {
+                id,
+                info: AgencyInfo {
+                    name: r[1].text().unwrap_or_default().to_string(),
+                    placement: if r[2].text() == Some("mapping") {
+                        Placement::Mapping
+                    } else {
+                        Placement::Inferred
+                    },
+                    place: place_of(&r[3..10]),
+                },
+                years: year.into_iter().collect(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Agencies stored before places were kept (migration 5), placed now by `place`
+    /// (name → place); a mapping's region is kept as the user gave it, placed by
+    /// `given` (region, level, name → place). Returns how many were placed.
+    pub fn place_unplaced_agencies(
+        &mut self,
+        place: impl Fn(&str) -> Place,
+        given: impl Fn(&str, Level, &str) -> Place,
+    ) -> Result<usize, StoreError> {
+        let rows = self.conn.query(
+            "SELECT id, name, placement, region, level FROM agencies WHERE place_status IS NULL",
+            &[],
+        )?;
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        self.agencies.clear();
+        self.in_transaction(|store| {
+            for r in &rows {
+                let name = r[1].text().unwrap_or_default();
+                let mapping = r[2].text() == Some("mapping");
+                let info = AgencyInfo {
+                    name: name.to_string(),
+                    place: if mapping {
+                        given(
+                            r[3].text().unwrap_or_default(),
+                            r[4].text().and_then(Level::from_zh).unwrap_or(Level::Unknown),
+                            name,
+                        )
+                    } else {
+                        place(name)
+                    },
+                    placement: if mapping {
+                        Placement::Mapping
+                    } else {
+                        Placement::Inferred
+                    },
+                };
+                store.set_place(r[0].int().unwrap_or_default(), &info)?;
+            }
+            Ok(rows.len())
+        })
     }
 
     /// Applies a mapping to agencies already stored: placement overrides, and aliases
@@ -1094,15 +1243,19 @@ impl Store {
                 changed += 1;
             }
             for e in entries {
-                changed += store.conn.exec(
-                    "UPDATE agencies SET region = $1, level = $2, placement = 'mapping'
-                     WHERE name = $3 AND (region <> $1 OR level <> $2 OR placement <> 'mapping')",
-                    &[
-                        e.region.as_str().into(),
-                        e.level.as_zh().into(),
-                        e.name.as_str().into(),
-                    ],
-                )? as usize;
+                let rows = store.conn.query(
+                    &format!(
+                        "SELECT id, placement, {AGENCY_PLACE_COLUMNS} FROM agencies WHERE name = $1"
+                    ),
+                    &[e.name.as_str().into()],
+                )?;
+                let Some(r) = rows.first() else {
+                    continue;
+                };
+                if r[1].text() != Some("mapping") || place_key(&place_of(&r[2..])) != place_key(&e.place)
+                {
+                    changed += store.set_place(r[0].int().unwrap_or_default(), e)?;
+                }
             }
             store.renumber_versions()?;
             if changed > 0 {
@@ -1221,7 +1374,8 @@ impl Store {
     pub fn reports(&mut self, filter: &Filter) -> Result<Vec<ReportRow>, StoreError> {
         let mut sql = String::from(
             "SELECT r.id, r.agency_id, a.name, a.region, a.level, r.year, r.version,
-                    r.is_current, r.source, r.format, r.edition, r.hash, r.url, r.reading
+                    r.is_current, r.source, r.format, r.edition, r.hash, r.url, r.reading,
+                    a.region_code, r.published, r.signed
              FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE 1 = 1",
         );
         let mut params: Vec<Val> = Vec::new();
@@ -1232,9 +1386,9 @@ impl Store {
             params.push(format!("%{a}%").into());
             sql.push_str(&format!(" AND a.name LIKE ${}", params.len()));
         }
-        if let Some(region) = &filter.region {
-            params.push(format!("{region}%").into());
-            sql.push_str(&format!(" AND a.region LIKE ${}", params.len()));
+        if let Some(code) = &filter.region_code {
+            params.push(format!("{code}%").into());
+            sql.push_str(&format!(" AND a.region_code LIKE ${}", params.len()));
         }
         if let Some(level) = filter.level {
             params.push(level.as_zh().into());
@@ -1260,7 +1414,8 @@ impl Store {
     pub fn history(&mut self, agency: &str) -> Result<Vec<ReportRow>, StoreError> {
         let rows = self.conn.query(
             "SELECT r.id, r.agency_id, a.name, a.region, a.level, r.year, r.version,
-                    r.is_current, r.source, r.format, r.edition, r.hash, r.url, r.reading
+                    r.is_current, r.source, r.format, r.edition, r.hash, r.url, r.reading,
+                    a.region_code, r.published, r.signed
              FROM reports r JOIN agencies a ON a.id = r.agency_id
              WHERE a.name = $1 ORDER BY r.year, r.version",
             &[agency.into()],
@@ -1406,7 +1561,7 @@ impl Store {
     /// Agencies × years with a current report.
     pub fn coverage(&mut self) -> Result<Vec<Coverage>, StoreError> {
         let rows = self.conn.query(
-            "SELECT a.id, a.name, a.region, a.level, r.year
+            "SELECT a.id, a.name, a.region, a.level, r.year, a.region_code
              FROM agencies a JOIN reports r ON r.agency_id = a.id
              WHERE r.is_current AND r.year IS NOT NULL
              ORDER BY a.region, a.name, r.year",
@@ -1426,10 +1581,11 @@ impl Store {
                     agency_id: id,
                     agency: r[1].text().unwrap_or_default().to_string(),
                     region: r[2].text().unwrap_or_default().to_string(),
+                    region_code: r[5].text().map(str::to_string),
                     level: r[3]
                         .text()
                         .and_then(Level::from_zh)
-                        .unwrap_or(Level::Department),
+                        .unwrap_or(Level::Unknown),
                     years: vec![year],
                 }),
             }
@@ -1459,6 +1615,7 @@ impl Store {
                 report_id: r.id,
                 agency: r.agency,
                 region: r.region,
+                region_code: r.region_code,
                 level: r.level,
                 year: r.year,
                 values: BTreeMap::new(),
@@ -1603,6 +1760,51 @@ pub struct StoredCell {
     pub blank: bool,
 }
 
+/// The agencies' place columns, in the order [`place_values`] and [`place_of`] use.
+const AGENCY_PLACE_COLUMNS: &str =
+    "region, level, region_code, body_kind, place_status, candidates, evidence";
+
+fn place_values(p: &Place) -> Vec<Val> {
+    vec![
+        p.region.as_str().into(),
+        p.level.as_zh().into(),
+        p.code.clone().into(),
+        p.body.key().into(),
+        p.status.key().into(),
+        p.candidates.join(" ").into(),
+        p.evidence.join("\n").into(),
+    ]
+}
+
+/// A place from the [`AGENCY_PLACE_COLUMNS`] of a row. Agencies stored before places
+/// were kept read as unresolved until [`Store::place_unplaced_agencies`] runs.
+fn place_of(r: &[Val]) -> Place {
+    let words = |v: &Val| -> Vec<String> {
+        v.text()
+            .map(|t| t.split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect())
+            .unwrap_or_default()
+    };
+    Place {
+        region: r[0].text().unwrap_or_default().to_string(),
+        level: r[1].text().and_then(Level::from_zh).unwrap_or(Level::Unknown),
+        code: r[2].text().map(str::to_string),
+        body: r[3]
+            .text()
+            .and_then(BodyKind::from_key)
+            .unwrap_or(BodyKind::Department),
+        status: r[4]
+            .text()
+            .and_then(PlaceStatus::from_key)
+            .unwrap_or(PlaceStatus::Unresolved),
+        candidates: words(&r[5]),
+        evidence: r[6]
+            .text()
+            .map(|t| t.lines().map(str::to_string).collect())
+            .unwrap_or_default(),
+        qualified_name: None,
+    }
+}
+
 fn report_row(r: Row) -> ReportRow {
     ReportRow {
         id: r[0].int().unwrap_or_default(),
@@ -1618,6 +1820,9 @@ fn report_row(r: Row) -> ReportRow {
         edition: r[10].text().map(str::to_string),
         hash: r[11].text().unwrap_or_default().to_string(),
         url: r[12].text().map(str::to_string),
+        region_code: r[14].text().map(str::to_string),
+        published: r[15].text().map(str::to_string),
+        signed: r[16].text().map(str::to_string),
         reading: r[13].text().and_then(reading_status),
     }
 }

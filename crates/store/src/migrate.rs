@@ -37,6 +37,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0004_version_choice_and_failure_kind.sqlite.sql"),
         postgres: include_str!("../migrations/0004_version_choice_and_failure_kind.postgres.sql"),
     },
+    Migration {
+        version: 5,
+        name: "agency_places",
+        sqlite: include_str!("../migrations/0005_agency_places.sqlite.sql"),
+        postgres: include_str!("../migrations/0005_agency_places.postgres.sql"),
+    },
 ];
 
 /// Brings the schema up to date. Everything happens in one transaction holding the

@@ -113,17 +113,48 @@ impl Coverage {
     }
 }
 
-/// The governments of a unit that must report, with their bodies and names.
+/// The name a unit's government is listed under: a township with its county (城关镇
+/// is in hundreds of counties), a 市辖区 with its city (every 鼓楼区 is one), and more
+/// of the path wherever that is still not one unit (西安区先锋街道 is in two cities) —
+/// so that the name, printed on a report, places the report on this unit.
+fn listed_name(g: &Gazetteer, id: UnitId, body: &str) -> String {
+    let unit = g.unit(id);
+    let path = g.path(id);
+    let shortest = match (unit.level, unit.kind) {
+        (UnitLevel::Township, _) | (_, UnitKind::District) => 2,
+        _ => 1,
+    };
+    (shortest..=path.len())
+        .map(|n| {
+            path[path.len() - n.min(path.len())..]
+                .iter()
+                .map(|&u| g.unit(u).name)
+                .collect::<String>()
+        })
+        .find(|name| {
+            let placed = gongkai_gazetteer::place_agency(
+                g,
+                &format!("{name}{body}"),
+                &Default::default(),
+            );
+            placed.code.as_deref() == Some(unit.code)
+        })
+        .unwrap_or_else(|| gongkai_gazetteer::region_name(g, id))
+}
+
+/// The governments of a unit that must report, with their bodies and names. A unit
+/// whose parent has the same name (嘉峪关市 under 嘉峪关市) shares its government.
 fn governments(g: &Gazetteer, id: UnitId) -> Vec<(String, BodyKind)> {
     let unit = g.unit(id);
-    // A township is named with its county (城关镇 is in hundreds of counties); a
-    // 市辖区 with its city (every 鼓楼区 is one).
-    let name = match (unit.level, unit.kind, unit.parent) {
-        (UnitLevel::Township, _, Some(p)) | (_, UnitKind::District, Some(p)) => {
-            format!("{}{}", g.unit(p).name, unit.name)
-        }
-        _ => unit.name.to_string(),
+    if unit.parent.is_some_and(|p| g.unit(p).name == unit.name) {
+        return Vec::new();
+    }
+    let government = match unit.kind {
+        UnitKind::Region | UnitKind::League => "行政公署",
+        UnitKind::Subdistrict => "办事处",
+        _ => "人民政府",
     };
+    let name = listed_name(g, id, government);
     match unit.kind {
         UnitKind::Province | UnitKind::AutonomousRegion | UnitKind::Municipality => vec![
             (format!("{name}人民政府"), BodyKind::Government),

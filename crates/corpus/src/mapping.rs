@@ -382,21 +382,21 @@ mod tests {
              西工区城市改造办公室,,洛阳市西工区,\n",
         )
         .unwrap();
-        let a = m.agency("西工区城改办");
+        let a = m.agency("西工区城改办", &Context::default());
         assert_eq!(a.name, "西工区城市改造办公室");
-        assert_eq!(a.region, "洛阳市西工区");
-        assert_eq!(a.level, Level::Department);
+        assert_eq!(a.place.region, "河南省洛阳市西工区");
+        assert_eq!(a.place.level, Level::Department);
         assert_eq!(a.placement, Placement::Mapping);
-        let h = m.agency("辉县市人民政府");
+        let h = m.agency("辉县市人民政府", &Context::default());
         assert_eq!(
-            (h.region.as_str(), h.level),
-            ("新乡市辉县市", Level::County)
+            (h.place.region.as_str(), h.place.level),
+            ("河南省新乡市辉县市", Level::County)
         );
         // Not in the file: inferred.
-        let q = m.agency("清河县人民政府");
+        let q = m.agency("清河县人民政府", &Context::default());
         assert_eq!(
-            (q.region.as_str(), q.level, q.placement),
-            ("清河县", Level::County, Placement::Inferred)
+            (q.place.region.as_str(), q.place.level, q.placement),
+            ("河北省邢台市清河县", Level::County, Placement::Inferred)
         );
         assert_eq!(
             m.aliases(),
@@ -444,6 +444,22 @@ mod tests {
                 "第 7 行：“甲局”已在第 2 行给出，两处的更正不同",
             ]
         );
+        // A region must name one unit of the gazetteer.
+        assert_eq!(
+            Mapping::parse("名称,地区\n甲局,鼓楼区\n乙局,火星市\n乙局,410782\n").unwrap_err(),
+            [
+                "第 2 行：地区“鼓楼区”无法使用：“鼓楼区”对应 4 个单位，请写明上级或用区划代码：\
+320106 江苏省南京市鼓楼区；320302 江苏省徐州市鼓楼区；350102 福建省福州市鼓楼区；410204 河南省开封市鼓楼区",
+                "第 3 行：地区“火星市”无法使用：“火星市”不是区划中的地名",
+            ]
+        );
+        // A code is a region too, and says the same as the name.
+        let by_code = Mapping::parse("名称,地区\n甲局,410782\n").unwrap();
+        let by_name = Mapping::parse("名称,地区\n甲局,新乡市辉县市\n").unwrap();
+        assert_eq!(
+            by_code.agency("甲局", &Context::default()).place.code,
+            by_name.agency("甲局", &Context::default()).place.code
+        );
         // The same row twice is harmless.
         assert!(Mapping::parse("名称,地区\n甲局,洛阳市\n甲局,洛阳市\n").is_ok());
     }
@@ -469,8 +485,8 @@ mod tests {
             ]
         );
         let m = Mapping::parse("名称,规范名称\n甲局,乙局\n乙局,丙局\n").unwrap();
-        assert_eq!(m.agency("甲局").name, "丙局");
-        assert_eq!(m.agency("乙局").name, "丙局");
+        assert_eq!(m.agency("甲局", &Context::default()).name, "丙局");
+        assert_eq!(m.agency("乙局", &Context::default()).name, "丙局");
         assert_eq!(
             m.aliases(),
             [
@@ -493,12 +509,12 @@ mod tests {
         )
         .unwrap();
         for printed in ["西工区城改办", "西工区城市改造办公室"] {
-            let a = m.agency(printed);
+            let a = m.agency(printed, &Context::default());
             assert_eq!(
-                (a.name.as_str(), a.region.as_str(), a.level, a.placement),
+                (a.name.as_str(), a.place.region.as_str(), a.place.level, a.placement),
                 (
                     "西工区城市改造办公室",
-                    "洛阳市西工区",
+                    "河南省洛阳市西工区",
                     Level::Department,
                     Placement::Mapping
                 ),
@@ -535,10 +551,10 @@ mod tests {
         let path = dir.join("对照.csv");
         std::fs::write(&path, &gbk).unwrap();
         let m = Mapping::load(&path).unwrap();
-        let h = m.agency("辉县市人民政府");
+        let h = m.agency("辉县市人民政府", &Context::default());
         assert_eq!(
-            (h.region.as_str(), h.level),
-            ("新乡市辉县市", Level::County)
+            (h.place.region.as_str(), h.place.level),
+            ("河南省新乡市辉县市", Level::County)
         );
         std::fs::write(&path, "名称,层级\n甲局,省级\n乙局,村\n").unwrap();
         assert_eq!(

@@ -441,6 +441,7 @@ mod tests {
                 agency: Some("某县人民政府".into()),
                 year: Some(2024),
                 url: Some("http://www.example.gov.cn/a.html".into()),
+                published: None,
             })
         );
         assert_eq!(
@@ -449,6 +450,7 @@ mod tests {
                 agency: None,
                 year: Some(2023),
                 url: None,
+                published: None,
             })
         );
         assert_eq!(m.get(Path::new("d.pdf")).unwrap().year, None);
@@ -462,6 +464,7 @@ mod tests {
                 agency: Some("A".into()),
                 year: Some(2021),
                 url: Some("http://x.cn/1".into()),
+                published: None,
             })
         );
     }
@@ -574,6 +577,7 @@ mod tests {
                 agency: Some("平潭综合实验区（管委会）".into()),
                 year: Some(2024),
                 url: Some("http://www.pingtan.gov.cn/".into()),
+                published: None,
             },
         );
         assert_eq!(
@@ -597,6 +601,7 @@ mod tests {
                 agency: Some("平潭综合实验区（管委会）".into()),
                 year: Some(2024),
                 url: None,
+                published: None,
             },
         );
         assert_eq!(r.agency(), Some("平潭综合实验区管委会"));
@@ -619,6 +624,7 @@ mod tests {
                 agency: Some("某市人民政府".into()),
                 year: Some(2024),
                 url: None,
+                published: None,
             },
         );
         assert_eq!(
@@ -641,6 +647,7 @@ mod tests {
                 agency: None,
                 year: Some(2021),
                 url: None,
+                published: None,
             },
             manifest: Some(manifest),
         };
@@ -650,6 +657,7 @@ mod tests {
                 agency: Some("A".into()),
                 year: Some(2021),
                 url: Some("http://a.cn/".into()),
+                published: None,
             }
         );
         assert_eq!(
@@ -658,6 +666,7 @@ mod tests {
                 agency: None,
                 year: Some(2021),
                 url: None,
+                published: None,
             }
         );
     }

@@ -164,16 +164,18 @@ fn digit(c: char) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gongkai_model::{Located, Section, SectionKind, Span};
+    use gongkai_model::schema::SectionKind;
+    use gongkai_model::{Located, Section};
 
     fn report_ending(year: i32, end: &str) -> Report {
         Report {
-            year: Some(Located::new(year, Span::default())),
+            year: Some(Located::new(year, None)),
             sections: vec![Section {
                 kind: SectionKind::Other,
-                title: "六、其他需要报告的事项".into(),
+                heading: "六、其他需要报告的事项".into(),
+                heading_location: None,
                 body: format!("无。\n{end}"),
-                span: Span::default(),
+                body_offset: 0,
             }],
             ..Report::default()
         }

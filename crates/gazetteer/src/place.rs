@@ -236,7 +236,7 @@ pub fn find_region(g: &Gazetteer, query: &str) -> Result<UnitId, String> {
         .collect();
     let mut evidence = Vec::new();
     let (candidates, consumed) = read_chain(g, &text, &mut evidence);
-    if consumed < text.len() {
+    if consumed > 0 && consumed < text.len() {
         return Err(format!(
             "“{query}”不是区划中的地名（“{}”之后无法识别）",
             &text[..consumed]

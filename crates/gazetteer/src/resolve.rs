@@ -258,6 +258,21 @@ pub(crate) fn read_chain(g: &Gazetteer, text: &str, evidence: &mut Vec<String>) 
                 ));
             }
         }
+        // A unit and a unit below it with the same name (嘉峪关市 and the county-level
+        // 嘉峪关市 that is its only child) have one government: the name means the
+        // upper one.
+        if let Some(&top) = ids.iter().find(|&&a| {
+            ids.iter()
+                .all(|&b| b == a || (g.is_ancestor(a, b) && g.unit(b).name == g.unit(a).name))
+        }) {
+            if ids.len() > 1 {
+                evidence.push(format!(
+                    "“{prefix}”既是 {} 也是其下级的同名单位，取上级",
+                    g.unit(top).code
+                ));
+                ids = vec![top];
+            }
+        }
         let names: Vec<String> = ids
             .iter()
             .map(|&id| format!("{} {}", g.unit(id).code, g.path_names(id)))

@@ -26,11 +26,10 @@ fn seed(stem: &str) -> gongkai_model::Report {
 }
 
 fn agency(name: &str) -> AgencyInfo {
-    let p = gongkai_model::agency::placement(name);
+    let g = gongkai_gazetteer::gazetteer().unwrap();
     AgencyInfo {
         name: name.to_string(),
-        region: p.region,
-        level: p.level,
+        place: gongkai_gazetteer::place_agency(g, name, &Default::default()),
         placement: Placement::Inferred,
     }
 }
@@ -49,6 +48,7 @@ fn new_report(report: gongkai_model::Report) -> NewReport {
             .iter()
             .map(|_| Some(vec![1, 2, 3]))
             .collect(),
+        signed: None,
         report,
     }
 }
@@ -70,11 +70,11 @@ use gongkai_store::testing::on_both_backends as on_both;
 #[test]
 fn migrations_are_applied_once() {
     on_both("migrations", |store| {
-        assert_eq!(store.schema_version().unwrap(), 4);
+        assert_eq!(store.schema_version().unwrap(), 5);
         let rows = store
             .query("SELECT COUNT(*) FROM schema_migrations", &[])
             .unwrap();
-        assert_eq!(rows[0][0].int(), Some(4));
+        assert_eq!(rows[0][0].int(), Some(5));
     });
 }
 
@@ -215,7 +215,8 @@ fn versions_duplicates_and_failures() {
         let names: Vec<_> = current.iter().map(|r| r.agency.clone().unwrap()).collect();
         assert_eq!(names, ["瀍河回族区人民政府办公室", "辉县市人民政府"]);
         assert_eq!(current[0].id, second);
-        assert_eq!(current[0].region.as_deref(), Some("瀍河回族区"));
+        assert_eq!(current[0].region.as_deref(), Some("河南省洛阳市瀍河回族区"));
+        assert_eq!(current[0].region_code.as_deref(), Some("410304"));
         assert_eq!(current[0].level, Some(Level::Department));
 
         let history = store.history("瀍河回族区人民政府办公室").unwrap();
@@ -376,8 +377,13 @@ fn corpus_findings_are_replaced_and_mapping_merges_aliases() {
             .apply_mapping(
                 &[AgencyInfo {
                     name: "西工区城市改造办公室".into(),
-                    region: "洛阳市西工区".into(),
-                    level: Level::Department,
+                    place: gongkai_gazetteer::Place::given(
+                        gongkai_gazetteer::gazetteer().unwrap(),
+                        "洛阳市西工区",
+                        Some(Level::Department),
+                        gongkai_gazetteer::BodyKind::Department,
+                    )
+                    .unwrap(),
                     placement: Placement::Mapping,
                 }],
                 &[("西工区城改办".into(), "西工区城市改造办公室".into())],
@@ -386,7 +392,8 @@ fn corpus_findings_are_replaced_and_mapping_merges_aliases() {
         assert_eq!(n, 2);
         let coverage = store.coverage().unwrap();
         assert_eq!(coverage.len(), 1);
-        assert_eq!(coverage[0].region, "洛阳市西工区");
+        assert_eq!(coverage[0].region, "河南省洛阳市西工区");
+        assert_eq!(coverage[0].region_code.as_deref(), Some("410303"));
         assert_eq!(coverage[0].years, [2021, 2022]);
         let history = store.history("西工区城市改造办公室").unwrap();
         let versions: Vec<_> = history
@@ -629,6 +636,74 @@ fn version_keys_are_filled_for_reports_stored_before_them() {
             Val::from(seed("000").reading.as_str()),
             Val::from(expected_digest.unwrap().as_str())
         ]]
+    );
+    drop(store);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Agencies stored before places were kept are placed when the store opens: by the
+/// gazetteer from their name, or, for a mapping's correction, from its region as given.
+#[test]
+fn agency_places_are_filled_for_agencies_stored_before_them() {
+    let dir = std::env::temp_dir().join(format!("gongkai-store-places-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("corpus.db").display().to_string();
+    {
+        let mut store = gongkai_store::Store::open(&path).unwrap();
+        store
+            .write(vec![
+                file("a.txt", "h-a", Ok(new_report(seed("000")))),
+                file("b.txt", "h-b", Ok(new_report(seed("004")))),
+            ])
+            .unwrap();
+        // As a database migrated from version 4 has them: the region as the old
+        // heuristics wrote it, a mapping's region as the user wrote it.
+        store
+            .query(
+                "UPDATE agencies SET region_code = NULL, body_kind = NULL, place_status = NULL,
+                   candidates = NULL, evidence = NULL, region = '西工区城市'",
+                &[],
+            )
+            .unwrap();
+        store
+            .query(
+                "UPDATE agencies SET placement = 'mapping', region = '洛阳市瀍河回族区', level = '部门'
+                 WHERE name = '瀍河回族区人民政府办公室'",
+                &[],
+            )
+            .unwrap();
+    }
+    let mut store = gongkai_store::Store::open(&path).unwrap();
+    let placed: Vec<_> = store
+        .agencies()
+        .unwrap()
+        .into_iter()
+        .map(|a| {
+            (
+                a.info.name,
+                a.info.place.code,
+                a.info.place.region,
+                a.info.placement,
+            )
+        })
+        .collect();
+    assert_eq!(
+        placed,
+        [
+            (
+                "涧西区人民政府办公室".to_string(),
+                Some("410305".to_string()),
+                "河南省洛阳市涧西区".to_string(),
+                Placement::Inferred
+            ),
+            (
+                "瀍河回族区人民政府办公室".to_string(),
+                Some("410304".to_string()),
+                "河南省洛阳市瀍河回族区".to_string(),
+                Placement::Mapping
+            ),
+        ]
     );
     drop(store);
     std::fs::remove_dir_all(&dir).unwrap();

@@ -34,14 +34,18 @@ fn ingested(stem: &str, hash: &str) -> Ingested {
         size: 1,
         outcome: Ok(NewReport {
             agency: Some(AgencyInfo {
+                place: gongkai_gazetteer::place_agency(
+                    gongkai_gazetteer::gazetteer().unwrap(),
+                    &name,
+                    &Default::default(),
+                ),
                 name,
-                region: "某地".into(),
-                level: Level::County,
                 placement: Placement::Inferred,
             }),
             findings: Vec::new(),
             metrics: vec![("received".into(), Some(9.0))],
             signatures: Vec::new(),
+            signed: None,
             report,
         }),
     }
@@ -283,7 +287,7 @@ fn sqlite_writers_at_the_same_time_wait_for_each_other() {
         }
         let mut store = Store::open_read_only(&path).unwrap();
         assert_eq!(store.counts().unwrap().reports, 12);
-        assert_eq!(store.schema_version().unwrap(), 4);
+        assert_eq!(store.schema_version().unwrap(), 5);
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -458,7 +462,7 @@ fn read_only_open_wants_this_programs_schema() {
         let mut store = Store::open(&path).unwrap();
         store
             .query(
-                "DELETE FROM schema_migrations WHERE version = 4 RETURNING version",
+                "DELETE FROM schema_migrations WHERE version = 5 RETURNING version",
                 &[],
             )
             .unwrap();
@@ -468,15 +472,15 @@ fn read_only_open_wants_this_programs_schema() {
         matches!(
             e,
             StoreError::Outdated {
-                found: 3,
-                needed: 4
+                found: 4,
+                needed: 5
             }
         ),
         "{e:?}"
     );
     assert_eq!(
         e.to_string(),
-        "数据库结构版本为 3，本程序需要 4：请先用写入命令（如 `gongkai ingest`）升级"
+        "数据库结构版本为 4，本程序需要 5：请先用写入命令（如 `gongkai ingest`）升级"
     );
     let newer = temp_dir("schema-newer");
     let path = seeded(&newer);
@@ -492,14 +496,14 @@ fn read_only_open_wants_this_programs_schema() {
     let e = open_err(&path);
     assert_eq!(
         e.to_string(),
-        "数据库结构版本为 99，高于本程序支持的 4：请升级 gongkai"
+        "数据库结构版本为 99，高于本程序支持的 5：请升级 gongkai"
     );
     // Nor does a write command use it.
     assert!(matches!(
         Store::open(&path),
         Err(StoreError::Newer {
             found: 99,
-            known: 4
+            known: 5
         })
     ));
     let _ = std::fs::remove_dir_all(&dir);

@@ -7,11 +7,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use gongkai_check::Selection;
-use gongkai_gazetteer::PlaceStatus;
 use gongkai_corpus::compare::Comparison;
 use gongkai_corpus::consolidate::{self, Consolidated};
 use gongkai_corpus::summary::{self, RankingOptions, Summary};
 use gongkai_corpus::{cross, IngestOptions, Mapping, Progress};
+use gongkai_gazetteer::PlaceStatus;
 use gongkai_model::agency::Level;
 use gongkai_model::Report;
 use gongkai_store::{Filter, Store};
@@ -1108,11 +1108,9 @@ pub fn agencies(db: &DbArgs, mapping: Option<&Path>, unplaced: bool, format: For
                 let p = &a.info.place;
                 counts[p.status as usize] += 1;
                 let place = match p.status {
-                    PlaceStatus::Resolved => format!(
-                        "{} {}",
-                        p.code.as_deref().unwrap_or(""),
-                        p.region
-                    ),
+                    PlaceStatus::Resolved => {
+                        format!("{} {}", p.code.as_deref().unwrap_or(""), p.region)
+                    }
                     PlaceStatus::Ambiguous => {
                         format!("有歧义：{}", p.candidates.join("、"))
                     }

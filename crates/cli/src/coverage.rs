@@ -155,10 +155,7 @@ fn human(c: &Coverage, shown: &[&coverage::Expected]) -> String {
         c.count(Status::Missing)
     );
     for e in shown {
-        let report = e
-            .report_id
-            .map(|id| format!("#{id} "))
-            .unwrap_or_default();
+        let report = e.report_id.map(|id| format!("#{id} ")).unwrap_or_default();
         s += &format!(
             "  {}  {}  {}  {}{}\n",
             pad(e.status.label(), 8),

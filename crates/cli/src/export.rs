@@ -234,8 +234,11 @@ pub fn export(
         let done = write_all(&mut store, rows, &mut sink)?;
         if let (Some(c), Sink::Xlsx(w, _)) = (&coverage, &mut sink) {
             let rows: Vec<_> = c.expected.iter().map(crate::coverage::sheet_row).collect();
-            w.add_coverage(&format!("{} {} {} 年度 应发布主体", c.code, c.region, c.year), &rows)
-                .map_err(|e| e.to_string())?;
+            w.add_coverage(
+                &format!("{} {} {} 年度 应发布主体", c.code, c.region, c.year),
+                &rows,
+            )
+            .map_err(|e| e.to_string())?;
         }
         sink.finish()?;
         std::fs::rename(&partial, output).map_err(|e| format!("无法写入：{e}"))?;

@@ -6,10 +6,10 @@
 mod out;
 
 mod corpus;
+mod coverage;
 mod eval;
 mod export;
 mod pipeline;
-mod coverage;
 mod region;
 mod render;
 

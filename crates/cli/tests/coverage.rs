@@ -54,12 +54,23 @@ fn coverage_of_a_city_by_name_and_by_code() {
     let dir = temp("city");
     let db = seeded(&dir);
     let out = run(&[
-        "coverage", "--region", "洛阳市", "--year", "2021", "--format", "json", "--database", &db,
+        "coverage",
+        "--region",
+        "洛阳市",
+        "--year",
+        "2021",
+        "--format",
+        "json",
+        "--database",
+        &db,
     ]);
     // Something is missing: exit 1, with the report on stdout.
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let v: Json = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!((v["code"].as_str(), v["region"].as_str()), (Some("4103"), Some("河南省洛阳市")));
+    assert_eq!(
+        (v["code"].as_str(), v["region"].as_str()),
+        (Some("4103"), Some("河南省洛阳市"))
+    );
     let office = body(&v, "洛阳市瀍河回族区人民政府办公室");
     assert_eq!(
         (
@@ -101,7 +112,15 @@ fn coverage_of_a_city_by_name_and_by_code() {
     // The same by code, and by a code padded to six digits.
     for region in ["4103", "410300"] {
         let out = run(&[
-            "coverage", "--region", region, "--year", "2021", "--format", "json", "--database", &db,
+            "coverage",
+            "--region",
+            region,
+            "--year",
+            "2021",
+            "--format",
+            "json",
+            "--database",
+            &db,
         ]);
         let w: Json = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(w, v, "{region}");
@@ -109,7 +128,16 @@ fn coverage_of_a_city_by_name_and_by_code() {
 
     // --gaps lists only what is missing or late; CSV opens in Excel (BOM, header).
     let out = run(&[
-        "coverage", "--region", "洛阳市", "--year", "2021", "--format", "csv", "--gaps", "--database", &db,
+        "coverage",
+        "--region",
+        "洛阳市",
+        "--year",
+        "2021",
+        "--format",
+        "csv",
+        "--gaps",
+        "--database",
+        &db,
     ]);
     let csv = String::from_utf8(out.stdout).unwrap();
     assert!(csv.starts_with("\u{feff}名称,区划代码,地区,机构类别,应报依据,状态,"));
@@ -117,7 +145,9 @@ fn coverage_of_a_city_by_name_and_by_code() {
         csv.lines().count() as u64,
         1 + counts["missing"].as_u64().unwrap()
     );
-    assert!(csv.contains("\n洛阳市涧西区人民政府办公室,410305,河南省洛阳市涧西区,政府办公室,区划,未发现,"));
+    assert!(csv.contains(
+        "\n洛阳市涧西区人民政府办公室,410305,河南省洛阳市涧西区,政府办公室,区划,未发现,"
+    ));
     assert!(!csv.contains("瀍河回族区人民政府办公室,410304"));
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -126,7 +156,15 @@ fn coverage_of_a_city_by_name_and_by_code() {
 fn an_ambiguous_or_unknown_region_is_refused_with_its_candidates() {
     let dir = temp("ambiguous");
     let db = seeded(&dir);
-    let out = run(&["coverage", "--region", "鼓楼区", "--year", "2021", "--database", &db]);
+    let out = run(&[
+        "coverage",
+        "--region",
+        "鼓楼区",
+        "--year",
+        "2021",
+        "--database",
+        &db,
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr(&out),
@@ -159,17 +197,35 @@ fn region_filters_take_names_and_codes_at_any_level() {
             .map(|r| r["agency"].as_str().unwrap().to_string())
             .collect()
     };
-    let luoyang = ["涧西区人民政府办公室", "瀍河回族区人民政府办公室", "西工区城市改造办公室"];
+    let luoyang = [
+        "涧西区人民政府办公室",
+        "瀍河回族区人民政府办公室",
+        "西工区城市改造办公室",
+    ];
     assert_eq!(agencies_in(&["--region", "洛阳市"]), luoyang);
     assert_eq!(agencies_in(&["--region", "4103"]), luoyang);
     assert_eq!(agencies_in(&["--region", "河南"]).len(), 4);
-    assert_eq!(agencies_in(&["--region", "西工区"]), ["西工区城市改造办公室"]);
-    assert_eq!(agencies_in(&["--region", "130534"]), ["清河县人民政府办公室"]);
+    assert_eq!(
+        agencies_in(&["--region", "西工区"]),
+        ["西工区城市改造办公室"]
+    );
+    assert_eq!(
+        agencies_in(&["--region", "130534"]),
+        ["清河县人民政府办公室"]
+    );
     assert_eq!(agencies_in(&[]).len(), 5);
 
     // consolidate: the region's reports of a year summed.
     let out = run(&[
-        "consolidate", "--region", "洛阳市", "--year", "2021", "--format", "json", "--database", &db,
+        "consolidate",
+        "--region",
+        "洛阳市",
+        "--year",
+        "2021",
+        "--format",
+        "json",
+        "--database",
+        &db,
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let v: Json = serde_json::from_slice(&out.stdout).unwrap();
@@ -178,11 +234,22 @@ fn region_filters_take_names_and_codes_at_any_level() {
     // export: the region's reports, and with a year the coverage sheet.
     let xlsx = dir.join("luoyang.xlsx");
     let out = run(&[
-        "export", "-o", xlsx.to_str().unwrap(), "--region", "洛阳市", "--year", "2021", "--database", &db,
+        "export",
+        "-o",
+        xlsx.to_str().unwrap(),
+        "--region",
+        "洛阳市",
+        "--year",
+        "2021",
+        "--database",
+        &db,
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
-    assert_eq!(book.sheet_names().last().map(String::as_str), Some("覆盖情况"));
+    assert_eq!(
+        book.sheet_names().last().map(String::as_str),
+        Some("覆盖情况")
+    );
     let sheet = book.worksheet_range("覆盖情况").unwrap();
     let rows: Vec<Vec<String>> = sheet
         .rows()
@@ -197,14 +264,30 @@ fn region_filters_take_names_and_codes_at_any_level() {
                 .collect()
         })
         .collect();
-    assert_eq!(rows[0][..6], ["名称", "区划代码", "地区", "机构类别", "应报依据", "状态"]);
+    assert_eq!(
+        rows[0][..6],
+        ["名称", "区划代码", "地区", "机构类别", "应报依据", "状态"]
+    );
     let office = rows
         .iter()
         .find(|r| r[0] == "洛阳市瀍河回族区人民政府办公室")
         .unwrap();
-    assert_eq!(office[1..6], ["410304", "河南省洛阳市瀍河回族区", "政府办公室", "区划", "已发布"]);
+    assert_eq!(
+        office[1..6],
+        [
+            "410304",
+            "河南省洛阳市瀍河回族区",
+            "政府办公室",
+            "区划",
+            "已发布"
+        ]
+    );
     let reports = book.worksheet_range("报告").unwrap();
-    assert_eq!(reports.height(), 1 + 2, "the header and 洛阳's two 2021 reports");
+    assert_eq!(
+        reports.height(),
+        1 + 2,
+        "the header and 洛阳's two 2021 reports"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

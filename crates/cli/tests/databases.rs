@@ -503,7 +503,11 @@ fn agencies_mapping_all_or_nothing_and_gbk() {
         .find(|a| a["agency"] == "辉县市人民政府")
         .unwrap();
     assert_eq!(
-        (h["region"].as_str(), h["code"].as_str(), h["level"].as_str()),
+        (
+            h["region"].as_str(),
+            h["code"].as_str(),
+            h["level"].as_str()
+        ),
         (Some("河南省新乡市辉县市"), Some("410782"), Some("县"))
     );
     let _ = std::fs::remove_dir_all(&dir);

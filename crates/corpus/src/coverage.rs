@@ -132,11 +132,8 @@ fn listed_name(g: &Gazetteer, id: UnitId, body: &str) -> String {
                 .collect::<String>()
         })
         .find(|name| {
-            let placed = gongkai_gazetteer::place_agency(
-                g,
-                &format!("{name}{body}"),
-                &Default::default(),
-            );
+            let placed =
+                gongkai_gazetteer::place_agency(g, &format!("{name}{body}"), &Default::default());
             placed.code.as_deref() == Some(unit.code)
         })
         .unwrap_or_else(|| gongkai_gazetteer::region_name(g, id))
@@ -229,21 +226,19 @@ pub fn coverage(
         agencies.iter().map(|a| (a.id, a)).collect();
 
     let mut expected: Vec<Expected> = Vec::new();
-    let new = |name: String, code: &str, region: String, body: BodyKind, basis: Basis| {
-        Expected {
-            name,
-            code: code.to_string(),
-            region,
-            body,
-            basis,
-            status: Status::Missing,
-            report_id: None,
-            agency: None,
-            published: None,
-            signed: None,
-            deadline: deadline(year, body).to_string(),
-            note: String::new(),
-        }
+    let new = |name: String, code: &str, region: String, body: BodyKind, basis: Basis| Expected {
+        name,
+        code: code.to_string(),
+        region,
+        body,
+        basis,
+        status: Status::Missing,
+        report_id: None,
+        agency: None,
+        published: None,
+        signed: None,
+        deadline: deadline(year, body).to_string(),
+        note: String::new(),
     };
     for id in subtree(g, root) {
         for (name, body) in governments(g, id) {

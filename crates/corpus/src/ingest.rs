@@ -544,9 +544,10 @@ pub fn new_report(
                 .map(|f| f.signature_bytes())
         })
         .collect();
-    let agency = report
-        .agency()
-        .map(|a| opts.mapping.agency(a, &agency_context(&report).as_context()));
+    let agency = report.agency().map(|a| {
+        opts.mapping
+            .agency(a, &agency_context(&report).as_context())
+    });
     let signed = crate::published::signed_date(&report);
     NewReport {
         report,

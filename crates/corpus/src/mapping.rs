@@ -511,7 +511,12 @@ mod tests {
         for printed in ["西工区城改办", "西工区城市改造办公室"] {
             let a = m.agency(printed, &Context::default());
             assert_eq!(
-                (a.name.as_str(), a.place.region.as_str(), a.place.level, a.placement),
+                (
+                    a.name.as_str(),
+                    a.place.region.as_str(),
+                    a.place.level,
+                    a.placement
+                ),
                 (
                     "西工区城市改造办公室",
                     "河南省洛阳市西工区",

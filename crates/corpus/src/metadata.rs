@@ -40,7 +40,10 @@ pub struct Metadata {
 
 impl Metadata {
     pub fn is_empty(&self) -> bool {
-        self.agency.is_none() && self.year.is_none() && self.url.is_none() && self.published.is_none()
+        self.agency.is_none()
+            && self.year.is_none()
+            && self.url.is_none()
+            && self.published.is_none()
     }
 
     /// Each field of `self` where it is set, else `fallback`'s.
@@ -49,7 +52,10 @@ impl Metadata {
             agency: self.agency.clone().or_else(|| fallback.agency.clone()),
             year: self.year.or(fallback.year),
             url: self.url.clone().or_else(|| fallback.url.clone()),
-            published: self.published.clone().or_else(|| fallback.published.clone()),
+            published: self
+                .published
+                .clone()
+                .or_else(|| fallback.published.clone()),
         }
     }
 }
@@ -309,15 +315,16 @@ impl Manifest {
                     None
                 }
             });
-            let published = published_at.and_then(field).and_then(|d| {
-                match crate::published::Date::parse(d) {
-                    Some(date) => Some(date.to_string()),
-                    None => {
-                        problems.push(problem(line, Problem::BadDate(d.to_string())));
-                        None
-                    }
-                }
-            });
+            let published =
+                published_at
+                    .and_then(field)
+                    .and_then(|d| match crate::published::Date::parse(d) {
+                        Some(date) => Some(date.to_string()),
+                        None => {
+                            problems.push(problem(line, Problem::BadDate(d.to_string())));
+                            None
+                        }
+                    });
             if problems.len() > before {
                 continue;
             }

@@ -124,7 +124,9 @@ pub fn coverage_rows(coverage: &[Coverage]) -> (Vec<i32>, Vec<CoverageRow>) {
 pub fn summary(store: &mut Store, opts: &RankingOptions) -> Result<Summary, StoreError> {
     let in_region = |code: &Option<String>| match &opts.region_code {
         None => true,
-        Some(root) => code.as_deref().is_some_and(|c| c.starts_with(root.as_str())),
+        Some(root) => code
+            .as_deref()
+            .is_some_and(|c| c.starts_with(root.as_str())),
     };
     let mut stored = store.coverage()?;
     stored.retain(|c| in_region(&c.region_code));

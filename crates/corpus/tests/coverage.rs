@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use gongkai_corpus::coverage::{coverage, Basis, Status};
 use gongkai_corpus::ingest::new_report;
 use gongkai_corpus::IngestOptions;
-use gongkai_gazetteer::{gazetteer, find_region, place_agency, BodyKind, Context, PlaceStatus};
+use gongkai_gazetteer::{find_region, gazetteer, place_agency, BodyKind, Context, PlaceStatus};
 use gongkai_model::{Located, Report};
 use gongkai_store::{Ingested, Store};
 
@@ -84,11 +84,7 @@ fn a_province_s_missing_townships_are_named_and_coded() {
     let mut files = Vec::new();
     let mut add = |name: &str, year: i32, published: Option<&str>, signed: Option<&str>| {
         let n = files.len();
-        let mut new = new_report(
-            report_of(&seed, name, year, published),
-            Vec::new(),
-            &opts,
-        );
+        let mut new = new_report(report_of(&seed, name, year, published), Vec::new(), &opts);
         new.signed = signed.map(str::to_string);
         files.push(Ingested {
             path: format!("ningxia/{n:04}.txt"),
@@ -195,7 +191,10 @@ fn every_expected_name_in_the_country_places_back() {
             expected += 1;
             let placed = place_agency(g, &e.name, &Context::default());
             if placed.code.as_deref() != Some(e.code.as_str()) {
-                wrong.push(format!("{} {} → {:?} {:?}", e.code, e.name, placed.status, placed.code));
+                wrong.push(format!(
+                    "{} {} → {:?} {:?}",
+                    e.code, e.name, placed.status, placed.code
+                ));
             }
         }
     }

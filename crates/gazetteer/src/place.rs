@@ -169,9 +169,7 @@ pub fn place_agency(g: &Gazetteer, name: &str, ctx: &Context) -> Place {
             }
         }
         BodyKind::ZoneCommittee => Level::District,
-        BodyKind::GovernmentOffice | BodyKind::Department | BodyKind::Vertical => {
-            Level::Department
-        }
+        BodyKind::GovernmentOffice | BodyKind::Department | BodyKind::Vertical => Level::Department,
     };
     match outcome {
         Outcome::Resolved(id) => Place {
@@ -249,7 +247,11 @@ pub fn find_region(g: &Gazetteer, query: &str) -> Result<UnitId, String> {
             "“{query}”对应 {} 个单位，请写明上级或用区划代码：{}",
             many.len(),
             many.iter()
-                .map(|&id| format!("{} {}", g.unit(id).code, g.path_names(id).replace(" › ", "")))
+                .map(|&id| format!(
+                    "{} {}",
+                    g.unit(id).code,
+                    g.path_names(id).replace(" › ", "")
+                ))
                 .collect::<Vec<_>>()
                 .join("；")
         )),
@@ -265,7 +267,11 @@ pub fn folder_hints<'a>(g: &Gazetteer, folders: impl IntoIterator<Item = &'a str
             let id = find_region(g, f).ok()?;
             Some(Hint {
                 unit: id,
-                why: format!("文件所在文件夹“{f}”：{} {}", g.unit(id).code, g.unit(id).name),
+                why: format!(
+                    "文件所在文件夹“{f}”：{} {}",
+                    g.unit(id).code,
+                    g.unit(id).name
+                ),
             })
         })
         .collect()
@@ -315,41 +321,59 @@ fn narrow(g: &Gazetteer, candidates: &[UnitId], ctx: &Context) -> Narrowed {
         }
     }
     match hinted.as_slice() {
-        [(one, why)] => return Narrowed::To(*one, format!("{why}：候选中只有 {} {} 在其中", g.unit(*one).code, g.path_names(*one))),
+        [(one, why)] => {
+            return Narrowed::To(
+                *one,
+                format!(
+                    "{why}：候选中只有 {} {} 在其中",
+                    g.unit(*one).code,
+                    g.path_names(*one)
+                ),
+            )
+        }
         [] => {}
-        many => tried.push(format!(
-            "外部线索指向 {} 个候选，仍不能确定",
-            many.len()
-        )),
+        many => tried.push(format!("外部线索指向 {} 个候选，仍不能确定", many.len())),
     }
     let Some(text) = ctx.text else {
         return Narrowed::Not(tried);
     };
     type Terms = fn(&Gazetteer, UnitId) -> Vec<String>;
     let tiers: [(&str, Terms, usize); 3] = [
-        ("正文写出完整地名", |g, c| {
-            let unit = g.unit(c);
-            g.path(c)
-                .into_iter()
-                .filter(|&a| a != c)
-                .map(|a| format!("{}{}", g.unit(a).name, unit.name))
-                .collect()
-        }, 1),
-        ("正文提到上级", |g, c| {
-            g.path(c)
-                .into_iter()
-                .filter(|&a| a != c)
-                .map(|a| g.unit(a).name.to_string())
-                .collect()
-        }, 1),
-        ("正文提到下辖乡镇街道", |g, c| {
-            g.children(c)
-                .iter()
-                .map(|&t| g.unit(t).name)
-                .filter(|n| n.chars().count() >= 3)
-                .map(str::to_string)
-                .collect()
-        }, 2),
+        (
+            "正文写出完整地名",
+            |g, c| {
+                let unit = g.unit(c);
+                g.path(c)
+                    .into_iter()
+                    .filter(|&a| a != c)
+                    .map(|a| format!("{}{}", g.unit(a).name, unit.name))
+                    .collect()
+            },
+            1,
+        ),
+        (
+            "正文提到上级",
+            |g, c| {
+                g.path(c)
+                    .into_iter()
+                    .filter(|&a| a != c)
+                    .map(|a| g.unit(a).name.to_string())
+                    .collect()
+            },
+            1,
+        ),
+        (
+            "正文提到下辖乡镇街道",
+            |g, c| {
+                g.children(c)
+                    .iter()
+                    .map(|&t| g.unit(t).name)
+                    .filter(|n| n.chars().count() >= 3)
+                    .map(str::to_string)
+                    .collect()
+            },
+            2,
+        ),
     ];
     for (what, terms, needed) in tiers {
         let per: Vec<Vec<String>> = candidates.iter().map(|&c| terms(g, c)).collect();

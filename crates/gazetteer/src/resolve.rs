@@ -197,7 +197,11 @@ pub fn resolve_agency(g: &Gazetteer, name: &str) -> AgencyResolution {
 
 /// Read the place chain from the start of `text`. Returns the candidates of the
 /// last link and the number of bytes read.
-pub(crate) fn read_chain(g: &Gazetteer, text: &str, evidence: &mut Vec<String>) -> (Vec<UnitId>, usize) {
+pub(crate) fn read_chain(
+    g: &Gazetteer,
+    text: &str,
+    evidence: &mut Vec<String>,
+) -> (Vec<UnitId>, usize) {
     let mut current: Vec<UnitId> = Vec::new();
     let mut pos = 0;
     loop {

@@ -36,7 +36,9 @@ fn the_place_written_whole_in_the_text_narrows() {
     let p = place_agency(
         g(),
         "鼓楼区人民政府",
-        &with_text("南京市鼓楼区2023年政府信息公开工作年度报告\n本报告由南京市鼓楼区人民政府办公室编制。"),
+        &with_text(
+            "南京市鼓楼区2023年政府信息公开工作年度报告\n本报告由南京市鼓楼区人民政府办公室编制。",
+        ),
     );
     assert_eq!(p.status, PlaceStatus::Resolved);
     assert_eq!(p.code.as_deref(), Some("320106"));
@@ -81,10 +83,7 @@ fn a_province_shared_by_two_candidates_does_not_narrow() {
     // 江苏省 holds both 南京's and 徐州's 鼓楼区.
     let p = place_agency(g(), "鼓楼区人民政府", &with_text("江苏省政务公开工作会议"));
     assert_eq!(p.status, PlaceStatus::Ambiguous);
-    assert_eq!(
-        p.evidence.last().unwrap(),
-        "报告正文中没有能区分候选的地名"
-    );
+    assert_eq!(p.evidence.last().unwrap(), "报告正文中没有能区分候选的地名");
 }
 
 #[test]
@@ -101,16 +100,13 @@ fn two_of_its_streets_in_the_text_narrow() {
 fn folders_narrow_and_say_so() {
     let hints = folder_hints(g(), ["reports", "2023", "福建省福州市", "区县"]);
     assert_eq!(hints.len(), 1);
-    let p = place_agency(
-        g(),
-        "鼓楼区人民政府",
-        &Context {
-            text: None,
-            hints,
-        },
-    );
+    let p = place_agency(g(), "鼓楼区人民政府", &Context { text: None, hints });
     assert_eq!(p.code.as_deref(), Some("350102"));
-    assert!(p.evidence.last().unwrap().starts_with("文件所在文件夹“福建省福州市”"));
+    assert!(p
+        .evidence
+        .last()
+        .unwrap()
+        .starts_with("文件所在文件夹“福建省福州市”"));
     // A hint that holds two candidates decides nothing.
     let jiangsu = find_region(g(), "江苏省").unwrap();
     let p = place_agency(
@@ -167,7 +163,9 @@ fn region_queries() {
     assert_eq!(code("410700"), Ok("4107"));
     assert_eq!(code("辉县市"), Ok("410782"));
     assert_eq!(code("开封市鼓楼区"), Ok("410204"));
-    assert!(code("鼓楼区").unwrap_err().starts_with("“鼓楼区”对应 4 个单位"));
+    assert!(code("鼓楼区")
+        .unwrap_err()
+        .starts_with("“鼓楼区”对应 4 个单位"));
     assert_eq!(
         code("新乡市教育局"),
         Err("“新乡市教育局”不是区划中的地名（“新乡市”之后无法识别）".into())

@@ -1051,7 +1051,9 @@ impl Store {
     fn agency_id(&mut self, a: &AgencyInfo) -> Result<i64, StoreError> {
         if !self.agencies.contains_key(&a.name) {
             let rows = self.conn.query(
-                &format!("SELECT id, placement, {AGENCY_PLACE_COLUMNS} FROM agencies WHERE name = $1"),
+                &format!(
+                    "SELECT id, placement, {AGENCY_PLACE_COLUMNS} FROM agencies WHERE name = $1"
+                ),
                 &[a.name.as_str().into()],
             )?;
             if let Some(r) = rows.first() {
@@ -1068,7 +1070,8 @@ impl Store {
         }
         match self.agencies.get(&a.name).cloned() {
             None => {
-                let mut params: Vec<Val> = vec![a.name.as_str().into(), a.placement.as_str().into()];
+                let mut params: Vec<Val> =
+                    vec![a.name.as_str().into(), a.placement.as_str().into()];
                 params.extend(place_values(&a.place));
                 let rows = self.conn.query(
                     &format!(
@@ -1102,13 +1105,14 @@ impl Store {
         let mut params = place_values(&a.place);
         params.push(a.placement.as_str().into());
         params.push(id.into());
-        self.conn.exec(
-            "UPDATE agencies SET region = $1, level = $2, region_code = $3, body_kind = $4,
+        self.conn
+            .exec(
+                "UPDATE agencies SET region = $1, level = $2, region_code = $3, body_kind = $4,
                place_status = $5, candidates = $6, evidence = $7, placement = $8
              WHERE id = $9",
-            &params,
-        )
-        .map(|n| n as usize)
+                &params,
+            )
+            .map(|n| n as usize)
     }
 
     /// Every agency with its place and the years it has a current report for,
@@ -1180,7 +1184,9 @@ impl Store {
                     place: if mapping {
                         given(
                             r[3].text().unwrap_or_default(),
-                            r[4].text().and_then(Level::from_zh).unwrap_or(Level::Unknown),
+                            r[4].text()
+                                .and_then(Level::from_zh)
+                                .unwrap_or(Level::Unknown),
                             name,
                         )
                     } else {
@@ -1252,7 +1258,8 @@ impl Store {
                 let Some(r) = rows.first() else {
                     continue;
                 };
-                if r[1].text() != Some("mapping") || place_key(&place_of(&r[2..])) != place_key(&e.place)
+                if r[1].text() != Some("mapping")
+                    || place_key(&place_of(&r[2..])) != place_key(&e.place)
                 {
                     changed += store.set_place(r[0].int().unwrap_or_default(), e)?;
                 }
@@ -1781,12 +1788,20 @@ fn place_values(p: &Place) -> Vec<Val> {
 fn place_of(r: &[Val]) -> Place {
     let words = |v: &Val| -> Vec<String> {
         v.text()
-            .map(|t| t.split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect())
+            .map(|t| {
+                t.split(' ')
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default()
     };
     Place {
         region: r[0].text().unwrap_or_default().to_string(),
-        level: r[1].text().and_then(Level::from_zh).unwrap_or(Level::Unknown),
+        level: r[1]
+            .text()
+            .and_then(Level::from_zh)
+            .unwrap_or(Level::Unknown),
         code: r[2].text().map(str::to_string),
         body: r[3]
             .text()

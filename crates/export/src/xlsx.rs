@@ -827,7 +827,7 @@ impl XlsxWriter {
                 ("说明", 40.0),
             ],
         )?;
-        ws.set_header(&format!("&C{title}"));
+        ws.set_header(format!("&C{title}"));
         let late = Format::new().set_background_color(Color::RGB(0xFFE699));
         let missing = Format::new().set_background_color(Color::RGB(0xF4B6B6));
         for (i, r) in rows.iter().enumerate() {

@@ -9,7 +9,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Barrier};
 
-use gongkai_model::agency::Level;
 use gongkai_store::{AgencyInfo, Ingested, NewReport, Placement, Store, StoreError};
 
 fn seed(stem: &str) -> gongkai_model::Report {

@@ -151,7 +151,21 @@ pub fn resolve_agency(g: &Gazetteer, name: &str) -> AgencyResolution {
     }
     let mut body = body_kind(&body_text, vertical);
 
+    // The chain stopped at a county-level (or higher) place that is not under what
+    // came before it (驻马店市龙亭区: 龙亭区 is in 开封市): the name contradicts itself,
+    // and neither place is taken.
+    let stray = (!candidates.is_empty())
+        .then(|| stray_place(g, &body_text, &candidates))
+        .flatten();
     let outcome = match candidates.as_slice() {
+        _ if stray.is_some() => {
+            let (name, elsewhere) = stray.unwrap_or_default();
+            evidence.push(format!(
+                "“{name}”不在前面的地名之下（区划中的“{name}”：{}），名称自相矛盾，不作猜测",
+                elsewhere.join("；")
+            ));
+            Outcome::Unresolved
+        }
         [] => {
             evidence.push("未找到地名".to_string());
             Outcome::Unresolved
@@ -298,6 +312,38 @@ pub(crate) fn read_chain(
         pos += end;
     }
     (current, pos)
+}
+
+/// A full unit name of at least three characters, county level or above, that
+/// `body` starts with although it is neither above nor under any of `under`: with
+/// the places of its own path.
+fn stray_place(g: &Gazetteer, body: &str, under: &[UnitId]) -> Option<(String, Vec<String>)> {
+    let ends: Vec<usize> = body
+        .char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .skip(2)
+        .take(g.longest_name)
+        .collect();
+    for &end in ends.iter().rev() {
+        let prefix = &body[..end];
+        let elsewhere: Vec<String> = g
+            .by_name(prefix)
+            .iter()
+            .filter(|&&(id, form)| {
+                form == NameForm::Full
+                    && g.unit(id).level <= Level::County
+                    // Repeating a place of the chain (克东县黑龙江省…) contradicts nothing.
+                    && !under
+                        .iter()
+                        .any(|&u| u == id || g.is_ancestor(u, id) || g.is_ancestor(id, u))
+            })
+            .map(|&(id, _)| format!("{} {}", g.unit(id).code, g.path_names(id)))
+            .collect();
+        if !elsewhere.is_empty() {
+            return Some((prefix.to_string(), elsewhere));
+        }
+    }
+    None
 }
 
 /// Township-level units that are institutions rather than places (鸡东县's unit

@@ -1,0 +1,8 @@
+//! The reviewers' web workspace: users with roles and scopes, decisions on findings,
+//! an audit log, and the pages and REST API over the corpus database.
+//!
+//! - [`authz`]: the one access policy every route asks.
+//! - [`auth`]: passwords, tokens, the login limiter.
+
+pub mod auth;
+pub mod authz;

@@ -3,6 +3,8 @@
 //!
 //! - [`authz`]: the one access policy every route asks.
 //! - [`auth`]: passwords, tokens, the login limiter.
+//! - [`decisions`]: reviewers' verdicts and the identity of a finding across versions.
 
 pub mod auth;
 pub mod authz;
+pub mod decisions;

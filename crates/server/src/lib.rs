@@ -3,8 +3,10 @@
 //!
 //! - [`authz`]: the one access policy every route asks.
 //! - [`auth`]: passwords, tokens, the login limiter.
+//! - [`view`]: HTML of what the pages show (the official tables, cells marked).
 //! - [`decisions`]: reviewers' verdicts and the identity of a finding across versions.
 
 pub mod auth;
 pub mod authz;
 pub mod decisions;
+pub mod view;

@@ -1,0 +1,3 @@
+//! What the pages draw, as HTML built with maud (every interpolated text is escaped).
+
+pub mod tables;

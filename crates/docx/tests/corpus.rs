@@ -12,11 +12,12 @@ fn corpus() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir.to_path_buf())
     } else {
-        eprintln!(
-            "note: corpus not found at {} — corpus tests skipped",
+        // The corpus is part of the test suite: without it these tests must fail, not
+        // pass having checked nothing.
+        panic!(
+            "../shared/corpus not found at {}: the corpus tests need it",
             dir.display()
-        );
-        None
+        )
     }
 }
 

@@ -120,7 +120,96 @@ pub fn incomplete(bytes: &[u8]) -> Option<String> {
     }
 }
 
-fn read_inner(bytes: &[u8]) -> Result<Document, PdfError> {
+/// One page as the reader saw it: its size, every glyph with its box, and the ruling
+/// lines — what a viewer needs to redraw the page and show where a number was read
+/// (the locations of [`gongkai_model::Location::Pdf`] are in the same space: PDF
+/// points, origin bottom-left, crop box at the origin, rotation applied).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct PageDrawing {
+    /// 1-based.
+    pub number: u32,
+    pub width: f32,
+    pub height: f32,
+    pub glyphs: Vec<DrawnGlyph>,
+    /// Horizontal rules: `(y, x0, x1)`; vertical: `(x, y0, y1)`.
+    pub hrules: Vec<(f32, f32, f32)>,
+    pub vrules: Vec<(f32, f32, f32)>,
+}
+
+/// A glyph's character and box.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct DrawnGlyph {
+    pub c: char,
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+    pub size: f32,
+}
+
+/// Page `number` (1-based) of a PDF as the reader sees it. The same limits as
+/// [`read`] apply; a page that does not exist is [`PdfError::Corrupt`].
+pub fn page_drawing(bytes: &[u8], number: u32) -> Result<PageDrawing, PdfError> {
+    if bytes.len() > MAX_BYTES {
+        return Err(PdfError::TooLarge {
+            size: bytes.len(),
+            limit: MAX_BYTES,
+        });
+    }
+    if let Some(missing) = incomplete(bytes) {
+        return Err(PdfError::Truncated(missing));
+    }
+    match catch_unwind(AssertUnwindSafe(|| page_drawing_inner(bytes, number))) {
+        Ok(r) => r,
+        Err(_) => Err(PdfError::Corrupt("结构异常".into())),
+    }
+}
+
+fn page_drawing_inner(bytes: &[u8], number: u32) -> Result<PageDrawing, PdfError> {
+    let doc = load(bytes)?;
+    let id = doc
+        .page_iter()
+        .take(MAX_PAGES)
+        .nth((number as usize).saturating_sub(1))
+        .filter(|_| number >= 1)
+        .ok_or_else(|| PdfError::Corrupt(format!("没有第{number}页")))?;
+    let Ok(Object::Dictionary(page)) = doc.get_object(id) else {
+        return Err(PdfError::Corrupt(format!("第{number}页无法读取")));
+    };
+    let (ctm, width, height) = page_matrix(&doc, page);
+    let res = interp::page_attr(&doc, page, b"Resources").and_then(|o| interp::as_dict(&doc, o));
+    let mut missing = 0;
+    let content = page_content(&doc, page, &mut missing);
+    let mut cache = Cache::new(MAX_OPERATORS, MAX_GLYPHS);
+    let mut it = Interp::new(&doc, &mut cache, ctm);
+    if it.run(&content, res, 0).is_err() {
+        return Err(PdfError::TooComplex);
+    }
+    let pc = it.finish();
+    Ok(PageDrawing {
+        number,
+        width,
+        height,
+        glyphs: pc
+            .glyphs
+            .iter()
+            .map(|g| DrawnGlyph {
+                c: g.c,
+                x0: g.x0,
+                y0: g.y0,
+                x1: g.x1,
+                y1: g.y1,
+                size: g.size,
+            })
+            .collect(),
+        hrules: pc.hrules.iter().map(|r| (r.pos, r.lo, r.hi)).collect(),
+        vrules: pc.vrules.iter().map(|r| (r.pos, r.lo, r.hi)).collect(),
+    })
+}
+
+/// The document loaded with the reader's limits; encrypted and oversized documents
+/// refused.
+fn load(bytes: &[u8]) -> Result<lopdf::Document, PdfError> {
     let options = LoadOptions {
         max_decompressed_size: Some(objects::MAX_STREAM_BYTES),
         ..LoadOptions::default()
@@ -142,6 +231,11 @@ fn read_inner(bytes: &[u8]) -> Result<Document, PdfError> {
     if doc.objects.len() > MAX_OBJECTS {
         return Err(PdfError::TooComplex);
     }
+    Ok(doc)
+}
+
+fn read_inner(bytes: &[u8]) -> Result<Document, PdfError> {
+    let doc = load(bytes)?;
     let page_ids: Vec<lopdf::ObjectId> = doc.page_iter().take(MAX_PAGES + 1).collect();
     if page_ids.len() > MAX_PAGES {
         return Err(PdfError::TooManyPages {

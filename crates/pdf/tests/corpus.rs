@@ -13,8 +13,12 @@ fn corpus() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        println!("note: {} absent, corpus tests skipped", dir.display());
-        None
+        // The corpus is part of the test suite: without it these tests must fail, not
+        // pass having checked nothing.
+        panic!(
+            "../shared/corpus not found at {}: the corpus tests need it",
+            dir.display()
+        )
     }
 }
 
@@ -184,4 +188,58 @@ fn fonts_without_any_character_map_are_reported() {
     let err = gongkai_pdf::read(&out).unwrap_err();
     assert_eq!(err, gongkai_pdf::PdfError::Undecodable);
     assert!(err.to_string().contains("ToUnicode"), "{err}");
+}
+
+/// The page as the reader saw it: every number a cell was read from is drawn where
+/// its location says, so a viewer that redraws the page highlights the right glyphs.
+#[test]
+fn cell_locations_lie_on_the_glyphs_of_the_drawn_page() {
+    let Some(dir) = corpus() else { return };
+    let bytes = std::fs::read(dir.join("hongze_district_2024.pdf")).expect("corpus pdf");
+    let doc = gongkai_pdf::read(&bytes).unwrap();
+    let report = gongkai_parse::parse_document("hongze_district_2024.pdf", &doc)
+        .unwrap()
+        .report;
+    let mut checked = 0;
+    let mut pages = std::collections::HashMap::new();
+    for k in report.keyed_cells() {
+        let (cell_ref, cell) = ((k.table, k.row, k.column), k.cell);
+        let (
+            Some(gongkai_model::Value::Count(n)),
+            Some(gongkai_model::Location::Pdf {
+                page,
+                x0,
+                y0,
+                x1,
+                y1,
+            }),
+        ) = (&cell.value, &cell.location)
+        else {
+            continue;
+        };
+        let drawing = pages
+            .entry(*page)
+            .or_insert_with(|| gongkai_pdf::page_drawing(&bytes, *page).unwrap());
+        assert!(*x1 <= drawing.width + 1.0 && *y1 <= drawing.height + 1.0);
+        let inside: String = drawing
+            .glyphs
+            .iter()
+            .filter(|g| {
+                let (cx, cy) = ((g.x0 + g.x1) / 2.0, (g.y0 + g.y1) / 2.0);
+                cx >= *x0 && cx <= *x1 && cy >= *y0 && cy <= *y1
+            })
+            .map(|g| g.c)
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        assert!(
+            inside.contains(&n.to_string()),
+            "{cell_ref:?}: {n} not in “{inside}”"
+        );
+        checked += 1;
+    }
+    assert!(checked > 50, "{checked} cells checked");
+    assert!(matches!(
+        gongkai_pdf::page_drawing(&bytes, 999),
+        Err(gongkai_pdf::PdfError::Corrupt(_))
+    ));
 }

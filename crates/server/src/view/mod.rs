@@ -1,3 +1,4 @@
 //! What the pages draw, as HTML built with maud (every interpolated text is escaped).
 
+pub mod source;
 pub mod tables;

@@ -1,4 +1,5 @@
 //! What the pages draw, as HTML built with maud (every interpolated text is escaped).
 
+pub mod chart;
 pub mod source;
 pub mod tables;

@@ -1,0 +1,178 @@
+//! Charts drawn by the server as SVG, so that they print and need no script: a line
+//! per series over the years. A year without a value breaks the line (blank is not
+//! zero) and is marked on the axis as 无数据.
+
+use maud::{html, Markup};
+
+/// One line of a chart.
+pub struct Series {
+    pub label: String,
+    /// `(year, value)`, any order; `None` where the year has no value.
+    pub points: Vec<(i32, Option<f64>)>,
+}
+
+const WIDTH: f64 = 640.0;
+const HEIGHT: f64 = 260.0;
+const LEFT: f64 = 56.0;
+const RIGHT: f64 = 16.0;
+const TOP: f64 = 28.0;
+const BOTTOM: f64 = 36.0;
+
+/// How values are written on the axis.
+#[derive(Clone, Copy)]
+pub enum Scale {
+    Count,
+    Percent,
+}
+
+impl Scale {
+    fn label(self, v: f64) -> String {
+        match self {
+            Scale::Count => format!("{v:.0}"),
+            Scale::Percent => format!("{:.0}%", v * 100.0),
+        }
+    }
+}
+
+/// A line chart of `series` over the years they cover.
+pub fn line_chart(title: &str, series: &[Series], scale: Scale) -> Markup {
+    let mut years: Vec<i32> = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.0))
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    let values = series
+        .iter()
+        .flat_map(|s| s.points.iter().filter_map(|p| p.1));
+    let max = values.fold(0.0f64, f64::max);
+    let top = nice_ceiling(max, scale);
+    let (plot_w, plot_h) = (WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM);
+    let x = |year: i32| -> f64 {
+        match years.iter().position(|&y| y == year) {
+            Some(i) if years.len() > 1 => LEFT + plot_w * i as f64 / (years.len() - 1) as f64,
+            _ => LEFT + plot_w / 2.0,
+        }
+    };
+    let y = |v: f64| TOP + plot_h * (1.0 - if top > 0.0 { v / top } else { 0.0 });
+    let ticks: Vec<f64> = (0..=4).map(|i| top * i as f64 / 4.0).collect();
+    html! {
+        svg.chart xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {WIDTH} {HEIGHT}"))
+            role="img" aria-label=(title) {
+            text.title x=(f(LEFT)) y="16" { (title) }
+            @for t in &ticks {
+                line.grid x1=(f(LEFT)) x2=(f(WIDTH - RIGHT)) y1=(f(y(*t))) y2=(f(y(*t))) {}
+                text.tick x=(f(LEFT - 6.0)) y=(f(y(*t) + 4.0)) text-anchor="end" { (scale.label(*t)) }
+            }
+            @for year in &years {
+                text.tick x=(f(x(*year))) y=(f(HEIGHT - BOTTOM + 16.0)) text-anchor="middle" { (year) }
+            }
+            @for (i, s) in series.iter().enumerate() {
+                g class=(format!("series s{i}")) {
+                    title { (s.label) }
+                    @for run in runs(&s.points) {
+                        @if run.len() > 1 {
+                            polyline points=(run.iter().map(|(yr, v)| format!("{},{}", f(x(*yr)), f(y(*v)))).collect::<Vec<_>>().join(" ")) {}
+                        }
+                        @for (yr, v) in &run {
+                            circle cx=(f(x(*yr))) cy=(f(y(*v))) r="3" { title { (s.label) " " (yr) "：" (scale.label_value(*v)) } }
+                        }
+                    }
+                    @for (yr, _) in s.points.iter().filter(|p| p.1.is_none()) {
+                        text.missing x=(f(x(*yr))) y=(f(HEIGHT - BOTTOM - 4.0)) text-anchor="middle" { "无数据" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Scale {
+    fn label_value(self, v: f64) -> String {
+        match self {
+            Scale::Count => format!("{v}"),
+            Scale::Percent => format!("{:.1}%", v * 100.0),
+        }
+    }
+}
+
+/// The points in year order, cut where a year has no value.
+fn runs(points: &[(i32, Option<f64>)]) -> Vec<Vec<(i32, f64)>> {
+    let mut sorted = points.to_vec();
+    sorted.sort_by_key(|p| p.0);
+    let mut out: Vec<Vec<(i32, f64)>> = vec![Vec::new()];
+    for (year, v) in sorted {
+        match v {
+            Some(v) => out.last_mut().map(|r| r.push((year, v))).unwrap_or(()),
+            None => {
+                if out.last().is_some_and(|r| !r.is_empty()) {
+                    out.push(Vec::new());
+                }
+            }
+        }
+    }
+    out.retain(|r| !r.is_empty());
+    out
+}
+
+/// A round top for the axis: 1, 2 or 5 × a power of ten (percentages top at 100 %).
+fn nice_ceiling(max: f64, scale: Scale) -> f64 {
+    if let Scale::Percent = scale {
+        return 1.0f64.max(max);
+    }
+    if max <= 0.0 {
+        return 1.0;
+    }
+    let magnitude = 10f64.powf(max.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|&c| c >= max)
+        .unwrap_or(10.0 * magnitude)
+}
+
+fn f(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_year_breaks_the_line() {
+        let s = Series {
+            label: "收到申请".into(),
+            points: vec![
+                (2021, Some(10.0)),
+                (2022, None),
+                (2023, Some(30.0)),
+                (2024, Some(40.0)),
+            ],
+        };
+        assert_eq!(
+            runs(&s.points),
+            vec![vec![(2021, 10.0)], vec![(2023, 30.0), (2024, 40.0)]]
+        );
+        let svg = line_chart("收到申请数", &[s], Scale::Count).into_string();
+        // One polyline (2023–2024); 2021 stands alone as a point; 2022 says 无数据.
+        assert_eq!(svg.matches("<polyline").count(), 1);
+        assert_eq!(svg.matches("<circle").count(), 3);
+        assert!(svg.contains("无数据"));
+        // The axis tops at 50 (a round number above 40): 40 sits at 4/5 of the height.
+        let y40 = TOP + (HEIGHT - TOP - BOTTOM) * (1.0 - 40.0 / 50.0);
+        assert!(
+            svg.contains(&format!("{},{}", f(WIDTH - RIGHT), f(y40))),
+            "{svg}"
+        );
+    }
+
+    #[test]
+    fn axis_tops_are_round() {
+        assert_eq!(nice_ceiling(40.0, Scale::Count), 50.0);
+        assert_eq!(nice_ceiling(7.0, Scale::Count), 10.0);
+        assert_eq!(nice_ceiling(120.0, Scale::Count), 200.0);
+        assert_eq!(nice_ceiling(0.0, Scale::Count), 1.0);
+        assert_eq!(nice_ceiling(0.42, Scale::Percent), 1.0);
+    }
+}

@@ -9,4 +9,6 @@
 pub mod auth;
 pub mod authz;
 pub mod decisions;
+pub mod error;
+pub mod layout;
 pub mod view;

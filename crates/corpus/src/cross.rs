@@ -28,6 +28,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use gongkai_check::cross::{self, ClusterMember, CopiedFrom, SharedText, StockRow, YearFacts};
 use gongkai_check::Selection;
+use gongkai_model::schema::{Edition, SectionKind};
 use gongkai_model::Finding;
 use gongkai_similar::{Fingerprint, LshIndex, NormalizedText};
 use gongkai_store::{CorpusFinding, Filter, ReportRow, Store, StoreError};
@@ -139,10 +140,6 @@ pub fn run(
 /// what the next command does with a corpus left stale.
 pub const ABORT_FOR_TESTS: &str = "GONGKAI_TEST_ABORT_IN_CROSS";
 
-fn section_kind(key: &str) -> Option<gongkai_model::schema::SectionKind> {
-    serde_json::from_value(serde_json::Value::String(key.to_string())).ok()
-}
-
 /// Says which report the finding compares with: a reviewer opens that one next.
 fn with_other_note(mut f: Finding, other: Option<&ReportRow>) -> Finding {
     if let Some(o) = other {
@@ -200,7 +197,7 @@ fn year_facts(
                 _ => {}
             }
         }
-        if has_stock && r.edition.as_deref() == Some("2021") {
+        if has_stock && r.edition == Some(Edition::E2021) {
             facts.stock = Some(stock);
         }
         out.insert(r.id, facts);
@@ -270,7 +267,7 @@ const JUDGE_CHUNK: usize = 1000;
 /// Sections of one kind with identical shingle sets: one text, however many reports
 /// print it. Compared once, for all of them.
 struct Group {
-    kind: String,
+    kind: SectionKind,
     shingles: Vec<u64>,
     /// The shingles that are not stock phrases (filled once the stock is counted).
     distinctive: Vec<u64>,
@@ -356,7 +353,7 @@ fn copied_text(
                 Some(g) => g,
                 None => {
                     groups.push(Group {
-                        kind: kind.clone(),
+                        kind: *kind,
                         shingles: sh,
                         distinctive: Vec::new(),
                         members: Vec::new(),
@@ -652,9 +649,8 @@ fn copied_text(
             .into_par_iter()
             .map(|(i, judgement)| {
                 let x = &sections[i];
-                let (Some(kind), Some((heading, body))) =
-                    (section_kind(&x.kind), texts.get(&x.section_id))
-                else {
+                let kind = x.kind;
+                let Some((heading, body)) = texts.get(&x.section_id) else {
                     return Vec::new();
                 };
                 let mut out = Vec::new();

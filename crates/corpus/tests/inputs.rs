@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use gongkai_corpus::{cross, IngestOptions, IngestSummary};
-use gongkai_model::Block;
+use gongkai_model::{Block, SourceFormat};
 use gongkai_store::testing::on_both_backends as on_both;
 use gongkai_store::{FailureKind, Store};
 
@@ -287,11 +287,11 @@ fn a_page_and_its_pdf_are_one_report_in_either_order() {
                     .unwrap();
                 let got: Vec<_> = all
                     .iter()
-                    .map(|r| (r.source.clone(), r.format.clone(), r.version, r.is_current))
+                    .map(|r| (r.source.clone(), r.format, r.version, r.is_current))
                     .collect();
                 assert_eq!(
                     got,
-                    [(pdf_path.display().to_string(), "pdf".to_string(), 1, true)],
+                    [(pdf_path.display().to_string(), SourceFormat::Pdf, 1, true)],
                     "{name}"
                 );
                 assert_eq!(

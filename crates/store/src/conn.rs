@@ -1,9 +1,12 @@
 //! The two backends behind one small interface, so the store's logic and SQL are
 //! written once. SQL is written with PostgreSQL's `$1` placeholders; SQLite reads them
 //! as `?1`. Only the migrations (types) and bulk loading differ between the backends.
+//! A query's rows carry their columns' names, as both backends report them ([`Row`]).
 
 use std::io::Write;
+use std::sync::Arc;
 
+use crate::row::Row;
 use crate::StoreError;
 
 /// One SQL value, as both backends understand it.
@@ -18,44 +21,15 @@ pub enum Val {
 }
 
 impl Val {
-    pub fn int(&self) -> Option<i64> {
+    /// The type's name, for the error that a value is not what a column should hold.
+    pub fn type_name(&self) -> &'static str {
         match self {
-            Val::Int(n) => Some(*n),
-            Val::Bool(b) => Some(*b as i64),
-            Val::Real(f) => Some(*f as i64),
-            _ => None,
-        }
-    }
-    pub fn real(&self) -> Option<f64> {
-        match self {
-            Val::Real(f) => Some(*f),
-            Val::Int(n) => Some(*n as f64),
-            _ => None,
-        }
-    }
-    pub fn text(&self) -> Option<&str> {
-        match self {
-            Val::Text(s) => Some(s),
-            _ => None,
-        }
-    }
-    pub fn into_text(self) -> Option<String> {
-        match self {
-            Val::Text(s) => Some(s),
-            _ => None,
-        }
-    }
-    pub fn into_bytes(self) -> Option<Vec<u8>> {
-        match self {
-            Val::Bytes(b) => Some(b),
-            _ => None,
-        }
-    }
-    pub fn bool(&self) -> bool {
-        match self {
-            Val::Bool(b) => *b,
-            Val::Int(n) => *n != 0,
-            _ => false,
+            Val::Null => "NULL",
+            Val::Int(_) => "整数",
+            Val::Real(_) => "小数",
+            Val::Text(_) => "文本",
+            Val::Bytes(_) => "二进制数据",
+            Val::Bool(_) => "布尔值",
         }
     }
 }
@@ -91,21 +65,21 @@ impl<T: Into<Val>> From<Option<T>> for Val {
     }
 }
 
-pub type Row = Vec<Val>;
-
 /// A connection to either backend.
 pub trait Conn: Send {
     fn backend(&self) -> crate::Backend;
     /// Runs statements without parameters (DDL, BEGIN/COMMIT).
     fn batch(&mut self, sql: &str) -> Result<(), StoreError>;
     fn exec(&mut self, sql: &str, params: &[Val]) -> Result<u64, StoreError>;
+    /// The rows `sql` returns, with their columns' names.
     fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>, StoreError>;
-    /// Inserts many rows at once: prepared inserts on SQLite, `COPY` on PostgreSQL.
+    /// Inserts many rows (values in the order of `columns`) at once: prepared inserts on
+    /// SQLite, `COPY` on PostgreSQL.
     fn bulk_insert(
         &mut self,
         table: &str,
         columns: &[&str],
-        rows: &[Row],
+        rows: &[Vec<Val>],
     ) -> Result<(), StoreError>;
     /// Serialises writers: two `gongkai ingest` runs against one server take turns.
     fn lock_for_writing(&mut self) -> Result<(), StoreError>;
@@ -153,7 +127,7 @@ impl rusqlite::ToSql for Val {
     }
 }
 
-fn sqlite_row(row: &rusqlite::Row<'_>, n: usize) -> rusqlite::Result<Row> {
+fn sqlite_values(row: &rusqlite::Row<'_>, n: usize) -> rusqlite::Result<Vec<Val>> {
     use rusqlite::types::ValueRef;
     (0..n)
         .map(|i| {
@@ -181,15 +155,18 @@ impl Conn for Sqlite {
     }
     fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>, StoreError> {
         let mut stmt = self.0.prepare_cached(&sqlite_sql(sql))?;
-        let n = stmt.column_count();
-        let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| sqlite_row(r, n))?;
+        let columns: Arc<[String]> = stmt.column_names().map(String::from).collect();
+        let n = columns.len();
+        let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
+            sqlite_values(r, n).map(|values| Row::new(columns.clone(), values))
+        })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
     fn bulk_insert(
         &mut self,
         table: &str,
         columns: &[&str],
-        rows: &[Row],
+        rows: &[Vec<Val>],
     ) -> Result<(), StoreError> {
         let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
         let sql = format!(
@@ -262,7 +239,7 @@ impl postgres::types::ToSql for Val {
     postgres::types::to_sql_checked!();
 }
 
-fn pg_row(row: &postgres::Row) -> Result<Row, StoreError> {
+fn pg_values(row: &postgres::Row) -> Result<Vec<Val>, StoreError> {
     use postgres::types::Type;
     let mut out = Vec::with_capacity(row.len());
     for (i, col) in row.columns().iter().enumerate() {
@@ -340,17 +317,21 @@ impl Conn for Postgres {
         Ok(self.0.execute(sql, &pg_params(params))?)
     }
     fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>, StoreError> {
-        self.0
-            .query(sql, &pg_params(params))?
-            .iter()
-            .map(pg_row)
+        let rows = self.0.query(sql, &pg_params(params))?;
+        // Every row of a result has the statement's columns.
+        let columns: Arc<[String]> = rows.first().map_or_else(
+            || Arc::from(Vec::new()),
+            |r| r.columns().iter().map(|c| c.name().to_string()).collect(),
+        );
+        rows.iter()
+            .map(|r| Ok(Row::new(columns.clone(), pg_values(r)?)))
             .collect()
     }
     fn bulk_insert(
         &mut self,
         table: &str,
         columns: &[&str],
-        rows: &[Row],
+        rows: &[Vec<Val>],
     ) -> Result<(), StoreError> {
         if rows.is_empty() {
             return Ok(());

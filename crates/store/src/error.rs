@@ -61,6 +61,13 @@ pub enum StoreError {
         source_path: String,
         detail: String,
     },
+    /// A column of a query's result that cannot be read as what the store expects: not
+    /// selected, NULL, another type, or a word no enum value is stored as.
+    #[error("数据库列 {column} 无法读取：{problem}")]
+    Column {
+        column: String,
+        problem: crate::ColumnProblem,
+    },
     #[error("数据库读写错误：{0}")]
     Io(#[from] std::io::Error),
     #[error("数据库内容无法解析：{0}")]

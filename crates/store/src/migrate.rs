@@ -113,28 +113,30 @@ pub(crate) fn latest() -> i64 {
 /// (a new database, or not gongkai's). Looks before it reads, so that nothing fails and
 /// nothing is created.
 pub(crate) fn applied(conn: &mut dyn Conn) -> Result<Option<i64>, StoreError> {
-    let exists = match conn.backend() {
-        Backend::Sqlite => conn.query(
-            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
-            &[],
-        )?,
-        Backend::Postgres => conn.query(
-            "SELECT COUNT(*) FROM pg_tables
-             WHERE tablename = 'schema_migrations' AND schemaname = current_schema()",
-            &[],
-        )?,
+    let sql = match conn.backend() {
+        Backend::Sqlite => {
+            "SELECT COUNT(*) AS n FROM sqlite_master
+             WHERE type = 'table' AND name = 'schema_migrations'"
+        }
+        Backend::Postgres => {
+            "SELECT COUNT(*) AS n FROM pg_tables
+             WHERE tablename = 'schema_migrations' AND schemaname = current_schema()"
+        }
     };
-    if exists.first().and_then(|r| r[0].int()).unwrap_or(0) == 0 {
+    if conn.query_value::<i64>(sql, &[], "n")? == 0 {
         return Ok(None);
     }
     current(conn).map(Some)
 }
 
+/// The newest migration applied; 0 when none is.
 pub(crate) fn current(conn: &mut dyn Conn) -> Result<i64, StoreError> {
     Ok(conn
-        .query("SELECT MAX(version) FROM schema_migrations", &[])?
-        .first()
-        .and_then(|r| r[0].int())
+        .query_value::<Option<i64>>(
+            "SELECT MAX(version) AS version FROM schema_migrations",
+            &[],
+            "version",
+        )?
         .unwrap_or(0))
 }
 
@@ -237,17 +239,16 @@ mod tests {
                     &[],
                 )
                 .unwrap();
-            assert_eq!(
-                rows,
-                vec![vec![
-                    Val::Int(1),
-                    Val::Int(1),
-                    Val::Int(computed),
-                    Val::Null,
-                    Val::Null
-                ]],
-                "reports: {reports}"
+            assert_eq!(rows.len(), 1);
+            let r = &rows[0];
+            let state = (
+                r.get::<i64>("id").unwrap(),
+                r.get::<i64>("changes").unwrap(),
+                r.get::<i64>("computed").unwrap(),
+                r.get::<Option<i64>>("marked_at").unwrap(),
+                r.get::<Option<i64>>("computed_at").unwrap(),
             );
+            assert_eq!(state, (1, 1, computed, None, None), "reports: {reports}");
         }
     }
 
@@ -276,10 +277,12 @@ mod tests {
                 &[],
             )
             .unwrap();
-        assert_eq!(
-            rows,
-            vec![vec![Val::from("old.txt"), Val::Null, Val::Null, Val::Null]]
-        );
+        assert_eq!(rows.len(), 1);
+        let r = &rows[0];
+        assert_eq!(r.get::<String>("source").unwrap(), "old.txt");
+        for column in ["url", "reading", "tables_digest"] {
+            assert_eq!(r.get::<Option<String>>(column).unwrap(), None, "{column}");
+        }
         // Run again: nothing to do.
         run(&mut conn).unwrap();
         assert_eq!(current(&mut conn).unwrap(), MIGRATIONS.len() as i64);

@@ -8,8 +8,8 @@
 use gongkai_model::agency::Level;
 use gongkai_model::{ReadingStatus, SourceFormat};
 use gongkai_store::{
-    AgencyInfo, CorpusFinding, Failure, FailureKind, Filter, Ingested, NewReport, Placement, Val,
-    Written,
+    AgencyInfo, ColumnProblem, CorpusFinding, Failure, FailureKind, Filter, Ingested, NewReport,
+    Placement, StoreError, Val, Written,
 };
 
 fn seed(stem: &str) -> gongkai_model::Report {
@@ -72,9 +72,9 @@ fn migrations_are_applied_once() {
     on_both("migrations", |store| {
         assert_eq!(store.schema_version().unwrap(), 5);
         let rows = store
-            .query("SELECT COUNT(*) FROM schema_migrations", &[])
+            .query("SELECT COUNT(*) AS n FROM schema_migrations", &[])
             .unwrap();
-        assert_eq!(rows[0][0].int(), Some(5));
+        assert_eq!(rows[0].get::<i64>("n").unwrap(), 5);
     });
 }
 
@@ -141,10 +141,10 @@ fn the_source_url_is_stored() {
             .query("SELECT source, url FROM reports ORDER BY source", &[])
             .unwrap();
         assert_eq!(
-            rows[0][1],
-            Val::Text("http://www.example.gov.cn/2021.html".into())
+            rows[0].get::<Option<String>>("url").unwrap().as_deref(),
+            Some("http://www.example.gov.cn/2021.html")
         );
-        assert_eq!(rows[1][1], Val::Null);
+        assert_eq!(rows[1].get::<Option<String>>("url").unwrap(), None);
         let listed = store.reports(&Filter::default()).unwrap();
         let a = listed.iter().find(|r| r.source == "a.txt").unwrap();
         assert_eq!(
@@ -297,13 +297,13 @@ fn reports_cells_and_metrics_round_trip() {
 
         let all_cells = store
             .query(
-                "SELECT COUNT(*) FROM cells WHERE report_id = $1",
+                "SELECT COUNT(*) AS n FROM cells WHERE report_id = $1",
                 &[Val::Int(report_id)],
             )
             .unwrap();
         assert_eq!(
-            all_cells[0][0].int(),
-            Some(original.keyed_cells().len() as i64)
+            all_cells[0].get::<i64>("n").unwrap(),
+            original.keyed_cells().len() as i64
         );
 
         let metrics = store.metrics().unwrap();
@@ -420,7 +420,10 @@ fn as_format(stem: &str, format: SourceFormat, reading: ReadingStatus) -> NewRep
 }
 
 /// (source, format, version, current) of the agency's reports.
-fn versions_of(store: &mut gongkai_store::Store, agency: &str) -> Vec<(String, String, i64, bool)> {
+fn versions_of(
+    store: &mut gongkai_store::Store,
+    agency: &str,
+) -> Vec<(String, SourceFormat, i64, bool)> {
     store
         .history(agency)
         .unwrap()
@@ -480,7 +483,7 @@ fn the_same_tables_in_two_formats_are_one_report_in_either_order() {
                 );
                 assert_eq!(
                     versions_of(store, AGENCY),
-                    [("r.pdf".to_string(), "pdf".to_string(), 1, true)],
+                    [("r.pdf".to_string(), SourceFormat::Pdf, 1, true)],
                     "{name}"
                 );
                 assert_eq!(
@@ -491,19 +494,19 @@ fn the_same_tables_in_two_formats_are_one_report_in_either_order() {
                 // The report's cells once, not once per source.
                 let cells = store
                     .query(
-                        "SELECT COUNT(*) FROM cells WHERE report_id = $1",
+                        "SELECT COUNT(*) AS n FROM cells WHERE report_id = $1",
                         &[id.into()],
                     )
                     .unwrap();
                 let expected = seed("000").keyed_cells().len() as i64;
-                assert_eq!(cells[0][0].int(), Some(expected), "{name}");
+                assert_eq!(cells[0].get::<i64>("n").unwrap(), expected, "{name}");
                 let metrics = store
                     .query(
-                        "SELECT COUNT(*) FROM metrics WHERE report_id = $1",
+                        "SELECT COUNT(*) AS n FROM metrics WHERE report_id = $1",
                         &[id.into()],
                     )
                     .unwrap();
-                assert_eq!(metrics[0][0].int(), Some(1), "{name}");
+                assert_eq!(metrics[0].get::<i64>("n").unwrap(), 1, "{name}");
             },
         );
     }
@@ -536,8 +539,8 @@ fn completeness_decides_the_current_version_before_recency() {
         assert_eq!(
             versions_of(store, AGENCY),
             [
-                ("whole.txt".to_string(), "text".to_string(), 1, true),
-                ("partial.txt".to_string(), "text".to_string(), 2, false)
+                ("whole.txt".to_string(), SourceFormat::Text, 1, true),
+                ("partial.txt".to_string(), SourceFormat::Text, 2, false)
             ]
         );
         store
@@ -594,8 +597,8 @@ fn versions_of_one_run_are_ordered_the_same_whatever_the_arrival_order() {
         });
     }
     let expected = vec![
-        ("a.txt".to_string(), "text".to_string(), 1, false),
-        ("b.md".to_string(), "markdown".to_string(), 2, true),
+        ("a.txt".to_string(), SourceFormat::Text, 1, false),
+        ("b.md".to_string(), SourceFormat::Markdown, 2, true),
     ];
     let outcomes = outcomes.into_inner();
     assert!(outcomes.len() >= 2);
@@ -630,12 +633,14 @@ fn version_keys_are_filled_for_reports_stored_before_them() {
     let rows = store
         .query("SELECT reading, tables_digest FROM reports", &[])
         .unwrap();
+    assert_eq!(rows.len(), 1);
     assert_eq!(
-        rows,
-        vec![vec![
-            Val::from(seed("000").reading.as_str()),
-            Val::from(expected_digest.unwrap().as_str())
-        ]]
+        rows[0].get::<ReadingStatus>("reading").unwrap(),
+        seed("000").reading
+    );
+    assert_eq!(
+        rows[0].get::<Option<String>>("tables_digest").unwrap(),
+        expected_digest
     );
     drop(store);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -707,4 +712,33 @@ fn agency_places_are_filled_for_agencies_stored_before_them() {
     );
     drop(store);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A stored word that no enum value is stored as is an error naming the column and the
+/// word, not a default: the database was written by something else, and says so.
+#[test]
+fn an_unknown_stored_word_is_an_error_naming_it() {
+    on_both("unknown_word", |store| {
+        store
+            .write(vec![file("000.txt", "h-word", Ok(new_report(seed("000"))))])
+            .unwrap();
+        store
+            .query("UPDATE reports SET format = 'odt'", &[])
+            .unwrap();
+        let e = store.reports(&Filter::default()).unwrap_err();
+        assert!(
+            matches!(
+                &e,
+                StoreError::Column {
+                    column,
+                    problem: ColumnProblem::Unknown { value, .. },
+                } if column == "format" && value == "odt"
+            ),
+            "{e}"
+        );
+        assert_eq!(
+            e.to_string(),
+            "数据库列 format 无法读取：「odt」不是可识别的来源格式"
+        );
+    });
 }

@@ -209,7 +209,7 @@ fn a_damaged_report_is_named_and_the_others_still_read() {
         let rows = store
             .query("SELECT id FROM reports WHERE source = '002.txt'", &[])
             .unwrap();
-        let id = rows[0][0].int().unwrap();
+        let id: i64 = rows[0].get("id").unwrap();
         store
             .query(
                 "UPDATE reports SET report = $1 WHERE id = $2 RETURNING id",
@@ -377,8 +377,8 @@ fn postgres_connection_lost_is_named() {
     };
     let schema = format!("t_{}_lost", std::process::id());
     let mut store = Store::open_postgres(&url, Some(&schema)).unwrap();
-    let pid = store.query("SELECT pg_backend_pid()", &[]).unwrap()[0][0]
-        .int()
+    let pid: i64 = store.query("SELECT pg_backend_pid() AS pid", &[]).unwrap()[0]
+        .get("pid")
         .unwrap();
     let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     admin

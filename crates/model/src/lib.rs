@@ -11,6 +11,7 @@
 //!   [`FindingKind`]: `Document` (the report as published is wrong) or `Extraction`
 //!   (we are not sure we read it right). Inferred cells are marked [`Origin::Inferred`].
 
+pub mod access;
 pub mod agency;
 mod canonical;
 pub mod document;

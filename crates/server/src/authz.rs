@@ -14,77 +14,9 @@
 //! A report whose agency could not be placed (no region code) is in no region: only
 //! users whose scope is everywhere see it — scope is never guessed.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// What a user is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Admin,
-    Reviewer,
-    AgencyStaff,
-    Viewer,
-}
-
-impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Reviewer, Role::AgencyStaff, Role::Viewer];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Reviewer => "reviewer",
-            Role::AgencyStaff => "agency_staff",
-            Role::Viewer => "viewer",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.key() == key)
-    }
-
-    /// Chinese, as the pages show it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Admin => "管理员",
-            Role::Reviewer => "审核人员",
-            Role::AgencyStaff => "机关人员",
-            Role::Viewer => "只读用户",
-        }
-    }
-}
-
-/// Where a user may act.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind", content = "value")]
-pub enum Scope {
-    /// The whole corpus, unplaced agencies included.
-    Everywhere,
-    /// These gazetteer units and everything below them (codes: "4107" is 新乡市).
-    Regions(Vec<String>),
-    /// One agency (its corpus id).
-    Agency(i64),
-}
-
-impl Scope {
-    /// Whether a report of this agency, placed at this unit, is in scope.
-    pub fn covers(&self, agency_id: Option<i64>, region_code: Option<&str>) -> bool {
-        match self {
-            Scope::Everywhere => true,
-            Scope::Regions(roots) => region_code
-                .is_some_and(|code| roots.iter().any(|root| code.starts_with(root.as_str()))),
-            Scope::Agency(id) => agency_id == Some(*id),
-        }
-    }
-
-    /// Whether a whole region (a coverage page, a consolidation) is in scope.
-    pub fn covers_region(&self, code: &str) -> bool {
-        match self {
-            Scope::Everywhere => true,
-            Scope::Regions(roots) => roots.iter().any(|root| code.starts_with(root.as_str())),
-            Scope::Agency(_) => false,
-        }
-    }
-}
+pub use gongkai_model::access::{Role, Scope};
 
 /// The user a request acts for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -306,13 +238,5 @@ mod tests {
         assert!(!s.covers(Some(1), None));
         assert!(Scope::Everywhere.covers(None, None));
         assert!(!Scope::Agency(3).covers_region("41"));
-    }
-
-    #[test]
-    fn keys_round_trip() {
-        for r in Role::ALL {
-            assert_eq!(Role::from_key(r.key()), Some(r));
-        }
-        assert_eq!(Role::from_key("root"), None);
     }
 }

@@ -10,39 +10,9 @@
 
 use gongkai_model::{CellRef, Finding};
 use serde::{Deserialize, Serialize};
+
+pub use gongkai_model::access::Verdict;
 use sha2::{Digest, Sha256};
-
-/// What a reviewer decided.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    /// The finding is right: the report must be corrected.
-    Confirmed,
-    /// The finding does not hold (explained in the comment).
-    Dismissed,
-}
-
-impl Verdict {
-    pub fn key(self) -> &'static str {
-        match self {
-            Verdict::Confirmed => "confirmed",
-            Verdict::Dismissed => "dismissed",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Verdict> {
-        [Verdict::Confirmed, Verdict::Dismissed]
-            .into_iter()
-            .find(|v| v.key() == key)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Verdict::Confirmed => "确认",
-            Verdict::Dismissed => "驳回",
-        }
-    }
-}
 
 /// The identity of a finding for decisions: a SHA-256 over the rule, the cells
 /// (sorted) and the messages, hex.

@@ -74,6 +74,12 @@ pub enum StoreError {
     Json(#[from] serde_json::Error),
     #[error("{0}")]
     Query(String),
+    /// What was asked for does not exist (a user, a report).
+    #[error("{0}")]
+    NotFound(String),
+    /// A change that would break a rule of the data (a user name already taken).
+    #[error("{0}")]
+    Conflict(String),
 }
 
 /// How long an SQLite writer waits for another writer before giving up.

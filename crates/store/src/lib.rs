@@ -42,6 +42,7 @@ mod summary;
 pub mod testing;
 mod types;
 mod versions;
+mod workspace;
 
 use std::collections::HashMap;
 
@@ -60,6 +61,7 @@ pub use types::{
     StoredFinding, Written,
 };
 pub use versions::{format_rank, version_rank};
+pub use workspace::{Actor, AuditEntry, Decision, NewDecision, User};
 
 /// Where the store keeps its data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -43,6 +43,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0005_agency_places.sqlite.sql"),
         postgres: include_str!("../migrations/0005_agency_places.postgres.sql"),
     },
+    Migration {
+        version: 6,
+        name: "workspace",
+        sqlite: include_str!("../migrations/0006_workspace.sqlite.sql"),
+        postgres: include_str!("../migrations/0006_workspace.postgres.sql"),
+    },
 ];
 
 /// Brings the schema up to date. Everything happens in one transaction holding the

@@ -71,7 +71,7 @@ impl Row {
     }
 }
 
-fn column_error(column: &str, problem: ColumnProblem) -> StoreError {
+pub(crate) fn column_error(column: &str, problem: ColumnProblem) -> StoreError {
     StoreError::Column {
         column: column.to_string(),
         problem,

@@ -183,20 +183,28 @@ fn a_database_with_damaged_pages_fails_the_check_on_open() {
     let page = u16::from_be_bytes([bytes[16], bytes[17]]) as usize;
     assert_eq!(page, 4096);
     assert!(bytes.len() > 8 * page, "{}", bytes.len());
-    // Scribble over the middle of the file, past the schema page: the header and the
-    // schema still read, so only a check of the pages can tell.
-    let at = bytes.len() / 2 / page * page;
-    for b in &mut bytes[at + 8..at + page] {
-        *b = 0xA5;
+    // Scribble over one page past the schema: the header and the schema still read, so
+    // only a check of the pages can tell. Not every page will do (a free page, an empty
+    // table's), so pages from the middle on are tried until one is in use.
+    let original = bytes.clone();
+    let mut found = None;
+    for p in (bytes.len() / 2 / page)..(bytes.len() / page) {
+        bytes.copy_from_slice(&original);
+        for b in &mut bytes[p * page + 8..(p + 1) * page] {
+            *b = 0xA5;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        if let Err(e) = Store::open_read_only(&path) {
+            if e.to_string()
+                .starts_with("数据库已损坏或不是 SQLite 数据库：完整性检查未通过：")
+            {
+                found = Some(e);
+                break;
+            }
+        }
     }
-    std::fs::write(&path, &bytes).unwrap();
-    let e = open_err(&path);
+    let e = found.expect("a page in use past the middle of the file");
     assert!(matches!(e, StoreError::Damaged { .. }), "{e:?}");
-    assert!(
-        e.to_string()
-            .starts_with("数据库已损坏或不是 SQLite 数据库：完整性检查未通过："),
-        "{e}"
-    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -286,7 +294,7 @@ fn sqlite_writers_at_the_same_time_wait_for_each_other() {
         }
         let mut store = Store::open_read_only(&path).unwrap();
         assert_eq!(store.counts().unwrap().reports, 12);
-        assert_eq!(store.schema_version().unwrap(), 5);
+        assert_eq!(store.schema_version().unwrap(), 6);
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -437,7 +445,7 @@ fn postgres_first_ingests_at_the_same_time() {
         {
             let mut store = Store::open_read_only(&target).unwrap();
             assert_eq!(store.counts().unwrap().reports, 3);
-            assert_eq!(store.schema_version().unwrap(), 5);
+            assert_eq!(store.schema_version().unwrap(), 6);
             // Read-only really is: the session refuses writes.
             let e = store.query("DELETE FROM agencies", &[]).unwrap_err();
             assert!(
@@ -461,7 +469,7 @@ fn read_only_open_wants_this_programs_schema() {
         let mut store = Store::open(&path).unwrap();
         store
             .query(
-                "DELETE FROM schema_migrations WHERE version = 5 RETURNING version",
+                "DELETE FROM schema_migrations WHERE version = 6 RETURNING version",
                 &[],
             )
             .unwrap();
@@ -471,15 +479,15 @@ fn read_only_open_wants_this_programs_schema() {
         matches!(
             e,
             StoreError::Outdated {
-                found: 4,
-                needed: 5
+                found: 5,
+                needed: 6
             }
         ),
         "{e:?}"
     );
     assert_eq!(
         e.to_string(),
-        "数据库结构版本为 4，本程序需要 5：请先用写入命令（如 `gongkai ingest`）升级"
+        "数据库结构版本为 5，本程序需要 6：请先用写入命令（如 `gongkai ingest`）升级"
     );
     let newer = temp_dir("schema-newer");
     let path = seeded(&newer);
@@ -495,14 +503,14 @@ fn read_only_open_wants_this_programs_schema() {
     let e = open_err(&path);
     assert_eq!(
         e.to_string(),
-        "数据库结构版本为 99，高于本程序支持的 5：请升级 gongkai"
+        "数据库结构版本为 99，高于本程序支持的 6：请升级 gongkai"
     );
     // Nor does a write command use it.
     assert!(matches!(
         Store::open(&path),
         Err(StoreError::Newer {
             found: 99,
-            known: 5
+            known: 6
         })
     ));
     let _ = std::fs::remove_dir_all(&dir);

@@ -253,6 +253,26 @@ impl FailureKind {
     }
 }
 
+impl StoredEnum for gongkai_model::access::Role {
+    const WHAT: &'static str = "用户角色";
+    fn as_str(self) -> &'static str {
+        self.key()
+    }
+    fn parse(word: &str) -> Option<Self> {
+        Self::from_key(word)
+    }
+}
+
+impl StoredEnum for gongkai_model::access::Verdict {
+    const WHAT: &'static str = "审核结论";
+    fn as_str(self) -> &'static str {
+        self.key()
+    }
+    fn parse(word: &str) -> Option<Self> {
+        Self::from_key(word)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,25 +332,5 @@ mod tests {
         round_trip(&[FindingScope::Report, FindingScope::Corpus]);
         round_trip(&[FileStatus::Stored, FileStatus::Failed]);
         round_trip(&FailureKind::ALL);
-    }
-}
-
-impl StoredEnum for gongkai_model::access::Role {
-    const WHAT: &'static str = "用户角色";
-    fn as_str(self) -> &'static str {
-        self.key()
-    }
-    fn parse(word: &str) -> Option<Self> {
-        Self::from_key(word)
-    }
-}
-
-impl StoredEnum for gongkai_model::access::Verdict {
-    const WHAT: &'static str = "审核结论";
-    fn as_str(self) -> &'static str {
-        self.key()
-    }
-    fn parse(word: &str) -> Option<Self> {
-        Self::from_key(word)
     }
 }

@@ -110,7 +110,6 @@ pub fn parse_number(s: &str) -> Option<Number> {
         tail = &t[n..];
     }
     let tail_trim = tail.trim();
-    let clean_int: String = int_part.chars().filter(|c| *c != ',').collect();
     let is_note = (tail_trim.starts_with('(') && tail_trim.ends_with(')'))
         || (tail_trim.starts_with('（') && tail_trim.ends_with('）'));
     let money_unit = matches!(tail_trim, "元" | "万元");
@@ -118,15 +117,21 @@ pub fn parse_number(s: &str) -> Option<Number> {
     if !(tail_trim.is_empty() || is_note || money_unit || count_unit) {
         return None;
     }
+    // The integer part's digits, thousands separators left out.
+    let mut int_digits = int_part.bytes().filter(|&b| b != b',');
     if frac.is_empty() && !money_unit {
-        let n: i64 = clean_int.parse().ok()?;
+        // Digit by digit (no string built: most cells are small counts); `None` past
+        // i64, as `str::parse` would say.
+        let n = int_digits.try_fold(0i64, |n, b| {
+            n.checked_mul(10)?.checked_add(i64::from(b - b'0'))
+        })?;
         return Some(Number::Int(if sign == "-" { -n } else { n }));
     }
     let mut d = String::with_capacity(s.len());
     if sign == "-" {
         d.push('-');
     }
-    d.push_str(&clean_int);
+    d.extend(int_digits.map(char::from));
     if !frac.is_empty() {
         d.push('.');
         d.push_str(frac);
@@ -435,6 +440,17 @@ mod tests {
         assert_eq!(parse_number("1."), None);
         assert_eq!(parse_number("1.属于国家秘密"), None);
         assert_eq!(parse_number("12,34"), None);
+        // Past i64: not a number (as `str::parse` says).
+        assert_eq!(parse_number("9223372036854775808"), None);
+        assert_eq!(
+            parse_number("9,223,372,036,854,775,807"),
+            Some(Number::Int(i64::MAX))
+        );
+        assert_eq!(parse_number("-0"), Some(Number::Int(0)));
+        assert_eq!(
+            parse_number("1,234.5元"),
+            Some(Number::Decimal("1234.5元".into()))
+        );
     }
 
     #[test]

@@ -49,7 +49,22 @@ impl<'a> Prose<'a> {
         let body = section.body.as_str();
         let mut text = String::with_capacity(body.len());
         let mut map = Vec::with_capacity(body.len() / 2);
-        for (i, c) in body.char_indices() {
+        let bytes = body.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // Most of a body is CJK ideographs (U+4000–U+9FFF: lead bytes E4–E9), which are
+            // neither whitespace nor digits: copied as they stand, without decoding.
+            if (0xE4..=0xE9).contains(&bytes[i]) {
+                map.push((text.len() as u32, i as u32, (i + 3) as u32));
+                text.push_str(&body[i..i + 3]);
+                i += 3;
+                continue;
+            }
+            let Some(c) = body[i..].chars().next() else {
+                break;
+            };
+            let start = i;
+            i += c.len_utf8();
             if if c.is_ascii() {
                 c.is_ascii_whitespace()
             } else {
@@ -57,13 +72,11 @@ impl<'a> Prose<'a> {
             } {
                 continue;
             }
-            let start = i as u32;
-            let end = (i + c.len_utf8()) as u32;
             let c = match c {
                 '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
                 _ => c,
             };
-            map.push((text.len() as u32, start, end));
+            map.push((text.len() as u32, start as u32, i as u32));
             text.push(c);
         }
         let clauses = split_clauses(&text);
@@ -190,6 +203,20 @@ mod tests {
         let i = p.text.find("17件").expect("found");
         let r = p.body_range(i..i + "17件".len());
         assert_eq!(&s.body[r], "１7 件");
+    }
+
+    #[test]
+    fn every_whitespace_is_left_out() {
+        // Ideographic and no-break spaces, a tab; CJK extension A (lead byte E4) is kept.
+        let s = section("本年\u{3000}受理\u{a0}申请\t㐀 3件");
+        let p = Prose::new(&s);
+        assert_eq!(p.text, "本年受理申请㐀3件");
+        let i = p.text.find("㐀").expect("found");
+        assert_eq!(&s.body[p.body_range(i..i + 3)], "㐀");
+        assert_eq!(
+            p.compact_offset(s.body.find('3').expect("3")),
+            p.text.find('3')
+        );
     }
 
     #[test]

@@ -390,11 +390,18 @@ fn wrapped_heading(text: &str, lines: &[Line], li: usize) -> Option<SectionKind>
     if first.end - first.start > 120 || next.end - next.start > 120 {
         return None;
     }
-    let first = first.text(text).trim();
+    let first = first.text(text).trim_start();
     // A section's numbering: 一、 … 六、, (一), 1.
-    if !first.starts_with(|c: char| "一二三四五六（(123456".contains(c)) {
+    let numbering = |c: char| {
+        matches!(
+            c,
+            '一' | '二' | '三' | '四' | '五' | '六' | '（' | '(' | '1'..='6'
+        )
+    };
+    if !first.starts_with(numbering) {
         return None;
     }
+    let first = first.trim_end();
     let next = next.text(text).trim();
     let short = |t: &str| (1..=24).contains(&t.chars().count());
     if !short(first) || !short(next) || is_cell_row(next) {

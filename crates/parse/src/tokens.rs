@@ -157,10 +157,12 @@ fn is_placeholder(s: &str) -> bool {
 
 fn classify(s: &str) -> TokKind {
     if s.is_empty() {
-        TokKind::Empty
-    } else if s.trim().is_empty() || is_placeholder(s.trim()) {
+        return TokKind::Empty;
+    }
+    let t = s.trim();
+    if t.is_empty() || is_placeholder(t) {
         TokKind::Blank
-    } else if parse_number(s).is_some() {
+    } else if parse_number(t).is_some() {
         TokKind::Num
     } else {
         TokKind::Text
@@ -185,10 +187,10 @@ pub fn tokenize(text: &str, lines: &[Line], line_range: Range<usize>) -> Vec<Tok
 
 fn tokenize_line(text: &str, line: Line, li: usize, out: &mut Vec<Tok>) {
     let s = line.text(text);
-    if s.trim().is_empty() && !s.contains('\t') {
+    let trimmed = s.trim_start();
+    if trimmed.is_empty() && !s.contains('\t') {
         return;
     }
-    let trimmed = s.trim_start();
     if trimmed.starts_with('|') {
         if is_md_separator(s) {
             return;
@@ -227,7 +229,8 @@ fn split_cells(text: &str, base: usize, s: &str, sep: char, li: usize, out: &mut
     for piece in s.split(sep) {
         let start = base + offset;
         offset += piece.len() + sep.len_utf8();
-        let trimmed = piece.trim();
+        let trimmed_start = piece.trim_start();
+        let trimmed = trimmed_start.trim_end();
         if trimmed.is_empty() {
             let kind = if piece.is_empty() {
                 TokKind::Empty
@@ -241,10 +244,10 @@ fn split_cells(text: &str, base: usize, s: &str, sep: char, li: usize, out: &mut
             });
             continue;
         }
-        let lead = piece.len() - piece.trim_start().len();
-        let tstart = start + lead;
-        let words: Vec<&str> = trimmed.split_whitespace().collect();
-        if words.len() > 1 && words.iter().all(|w| parse_number(w).is_some()) {
+        let tstart = start + (piece.len() - trimmed_start.len());
+        let mut words = trimmed.split_whitespace();
+        let several = words.clone().nth(1).is_some();
+        if several && words.all(|w| parse_number(w).is_some()) {
             split_words(text, tstart, trimmed, li, out);
         } else {
             push_word(trimmed, tstart, li, out);

@@ -52,12 +52,16 @@ impl<'a> Prose<'a> {
         let bytes = body.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            // Most of a body is CJK ideographs (U+4000–U+9FFF: lead bytes E4–E9), which are
-            // neither whitespace nor digits: copied as they stand, without decoding.
-            if (0xE4..=0xE9).contains(&bytes[i]) {
-                map.push((text.len() as u32, i as u32, (i + 3) as u32));
-                text.push_str(&body[i..i + 3]);
-                i += 3;
+            // Most of a body is runs of CJK ideographs (U+4000–U+9FFF: lead bytes E4–E9),
+            // which are neither whitespace nor digits: copied as they stand, a run at a
+            // time, without decoding.
+            if is_ideograph_lead(bytes[i]) {
+                let run = i;
+                while i < bytes.len() && is_ideograph_lead(bytes[i]) {
+                    map.push(((text.len() + i - run) as u32, i as u32, (i + 3) as u32));
+                    i += 3;
+                }
+                text.push_str(&body[run..i]);
                 continue;
             }
             let Some(c) = body[i..].chars().next() else {
@@ -114,6 +118,12 @@ impl<'a> Prose<'a> {
     }
 }
 
+/// The lead byte of a char in U+4000–U+9FFF (CJK ideographs): a 3-byte char that is
+/// neither whitespace, a digit nor punctuation.
+fn is_ideograph_lead(b: u8) -> bool {
+    (0xE4..=0xE9).contains(&b)
+}
+
 fn split_clauses(text: &str) -> Vec<Clause> {
     let mut out = Vec::new();
     let mut sentence_start = 0;
@@ -128,14 +138,26 @@ fn split_clauses(text: &str) -> Vec<Clause> {
             });
         }
     };
-    for (i, c) in text.char_indices() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Ideographs end no clause: skipped undecoded.
+        if is_ideograph_lead(bytes[i]) {
+            i += 3;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        let at = i;
+        i += c.len_utf8();
         if is_clause_end(c) {
-            if let Some(r) = trimmed(text, clause_start..i) {
+            if let Some(r) = trimmed(text, clause_start..at) {
                 pending.push(r);
             }
-            clause_start = i + c.len_utf8();
+            clause_start = i;
             if is_sentence_end(c) {
-                flush(&mut pending, sentence_start, i);
+                flush(&mut pending, sentence_start, at);
                 sentence_start = clause_start;
             }
         }

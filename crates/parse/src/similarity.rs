@@ -14,6 +14,10 @@ pub fn core_string(s: &str) -> String {
 }
 
 pub(crate) fn is_noise(c: char) -> bool {
+    // Most chars of a report are ideographs, never noise: told before the lists below.
+    if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+        return false;
+    }
     c.is_whitespace()
         || c.is_ascii_punctuation()
         || matches!(

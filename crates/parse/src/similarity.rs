@@ -6,7 +6,13 @@
 
 /// The chars of `s` that matter for matching: no whitespace, no punctuation or brackets.
 pub fn core(s: &str) -> Vec<char> {
-    s.chars().filter(|c| !is_noise(*c)).collect()
+    core_chars(s).collect()
+}
+
+/// The chars of `core(s)`, one by one (to join the cores of several pieces without a
+/// vector for each).
+pub fn core_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().filter(|c| !is_noise(*c))
 }
 
 pub fn core_string(s: &str) -> String {

@@ -237,11 +237,11 @@ static NUMBERING_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// any other line is not given to the regex (this runs for every line of a report).
 fn numbering_end(t: &str) -> Option<usize> {
     let first = t.chars().next()?;
-    let may_number = matches!(
-        first,
-        '#' | '第' | '(' | '0'
-            ..='9' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
-    );
+    let may_number = first.is_ascii_digit()
+        || matches!(
+            first,
+            '#' | '第' | '(' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+        );
     if !may_number {
         return None;
     }

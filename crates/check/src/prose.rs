@@ -49,7 +49,26 @@ impl<'a> Prose<'a> {
         let body = section.body.as_str();
         let mut text = String::with_capacity(body.len());
         let mut map = Vec::with_capacity(body.len() / 2);
-        for (i, c) in body.char_indices() {
+        let bytes = body.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // Most of a body is runs of CJK ideographs (U+4000–U+9FFF: lead bytes E4–E9),
+            // which are neither whitespace nor digits: copied as they stand, a run at a
+            // time, without decoding.
+            if is_ideograph_lead(bytes[i]) {
+                let run = i;
+                while i < bytes.len() && is_ideograph_lead(bytes[i]) {
+                    map.push(((text.len() + i - run) as u32, i as u32, (i + 3) as u32));
+                    i += 3;
+                }
+                text.push_str(&body[run..i]);
+                continue;
+            }
+            let Some(c) = body[i..].chars().next() else {
+                break;
+            };
+            let start = i;
+            i += c.len_utf8();
             if if c.is_ascii() {
                 c.is_ascii_whitespace()
             } else {
@@ -57,13 +76,11 @@ impl<'a> Prose<'a> {
             } {
                 continue;
             }
-            let start = i as u32;
-            let end = (i + c.len_utf8()) as u32;
             let c = match c {
                 '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
                 _ => c,
             };
-            map.push((text.len() as u32, start, end));
+            map.push((text.len() as u32, start as u32, i as u32));
             text.push(c);
         }
         let clauses = split_clauses(&text);
@@ -101,6 +118,12 @@ impl<'a> Prose<'a> {
     }
 }
 
+/// The lead byte of a char in U+4000–U+9FFF (CJK ideographs): a 3-byte char that is
+/// neither whitespace, a digit nor punctuation.
+fn is_ideograph_lead(b: u8) -> bool {
+    (0xE4..=0xE9).contains(&b)
+}
+
 fn split_clauses(text: &str) -> Vec<Clause> {
     let mut out = Vec::new();
     let mut sentence_start = 0;
@@ -115,14 +138,26 @@ fn split_clauses(text: &str) -> Vec<Clause> {
             });
         }
     };
-    for (i, c) in text.char_indices() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Ideographs end no clause: skipped undecoded.
+        if is_ideograph_lead(bytes[i]) {
+            i += 3;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        let at = i;
+        i += c.len_utf8();
         if is_clause_end(c) {
-            if let Some(r) = trimmed(text, clause_start..i) {
+            if let Some(r) = trimmed(text, clause_start..at) {
                 pending.push(r);
             }
-            clause_start = i + c.len_utf8();
+            clause_start = i;
             if is_sentence_end(c) {
-                flush(&mut pending, sentence_start, i);
+                flush(&mut pending, sentence_start, at);
                 sentence_start = clause_start;
             }
         }
@@ -190,6 +225,20 @@ mod tests {
         let i = p.text.find("17件").expect("found");
         let r = p.body_range(i..i + "17件".len());
         assert_eq!(&s.body[r], "１7 件");
+    }
+
+    #[test]
+    fn every_whitespace_is_left_out() {
+        // Ideographic and no-break spaces, a tab; CJK extension A (lead byte E4) is kept.
+        let s = section("本年\u{3000}受理\u{a0}申请\t㐀 3件");
+        let p = Prose::new(&s);
+        assert_eq!(p.text, "本年受理申请㐀3件");
+        let i = p.text.find("㐀").expect("found");
+        assert_eq!(&s.body[p.body_range(i..i + 3)], "㐀");
+        assert_eq!(
+            p.compact_offset(s.body.find('3').expect("3")),
+            p.text.find('3')
+        );
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Table 二 — 主动公开政府信息情况.
 
+use std::sync::LazyLock;
+
 use gongkai_model::schema::{
     active_rows, ActiveColumnKey, ActiveRowDef, ActiveRowKey, Edition, ValueKind,
 };
@@ -41,18 +43,43 @@ pub fn detect_edition(region_text: &str) -> Option<Edition> {
     }
 }
 
-fn label_score(def: &ActiveRowDef, tok_core: &[char]) -> f32 {
-    std::iter::once(def.label)
-        .chain(def.aliases.iter().copied())
-        .map(|l| {
-            let lc = core(l);
+/// The cores of every row's label and aliases, per edition and indexed like
+/// `active_rows(edition)`, computed once (each text token is scored against them all).
+static LABEL_CORES: LazyLock<[Vec<Vec<Vec<char>>>; 2]> = LazyLock::new(|| {
+    [Edition::E2021, Edition::E2019].map(|edition| {
+        active_rows(edition)
+            .iter()
+            .map(|def| {
+                std::iter::once(def.label)
+                    .chain(def.aliases.iter().copied())
+                    .map(core)
+                    .collect()
+            })
+            .collect()
+    })
+});
+
+/// The cores of the label and aliases of each row of `edition`'s table 二.
+fn label_cores(edition: Edition) -> &'static [Vec<Vec<char>>] {
+    match edition {
+        Edition::E2021 => &LABEL_CORES[0],
+        Edition::E2019 => &LABEL_CORES[1],
+        Edition::Legacy => &[],
+    }
+}
+
+/// How well a text token reads as a row whose label and aliases have the cores `labels`.
+fn label_score(labels: &[Vec<char>], tok_core: &[char]) -> f32 {
+    labels
+        .iter()
+        .map(|lc| {
             if lc == tok_core {
                 1.0
-            } else if tok_core.ends_with(&lc) && tok_core.len() <= lc.len() + 6 {
+            } else if tok_core.ends_with(lc) && tok_core.len() <= lc.len() + 6 {
                 // "信息内容 规章" merged in one cell, or a block heading in front.
                 0.95
             } else {
-                whole_score(&lc, tok_core)
+                whole_score(lc, tok_core)
             }
         })
         .fold(0.0, f32::max)
@@ -79,10 +106,10 @@ pub fn read(
                     found.push(c);
                 }
                 let tc = core(tok.text(ctx.text));
-                let best = defs
+                let best = label_cores(edition)
                     .iter()
                     .enumerate()
-                    .map(|(i, d)| (i, label_score(d, &tc)))
+                    .map(|(i, labels)| (i, label_score(labels, &tc)))
                     .filter(|(_, s)| *s >= 0.8)
                     .max_by(|a, b| a.1.total_cmp(&b.1));
                 if let Some((i, _)) = best {

@@ -37,6 +37,18 @@ impl Ctx<'_> {
                 location,
             },
             TokKind::Num => {
+                // Most cells: a count printed plainly ("0", "17"), shown as its value is;
+                // no string is built for it.
+                if matches!(kind, ValueKind::Count | ValueKind::SignedCount) && is_plain_count(s) {
+                    if let Some(Number::Int(n)) = parse_number(s) {
+                        return Cell {
+                            printed: None,
+                            value: Some(Value::Count(n)),
+                            origin: Origin::Printed,
+                            location,
+                        };
+                    }
+                }
                 let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
                 let value = match (parse_number(s), kind) {
                     (Some(Number::Int(n)), ValueKind::Count | ValueKind::SignedCount) => {
@@ -65,6 +77,12 @@ impl Ctx<'_> {
     }
 }
 
+/// Digits only, without a leading zero (but "0"): how `i64`'s `to_string` prints a count.
+fn is_plain_count(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty() && b.iter().all(u8::is_ascii_digit) && (b[0] != b'0' || b.len() == 1)
+}
+
 /// An integer amount as printed without a trailing note: "22(其中…)" → "22".
 fn amount_text(s: &str) -> String {
     let end = s.find(['(', '（', '件', '个']).unwrap_or(s.len());
@@ -83,4 +101,53 @@ pub fn trim_empty(vals: &[Tok]) -> &[Tok] {
         .rposition(|t| t.kind != TokKind::Empty)
         .map_or(start, |i| i + 1);
     &vals[start..end.max(start)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cell of the only token of `text`, for a column of `kind`.
+    fn cell_of(text: &str, kind: ValueKind) -> (Option<Value>, Option<String>) {
+        let source = SourceText::new(text.to_string());
+        let ctx = Ctx {
+            text: source.normalized(),
+            source: &source,
+        };
+        let tok = Tok {
+            kind: TokKind::Num,
+            span: 0..text.len(),
+            line: 0,
+        };
+        let cell = ctx.cell(&tok, kind);
+        (cell.value, cell.printed)
+    }
+
+    #[test]
+    fn counts_keep_what_the_value_does_not_show() {
+        use ValueKind::Count;
+        assert_eq!(cell_of("17", Count), (Some(Value::Count(17)), None));
+        assert_eq!(cell_of("0", Count), (Some(Value::Count(0)), None));
+        assert_eq!(
+            cell_of("007", Count),
+            (Some(Value::Count(7)), Some("007".into()))
+        );
+        assert_eq!(
+            cell_of("1,234", Count),
+            (Some(Value::Count(1234)), Some("1,234".into()))
+        );
+        assert_eq!(
+            cell_of("22(其中修订16件)", Count),
+            (Some(Value::Count(22)), Some("22(其中修订16件)".into()))
+        );
+        // Past i64: printed as it stands, not a count.
+        assert_eq!(
+            cell_of("99999999999999999999", Count),
+            (Some(Value::Invalid("99999999999999999999".into())), None)
+        );
+        assert_eq!(
+            cell_of("12", ValueKind::Amount),
+            (Some(Value::Amount("12".into())), None)
+        );
+    }
 }

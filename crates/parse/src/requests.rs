@@ -16,7 +16,7 @@ use gongkai_model::{
 };
 
 use crate::cells::{trim_empty, Ctx};
-use crate::similarity::{core, lcs, tail_score};
+use crate::similarity::{core, core_chars, lcs, tail_score};
 use crate::split;
 use crate::tokens::{Tok, TokKind};
 
@@ -216,7 +216,7 @@ pub fn read(ctx: &Ctx, toks: &[Tok], doubts: &mut Vec<Doubt>) -> Option<RequestT
         };
         let pending_core: Vec<char> = pending
             .iter()
-            .flat_map(|t| core(t.text(ctx.text)))
+            .flat_map(|t| core_chars(t.text(ctx.text)))
             .collect();
         let pending_text: String = pending.iter().map(|t| t.text(ctx.text)).collect();
         let vals = trim_empty(&run.toks);

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use gongkai_model::schema::SectionKind;
 use regex::Regex;
 
-use crate::similarity::{core, whole_score};
+use crate::similarity::{core, is_noise, whole_score};
 use crate::tokens::Line;
 
 /// The title line and what it says.
@@ -232,6 +232,22 @@ static NUMBERING_RE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("numbering regex")
 });
 
+/// Where a heading's numbering ("二、", "(三)", "第一部分", "1.") ends, if the line starts
+/// with one. Every numbering starts with '#', '第', a Chinese numeral, '(' or a digit:
+/// any other line is not given to the regex (this runs for every line of a report).
+fn numbering_end(t: &str) -> Option<usize> {
+    let first = t.chars().next()?;
+    let may_number = first.is_ascii_digit()
+        || matches!(
+            first,
+            '#' | '第' | '(' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+        );
+    if !may_number {
+        return None;
+    }
+    NUMBERING_RE.find(t).map(|m| m.end()).filter(|&end| end > 0)
+}
+
 /// The cores of every accepted section title, computed once.
 static TITLE_CORES: LazyLock<Vec<(SectionKind, Vec<char>)>> = LazyLock::new(|| {
     SectionKind::ALL
@@ -266,6 +282,9 @@ pub struct Heading {
     pub span: Range<usize>,
 }
 
+/// The most chars a section heading's line holds (numbering and spaces included).
+const MAX_HEADING_CHARS: usize = 40;
+
 /// Which section a line heads, if it is a section heading. Recognised by the title
 /// text, not by the numeral: reports reuse 一、二、三 for sub-headings.
 pub fn heading_kind(line: &str) -> Option<SectionKind> {
@@ -275,20 +294,32 @@ pub fn heading_kind(line: &str) -> Option<SectionKind> {
         return None;
     }
     let n = t.chars().count();
-    if !(2..=40).contains(&n) {
+    if !(2..=MAX_HEADING_CHARS).contains(&n) {
         return None;
     }
-    let (numbered, rest) = match NUMBERING_RE.find(t) {
-        Some(m) if m.end() > 0 => (true, &t[m.end()..]),
-        _ => (false, t),
+    let (numbered, rest) = match numbering_end(t) {
+        Some(end) => (true, &t[end..]),
+        None => (false, t),
     };
-    let rest_core = core(rest);
+    // The line's core on the stack: a heading is at most MAX_HEADING_CHARS chars, and
+    // this runs for every line of a report.
+    let mut core_buf = ['\0'; MAX_HEADING_CHARS];
+    let mut core_len = 0;
+    for c in rest.chars().filter(|&c| !is_noise(c)) {
+        core_buf[core_len] = c;
+        core_len += 1;
+    }
+    let rest_core = &core_buf[..core_len];
     if rest_core.is_empty() {
         return None;
     }
     let threshold = if numbered { 0.85 } else { 0.92 };
     let mut best: Option<(f32, SectionKind)> = None;
-    let rest_bits: Vec<u64> = rest_core.iter().map(|&c| char_bit(c)).collect();
+    let mut bits_buf = [0u64; MAX_HEADING_CHARS];
+    for (b, &c) in bits_buf.iter_mut().zip(rest_core) {
+        *b = char_bit(c);
+    }
+    let rest_bits = &bits_buf[..core_len];
     for ((kind, title), &bits) in TITLE_CORES.iter().zip(TITLE_BITS.iter()) {
         // score = lcs / max(len) ≤ min(len) / max(len): skip titles whose length alone rules them out.
         let (lo, hi) = (
@@ -303,7 +334,7 @@ pub fn heading_kind(line: &str) -> Option<SectionKind> {
         if (may as f32) < threshold * hi as f32 {
             continue;
         }
-        let score = whole_score(title, &rest_core);
+        let score = whole_score(title, rest_core);
         if score >= threshold && best.is_none_or(|(b, _)| score > b) {
             best = Some((score, *kind));
         }
@@ -359,11 +390,18 @@ fn wrapped_heading(text: &str, lines: &[Line], li: usize) -> Option<SectionKind>
     if first.end - first.start > 120 || next.end - next.start > 120 {
         return None;
     }
-    let first = first.text(text).trim();
+    let first = first.text(text).trim_start();
     // A section's numbering: 一、 … 六、, (一), 1.
-    if !first.starts_with(|c: char| "一二三四五六（(123456".contains(c)) {
+    let numbering = |c: char| {
+        matches!(
+            c,
+            '一' | '二' | '三' | '四' | '五' | '六' | '（' | '(' | '1'..='6'
+        )
+    };
+    if !first.starts_with(numbering) {
         return None;
     }
+    let first = first.trim_end();
     let next = next.text(text).trim();
     let short = |t: &str| (1..=24).contains(&t.chars().count());
     if !short(first) || !short(next) || is_cell_row(next) {
@@ -373,8 +411,7 @@ fn wrapped_heading(text: &str, lines: &[Line], li: usize) -> Option<SectionKind>
         return None;
     }
     // Cheap first look: after its numbering, the first line begins a title.
-    let m = NUMBERING_RE.find(first).filter(|m| m.end() > 0)?;
-    let begun = core(&first[m.end()..]);
+    let begun = core(&first[numbering_end(first)?..]);
     let n = begun.len().min(2);
     let begins_title = TITLE_CORES
         .iter()
@@ -389,6 +426,24 @@ fn wrapped_heading(text: &str, lines: &[Line], li: usize) -> Option<SectionKind>
 mod tests {
     use super::*;
     use crate::tokens::lines;
+
+    #[test]
+    fn numbering_is_what_the_regex_finds() {
+        for t in [
+            "二、主动公开政府信息情况",
+            "(三)其他需要报告的事项",
+            "第一部分 总体情况",
+            "## 四、存在的主要问题及改进情况",
+            "12.其他",
+            "总体情况",
+            "（一）全角括号",
+            "",
+        ] {
+            let by_regex = NUMBERING_RE.find(t).map(|m| m.end()).filter(|&e| e > 0);
+            assert_eq!(numbering_end(t), by_regex, "{t}");
+        }
+        assert_eq!(numbering_end("二、总体情况"), Some("二、".len()));
+    }
 
     #[test]
     fn headings_by_title_not_numeral() {

@@ -25,11 +25,9 @@ impl Line {
 pub fn lines(text: &str) -> Vec<Line> {
     let mut out = Vec::with_capacity(text.len() / 40 + 1);
     let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'\n' {
-            out.push(Line { start, end: i });
-            start = i + 1;
-        }
+    for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        out.push(Line { start, end: i });
+        start = i + 1;
     }
     if start < text.len() {
         out.push(Line {
@@ -110,7 +108,6 @@ pub fn parse_number(s: &str) -> Option<Number> {
         tail = &t[n..];
     }
     let tail_trim = tail.trim();
-    let clean_int: String = int_part.chars().filter(|c| *c != ',').collect();
     let is_note = (tail_trim.starts_with('(') && tail_trim.ends_with(')'))
         || (tail_trim.starts_with('（') && tail_trim.ends_with('）'));
     let money_unit = matches!(tail_trim, "元" | "万元");
@@ -118,15 +115,21 @@ pub fn parse_number(s: &str) -> Option<Number> {
     if !(tail_trim.is_empty() || is_note || money_unit || count_unit) {
         return None;
     }
+    // The integer part's digits, thousands separators left out.
+    let mut int_digits = int_part.bytes().filter(|&b| b != b',');
     if frac.is_empty() && !money_unit {
-        let n: i64 = clean_int.parse().ok()?;
+        // Digit by digit (no string built: most cells are small counts); `None` past
+        // i64, as `str::parse` would say.
+        let n = int_digits.try_fold(0i64, |n, b| {
+            n.checked_mul(10)?.checked_add(i64::from(b - b'0'))
+        })?;
         return Some(Number::Int(if sign == "-" { -n } else { n }));
     }
     let mut d = String::with_capacity(s.len());
     if sign == "-" {
         d.push('-');
     }
-    d.push_str(&clean_int);
+    d.extend(int_digits.map(char::from));
     if !frac.is_empty() {
         d.push('.');
         d.push_str(frac);
@@ -152,10 +155,12 @@ fn is_placeholder(s: &str) -> bool {
 
 fn classify(s: &str) -> TokKind {
     if s.is_empty() {
-        TokKind::Empty
-    } else if s.trim().is_empty() || is_placeholder(s.trim()) {
+        return TokKind::Empty;
+    }
+    let t = s.trim();
+    if t.is_empty() || is_placeholder(t) {
         TokKind::Blank
-    } else if parse_number(s).is_some() {
+    } else if parse_number(t).is_some() {
         TokKind::Num
     } else {
         TokKind::Text
@@ -180,10 +185,10 @@ pub fn tokenize(text: &str, lines: &[Line], line_range: Range<usize>) -> Vec<Tok
 
 fn tokenize_line(text: &str, line: Line, li: usize, out: &mut Vec<Tok>) {
     let s = line.text(text);
-    if s.trim().is_empty() && !s.contains('\t') {
+    let trimmed = s.trim_start();
+    if trimmed.is_empty() && !s.contains('\t') {
         return;
     }
-    let trimmed = s.trim_start();
     if trimmed.starts_with('|') {
         if is_md_separator(s) {
             return;
@@ -222,7 +227,8 @@ fn split_cells(text: &str, base: usize, s: &str, sep: char, li: usize, out: &mut
     for piece in s.split(sep) {
         let start = base + offset;
         offset += piece.len() + sep.len_utf8();
-        let trimmed = piece.trim();
+        let trimmed_start = piece.trim_start();
+        let trimmed = trimmed_start.trim_end();
         if trimmed.is_empty() {
             let kind = if piece.is_empty() {
                 TokKind::Empty
@@ -236,10 +242,10 @@ fn split_cells(text: &str, base: usize, s: &str, sep: char, li: usize, out: &mut
             });
             continue;
         }
-        let lead = piece.len() - piece.trim_start().len();
-        let tstart = start + lead;
-        let words: Vec<&str> = trimmed.split_whitespace().collect();
-        if words.len() > 1 && words.iter().all(|w| parse_number(w).is_some()) {
+        let tstart = start + (piece.len() - trimmed_start.len());
+        let mut words = trimmed.split_whitespace();
+        let several = words.clone().nth(1).is_some();
+        if several && words.all(|w| parse_number(w).is_some()) {
             split_words(text, tstart, trimmed, li, out);
         } else {
             push_word(trimmed, tstart, li, out);
@@ -435,6 +441,17 @@ mod tests {
         assert_eq!(parse_number("1."), None);
         assert_eq!(parse_number("1.属于国家秘密"), None);
         assert_eq!(parse_number("12,34"), None);
+        // Past i64: not a number (as `str::parse` says).
+        assert_eq!(parse_number("9223372036854775808"), None);
+        assert_eq!(
+            parse_number("9,223,372,036,854,775,807"),
+            Some(Number::Int(i64::MAX))
+        );
+        assert_eq!(parse_number("-0"), Some(Number::Int(0)));
+        assert_eq!(
+            parse_number("1,234.5元"),
+            Some(Number::Decimal("1234.5元".into()))
+        );
     }
 
     #[test]

@@ -303,10 +303,8 @@ impl Normalized {
         let bytes = original.as_bytes();
         let mut pos = 0;
         while pos < bytes.len() {
-            let line_end = bytes[pos..]
-                .iter()
-                .position(|&c| c == b'\n' || c == b'\r')
-                .map_or(bytes.len(), |p| pos + p);
+            let line_end =
+                memchr::memchr2(b'\n', b'\r', &bytes[pos..]).map_or(bytes.len(), |p| pos + p);
             let term = match bytes.get(line_end) {
                 None => 0,
                 Some(b'\r') if bytes.get(line_end + 1) == Some(&b'\n') => 2,

@@ -1216,13 +1216,34 @@ pub fn score(key: &Path, db: &DbArgs, format: Format, strict: bool) -> ExitCode 
 // synth
 // ---------------------------------------------------------------------------
 
-pub fn synth(n: usize, dir: &Path, opts: gongkai_synth::CorpusOptions) -> ExitCode {
+/// `gongkai synth N DIR [--region CODE_OR_NAME]`. A region that is unknown, ambiguous or
+/// too small for N reports is an error (exit 2) before anything is written.
+pub fn synth(
+    n: usize,
+    dir: &Path,
+    region: Option<&str>,
+    opts: gongkai_synth::CorpusOptions,
+) -> ExitCode {
     let started = Instant::now();
-    let opts = gongkai_synth::CorpusOptions { reports: n, ..opts };
+    let region = match region.map(gongkai_synth::resolve_region).transpose() {
+        Ok(r) => r,
+        Err(e) => return store_err(e),
+    };
+    let opts = gongkai_synth::CorpusOptions {
+        reports: n,
+        region: region.as_ref().map(|r| r.code.to_string()),
+        ..opts
+    };
+    if let Err(e) = opts.validate() {
+        return store_err(e);
+    }
+    let scope = region
+        .map(|r| format!("，地区 {} {}", r.code, r.path))
+        .unwrap_or_default();
     match gongkai_synth::write_corpus(dir, &opts) {
         Ok(s) => {
             outln!(
-                "已生成 {} 份合成报告（{} 个机关，缺年 {} 处；无错误 {} 份，单报告错误 {} 份；跨报告错误 {}）于 {}，用时 {:.1} 秒\n答案：{}",
+                "已生成 {} 份合成报告{scope}（{} 个机关，缺年 {} 处；无错误 {} 份，单报告错误 {} 份；跨报告错误 {}）于 {}，用时 {:.1} 秒\n答案：{}",
                 s.reports,
                 s.agencies,
                 s.gaps,

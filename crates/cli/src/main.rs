@@ -277,6 +277,9 @@ enum Command {
         /// 跨报告错误的比例 (share of agency-years with a cross-report error)
         #[arg(long, default_value_t = 0.1)]
         cross_error_rate: f64,
+        /// 只取该地区（区划代码或地名）及其下级的机关 (only agencies of this region: code or name)
+        #[arg(long, value_name = "CODE_OR_NAME")]
+        region: Option<String>,
     },
     /// 查询区划：代码或名称的单位、路径、下级，机关名称的归属及依据
     /// (a division unit by code or name; an agency name's place, with evidence)
@@ -413,9 +416,11 @@ fn main() -> ExitCode {
             first_year,
             error_rate,
             cross_error_rate,
+            region,
         } => corpus::synth(
             n,
             &dir,
+            region.as_deref(),
             gongkai_synth::CorpusOptions {
                 seed,
                 years,

@@ -47,7 +47,8 @@ use gongkai_model::schema::{ActiveRowKey, Edition, RequestColumn, RequestRowKey}
 use gongkai_model::Value;
 use serde_json::json;
 
-use crate::names::{self, Agency};
+use crate::names::{self, Agency, Places, Pools};
+use crate::region::CorpusError;
 use crate::rng::Rng;
 use crate::tables::{self, Previous, Profile};
 use crate::{build, prose, Block, Injection, Layout, Options, Plan, Synthetic, Tables};
@@ -79,6 +80,10 @@ pub struct CorpusOptions {
     pub lose_zero_cells: bool,
     /// Probability that an agency does not publish a given year (a gap).
     pub gap_rate: f64,
+    /// Draw every agency from this gazetteer unit (its code: "4107" 新乡市, "410782"
+    /// 辉县市) and the units under it; `None`: from everywhere.
+    /// [`resolve_region`](crate::resolve_region) reads a name or code as typed.
+    pub region: Option<String>,
 }
 
 impl Default for CorpusOptions {
@@ -94,7 +99,53 @@ impl Default for CorpusOptions {
             kangxi: false,
             lose_zero_cells: false,
             gap_rate: 0.03,
+            region: None,
         }
+    }
+}
+
+impl CorpusOptions {
+    /// Whether a corpus can be generated as asked: the years are those of the 2021
+    /// edition, the region is a known code with agencies under it, and it has agencies
+    /// enough for the reports (each agency publishes at most `years` of them).
+    pub fn validate(&self) -> Result<(), CorpusError> {
+        if self.first_year < 2021 {
+            return Err(CorpusError::FirstYear(self.first_year));
+        }
+        if self.years == 0 {
+            return Err(CorpusError::NoYears);
+        }
+        let (places, pools) = self.pools()?;
+        let agencies = pools.capacity();
+        if agencies * self.years < self.reports {
+            let region = self.region.as_deref().unwrap_or_default();
+            return Err(CorpusError::RegionTooSmall {
+                region: crate::region::describe(places.g, region),
+                agencies,
+                years: self.years,
+                reports: self.reports,
+            });
+        }
+        Ok(())
+    }
+
+    /// The units agencies are drawn from.
+    fn pools(&self) -> Result<(&'static Places, Pools), CorpusError> {
+        let places = names::places().map_err(|e| CorpusError::Gazetteer(e.to_string()))?;
+        let Some(code) = self.region.as_deref() else {
+            return Ok((places, places.all.clone()));
+        };
+        let region = places
+            .g
+            .by_code(code)
+            .ok_or_else(|| CorpusError::UnknownRegion(code.to_string()))?;
+        let pools = places.all.under(places.g, region);
+        if pools.capacity() == 0 {
+            return Err(CorpusError::EmptyRegion(crate::region::describe(
+                places.g, code,
+            )));
+        }
+        Ok((places, pools))
     }
 }
 
@@ -173,6 +224,8 @@ pub struct CorpusReport {
     /// File stem: `<agency index, 5 digits>_<year>`, so files sort by agency, then year.
     pub stem: String,
     pub agency: String,
+    /// The gazetteer code of the agency's unit ([`Synthetic::region_code`]).
+    pub region_code: &'static str,
     pub year: i32,
     pub synthetic: Synthetic,
     /// The cross-report errors this report takes part in (the later report of a
@@ -206,6 +259,10 @@ pub struct CorpusSummary {
 }
 
 /// The reports of a corpus, generated a group of agencies at a time.
+///
+/// # Panics
+/// If the options cannot be met: see [`CorpusOptions::validate`] (which
+/// [`write_corpus`] checks first).
 pub fn generate_corpus(opts: &CorpusOptions) -> impl Iterator<Item = CorpusReport> {
     Corpus::new(opts)
 }
@@ -215,13 +272,19 @@ pub fn generate_corpus(opts: &CorpusOptions) -> impl Iterator<Item = CorpusRepor
 /// object per line and report, in generation order:
 ///
 /// ```json
-/// {"stem":"00003_2022","file":"00003_2022.txt","agency":"…","year":2022,"layout":"tabs",
+/// {"stem":"00003_2022","file":"00003_2022.txt","agency":"…","region_code":"410782",
+///  "year":2022,"layout":"tabs",
 ///  "expected":["carry-over-mismatch","table3-row-total"],
 ///  "injected":["balance-cell"],
 ///  "cross":[{"kind":"carry-over-mismatch","rule":"carry-over-mismatch",
 ///            "other":"00003_2021","original":false,"places":["natural_person","total"]}]}
 /// ```
+///
+/// Options that cannot be met ([`CorpusOptions::validate`]) are an
+/// [`io::ErrorKind::InvalidInput`] error, before anything is written.
 pub fn write_corpus(dir: &Path, opts: &CorpusOptions) -> io::Result<CorpusSummary> {
+    opts.validate()
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
     std::fs::create_dir_all(dir)?;
     let mut key = BufWriter::new(std::fs::File::create(dir.join("answer-key.jsonl"))?);
     let mut sum = CorpusSummary::default();
@@ -285,6 +348,7 @@ pub fn answer_json(r: &CorpusReport) -> serde_json::Value {
         "stem": r.stem,
         "file": format!("{}.{}", r.stem, r.synthetic.layout.extension()),
         "agency": r.agency,
+        "region_code": r.region_code,
         "year": r.year,
         "layout": r.synthetic.layout.name(),
         "expected": r.expected,
@@ -302,14 +366,21 @@ const S_AGENCY: u64 = 101;
 const S_PLAN: u64 = 102;
 const S_CROSS: u64 = 103;
 const S_COPY: u64 = 104;
+/// The agency: a stream of its own, so that how agencies are drawn does not change an
+/// agency's profile or gaps.
+const S_NAME: u64 = 105;
 
 struct Corpus {
     opts: CorpusOptions,
+    places: &'static Places,
+    /// The units agencies are drawn from (those under the region, if one is given).
+    pools: Pools,
     /// Reports planned so far (all groups).
     planned: usize,
     next_agency: usize,
-    /// Agency names used so far: each agency of a corpus has its own.
-    names: HashSet<String>,
+    /// Agencies drawn so far, by unit code and body: each agency of a corpus is a
+    /// different body, however its name is written.
+    used: HashSet<(&'static str, &'static str)>,
     queue: VecDeque<CorpusReport>,
     gaps: usize,
 }
@@ -368,17 +439,20 @@ fn stem(index: usize, year: i32) -> String {
 }
 
 impl Corpus {
+    /// # Panics
+    /// If the options cannot be met ([`CorpusOptions::validate`]).
     fn new(opts: &CorpusOptions) -> Corpus {
-        assert!(
-            opts.first_year >= 2021,
-            "a corpus starts in 2021 or later (the 2021 edition of the format)"
-        );
-        assert!(opts.years >= 1, "an agency has at least one year");
+        if let Err(e) = opts.validate() {
+            panic!("{e}");
+        }
+        let (places, pools) = opts.pools().expect("validated");
         Corpus {
             opts: opts.clone(),
+            places,
+            pools,
             planned: 0,
             next_agency: 0,
-            names: HashSet::new(),
+            used: HashSet::new(),
             queue: VecDeque::new(),
             gaps: 0,
         }
@@ -394,12 +468,20 @@ impl Corpus {
             self.next_agency += 1;
             let seed = Rng::new(o.seed, S_AGENCY ^ (index as u64).wrapping_mul(0x9E37)).next_u64();
             let mut r = Rng::new(seed, S_AGENCY);
-            let agency = self.unique_agency(&mut r);
+            let agency = self.unique_agency(&mut Rng::new(seed, S_NAME));
             let profile = Profile::draw(&mut r);
             let mut published: Vec<bool> = (0..o.years).map(|_| !r.chance(o.gap_rate)).collect();
             if !published.iter().any(|&p| p) {
                 let i = r.below(o.years);
                 published[i] = true;
+            }
+            // A region has few agencies: gaps may not leave too few for the reports
+            // still to plan. Publishing every year keeps `agencies left × years ≥
+            // reports left`, which `validate` makes true at the start.
+            let left_after = self.pools.capacity() - self.used.len();
+            let planned_after = self.planned + published.iter().filter(|&&p| p).count();
+            if left_after * o.years < o.reports.saturating_sub(planned_after) {
+                published.fill(true);
             }
             // The last agency takes only the years still needed.
             let mut left = o.reports - self.planned;
@@ -430,15 +512,11 @@ impl Corpus {
         self.queue.extend(reports);
     }
 
-    /// An agency whose name no other agency of the corpus has.
+    /// An agency that is no other agency of the corpus.
     fn unique_agency(&mut self, r: &mut Rng) -> Agency {
-        for _ in 0..100_000 {
-            let a = names::agency(r);
-            if self.names.insert(a.name.clone()) {
-                return a;
-            }
-        }
-        panic!("corpus too large: no unused agency name left");
+        self.places
+            .draw_unused(&self.pools, &mut self.used, r)
+            .expect("validate and the gap rule leave an agency for every report to plan")
     }
 
     /// Decide, for every published report of the group, its layout, its part in
@@ -809,6 +887,7 @@ impl Corpus {
         CorpusReport {
             stem: stem(a.index, year),
             agency: s.agency.clone(),
+            region_code: s.region_code,
             year,
             synthetic: s,
             cross,

@@ -42,6 +42,7 @@ mod kangxi;
 mod names;
 mod phrases;
 mod prose;
+mod region;
 mod render;
 mod rng;
 mod tables;
@@ -63,6 +64,7 @@ pub use corpus::{
     answer_json, generate_corpus, write_corpus, CorpusOptions, CorpusReport, CorpusSummary,
     CrossInjection, CrossLink,
 };
+pub use region::{resolve_region, CorpusError, Region};
 
 // ---------------------------------------------------------------------------
 // Tables
@@ -440,6 +442,9 @@ pub struct Synthetic {
     pub seed: u64,
     pub layout: Layout,
     pub agency: String,
+    /// The gazetteer code of the agency's unit (410782 for 辉县市教育局): the agency's
+    /// name resolves to it (`gongkai_gazetteer::resolve_agency`).
+    pub region_code: &'static str,
     pub year: i32,
     /// The tables as printed (errors included; lost cells are still here: they were
     /// printed in the original, the conversion lost them).
@@ -494,6 +499,8 @@ pub(crate) enum Block {
 /// Everything decided about one report, before it is printed.
 pub(crate) struct Doc {
     pub agency: String,
+    /// The place whose government's portal publishes the report (web layouts' chrome).
+    pub portal: String,
     pub year: i32,
     pub tables: Tables,
     pub sections: Vec<SectionPlan>,
@@ -568,6 +575,9 @@ const S_INJECT: u64 = 3;
 const S_PROSE: u64 = 4;
 const S_LAYOUT: u64 = 5;
 const S_LOSS: u64 = 6;
+/// The agency has a stream of its own, so that how agencies are drawn does not change
+/// the year or the tables of a seed (the prose speaks of the agency, so it follows it).
+const S_NAME: u64 = 7;
 
 /// Generate one report from `seed`.
 pub fn generate(seed: u64, opts: &Options) -> Synthetic {
@@ -575,7 +585,7 @@ pub fn generate(seed: u64, opts: &Options) -> Synthetic {
     let mut r_tables = Rng::new(seed, S_TABLES);
     let mut r_inject = Rng::new(seed, S_INJECT);
 
-    let agency = names::agency(&mut r_agency);
+    let agency = names::agency(&mut Rng::new(seed, S_NAME));
     let year = r_agency.range(2021, 2025) as i32;
     let tables = tables::generate(&mut r_tables);
 
@@ -733,6 +743,7 @@ pub(crate) fn build(plan: Plan<'_>) -> Built {
     let problems = problems.unwrap_or(fresh);
     let mut doc = Doc {
         agency: agency.name.clone(),
+        portal: agency.portal.clone(),
         year,
         preamble,
         overview,
@@ -766,6 +777,7 @@ pub(crate) fn build(plan: Plan<'_>) -> Built {
         seed,
         layout: opts.layout,
         agency: doc.agency,
+        region_code: agency.region_code,
         year,
         lost: doc
             .lost

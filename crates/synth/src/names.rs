@@ -1,188 +1,36 @@
-//! Agency names built from real-looking parts.
+//! Agency names of real places, drawn from the gazetteer.
 //!
 //! Every body that discloses information publishes a report: city, district and county
-//! governments, their general offices, their departments, towns and street offices.
-//! Names are assembled the way those bodies are named, so the title parser sees the
-//! shapes it meets in real files ("辉县市人民政府", "淮安市洪泽区人民政府",
-//! "清河县人民政府办公室", "xx市xx区市场监督管理局" …). No name contains digits, brackets
-//! or a trailing "的", which the title would not keep.
+//! governments, their general offices, their departments, towns and street offices. The
+//! generator draws a real unit of China's statistical divisions (`gongkai-gazetteer`)
+//! and one of its bodies, and writes the name the way such bodies print it:
+//! "新乡市发展和改革委员会", "洛阳市西工区人民政府", "辉县市人民政府",
+//! "长阳土家族自治县人民政府办公室", "获嘉县亢村镇人民政府", "洛阳市西工区王城路街道办事处".
+//!
+//! A name says which unit it is: [`resolve_agency`] reads it back to the unit drawn (the
+//! answer key records that unit's code), so a 市辖区 is always written with its city
+//! (four cities have a 鼓楼区) and a county or county-level city goes without its
+//! prefecture only where its own name is unambiguous. No name contains digits, brackets
+//! or other ASCII (the units whose names do are not drawn), and none is longer than
+//! [`MAX_NAME_CHARS`]. Units without a people's government of their own are not drawn
+//! either: 开发区, farms and other township-level "其他", the functional zones among the
+//! county-level units (codes 71–79: 苏州工业园区, 兰州新区).
+//!
+//! A corpus may keep to one region ([`Pools::under`]): its agencies are then drawn from
+//! the units under it only.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use gongkai_gazetteer::{
+    gazetteer, resolve_agency, Gazetteer, GazetteerError, Level, Outcome, UnitId, UnitKind,
+};
 
 use crate::phrases::{self, Field};
 use crate::rng::Rng;
 
-const CITIES: &[&str] = &[
-    "洛阳",
-    "开封",
-    "新乡",
-    "南阳",
-    "商丘",
-    "信阳",
-    "周口",
-    "驻马店",
-    "宜昌",
-    "襄阳",
-    "荆州",
-    "岳阳",
-    "常德",
-    "衡阳",
-    "株洲",
-    "湘潭",
-    "赣州",
-    "九江",
-    "上饶",
-    "吉安",
-    "泉州",
-    "漳州",
-    "莆田",
-    "三明",
-    "绍兴",
-    "嘉兴",
-    "湖州",
-    "金华",
-    "台州",
-    "温州",
-    "徐州",
-    "淮安",
-    "盐城",
-    "扬州",
-    "镇江",
-    "泰州",
-    "宿迁",
-    "连云港",
-    "潍坊",
-    "临沂",
-    "济宁",
-    "泰安",
-    "聊城",
-    "德州",
-    "滨州",
-    "菏泽",
-    "保定",
-    "邯郸",
-    "邢台",
-    "沧州",
-    "廊坊",
-    "唐山",
-    "大同",
-    "长治",
-    "晋城",
-    "运城",
-    "榆林",
-    "宝鸡",
-    "咸阳",
-    "渭南",
-    "汉中",
-    "天水",
-    "绵阳",
-    "德阳",
-    "南充",
-    "宜宾",
-    "泸州",
-    "遵义",
-    "曲靖",
-    "玉溪",
-    "桂林",
-    "柳州",
-    "梧州",
-    "湛江",
-    "茂名",
-    "肇庆",
-    "惠州",
-    "江门",
-    "韶关",
-    "长沙",
-    "郑州",
-    "合肥",
-    "南昌",
-    "福州",
-];
-
-const DISTRICTS: &[&str] = &[
-    "城东",
-    "城西",
-    "城南",
-    "城北",
-    "河东",
-    "河西",
-    "鼓楼",
-    "新华",
-    "海曙",
-    "江北",
-    "开福",
-    "雨花",
-    "天心",
-    "龙华",
-    "金水",
-    "二七",
-    "中原",
-    "惠济",
-    "洪泽",
-    "清江浦",
-    "淮阴",
-    "相城",
-    "吴中",
-    "鹿城",
-    "瓯海",
-    "龙湾",
-    "北湖",
-    "苏仙",
-    "汇川",
-    "红花岗",
-    "秦州",
-    "麦积",
-    "涧西",
-    "老城",
-    "瀍河",
-    "西工",
-    "龙亭",
-    "顺河",
-    "鼓山",
-    "芙蓉",
-    "岳麓",
-    "望城",
-    "蜀山",
-    "包河",
-    "瑶海",
-    "庐阳",
-    "青山湖",
-    "西湖",
-];
-
-const COUNTIES: &[&str] = &[
-    "清河", "临泽", "武义", "浦江", "桐庐", "淳安", "安吉", "德清", "长兴", "嘉善", "海盐", "宁海",
-    "象山", "永嘉", "平阳", "苍南", "文成", "泰顺", "庆元", "云和", "遂昌", "松阳", "沭阳", "泗阳",
-    "泗洪", "涟水", "盱眙", "金湖", "射阳", "建湖", "阜宁", "滨海", "响水", "丰县", "沛县", "睢宁",
-    "宝应", "汝阳", "伊川", "栾川", "嵩县", "宜阳", "洛宁", "新安", "孟津", "获嘉", "原阳", "延津",
-];
-
-/// County-level cities (县级市): named `<name>市`.
-const COUNTY_CITIES: &[&str] = &[
-    "辉县",
-    "义乌",
-    "昆山",
-    "江阴",
-    "晋江",
-    "石狮",
-    "瑞安",
-    "乐清",
-    "慈溪",
-    "余姚",
-    "诸暨",
-    "海宁",
-    "桐乡",
-    "张家港",
-    "常熟",
-    "太仓",
-    "宜兴",
-    "溧阳",
-    "丹阳",
-    "如皋",
-    "偃师",
-    "卫辉",
-    "长葛",
-    "禹州",
-];
-
+/// Departments of a city, district, county or county-level city (the general office among
+/// them), by their usual names.
 pub(crate) const DEPARTMENTS: &[&str] = &[
     "发展和改革委员会",
     "教育局",
@@ -213,35 +61,14 @@ pub(crate) const DEPARTMENTS: &[&str] = &[
     "行政审批服务局",
     "人民政府办公室",
 ];
+/// The longest name written. A title that puts the agency on a line of its own above
+/// "YYYY年政府信息公开工作年度报告" is read by the parser only up to this length (the
+/// longest real names, 31 characters, need their optional prefecture left out).
+pub(crate) const MAX_NAME_CHARS: usize = 30;
 
-const TOWNS: &[&str] = &[
-    "城关镇",
-    "新安镇",
-    "青龙镇",
-    "石桥镇",
-    "白沙镇",
-    "长乐镇",
-    "太平镇",
-    "永安镇",
-    "双河镇",
-    "龙泉镇",
-    "柳林镇",
-    "黄庄镇",
-    "马店镇",
-    "东关乡",
-    "西河乡",
-];
-
-const STREETS: &[&str] = &[
-    "东城街道",
-    "西城街道",
-    "南街街道",
-    "北关街道",
-    "城北街道",
-    "新华街道",
-    "解放街道",
-    "中山街道",
-];
+/// Share of county-level units written with their prefecture ("新乡市获嘉县…") although
+/// their own name is unambiguous: real reports write both.
+const PREFIXED: f64 = 0.3;
 
 /// A generated agency: its full name and how its own report refers to it.
 #[derive(Clone)]
@@ -254,6 +81,392 @@ pub(crate) struct Agency {
     /// What it works on: the topics its prose speaks of, so that each agency's reports
     /// read like its own and different agencies' reports differ.
     pub field: &'static Field,
+    /// The gazetteer code of the unit the agency belongs to (410782 for 辉县市教育局).
+    pub region_code: &'static str,
+    /// The body within the unit, as its name ends: "人民政府", "教育局", "办事处" …
+    /// Unit and body identify the agency: a corpus has each at most once, however the
+    /// name is written.
+    pub body: &'static str,
+    /// The first place of the name, whose government's portal publishes the report
+    /// ("新乡市" for 新乡市获嘉县亢村镇人民政府, "获嘉县" for 获嘉县亢村镇人民政府).
+    pub portal: String,
+}
+
+/// What kind of agency to draw. The weights are those of the generator's made-up names
+/// before the gazetteer, so corpora keep their mix of governments and departments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    CityGovernment,
+    CityOffice,
+    DistrictGovernment,
+    DistrictOffice,
+    DistrictDepartment,
+    CountyGovernment,
+    CountyDepartment,
+    CityDepartment,
+    CountyCityGovernment,
+    TownGovernment,
+    StreetOffice,
+}
+
+const KINDS: [(Kind, u32); 11] = [
+    (Kind::CityGovernment, 8),
+    (Kind::CityOffice, 8),
+    (Kind::DistrictGovernment, 10),
+    (Kind::DistrictOffice, 6),
+    (Kind::DistrictDepartment, 14),
+    (Kind::CountyGovernment, 10),
+    (Kind::CountyDepartment, 14),
+    (Kind::CityDepartment, 10),
+    (Kind::CountyCityGovernment, 6),
+    (Kind::TownGovernment, 5),
+    (Kind::StreetOffice, 5),
+];
+
+const GOVERNMENT: &str = "人民政府";
+const OFFICE: &str = "人民政府办公室";
+const STREET_OFFICE: &str = "办事处";
+
+/// The units agencies are drawn from, each list in code order.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Pools {
+    /// Prefecture-level cities and autonomous prefectures.
+    cities: Vec<UnitId>,
+    /// 市辖区.
+    districts: Vec<UnitId>,
+    /// 县, 自治县, 旗, 自治旗.
+    counties: Vec<UnitId>,
+    /// 县级市.
+    county_cities: Vec<UnitId>,
+    /// Counties and county-level cities together: whose departments are drawn.
+    county_level: Vec<UnitId>,
+    /// 镇, 乡, 民族乡, 苏木.
+    towns: Vec<UnitId>,
+    /// 街道.
+    streets: Vec<UnitId>,
+}
+
+impl Pools {
+    fn of(&self, kind: Kind) -> &[UnitId] {
+        match kind {
+            Kind::CityGovernment | Kind::CityOffice | Kind::CityDepartment => &self.cities,
+            Kind::DistrictGovernment | Kind::DistrictOffice | Kind::DistrictDepartment => {
+                &self.districts
+            }
+            Kind::CountyGovernment => &self.counties,
+            Kind::CountyDepartment => &self.county_level,
+            Kind::CountyCityGovernment => &self.county_cities,
+            Kind::TownGovernment => &self.towns,
+            Kind::StreetOffice => &self.streets,
+        }
+    }
+
+    /// The units and their bodies that can be drawn, each once: a city, district,
+    /// county or county-level city has its government and every department (the
+    /// general office among them), a town its government, a street its office.
+    fn choices(&self) -> impl Iterator<Item = (UnitId, &'static str)> + '_ {
+        let bodies = || std::iter::once(GOVERNMENT).chain(DEPARTMENTS.iter().copied());
+        self.cities
+            .iter()
+            .chain(&self.districts)
+            .chain(&self.county_level)
+            .flat_map(move |&id| bodies().map(move |b| (id, b)))
+            .chain(self.towns.iter().map(|&id| (id, GOVERNMENT)))
+            .chain(self.streets.iter().map(|&id| (id, STREET_OFFICE)))
+    }
+
+    /// How many different agencies can be drawn.
+    pub(crate) fn capacity(&self) -> usize {
+        let with_departments = self.cities.len() + self.districts.len() + self.county_level.len();
+        with_departments * (1 + DEPARTMENTS.len()) + self.towns.len() + self.streets.len()
+    }
+
+    /// The units under `region`, and the region itself.
+    pub(crate) fn under(&self, g: &Gazetteer, region: UnitId) -> Pools {
+        let keep = |ids: &[UnitId]| -> Vec<UnitId> {
+            ids.iter()
+                .copied()
+                .filter(|&id| id == region || g.is_ancestor(region, id))
+                .collect()
+        };
+        Pools {
+            cities: keep(&self.cities),
+            districts: keep(&self.districts),
+            counties: keep(&self.counties),
+            county_cities: keep(&self.county_cities),
+            county_level: keep(&self.county_level),
+            towns: keep(&self.towns),
+            streets: keep(&self.streets),
+        }
+    }
+
+    /// Every unit of the pools: cities, districts, counties and county-level cities,
+    /// towns, streets.
+    #[cfg(test)]
+    pub(crate) fn units(&self) -> impl Iterator<Item = UnitId> + '_ {
+        self.cities
+            .iter()
+            .chain(&self.districts)
+            .chain(&self.county_level)
+            .chain(&self.towns)
+            .chain(&self.streets)
+            .copied()
+    }
+}
+
+/// The gazetteer with what the generator knows of it: which units are drawn, and
+/// which county-level names are unambiguous on their own.
+pub(crate) struct Places {
+    pub g: &'static Gazetteer,
+    /// By unit id: the county-level unit's name alone resolves to it ("辉县市"; not
+    /// "新华区", which six cities have).
+    alone: Vec<bool>,
+    /// Every unit agencies are drawn from.
+    pub all: Pools,
+}
+
+static PLACES: LazyLock<Result<Places, &'static GazetteerError>> =
+    LazyLock::new(|| gazetteer().map(Places::new));
+
+/// The places, built on first use.
+pub(crate) fn places() -> Result<&'static Places, &'static GazetteerError> {
+    PLACES.as_ref().map_err(|&e| e)
+}
+
+/// Whether a unit's name can stand in a report's title: no digits, brackets or other
+/// ASCII ("白城市洮北区（工业园区）城南街道", "化学新材料产业园-沿江街道" are not drawn).
+fn printable(name: &str) -> bool {
+    name.chars()
+        .all(|c| !c.is_ascii() && !matches!(c, '（' | '）'))
+}
+
+fn county_kind(kind: UnitKind) -> bool {
+    matches!(
+        kind,
+        UnitKind::District
+            | UnitKind::County
+            | UnitKind::AutonomousCounty
+            | UnitKind::Banner
+            | UnitKind::AutonomousBanner
+            | UnitKind::CountyCity
+    )
+}
+
+impl Places {
+    fn new(g: &'static Gazetteer) -> Places {
+        let resolves = |name: &str, id: UnitId| {
+            resolve_agency(g, &format!("{name}{GOVERNMENT}")).outcome == Outcome::Resolved(id)
+        };
+        let mut alone = vec![false; g.len()];
+        // Units whose bodies are drawn; a township is drawn only under one of them.
+        let mut drawn = vec![false; g.len()];
+        let mut all = Pools::default();
+        // Parents come before their children in the data, so `drawn` of a parent is
+        // known when its children are reached.
+        for id in (0..g.len()).filter_map(|i| UnitId::try_from(i).ok()) {
+            let unit = g.unit(id);
+            let parent = unit.parent.map(|p| g.unit(p));
+            match unit.level {
+                Level::Prefecture => {
+                    // 嘉峪关市 shares its name with its own county-level unit: the name
+                    // alone is ambiguous, and no prefix can make it less so.
+                    if matches!(
+                        unit.kind,
+                        UnitKind::PrefectureCity | UnitKind::AutonomousPrefecture
+                    ) && printable(unit.name)
+                        && resolves(unit.name, id)
+                    {
+                        drawn[id as usize] = true;
+                        all.cities.push(id);
+                    }
+                }
+                Level::County => {
+                    // A county-level unit named like its prefecture (嘉峪关市 under
+                    // 嘉峪关市) stands for the prefecture's own area: no body publishes
+                    // as it.
+                    // County-level codes 71–79 are functional zones (苏州工业园区,
+                    // 常德市西洞庭管理区, 兰州新区), some of them typed 市辖区 by their
+                    // suffix: they are run by a 管委会, not a people's government.
+                    if !county_kind(unit.kind)
+                        || !printable(unit.name)
+                        || parent.is_some_and(|p| p.name == unit.name)
+                        || unit.code.as_bytes().get(4) == Some(&b'7')
+                    {
+                        continue;
+                    }
+                    drawn[id as usize] = true;
+                    alone[id as usize] = resolves(unit.name, id);
+                    match unit.kind {
+                        UnitKind::District => all.districts.push(id),
+                        UnitKind::CountyCity => {
+                            all.county_cities.push(id);
+                            all.county_level.push(id);
+                        }
+                        _ => {
+                            all.counties.push(id);
+                            all.county_level.push(id);
+                        }
+                    }
+                }
+                Level::Township => {
+                    if !unit.parent.is_some_and(|p| drawn[p as usize]) || !printable(unit.name) {
+                        continue;
+                    }
+                    match unit.kind {
+                        UnitKind::Town
+                        | UnitKind::Township
+                        | UnitKind::EthnicTownship
+                        | UnitKind::Sumu => all.towns.push(id),
+                        UnitKind::Subdistrict => all.streets.push(id),
+                        // 开发区 and 其他 (farms, zones, institutions) are not places
+                        // with a government of their own.
+                        _ => {}
+                    }
+                }
+                Level::Province => {}
+            }
+        }
+        Places { g, alone, all }
+    }
+
+    /// The unit as written at the head of an agency's name followed by `rest_chars`
+    /// more characters: a prefecture alone; a 市辖区 after its city; a county or
+    /// county-level city alone when its name is unambiguous (and the name not too long
+    /// for its prefecture, [`PREFIXED`] of the time), else after its prefecture (or
+    /// province, for one the province governs directly); a township after its
+    /// county-level unit (or its city, where the city has no counties: 东莞市).
+    /// Returns the head and the first place in it.
+    fn head(&self, id: UnitId, rest_chars: usize, rng: &mut Rng) -> (String, &'static str) {
+        let unit = self.g.unit(id);
+        let parent = unit.parent.map(|p| self.g.unit(p).name).unwrap_or("");
+        let len = |s: &str| s.chars().count();
+        match unit.level {
+            Level::Prefecture | Level::Province => (unit.name.to_string(), unit.name),
+            Level::County if unit.kind == UnitKind::District => {
+                (format!("{parent}{}", unit.name), parent)
+            }
+            Level::County => {
+                let prefixed = format!("{parent}{}", unit.name);
+                // Drawn whatever the outcome, so that the stream does not depend on it.
+                let wants_prefix = rng.chance(PREFIXED);
+                let prefix_fits = len(&prefixed) + rest_chars <= MAX_NAME_CHARS;
+                if !self.alone[id as usize] || (wants_prefix && prefix_fits) {
+                    (prefixed, parent)
+                } else {
+                    (unit.name.to_string(), unit.name)
+                }
+            }
+            Level::Township => match unit.parent {
+                Some(p) => {
+                    let (head, first) = self.head(p, len(unit.name) + rest_chars, rng);
+                    (head + unit.name, first)
+                }
+                None => (unit.name.to_string(), unit.name),
+            },
+        }
+    }
+
+    /// The agency of `body` (人民政府, a department, 办事处) of the unit `id`, its name
+    /// written by [`Places::head`].
+    fn agency(&self, id: UnitId, body: &'static str, rng: &mut Rng) -> Agency {
+        let unit = self.g.unit(id);
+        let (head, first) = self.head(id, body.chars().count(), rng);
+        let name = head + body;
+        let (short, government, field) = if unit.level == Level::Township {
+            let short = if unit.kind == UnitKind::Subdistrict {
+                "街道办"
+            } else if rng.chance(0.5) {
+                match unit.kind {
+                    UnitKind::Town => "镇政府",
+                    UnitKind::Sumu => "苏木政府",
+                    _ => "乡政府",
+                }
+            } else {
+                "本级政府"
+            };
+            (short, true, &phrases::GRASSROOTS)
+        } else if body == GOVERNMENT {
+            let short = match unit.kind {
+                UnitKind::AutonomousPrefecture => "州政府",
+                UnitKind::District => "区政府",
+                UnitKind::County | UnitKind::AutonomousCounty => "县政府",
+                UnitKind::Banner | UnitKind::AutonomousBanner => "旗政府",
+                _ => "市政府",
+            };
+            (short, true, &phrases::GOVERNMENT)
+        } else {
+            (
+                short_for_department(body),
+                false,
+                phrases::field_of_department(body),
+            )
+        };
+        Agency {
+            name,
+            short: short.to_string(),
+            government,
+            field,
+            region_code: unit.code,
+            body,
+            portal: first.to_string(),
+        }
+    }
+
+    /// Draw an agency from `pools` (which must not be empty: [`Pools::capacity`] > 0).
+    pub(crate) fn draw(&self, pools: &Pools, rng: &mut Rng) -> Agency {
+        let weights: Vec<u32> = KINDS
+            .iter()
+            .map(|&(kind, w)| if pools.of(kind).is_empty() { 0 } else { w })
+            .collect();
+        let kind = KINDS[rng.weighted(&weights)].0;
+        let id = rng.pick(pools.of(kind));
+        let body = match kind {
+            Kind::CityGovernment
+            | Kind::DistrictGovernment
+            | Kind::CountyGovernment
+            | Kind::CountyCityGovernment
+            | Kind::TownGovernment => GOVERNMENT,
+            Kind::CityOffice | Kind::DistrictOffice => OFFICE,
+            Kind::CityDepartment | Kind::DistrictDepartment | Kind::CountyDepartment => {
+                rng.pick(DEPARTMENTS)
+            }
+            Kind::StreetOffice => STREET_OFFICE,
+        };
+        self.agency(id, body, rng)
+    }
+
+    /// Draw an agency from `pools` whose unit and body are not in `used`, and add it
+    /// there; `None` when every agency of the pools is used. Random draws first; when
+    /// they keep hitting used agencies (a small region nearly exhausted), one of the
+    /// unused ones, drawn uniformly.
+    pub(crate) fn draw_unused(
+        &self,
+        pools: &Pools,
+        used: &mut HashSet<(&'static str, &'static str)>,
+        rng: &mut Rng,
+    ) -> Option<Agency> {
+        const TRIES: usize = 200;
+        if pools.capacity() == 0 {
+            return None;
+        }
+        for _ in 0..TRIES {
+            let a = self.draw(pools, rng);
+            if used.insert((a.region_code, a.body)) {
+                return Some(a);
+            }
+        }
+        let left: Vec<(UnitId, &'static str)> = pools
+            .choices()
+            .filter(|&(id, body)| !used.contains(&(self.g.unit(id).code, body)))
+            .collect();
+        if left.is_empty() {
+            return None;
+        }
+        let (id, body) = rng.pick(&left);
+        let a = self.agency(id, body, rng);
+        used.insert((a.region_code, a.body));
+        Some(a)
+    }
 }
 
 fn short_for_department(dept: &str) -> &'static str {
@@ -266,87 +479,174 @@ fn short_for_department(dept: &str) -> &'static str {
     }
 }
 
+/// An agency drawn from every place (a single report's).
+///
+/// # Panics
+/// If the embedded gazetteer does not load, which only a broken build can cause (its
+/// own tests load it).
 pub(crate) fn agency(rng: &mut Rng) -> Agency {
-    let city = rng.pick(CITIES);
-    let gov = |name: String, short: &str| Agency {
-        name,
-        short: short.to_string(),
-        government: true,
-        field: if matches!(short, "镇政府" | "本级政府") {
-            &phrases::GRASSROOTS
-        } else {
-            &phrases::GOVERNMENT
-        },
-    };
-    let dept = |name: String, d: &str| Agency {
-        name,
-        short: short_for_department(d).to_string(),
-        government: false,
-        field: phrases::field_of_department(d),
-    };
-    match rng.weighted(&[8, 8, 10, 6, 14, 10, 14, 10, 6, 5, 5]) {
-        0 => gov(format!("{city}市人民政府"), "市政府"),
-        1 => dept(format!("{city}市人民政府办公室"), "办公室"),
-        2 => gov(
-            format!("{city}市{}区人民政府", rng.pick(DISTRICTS)),
-            "区政府",
-        ),
-        3 => dept(
-            format!("{city}市{}区人民政府办公室", rng.pick(DISTRICTS)),
-            "办公室",
-        ),
-        4 => {
-            let d = rng.pick(DEPARTMENTS);
-            dept(format!("{city}市{}区{d}", rng.pick(DISTRICTS)), d)
-        }
-        5 => gov(format!("{}县人民政府", rng.pick(COUNTIES)), "县政府"),
-        6 => {
-            let d = rng.pick(DEPARTMENTS);
-            dept(format!("{}县{d}", rng.pick(COUNTIES)), d)
-        }
-        7 => {
-            let d = rng.pick(DEPARTMENTS);
-            dept(format!("{city}市{d}"), d)
-        }
-        8 => gov(format!("{}市人民政府", rng.pick(COUNTY_CITIES)), "市政府"),
-        9 => gov(
-            format!("{}县{}人民政府", rng.pick(COUNTIES), rng.pick(TOWNS)),
-            if rng.chance(0.5) {
-                "镇政府"
-            } else {
-                "本级政府"
-            },
-        ),
-        _ => Agency {
-            name: format!(
-                "{city}市{}区{}办事处",
-                rng.pick(DISTRICTS),
-                rng.pick(STREETS)
-            ),
-            short: "街道办".to_string(),
-            government: true,
-            field: &phrases::GRASSROOTS,
-        },
-    }
+    let places = places().unwrap_or_else(|e| panic!("区划数据无法读取：{e}"));
+    places.draw(&places.all, rng)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn places() -> &'static Places {
+        super::places().expect("the embedded gazetteer loads")
+    }
+
+    fn id(code: &str) -> UnitId {
+        places().g.by_code(code).expect(code)
+    }
+
     #[test]
-    fn names_have_no_digits_or_brackets() {
+    fn names_are_printable_and_short() {
+        let p = places();
         let mut rng = Rng::new(3, 0);
         for _ in 0..2000 {
-            let a = agency(&mut rng);
+            let a = p.draw(&p.all, &mut rng);
+            assert!(printable(&a.name), "{}", a.name);
+            assert!(a.name.chars().count() <= MAX_NAME_CHARS, "{}", a.name);
+        }
+    }
+
+    /// Every unit drawn — with its government, its general office and one department
+    /// (the departments in turn), or a township with its own body — is named so that
+    /// the name resolves to it, within the length a title carries.
+    #[test]
+    fn every_unit_resolves_to_itself() {
+        let p = places();
+        let mut rng = Rng::new(5, 0);
+        let mut checked = 0;
+        for (i, id) in p.all.units().enumerate() {
+            let unit = p.g.unit(id);
+            let bodies = match unit.kind {
+                UnitKind::Subdistrict => vec![STREET_OFFICE],
+                _ if unit.level == Level::Township => vec![GOVERNMENT],
+                _ => vec![GOVERNMENT, OFFICE, DEPARTMENTS[i % DEPARTMENTS.len()]],
+            };
+            for body in bodies {
+                let a = p.agency(id, body, &mut rng);
+                assert_eq!(
+                    resolve_agency(p.g, &a.name).outcome,
+                    Outcome::Resolved(id),
+                    "{} ({})",
+                    a.name,
+                    unit.code
+                );
+                assert_eq!(a.region_code, unit.code);
+                assert!(printable(&a.name), "{}", a.name);
+                assert!(a.name.chars().count() <= MAX_NAME_CHARS, "{}", a.name);
+                assert!(a.name.starts_with(&a.portal), "{} {}", a.name, a.portal);
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 3 * (322 + 974 + 1865) + 29_391 + 8_851);
+    }
+
+    #[test]
+    fn pools() {
+        let all = &places().all;
+        assert_eq!(
+            (all.cities.len(), all.districts.len(), all.counties.len()),
+            (322, 974, 1468)
+        );
+        assert_eq!(
+            (all.county_cities.len(), all.county_level.len()),
+            (397, 1865)
+        );
+        assert_eq!((all.towns.len(), all.streets.len()), (29_391, 8_851));
+        assert_eq!(all.capacity(), (322 + 974 + 1865) * 29 + 29_391 + 8_851);
+        // 嘉峪关市 and its county-level namesake: the name cannot say which.
+        assert!(!all.cities.contains(&id("6202")));
+        assert!(!all.county_cities.contains(&id("620201")));
+        // A functional zone typed 市辖区; brackets in the name; a farm.
+        assert!(!all.districts.contains(&id("320576")));
+        assert!(!all.streets.contains(&id("220802006")));
+        assert!(!all.towns.contains(&id("410724400")));
+    }
+
+    /// How units are written: a 市辖区 always with its city, a county-level city alone
+    /// or with its prefecture, a township after its county.
+    #[test]
+    fn heads() {
+        let p = places();
+        let forms = |code: &str| {
+            let mut seen: Vec<String> = (0..200)
+                .map(|seed| p.head(id(code), 4, &mut Rng::new(seed, 0)).0)
+                .collect();
+            seen.sort();
+            seen.dedup();
+            seen
+        };
+        assert_eq!(forms("410303"), ["洛阳市西工区"]);
+        assert_eq!(forms("410782"), ["新乡市辉县市", "辉县市"]);
+        assert_eq!(
+            forms("420528"),
+            ["宜昌市长阳土家族自治县", "长阳土家族自治县"]
+        );
+        assert_eq!(forms("410724106"), ["新乡市获嘉县亢村镇", "获嘉县亢村镇"]);
+        assert_eq!(forms("410303001"), ["洛阳市西工区王城路街道"]);
+        assert_eq!(forms("4107"), ["新乡市"]);
+    }
+
+    #[test]
+    fn agencies_of_a_unit() {
+        let p = places();
+        let mut rng = Rng::new(1, 0);
+        let a = p.agency(id("4107"), "发展和改革委员会", &mut rng);
+        assert_eq!(
+            (a.name.as_str(), a.short.as_str(), a.government),
+            ("新乡市发展和改革委员会", "我委", false)
+        );
+        assert_eq!(
+            (a.region_code, a.body, a.portal.as_str()),
+            ("4107", "发展和改革委员会", "新乡市")
+        );
+        let a = p.agency(id("410303001"), STREET_OFFICE, &mut rng);
+        assert_eq!(
+            (
+                a.name.as_str(),
+                a.short.as_str(),
+                a.government,
+                a.field.name
+            ),
+            ("洛阳市西工区王城路街道办事处", "街道办", true, "基层治理")
+        );
+        assert_eq!(a.portal, "洛阳市");
+        let a = p.agency(id("410303"), GOVERNMENT, &mut rng);
+        assert_eq!(
+            (a.name.as_str(), a.short.as_str()),
+            ("洛阳市西工区人民政府", "区政府")
+        );
+    }
+
+    /// A county has its government and departments and its towns' governments, each
+    /// drawn once; then nothing is left.
+    #[test]
+    fn a_region_runs_out() {
+        let p = places();
+        let huojia = p.all.under(p.g, id("410724"));
+        assert_eq!(huojia.capacity(), 29 + 11);
+        let mut used = HashSet::new();
+        let mut rng = Rng::new(9, 0);
+        let mut names = HashSet::new();
+        for _ in 0..40 {
+            let a = p
+                .draw_unused(&huojia, &mut used, &mut rng)
+                .expect("one left");
             assert!(
-                a.name
-                    .chars()
-                    .all(|c| !c.is_ascii() && !"（）()的".contains(c)),
+                a.name.starts_with("获嘉县") || a.name.starts_with("新乡市获嘉县"),
                 "{}",
                 a.name
             );
-            assert!(a.name.chars().count() <= 30, "{}", a.name);
+            assert!(names.insert((a.region_code, a.body)));
         }
+        assert!(p.draw_unused(&huojia, &mut used, &mut rng).is_none());
+        let kangcun = p.all.under(p.g, id("410724106"));
+        assert_eq!(kangcun.capacity(), 1);
+        assert_eq!(p.all.under(p.g, id("410724400")).capacity(), 0);
     }
 }

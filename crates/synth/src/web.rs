@@ -427,17 +427,20 @@ fn table4(cells: &[[Option<i64>; 5]; 3], st: &Style, rng: &mut Rng) -> Node {
 // Site chrome
 // ---------------------------------------------------------------------------
 
-/// The city or county of an agency's name ("洛阳市西工区教育局" → "洛阳市"), whose
-/// portal hosts the report.
-fn region(agency: &str) -> String {
-    let mut out = String::new();
-    for c in agency.chars() {
-        out.push(c);
-        if c == '市' || c == '县' {
-            return out;
-        }
+/// How a portal's "走进…" menu names its place: without its one-character suffix
+/// (走进洛阳, 走进辉县), but an autonomous unit whole (走进长阳土家族自治县), as is a name
+/// that would keep only one character (走进和县).
+fn walk_name(portal: &str) -> &str {
+    if ["自治州", "自治县", "自治旗"]
+        .iter()
+        .any(|s| portal.ends_with(s))
+    {
+        return portal;
     }
-    agency.to_string()
+    match portal.strip_suffix(['市', '县', '区', '旗']) {
+        Some(stem) if stem.chars().count() >= 2 => stem,
+        _ => portal,
+    }
 }
 
 fn words(ws: &[&str], sep: &str, lines: bool) -> Chrome {
@@ -463,8 +466,7 @@ fn digits(rng: &mut Rng, n: usize) -> String {
 
 /// The site's name and its chrome: (site, before the title, after it, after the article).
 fn chrome(doc: &Doc, rng: &mut Rng) -> (String, Vec<Chrome>, Vec<Chrome>, Vec<Chrome>) {
-    let region = region(&doc.agency);
-    let gov = format!("{region}人民政府");
+    let gov = format!("{}人民政府", doc.portal);
     let site = if doc.agency.ends_with("人民政府") && rng.chance(0.5) {
         doc.agency.clone()
     } else {
@@ -475,8 +477,7 @@ fn chrome(doc: &Doc, rng: &mut Rng) -> (String, Vec<Chrome>, Vec<Chrome>, Vec<Ch
         1 => format!("{gov}办公室"),
         _ => format!("{site}门户网站"),
     };
-    let place = region.trim_end_matches(['市', '县']).to_string();
-    let walk = format!("走进{place}");
+    let walk = format!("走进{}", walk_name(&doc.portal));
     let sp = spaces(rng);
 
     let mut before = vec![
@@ -927,9 +928,15 @@ mod tests {
     }
 
     #[test]
-    fn regions() {
-        assert_eq!(region("洛阳市西工区教育局"), "洛阳市");
-        assert_eq!(region("清河县青龙镇人民政府"), "清河县");
+    fn walk_names() {
+        assert_eq!(walk_name("洛阳市"), "洛阳");
+        assert_eq!(walk_name("获嘉县"), "获嘉");
+        assert_eq!(walk_name("辉县市"), "辉县");
+        assert_eq!(walk_name("长阳土家族自治县"), "长阳土家族自治县");
+        assert_eq!(walk_name("沙市区"), "沙市");
+        assert_eq!(walk_name("泽州县"), "泽州");
+        assert_eq!(walk_name("吉州区"), "吉州");
+        assert_eq!(walk_name("和县"), "和县");
     }
 
     #[test]

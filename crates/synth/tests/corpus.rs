@@ -448,6 +448,7 @@ fn answer_key_lines() {
         assert_eq!(l["stem"], r.stem.as_str());
         assert_eq!(l["file"], format!("{}.txt", r.stem));
         assert_eq!(l["agency"], r.agency.as_str());
+        assert_eq!(l["region_code"], r.region_code);
         assert_eq!(l["year"], r.year);
         assert_eq!(l["layout"], r.synthetic.layout.name());
         assert_eq!(l["expected"], serde_json::json!(r.expected));

@@ -268,8 +268,11 @@ impl Places {
             let parent = unit.parent.map(|p| g.unit(p));
             match unit.level {
                 Level::Prefecture => {
-                    // 嘉峪关市 shares its name with its own county-level unit: the name
-                    // alone is ambiguous, and no prefix can make it less so.
+                    // A prefecture is written alone, so only one whose name resolves
+                    // to it is drawn: all of them in the current data (嘉峪关市, which
+                    // shares its name with its county-level namesake, reads as the
+                    // upper unit), but a name that stopped resolving would be left out
+                    // rather than written wrong.
                     if matches!(
                         unit.kind,
                         UnitKind::PrefectureCity | UnitKind::AutonomousPrefecture
@@ -283,13 +286,17 @@ impl Places {
                 Level::County => {
                     // A county-level unit named like its prefecture (嘉峪关市 under
                     // 嘉峪关市) stands for the prefecture's own area: no body publishes
-                    // as it.
+                    // as it, but its towns and streets are the city's
+                    // ([`Places::written_under`]).
+                    if parent.is_some_and(|p| p.name == unit.name) {
+                        drawn[id as usize] = unit.parent.is_some_and(|p| drawn[p as usize]);
+                        continue;
+                    }
                     // County-level codes 71–79 are functional zones (苏州工业园区,
                     // 常德市西洞庭管理区, 兰州新区), some of them typed 市辖区 by their
                     // suffix: they are run by a 管委会, not a people's government.
                     if !county_kind(unit.kind)
                         || !printable(unit.name)
-                        || parent.is_some_and(|p| p.name == unit.name)
                         || unit.code.as_bytes().get(4) == Some(&b'7')
                     {
                         continue;
@@ -358,11 +365,23 @@ impl Places {
             }
             Level::Township => match unit.parent {
                 Some(p) => {
+                    let p = self.written_under(p);
                     let (head, first) = self.head(p, len(unit.name) + rest_chars, rng);
                     (head + unit.name, first)
                 }
                 None => (unit.name.to_string(), unit.name),
             },
+        }
+    }
+
+    /// The unit a township is written under: its parent, or the city where the parent
+    /// is the city's county-level namesake (嘉峪关市 › 嘉峪关市 › 雄关街道 is written
+    /// 嘉峪关市雄关街道).
+    fn written_under(&self, parent: UnitId) -> UnitId {
+        let unit = self.g.unit(parent);
+        match unit.parent {
+            Some(up) if self.g.unit(up).name == unit.name => up,
+            _ => parent,
         }
     }
 
@@ -543,7 +562,7 @@ mod tests {
                 checked += 1;
             }
         }
-        assert_eq!(checked, 3 * (322 + 974 + 1865) + 29_391 + 8_851);
+        assert_eq!(checked, 3 * (323 + 974 + 1865) + 29_394 + 8_853);
     }
 
     #[test]
@@ -551,17 +570,18 @@ mod tests {
         let all = &places().all;
         assert_eq!(
             (all.cities.len(), all.districts.len(), all.counties.len()),
-            (322, 974, 1468)
+            (323, 974, 1468)
         );
         assert_eq!(
             (all.county_cities.len(), all.county_level.len()),
             (397, 1865)
         );
-        assert_eq!((all.towns.len(), all.streets.len()), (29_391, 8_851));
-        assert_eq!(all.capacity(), (322 + 974 + 1865) * 29 + 29_391 + 8_851);
-        // 嘉峪关市 and its county-level namesake: the name cannot say which.
-        assert!(!all.cities.contains(&id("6202")));
+        assert_eq!((all.towns.len(), all.streets.len()), (29_394, 8_853));
+        assert_eq!(all.capacity(), (323 + 974 + 1865) * 29 + 29_394 + 8_853);
+        // 嘉峪关市 is drawn, its county-level namesake is not, its streets are the city's.
+        assert!(all.cities.contains(&id("6202")));
         assert!(!all.county_cities.contains(&id("620201")));
+        assert!(all.streets.contains(&id("620201001")));
         // A functional zone typed 市辖区; brackets in the name; a farm.
         assert!(!all.districts.contains(&id("320576")));
         assert!(!all.streets.contains(&id("220802006")));
@@ -590,6 +610,9 @@ mod tests {
         assert_eq!(forms("410724106"), ["新乡市获嘉县亢村镇", "获嘉县亢村镇"]);
         assert_eq!(forms("410303001"), ["洛阳市西工区王城路街道"]);
         assert_eq!(forms("4107"), ["新乡市"]);
+        assert_eq!(forms("620201001"), ["嘉峪关市雄关街道"]);
+        // 东莞市 has no counties: its towns stand under the city.
+        assert_eq!(forms("441900003"), ["东莞市东城街道"]);
     }
 
     #[test]

@@ -163,7 +163,11 @@ pub fn lines(text: &str) -> Vec<Line> {
             // A short line holds one part, or ends with a numbered title after the end of
             // a sentence ("…12月31日。一、总体情况").
             // A title and a word before it take 24 bytes at least.
-            match (s.len() >= 24).then(|| title_at_end(s)).flatten() {
+            let cut = (s.len() >= 24)
+                .then(|| title_at_end(s))
+                .flatten()
+                .or_else(|| title_at_start(s));
+            match cut {
                 Some(c) => {
                     out.push(Line {
                         start: line.start,
@@ -206,6 +210,34 @@ fn title_at_end(s: &str) -> Option<usize> {
         return None;
     }
     crate::structure::heading_kind(&s[start..]).map(|_| start)
+}
+
+/// Where a short line that starts with a numbered section title goes on with the
+/// section's first sub-heading ("一、总体情况（一）主动公开": a line break lost between
+/// them): the end of the title. `None` when the line is a title as a whole, or what
+/// follows is no sub-heading.
+fn title_at_start(s: &str) -> Option<usize> {
+    let t = s.trim_start();
+    let offset = s.len() - t.len();
+    if !t.chars().next().is_some_and(is_numeral) || crate::structure::heading_kind(t).is_some() {
+        return None;
+    }
+    // The longest title followed by a sub-heading's numbering.
+    t.char_indices()
+        .map(|(i, _)| i)
+        .filter(|&i| i > 0)
+        .rev()
+        .filter(|&i| {
+            let rest = t[i..].trim_start();
+            rest.starts_with(['（', '('])
+                || rest.chars().next().is_some_and(|c| c.is_ascii_digit())
+                    && rest
+                        .chars()
+                        .nth(1)
+                        .is_some_and(|c| matches!(c, '.' | '、' | '．'))
+        })
+        .find(|&i| crate::structure::heading_kind(&t[..i]).is_some())
+        .map(|i| offset + i)
 }
 
 /// A line no laid-out page prints: text that lost its line breaks (a crawl's
@@ -435,6 +467,29 @@ mod tests {
             .iter()
             .map(|l| l.text(text).to_string())
             .collect()
+    }
+
+    #[test]
+    fn a_title_run_into_its_first_sub_heading_is_cut() {
+        for (t, want) in [
+            (
+                "一、总体情况（一）主动公开\n",
+                vec!["一、总体情况", "（一）主动公开"],
+            ),
+            (
+                "二、主动公开政府信息情况1.规章\n",
+                vec!["二、主动公开政府信息情况", "1.规章"],
+            ),
+            // A title alone, or followed by words that are no sub-heading, stays whole.
+            ("一、总体情况\n", vec!["一、总体情况"]),
+            ("一、总体情况良好\n", vec!["一、总体情况良好"]),
+            (
+                "（一）主动公开（二）依申请公开\n",
+                vec!["（一）主动公开（二）依申请公开"],
+            ),
+        ] {
+            assert_eq!(texts(t), want, "{t}");
+        }
     }
 
     #[test]

@@ -213,11 +213,15 @@ pub fn cut_short(text: &str, last_line: &str, report: &Report) -> Option<Vec<Rep
                 | '司'
                 | '团'
         );
-    let date = line
-        .chars()
-        .rev()
-        .take(10)
-        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '/' | '年' | '月'))
+    // A date written with separators ("2024.1.10", "2024-01-10", "2024年1月10"); a run
+    // of digits alone ("…总计4020600000") is a table cut in its cells, not a date.
+    let tail: Vec<char> = line.chars().rev().take(10).collect();
+    let date = tail
+        .iter()
+        .all(|&c| c.is_ascii_digit() || matches!(c, '.' | '-' | '/' | '年' | '月'))
+        && tail
+            .iter()
+            .any(|&c| matches!(c, '.' | '-' | '/' | '年' | '月'))
         && line.chars().filter(char::is_ascii_digit).count() >= 6;
     // A last line that says there is nothing ("无", "暂无", "无其他事项"): printed so. Not
     // a numbered one: "（四）无" is a label cut short ("（四）无法提供").

@@ -150,3 +150,39 @@ fn a_final_nothing_to_report_is_printed_so() {
     let r = read(&clean[..at]);
     assert_eq!(r.reading, ReadingStatus::Partial);
 }
+
+#[test]
+fn a_flat_text_cut_in_a_run_of_digits_is_no_date() {
+    let flat = one_line(&seed("001"));
+    // Cut inside table 四's run-together digits: ten digits at the end look like
+    // nothing a report ends with (a date has its 年/月 or separators).
+    let at = flat.find("四、政府信息公开行政复议").unwrap();
+    let table_four = &flat[at..];
+    let digits = table_four
+        .char_indices()
+        .find(|(_, c)| c.is_ascii_digit())
+        .unwrap()
+        .0;
+    let text = format!("{}{}", &flat[..at + digits], "4020600000");
+    let r = read(&text);
+    assert_eq!(r.reading, ReadingStatus::Partial);
+    assert!(r.unread.contains(&ReportPart::Section(SectionKind::Other)));
+    assert_eq!(document_findings(&text), Vec::<String>::new());
+    // A date with separators still ends a report.
+    let dated = format!("{}\n某某局\n2024.1.10", seed("001").trim_end());
+    assert!(read(&dated).unread.is_empty());
+}
+
+#[test]
+fn a_title_run_into_its_first_sub_heading_is_read() {
+    let seed = seed("001");
+    // A short sub-heading under the title, on its own line and joined to the title
+    // (the line break lost): the line is short, so only the title test can cut it.
+    let title = "一、总体情况";
+    let at = seed.find(title).unwrap() + title.len();
+    let clean = format!("{}\n（一）主动公开情况\n{}", &seed[..at], &seed[at..]);
+    let joined = format!("{}（一）主动公开情况\n{}", &seed[..at], &seed[at..]);
+    assert_eq!(tables(&read(&joined)), tables(&read(&clean)));
+    assert_eq!(document_findings(&joined), document_findings(&clean));
+    assert!(read(&joined).section(SectionKind::Overview).is_some());
+}

@@ -331,3 +331,82 @@ fn agencies_say_where_each_is_and_why() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A synthetic province: every township government that published is present, and
+/// every other one is listed missing by name and code.
+#[test]
+fn coverage_of_a_synthetic_province_lists_every_missing_township() {
+    let dir = temp("province");
+    let corpus = dir.join("corpus");
+    let db = dir.join("c.db").display().to_string();
+    let c = corpus.to_str().unwrap();
+    let out = run(&[
+        "synth",
+        "160",
+        c,
+        "--region",
+        "宁夏回族自治区",
+        "--seed",
+        "5",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(&["ingest", c, "--database", &db, "--no-progress"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // What synth published, by unit code and year (the answer key records the unit).
+    let key = std::fs::read_to_string(corpus.join("answer-key.jsonl")).unwrap();
+    let published: Vec<(String, String, i64)> = key
+        .lines()
+        .map(|l| serde_json::from_str::<Json>(l).unwrap())
+        .map(|v| {
+            (
+                v["agency"].as_str().unwrap().to_string(),
+                v["region_code"].as_str().unwrap().to_string(),
+                v["year"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let year = 2022;
+    let out = run(&[
+        "coverage",
+        "--region",
+        "宁夏回族自治区",
+        "--year",
+        "2022",
+        "--format",
+        "json",
+        "--database",
+        &db,
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v: Json = serde_json::from_slice(&out.stdout).unwrap();
+    let townships: Vec<&Json> = v["bodies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["kind"] == "乡镇/街道" && b["basis"] == "gazetteer")
+        .collect();
+    assert_eq!(townships.len(), 243, "宁夏's 乡, 镇 and 街道");
+    let mut present = 0;
+    for t in &townships {
+        let code = t["code"].as_str().unwrap();
+        // A township's own government published that year (its 人民政府 or 办事处).
+        let published_here = published.iter().any(|(agency, c, y)| {
+            c == code && *y == year && (agency.ends_with("人民政府") || agency.ends_with("办事处"))
+        });
+        let status = t["status"].as_str().unwrap();
+        assert_eq!(
+            status,
+            if published_here { "present" } else { "missing" },
+            "{} {code}",
+            t["name"]
+        );
+        assert_eq!(code.len(), 9, "{}", t["name"]);
+        assert!(!t["name"].as_str().unwrap().is_empty());
+        present += usize::from(published_here);
+    }
+    assert!(present > 0, "the corpus has township reports for {year}");
+    // Nothing is left unplaced: every synthetic agency is a real place.
+    assert_eq!(v["unplaced"].as_array().unwrap().len(), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -13,6 +13,7 @@
 
 pub mod agency;
 mod canonical;
+pub mod date;
 pub mod document;
 mod finding;
 pub mod identity;

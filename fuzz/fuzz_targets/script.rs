@@ -55,11 +55,9 @@ fuzz_target!(|data: &[u8]| {
     let scanned = gongkai_html::scan_script(&script);
     assert_eq!(scanned.expressions, [format!("{text}。")]);
     // The whole ingest path, bytes as a `.js` file.
-    if let Ok(loaded) = gongkai_ingest::load_bytes(std::path::Path::new("fuzz.js"), data) {
-        let parsed = match &loaded.content {
-            gongkai_ingest::Content::Text(t) => gongkai_parse::parse_text("fuzz.js", t.clone()),
-            gongkai_ingest::Content::Document(d) => gongkai_parse::parse_document("fuzz.js", d),
-        };
-        common::parse_check_and_write(parsed);
-    }
+    common::parse_check_and_write(gongkai_pipeline::parse_bytes(
+        std::path::Path::new("fuzz.js"),
+        data,
+        &gongkai_pipeline::Metadata::default(),
+    ));
 });

@@ -9,11 +9,11 @@ use std::time::Instant;
 use gongkai_check::Selection;
 use gongkai_corpus::compare::Comparison;
 use gongkai_corpus::consolidate::{self, Consolidated};
+use gongkai_corpus::resolve::{NamedReport, ReportSpec};
 use gongkai_corpus::summary::{self, RankingOptions, Summary};
 use gongkai_corpus::{cross, IngestOptions, Mapping, Progress};
 use gongkai_gazetteer::PlaceStatus;
 use gongkai_model::agency::Level;
-use gongkai_model::Report;
 use gongkai_store::{Filter, Store};
 use serde_json::json;
 
@@ -175,7 +175,7 @@ pub struct IngestArgs {
     pub copied_min_chars: Option<usize>,
     pub progress: bool,
     pub format: Format,
-    pub meta: crate::pipeline::MetaArgs,
+    pub meta: crate::meta::MetaArgs,
 }
 
 pub fn ingest(args: IngestArgs) -> ExitCode {
@@ -598,88 +598,37 @@ pub fn history(agency: &str, db: &DbArgs, format: Format) -> ExitCode {
 // compare
 // ---------------------------------------------------------------------------
 
-/// A report named on the command line: a file, or a stored report by `#id` / id, or
-/// `机关名称:年度`.
-pub fn load_report(
-    spec: &str,
-    db: &DbArgs,
-    store: &mut Option<Store>,
-) -> Result<(String, Report, Vec<gongkai_model::Finding>), String> {
-    let path = Path::new(spec);
-    if path.exists() {
-        let checked = crate::pipeline::read_and_check(
-            path,
-            &gongkai_corpus::Metadata::default(),
-            &Selection::all(),
-        )
-        .map_err(|e| e.message)?;
-        return Ok((spec.to_string(), checked.parsed.report, checked.findings));
-    }
-    if store.is_none() {
+/// A report named on the command line ([`ReportSpec`]); the database is opened, read
+/// only, the first time a stored report is named.
+fn load_report(spec: &str, db: &DbArgs, store: &mut Option<Store>) -> Result<NamedReport, String> {
+    let spec = ReportSpec::parse(spec).map_err(|e| e.to_string())?;
+    if spec.needs_store() && store.is_none() {
         *store = Some(
             Store::open_read_only(&db.database)
                 .map_err(|e| format!("无法打开数据库 {}：{e}", redact(&db.database)))?,
         );
     }
-    let Some(s) = store.as_mut() else {
-        return Err("没有数据库".into());
-    };
-    let id = if let Ok(id) = spec.trim_start_matches('#').parse::<i64>() {
-        id
-    } else if let Some((agency, year)) = spec.rsplit_once([':', '：']) {
-        let year: i32 = year
-            .trim_end_matches('年')
-            .parse()
-            .map_err(|_| format!("“{spec}”：年度应为数字"))?;
-        let found = s
-            .reports(&Filter {
-                agency: Some(agency.to_string()),
-                year: Some(year),
-                ..Filter::default()
-            })
-            .map_err(|e| e.to_string())?;
-        match found.as_slice() {
-            [one] => one.id,
-            [] => return Err(format!("“{spec}”：既不是文件，也不是语料库中的报告")),
-            many => {
-                return Err(format!(
-                    "“{spec}”对应多份报告：{}",
-                    many.iter()
-                        .map(|r| format!("#{} {}", r.id, r.agency.as_deref().unwrap_or("")))
-                        .collect::<Vec<_>>()
-                        .join("、")
-                ))
-            }
-        }
-    } else {
-        return Err(format!(
-            "“{spec}”：文件不存在；语料库中的报告请写 #编号 或 机关名称:年度"
-        ));
-    };
-    let report = s.report(id).map_err(|e| e.to_string())?;
-    let findings = s
-        .findings(Some(&[id]))
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .filter(|f| !f.corpus)
-        .map(|f| f.finding)
-        .collect();
-    Ok((format!("#{id}"), report, findings))
+    spec.load(store.as_mut()).map_err(|e| e.to_string())
 }
 
 pub fn compare(a: &str, b: &str, db: &DbArgs, all: bool, format: Format) -> ExitCode {
     let mut store = None;
     let mut load = |spec: &str| load_report(spec, db, &mut store);
-    let (la, ra, _) = match load(a) {
+    let a = match load(a) {
         Ok(x) => x,
         Err(e) => return store_err(e),
     };
-    let (lb, rb, _) = match load(b) {
+    let b = match load(b) {
         Ok(x) => x,
         Err(e) => return store_err(e),
     };
-    let c =
-        gongkai_corpus::compare::compare(&la, &ra, &lb, &rb, &gongkai_similar::Options::default());
+    let c = gongkai_corpus::compare::compare(
+        &a.label,
+        &a.report,
+        &b.label,
+        &b.report,
+        &gongkai_similar::Options::default(),
+    );
     match format {
         Format::Json => outln!("{}", serde_json::to_string_pretty(&c).unwrap_or_default()),
         Format::Human => print(&human_comparison(&c, all), ColorChoice::Auto),
@@ -826,10 +775,10 @@ pub fn consolidate(
     let name = name.map(str::to_string).unwrap_or(default_name);
     let inputs: Vec<consolidate::Input<'_>> = loaded
         .iter()
-        .map(|(label, report, findings)| consolidate::Input {
-            label: label.clone(),
-            report,
-            findings,
+        .map(|named| consolidate::Input {
+            label: named.label.clone(),
+            report: &named.report,
+            findings: &named.findings,
         })
         .collect();
     let c = consolidate::consolidate(&name, &inputs);

@@ -1,6 +1,7 @@
 //! `gongkai`: read and check 政府信息公开工作年度报告.
 //!
-//! A thin binary over the pipeline crates: ingest → parse → check → output.
+//! A thin binary over the library crates: argument parsing and printing. Reading,
+//! parsing and checking a file is `gongkai_pipeline`'s; the corpus is `gongkai_corpus`'s.
 
 #[macro_use]
 mod out;
@@ -9,7 +10,7 @@ mod corpus;
 mod coverage;
 mod eval;
 mod export;
-mod pipeline;
+mod meta;
 mod region;
 mod render;
 
@@ -19,7 +20,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use gongkai_check::Selection;
-use gongkai_model::{canonical_json, CanonicalOptions, FindingKind, Severity};
+use gongkai_model::CanonicalOptions;
+use gongkai_pipeline::output::{CheckOutput, ParseOutput, Tally};
+use gongkai_pipeline::FILE_TIME_LIMIT;
 use serde_json::json;
 
 #[derive(Parser)]
@@ -70,7 +73,7 @@ enum Command {
         #[arg(long, value_enum, default_value = "auto")]
         color: ColorChoice,
         #[command(flatten)]
-        meta: pipeline::MetaArgs,
+        meta: meta::MetaArgs,
     },
     /// 解析报告，输出标准 JSON（含每个数字的出处） (parse to canonical JSON with provenance)
     Parse {
@@ -81,7 +84,7 @@ enum Command {
         #[arg(long)]
         bare: bool,
         #[command(flatten)]
-        meta: pipeline::MetaArgs,
+        meta: meta::MetaArgs,
     },
     /// 列出全部规则，或解释一条规则 (list rules, or explain one)
     Rules {
@@ -104,7 +107,7 @@ enum Command {
         #[arg(long)]
         strict: bool,
         #[command(flatten)]
-        meta: pipeline::MetaArgs,
+        meta: meta::MetaArgs,
     },
     /// 把报告文件或文件夹读入语料库数据库，并运行跨报告检查 (ingest into the corpus database)
     Ingest {
@@ -132,7 +135,7 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
         #[command(flatten)]
-        meta: pipeline::MetaArgs,
+        meta: meta::MetaArgs,
     },
     /// 列出未能读取的文件和文件夹及原因 (files and folders that gave no report, and why)
     Failures {
@@ -450,7 +453,7 @@ fn check(
     select: &[String],
     ignore: &[String],
     color: ColorChoice,
-    meta: &pipeline::MetaArgs,
+    meta: &meta::MetaArgs,
 ) -> ExitCode {
     let selection = match Selection::new(select, ignore) {
         Ok(s) => s,
@@ -463,28 +466,29 @@ fn check(
         Ok(m) => m,
         Err(code) => return code,
     };
-    let (files, empty_folders) = check_files(files);
-    let files = files.as_slice();
-    let mut unreadable = empty_folders.len();
+    let inputs = gongkai_corpus::check_inputs(files);
+    let files = inputs.files.as_slice();
+    let mut unreadable = inputs.unreadable.len();
     let mut document_error = false;
-    let mut total = render::Tally::default();
+    let mut total = Tally::default();
     let mut json_out = Vec::new();
-    for (folder, message) in &empty_folders {
+    for (folder, message) in &inputs.unreadable {
         match format {
             // An error, on stderr; the summary line counts it.
             Format::Human => errln!("无法读取：{message}"),
-            Format::Json => {
-                json_out.push(json!({"file": folder.display().to_string(), "error": message}))
-            }
+            Format::Json => json_out.push(CheckOutput::unreadable(
+                &folder.display().to_string(),
+                message,
+            )),
         }
     }
     // The files are read together: each may be evidence for another (another copy of
     // the same report, the same agency's adjacent years).
-    let with_meta: Vec<(PathBuf, gongkai_corpus::Metadata)> = files
+    let with_meta: Vec<(PathBuf, gongkai_pipeline::Metadata)> = files
         .iter()
         .map(|p| (p.clone(), metadata.for_file(p)))
         .collect();
-    let checked = pipeline::read_all_and_check(&with_meta, &selection);
+    let checked = gongkai_pipeline::read_all_and_check(&with_meta, &selection, FILE_TIME_LIMIT);
     for (path, checked) in files.iter().zip(checked) {
         let name = path.display().to_string();
         match checked {
@@ -492,67 +496,17 @@ fn check(
                 unreadable += 1;
                 match format {
                     // An error, on stderr; the summary line counts it.
-                    Format::Human => errln!("无法读取：{}", e.message),
-                    Format::Json => json_out.push(json!({"file": name, "error": e.message})),
+                    Format::Human => errln!("无法读取：{e}"),
+                    Format::Json => json_out.push(CheckOutput::unreadable(&name, e)),
                 }
             }
             Ok(c) => {
-                document_error |= c
-                    .findings
-                    .iter()
-                    .any(|f| f.kind == FindingKind::Document && f.severity == Severity::Error);
-                let tally = render::Tally::of(&c.findings);
+                document_error |= c.has_document_error();
+                let tally = Tally::of(&c.findings);
                 total.add(tally);
                 match format {
-                    Format::Human => {
-                        let mut out = String::new();
-                        for f in &c.findings {
-                            render::finding(&mut out, &name, &c.parsed.source, f);
-                        }
-                        let r = &c.parsed.report;
-                        out.push_str(&format!(
-                            "{name}：{}{}{}，{}\n{}  {}\n\n",
-                            r.agency().unwrap_or("（未识别机关）"),
-                            r.year().map(|y| format!(" {y}年")).unwrap_or_default(),
-                            r.edition
-                                .map(|e| format!("，{}", e.display_zh()))
-                                .unwrap_or_default(),
-                            r.reading.display_zh(),
-                            r.url
-                                .as_ref()
-                                .map(|u| format!("  网址：{u}\n"))
-                                .unwrap_or_default(),
-                            tally.line()
-                        ));
-                        print(&out, color);
-                    }
-                    Format::Json => {
-                        let r = &c.parsed.report;
-                        let findings: Vec<serde_json::Value> = c
-                            .findings
-                            .iter()
-                            .map(|f| {
-                                let mut v = serde_json::to_value(f).unwrap_or_default();
-                                v["location"] =
-                                    serde_json::to_value(f.location()).unwrap_or_default();
-                                v
-                            })
-                            .collect();
-                        json_out.push(json!({
-                            "file": name,
-                            "url": r.url,
-                            "agency": r.agency(),
-                            "year": r.year(),
-                            "edition": r.edition.map(|e| e.as_str()),
-                            "reading": r.reading.as_str(),
-                            "unread": r.unread,
-                            "findings": findings,
-                            "summary": {
-                                "errors": tally.errors, "warnings": tally.warnings, "infos": tally.infos,
-                                "document": tally.document, "extraction": tally.extraction,
-                            },
-                        }));
-                    }
+                    Format::Human => print(&render::checked(&name, &c, tally), color),
+                    Format::Json => json_out.push(CheckOutput::checked(&name, &c)),
                 }
             }
         }
@@ -562,7 +516,7 @@ fn check(
             &format!(
                 "共 {} 个文件：{}{}\n",
                 files.len(),
-                total.line(),
+                render::tally_line(&total),
                 if unreadable > 0 {
                     format!("；无法读取 {unreadable} 个")
                 } else {
@@ -586,46 +540,14 @@ fn check(
     }
 }
 
-/// The files `check` reads: a folder stands for the report files in it, found as
-/// `ingest` finds them (recursively, by extension, in name order); a file is read as
-/// given, so that one that cannot be read is reported with the others. Folders that
-/// give no report file (or cannot be listed) are returned apart, with why, to be
-/// reported as unreadable inputs.
-fn check_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
-    let mut files = Vec::new();
-    let mut empty = Vec::new();
-    for p in paths {
-        if !p.is_dir() {
-            files.push(p.clone());
-            continue;
-        }
-        let found = gongkai_corpus::discover(std::slice::from_ref(p));
-        for (path, message) in found.unreadable {
-            empty.push((PathBuf::from(path), message));
-        }
-        if found.files.is_empty() {
-            empty.push((
-                p.clone(),
-                format!(
-                    "{}：文件夹中没有报告文件（扩展名：{}）",
-                    p.display(),
-                    gongkai_corpus::ingest::REPORT_EXTENSIONS.join("、")
-                ),
-            ));
-        }
-        files.extend(found.files);
-    }
-    (files, empty)
-}
-
-fn parse(file: &Path, bare: bool, meta: &pipeline::MetaArgs) -> ExitCode {
+fn parse(file: &Path, bare: bool, meta: &meta::MetaArgs) -> ExitCode {
     let metadata = match meta.source() {
         Ok(m) => m,
         Err(code) => return code,
     };
-    match pipeline::read(file, &metadata.for_file(file)) {
+    match gongkai_pipeline::read(file, &metadata.for_file(file), FILE_TIME_LIMIT) {
         Err(e) => {
-            errln!("gongkai: {}", e.message);
+            errln!("gongkai: {e}");
             ExitCode::from(2)
         }
         Ok(p) => {
@@ -633,7 +555,7 @@ fn parse(file: &Path, bare: bool, meta: &pipeline::MetaArgs) -> ExitCode {
                 provenance: !bare,
                 sections: !bare,
             };
-            let v = with_url(canonical_json(&p.report, opts), p.report.url.as_deref());
+            let v = ParseOutput::new(&p.report, opts);
             outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             ExitCode::SUCCESS
         }
@@ -693,29 +615,14 @@ fn rules(rule: Option<&str>, format: Format) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The canonical JSON with the report's URL after `source`, when it has one.
-fn with_url(v: serde_json::Value, url: Option<&str>) -> serde_json::Value {
-    let (Some(url), serde_json::Value::Object(map)) = (url, &v) else {
-        return v;
-    };
-    let mut out = serde_json::Map::new();
-    for (k, x) in map {
-        out.insert(k.clone(), x.clone());
-        if k == "source" {
-            out.insert("url".into(), json!(url));
-        }
-    }
-    serde_json::Value::Object(out)
-}
-
 fn eval_cmd(
     dirs: &[PathBuf],
     format: Format,
     verbose: bool,
     strict: bool,
-    meta: &pipeline::MetaArgs,
+    meta: &meta::MetaArgs,
 ) -> ExitCode {
-    let r = match eval::run(dirs, meta) {
+    let r = match gongkai_eval::run(dirs, &meta.options()) {
         Ok(r) => r,
         Err(e) => {
             errln!("gongkai: {e}");
@@ -726,9 +633,7 @@ fn eval_cmd(
         Format::Human => print(&eval::human(&r, verbose), ColorChoice::Auto),
         Format::Json => outln!("{}", serde_json::to_string_pretty(&r).unwrap_or_default()),
     }
-    let perfect =
-        r.cells.is_perfect() && r.expected_found == r.expected_total && r.false_alarms == 0;
-    if strict && !perfect {
+    if strict && !r.is_perfect() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

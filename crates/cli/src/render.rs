@@ -6,6 +6,8 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 use gongkai_model::{Finding, FindingKind, Location, Severity};
 use gongkai_parse::SourceText;
+use gongkai_pipeline::output::Tally;
+use gongkai_pipeline::Checked;
 use unicode_width::UnicodeWidthChar;
 
 const TAB_WIDTH: usize = 4;
@@ -210,45 +212,37 @@ fn window(text: &str, col: u32, end_col: u32) -> Option<(usize, String)> {
     Some((lo, shown))
 }
 
-/// Counts for a summary line.
-#[derive(Default, Clone, Copy)]
-pub struct Tally {
-    pub errors: usize,
-    pub warnings: usize,
-    pub infos: usize,
-    pub document: usize,
-    pub extraction: usize,
+/// The summary line of a file's or a run's findings.
+pub fn tally_line(t: &Tally) -> String {
+    format!(
+        "{} 个错误，{} 个警告，{} 个提示（文档问题 {}，识别存疑 {}）",
+        t.errors, t.warnings, t.infos, t.document, t.extraction
+    )
 }
 
-impl Tally {
-    pub fn of(findings: &[Finding]) -> Tally {
-        let mut t = Tally::default();
-        for f in findings {
-            match f.severity {
-                Severity::Error => t.errors += 1,
-                Severity::Warning => t.warnings += 1,
-                Severity::Info => t.infos += 1,
-            }
-            match f.kind {
-                FindingKind::Document => t.document += 1,
-                FindingKind::Extraction => t.extraction += 1,
-            }
-        }
-        t
+/// What `check` prints for a file read and checked: each finding with its place in the
+/// source, then the report's agency, year, edition and reading, and its tally.
+pub fn checked(name: &str, c: &Checked, tally: Tally) -> String {
+    let mut out = String::new();
+    for f in &c.findings {
+        finding(&mut out, name, &c.parsed.source, f);
     }
-    pub fn add(&mut self, o: Tally) {
-        self.errors += o.errors;
-        self.warnings += o.warnings;
-        self.infos += o.infos;
-        self.document += o.document;
-        self.extraction += o.extraction;
-    }
-    pub fn line(&self) -> String {
-        format!(
-            "{} 个错误，{} 个警告，{} 个提示（文档问题 {}，识别存疑 {}）",
-            self.errors, self.warnings, self.infos, self.document, self.extraction
-        )
-    }
+    let r = &c.parsed.report;
+    out.push_str(&format!(
+        "{name}：{}{}{}，{}\n{}  {}\n\n",
+        r.agency().unwrap_or("（未识别机关）"),
+        r.year().map(|y| format!(" {y}年")).unwrap_or_default(),
+        r.edition
+            .map(|e| format!("，{}", e.display_zh()))
+            .unwrap_or_default(),
+        r.reading.display_zh(),
+        r.url
+            .as_ref()
+            .map(|u| format!("  网址：{u}\n"))
+            .unwrap_or_default(),
+        tally_line(&tally)
+    ));
+    out
 }
 
 /// Pad `s` with spaces to display width `w` (CJK counts double).

@@ -13,15 +13,13 @@ use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use gongkai_check::Selection;
-use gongkai_ingest::Content;
 use gongkai_model::metrics::Metrics;
-use gongkai_parse::SourceText;
+use gongkai_pipeline::{FileError, FileErrorKind, MetadataSource, FILE_TIME_LIMIT};
 use gongkai_store::{Failure, FailureKind, Ingested, NewReport, Store, StoreError, Written};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::mapping::Mapping;
-use crate::metadata::{Metadata, MetadataSource};
 
 /// Extensions taken from a folder. A file named on the command line is always read,
 /// whatever its name; a folder's other files (truth JSON, images, notes) are not reports.
@@ -107,98 +105,43 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
     found
 }
 
-/// Longest one file may take to be read, parsed and checked. A real report takes
-/// milliseconds and a 60 MB text at the size cap about 2 s; what takes longer is given
-/// up on (its reader is left to finish on its own) so that one file cannot stall a run.
-pub const FILE_TIME_LIMIT: Duration = Duration::from_secs(60);
-
-/// Work handed to a reading thread.
-type Job = Box<dyn FnOnce() + Send>;
-
-thread_local! {
-    /// This thread's reading thread, kept from one file to the next: a thread per file
-    /// would cost each its own allocator arena (+25 % peak memory on 10,000 files).
-    static READER: std::cell::RefCell<Option<mpsc::Sender<Job>>> =
-        const { std::cell::RefCell::new(None) };
+/// The files `check` reads, and the inputs that give none.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CheckInputs {
+    pub files: Vec<PathBuf>,
+    /// `(path, message)` of folders that give no report file, and of what could not be
+    /// listed under them: reported as unreadable inputs.
+    pub unreadable: Vec<(PathBuf, String)>,
 }
 
-fn spawn_reader() -> Result<mpsc::Sender<Job>, Overrun> {
-    let (tx, rx) = mpsc::channel::<Job>();
-    std::thread::Builder::new()
-        .name("gongkai-read".into())
-        .spawn(move || {
-            for job in rx {
-                job();
-            }
-        })
-        .map_err(|_| Overrun::NoThread)?;
-    Ok(tx)
-}
-
-/// Runs `work` on this thread's reading thread and waits at most `limit` for it. A
-/// reading thread that overruns is left to finish on its own (and then ends), and the
-/// next file gets a new one. A panic in `work` is an error too, never the caller's.
-pub fn within<T: Send + 'static>(
-    limit: Duration,
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, Overrun> {
-    let (tx, rx) = mpsc::sync_channel(1);
-    let mut job: Job = Box::new(move || {
-        let _ = tx.send(work());
-    });
-    READER.with(|reader| -> Result<(), Overrun> {
-        let mut reader = reader.borrow_mut();
-        // Once more with a new reading thread if the kept one is gone.
-        for _ in 0..2 {
-            let sender = match reader.take() {
-                Some(s) => s,
-                None => spawn_reader()?,
-            };
-            match sender.send(job) {
-                Ok(()) => {
-                    *reader = Some(sender);
-                    return Ok(());
-                }
-                Err(mpsc::SendError(back)) => job = back,
-            }
+/// The files to check under `paths`: a folder stands for the report files in it, found
+/// as [`discover`] finds them (recursively, by extension, in name order); a file is read
+/// as given, so that one that cannot be read is reported with the others. Inputs keep
+/// their order.
+pub fn check_inputs(paths: &[PathBuf]) -> CheckInputs {
+    let mut inputs = CheckInputs::default();
+    for p in paths {
+        if !p.is_dir() {
+            inputs.files.push(p.clone());
+            continue;
         }
-        Err(Overrun::NoThread)
-    })?;
-    rx.recv_timeout(limit).map_err(|e| {
-        // Busy past the limit, or ended by a panic: not to be used again.
-        READER.with(|reader| reader.borrow_mut().take());
-        match e {
-            mpsc::RecvTimeoutError::Timeout => Overrun::TimedOut(limit),
-            mpsc::RecvTimeoutError::Disconnected => Overrun::Crashed,
+        let found = discover(std::slice::from_ref(p));
+        for (path, message) in found.unreadable {
+            inputs.unreadable.push((PathBuf::from(path), message));
         }
-    })
-}
-
-/// Why [`within`] has no result.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum Overrun {
-    #[error("读取超时（超过 {} 秒），已放弃", .0.as_secs_f64())]
-    TimedOut(Duration),
-    #[error("读取时出现内部错误，已放弃（请报告此文件）")]
-    Crashed,
-    #[error("系统资源不足，无法启动读取")]
-    NoThread,
-}
-
-/// Read and parse one file (metadata applied) within `limit`: what `check`, `parse`,
-/// `eval` and `compare` do with a file. The error names the file.
-pub fn read_file(
-    path: &Path,
-    metadata: &Metadata,
-    limit: Duration,
-) -> Result<gongkai_parse::Parsed, String> {
-    let name = path.display().to_string();
-    let (owned, metadata, label) = (path.to_path_buf(), metadata.clone(), name.clone());
-    within(limit, move || {
-        let loaded = gongkai_ingest::load(&owned).map_err(|e| e.to_string())?;
-        parse_loaded_with(&label, loaded, &metadata).map_err(|e| format!("{label}: {e}"))
-    })
-    .unwrap_or_else(|e| Err(format!("{name}: {e}")))
+        if found.files.is_empty() {
+            inputs.unreadable.push((
+                p.clone(),
+                format!(
+                    "{}：文件夹中没有报告文件（扩展名：{}）",
+                    p.display(),
+                    REPORT_EXTENSIONS.join("、")
+                ),
+            ));
+        }
+        inputs.files.extend(found.files);
+    }
+    inputs
 }
 
 /// How to read and check files for the corpus.
@@ -368,13 +311,13 @@ enum Prepared {
 
 fn prepare(path: &Path, seen: &HashSet<(String, String)>, opts: &Arc<IngestOptions>) -> Prepared {
     let name = path.display().to_string();
-    let bytes = match gongkai_ingest::read_bounded(path) {
+    let bytes = match gongkai_pipeline::read_bytes(path) {
         Ok(b) => b,
         Err(e) => {
             // Not read, so not hashed: a stand-in names the path (and the size, for a
             // file too large to read).
             let (hash, size) = match &e {
-                gongkai_ingest::IngestError::TooLarge { size, .. } => {
+                FileError::Load(gongkai_ingest::IngestError::TooLarge { size, .. }) => {
                     (format!("too-large:{size}"), *size)
                 }
                 _ => (format!("unreadable:{name}"), 0),
@@ -392,16 +335,15 @@ fn prepare(path: &Path, seen: &HashSet<(String, String)>, opts: &Arc<IngestOptio
         return Prepared::Seen;
     }
     let size = bytes.len() as u64;
-    let (owned, label, shared) = (path.to_path_buf(), name.clone(), Arc::clone(opts));
-    let outcome = within(opts.time_limit, move || {
-        read_report(&owned, &label, &bytes, &shared)
+    let (owned, shared) = (path.to_path_buf(), Arc::clone(opts));
+    // What the corpus keeps of a report is made within the time allowed the file too.
+    let outcome = gongkai_pipeline::time_limited(path, opts.time_limit, move || {
+        let parsed =
+            gongkai_pipeline::parse_bytes(&owned, &bytes, &shared.metadata.for_file(&owned))?;
+        let checked = gongkai_pipeline::check(parsed, &shared.selection);
+        Ok(new_report(checked.parsed.report, checked.findings, &shared))
     })
-    .unwrap_or_else(|e| {
-        Err(Failure {
-            kind: FailureKind::TimedOut,
-            message: format!("{name}: {e}"),
-        })
-    });
+    .map_err(|e| failure(&e));
     Prepared::File(Box::new(Ingested {
         path: name,
         hash,
@@ -411,116 +353,20 @@ fn prepare(path: &Path, seen: &HashSet<(String, String)>, opts: &Arc<IngestOptio
 }
 
 /// The corpus record of a file that could not be read.
-fn failure(e: &gongkai_ingest::IngestError) -> Failure {
-    use gongkai_ingest::IngestError as E;
-    let kind = match e {
-        E::Io { .. } => FailureKind::Unreadable,
-        E::NotRegular { .. } => FailureKind::NotRegularFile,
-        E::TooLarge { .. } => FailureKind::TooLarge,
-        E::Incomplete { .. } => FailureKind::Incomplete,
-        E::Read { .. } => FailureKind::Unsupported,
-        E::Empty { .. } | E::Binary { .. } | E::ScriptWithoutReport { .. } => {
-            FailureKind::NotAReport
-        }
+fn failure(e: &FileError) -> Failure {
+    let kind = match e.kind() {
+        FileErrorKind::Unreadable => FailureKind::Unreadable,
+        FileErrorKind::NotRegularFile => FailureKind::NotRegularFile,
+        FileErrorKind::TooLarge => FailureKind::TooLarge,
+        FileErrorKind::Incomplete => FailureKind::Incomplete,
+        FileErrorKind::Unsupported => FailureKind::Unsupported,
+        FileErrorKind::TimedOut => FailureKind::TimedOut,
+        FileErrorKind::NotAReport => FailureKind::NotAReport,
     };
     Failure {
         kind,
         message: e.to_string(),
     }
-}
-
-/// A loaded file through the parser: text as text, a document (PDF, DOCX, HTML) laid out
-/// with its places. Takes the file by value so the text is not copied. No metadata: see
-/// [`parse_loaded_with`].
-pub fn parse_loaded(
-    name: &str,
-    loaded: gongkai_ingest::Loaded,
-) -> Result<gongkai_parse::Parsed, gongkai_parse::ParseError> {
-    parse_loaded_with(name, loaded, &Metadata::default())
-}
-
-/// [`parse_loaded`], then the metadata known from outside the text applied
-/// ([`crate::metadata::apply`]): the path of every report the CLI and the corpus read.
-pub fn parse_loaded_with(
-    name: &str,
-    loaded: gongkai_ingest::Loaded,
-    metadata: &Metadata,
-) -> Result<gongkai_parse::Parsed, gongkai_parse::ParseError> {
-    let hints = gongkai_parse::Hints {
-        year: metadata.year,
-    };
-    let source = match loaded.content {
-        Content::Text(text) => SourceText::new(text),
-        Content::Document(doc) => SourceText::from_document(&doc),
-    };
-    let mut parsed = gongkai_parse::parse_source_with(name, loaded.format, source, hints)?;
-    if !loaded.replaced.is_empty() {
-        parsed
-            .report
-            .doubts
-            .extend(invalid_bytes_doubts(&loaded.replaced, loaded.encoding));
-        parsed.report.reading = gongkai_model::ReadingStatus::of(&parsed.report);
-    }
-    crate::metadata::apply(&mut parsed.report, metadata);
-    Ok(parsed)
-}
-
-/// Doubts shown per file at most; the rest are counted in the last one's notes.
-const MAX_INVALID_BYTE_DOUBTS: usize = 20;
-
-/// One doubt per run of bytes replaced while decoding, with its offset in the file.
-fn invalid_bytes_doubts(
-    replaced: &[gongkai_ingest::Replaced],
-    encoding: &str,
-) -> Vec<gongkai_model::Doubt> {
-    let mut out: Vec<gongkai_model::Doubt> = replaced
-        .iter()
-        .take(MAX_INVALID_BYTE_DOUBTS)
-        .map(|r| {
-            let what = if r.bytes == [0] {
-                "空字符".to_string()
-            } else {
-                format!("无法按 {encoding} 解码的字节")
-            };
-            gongkai_model::Doubt {
-                kind: gongkai_model::DoubtKind::InvalidBytes,
-                message: format!(
-                    "文件第 {} 字节处的{what}（{}）已替换为“\u{FFFD}”",
-                    r.offset,
-                    r.bytes_escaped()
-                ),
-                location: Some(r.location.clone()),
-                cells: Vec::new(),
-                notes: Vec::new(),
-            }
-        })
-        .collect();
-    if replaced.len() > MAX_INVALID_BYTE_DOUBTS {
-        if let Some(last) = out.last_mut() {
-            last.notes.push(format!(
-                "另有 {} 处同样替换的字节未逐一列出",
-                replaced.len() - MAX_INVALID_BYTE_DOUBTS
-            ));
-        }
-    }
-    out
-}
-
-/// One file through the pipeline: ingest → parse → check, plus what the corpus keeps.
-fn read_report(
-    path: &Path,
-    name: &str,
-    bytes: &[u8],
-    opts: &IngestOptions,
-) -> Result<NewReport, Failure> {
-    let loaded = gongkai_ingest::load_bytes(path, bytes).map_err(|e| failure(&e))?;
-    let parsed =
-        parse_loaded_with(name, loaded, &opts.metadata.for_file(path)).map_err(|e| Failure {
-            kind: FailureKind::NotAReport,
-            message: format!("{name}: {e}"),
-        })?;
-    let findings = gongkai_check::check(&parsed.report, Some(&parsed.source), &opts.selection);
-    Ok(new_report(parsed.report, findings, opts))
 }
 
 /// The corpus record of a parsed and checked report.

@@ -10,8 +10,7 @@
 //! - [`evidence`]: undecided table-二 rows decided by other copies of a report or its
 //!   adjacent years.
 //! - [`mapping`]: the user's corrections to agency names, regions and levels.
-//! - [`metadata`]: agency, year, URL and publication date from outside the text (a
-//!   crawl's manifest, the command line), applied to every report read.
+//! - [`resolve`]: a report named on the command line: a file, `#id`, `机关名称:年度`.
 //! - [`published`]: signature dates and the statutory deadlines.
 //! - [`coverage`]: who must report in a region and year, against what the corpus holds.
 
@@ -23,13 +22,13 @@ pub mod cross;
 pub mod evidence;
 pub mod ingest;
 pub mod mapping;
-pub mod metadata;
 pub mod published;
+pub mod resolve;
 pub mod summary;
 
+// Each file is read by the pipeline crate; its metadata types are the ingest options'.
+pub use gongkai_pipeline::{parse_loaded, Manifest, ManifestError, Metadata, MetadataSource};
 pub use ingest::{
-    discover, ingest, parse_loaded, parse_loaded_with, read_file, within, Discovered,
-    IngestOptions, IngestSummary, Overrun, Progress, FILE_TIME_LIMIT,
+    check_inputs, discover, ingest, CheckInputs, Discovered, IngestOptions, IngestSummary, Progress,
 };
 pub use mapping::Mapping;
-pub use metadata::{Manifest, ManifestError, Metadata, MetadataSource};

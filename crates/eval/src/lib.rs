@@ -1,5 +1,12 @@
 //! Measure a reading against the truth: every cell of the three tables must be exactly
 //! right, blanks included (a blank read as 0, or 0 read as blank, is wrong).
+//!
+//! [`run`] evaluates folders of documents with their truth; [`compare`] scores one
+//! reading.
+
+mod runner;
+
+pub use runner::{run, DocResult, EvalError, EvalResult};
 
 use std::collections::BTreeMap;
 

@@ -14,6 +14,7 @@
 pub mod access;
 pub mod agency;
 mod canonical;
+pub mod date;
 pub mod document;
 mod finding;
 pub mod identity;

@@ -315,16 +315,15 @@ impl Manifest {
                     None
                 }
             });
-            let published =
-                published_at
-                    .and_then(field)
-                    .and_then(|d| match crate::published::Date::parse(d) {
-                        Some(date) => Some(date.to_string()),
-                        None => {
-                            problems.push(problem(line, Problem::BadDate(d.to_string())));
-                            None
-                        }
-                    });
+            let published = published_at.and_then(field).and_then(|d| {
+                match gongkai_model::date::Date::parse(d) {
+                    Some(date) => Some(date.to_string()),
+                    None => {
+                        problems.push(problem(line, Problem::BadDate(d.to_string())));
+                        None
+                    }
+                }
+            });
             if problems.len() > before {
                 continue;
             }
@@ -415,6 +414,32 @@ impl MetadataSource {
             Some(row) => self.given.or(row),
             None => self.given.clone(),
         }
+    }
+}
+
+/// What the user says about reports from outside their text: values for every file
+/// (`--agency`, `--year`) and the manifest named (`--manifest`), not yet read.
+#[derive(Clone, Debug, Default)]
+pub struct MetadataOptions {
+    pub given: Metadata,
+    pub manifest: Option<PathBuf>,
+}
+
+impl MetadataOptions {
+    /// Where each file's metadata comes from: the given values, then the manifest
+    /// named, or else `default_manifest` when that file exists. The manifest is checked
+    /// whole here, so a bad one stops a command before any report is read.
+    pub fn load(&self, default_manifest: Option<&Path>) -> Result<MetadataSource, ManifestError> {
+        let path = self.manifest.clone().or_else(|| {
+            default_manifest
+                .filter(|p| p.is_file())
+                .map(Path::to_path_buf)
+        });
+        let manifest = path.map(|p| Manifest::load(&p)).transpose()?;
+        Ok(MetadataSource {
+            given: self.given.clone(),
+            manifest,
+        })
     }
 }
 

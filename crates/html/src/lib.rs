@@ -34,7 +34,9 @@ use scraper::{Html, Node};
 pub use complete::cut_short;
 pub use decode::{declared_encoding, decode, Decoded};
 pub use extract::{MAX_COLS, MAX_COLSPAN, MAX_PAGE_SLOTS, MAX_ROWS, MAX_ROWSPAN, MAX_TABLE_SLOTS};
-pub use script::{scan as scan_script, script_report, Scanned, ScriptReport};
+pub use script::{
+    cut_short as script_cut_short, scan as scan_script, script_report, Scanned, ScriptReport,
+};
 pub use write::write;
 
 /// Pages larger than this are refused (real reports are well under 1 MB).

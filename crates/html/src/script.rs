@@ -15,6 +15,9 @@ use crate::signals::{is_space, looks_like_title, marker_bits};
 pub struct Scanned {
     pub expressions: Vec<String>,
     pub code: String,
+    /// The text ends inside a string literal (a file cut short): its last literal runs
+    /// to the end of the text, or to a line end with nothing after it.
+    pub unterminated: bool,
 }
 
 /// Scan a script (or JSON) for its string expressions. Never fails: an unterminated
@@ -29,7 +32,8 @@ pub fn scan(script: &str) -> Scanned {
     while i < b.len() {
         match b[i] {
             q @ (b'"' | b'\'' | b'`') => {
-                let (lit, next) = literal(script, i + 1, q);
+                let (lit, next, closed) = literal(script, i + 1, q);
+                out.unterminated = !closed && script[next.min(b.len())..].trim().is_empty();
                 if !joinable {
                     out.expressions.extend(group.take());
                 }
@@ -155,6 +159,21 @@ pub fn script_report(text: &str) -> Option<ScriptReport> {
     Some(ScriptReport::NoReport)
 }
 
+/// Where a script or JSON file whose strings hold a report stops part-way, or `None`
+/// when it may be whole: it ends inside a string literal, or the markup its strings
+/// carry ends inside a tag or a comment. Such a file is incomplete, like a cut-off page.
+pub fn cut_short(text: &str) -> Option<&'static str> {
+    let scanned = scan(text);
+    if scanned.unterminated {
+        return Some("在字符串中间中断");
+    }
+    let last = scanned.expressions.iter().rev().find(|e| is_markup(e))?;
+    match crate::complete::cut_short(last) {
+        Some(w @ ("在注释中间中断" | "在标签中间中断")) => Some(w),
+        _ => None,
+    }
+}
+
 /// Code: string literals, and outside them ASCII with the punctuation of an assignment,
 /// a call or an object (`=`, `(`, `:`). A file that is one JSON string counts too.
 fn is_code(s: &Scanned, text: &str) -> bool {
@@ -185,19 +204,19 @@ fn is_markup(s: &str) -> bool {
 }
 
 /// A string literal starting at byte `start` (after the opening quote): its unescaped
-/// value and the byte index after its closing quote.
-fn literal(script: &str, start: usize, quote: u8) -> (String, usize) {
+/// value, the byte index after its closing quote, and whether the quote closed it.
+fn literal(script: &str, start: usize, quote: u8) -> (String, usize, bool) {
     let b = script.as_bytes();
     let mut out = String::new();
     let mut i = start;
     while i < b.len() {
         let c = b[i];
         if c == quote {
-            return (out, i + 1);
+            return (out, i + 1, true);
         }
         if c == b'\n' && quote != b'`' {
             // An unterminated literal ends at the line's end.
-            return (out, i + 1);
+            return (out, i + 1, false);
         }
         if c != b'\\' {
             // Copy the whole (possibly multi-byte) character.
@@ -209,7 +228,7 @@ fn literal(script: &str, start: usize, quote: u8) -> (String, usize) {
         }
         // An escape.
         let Some(&e) = b.get(i + 1) else {
-            return (out, b.len());
+            return (out, b.len(), false);
         };
         i += 2;
         match e {
@@ -245,7 +264,7 @@ fn literal(script: &str, start: usize, quote: u8) -> (String, usize) {
             }
         }
     }
-    (out, b.len())
+    (out, b.len(), false)
 }
 
 /// `\uXXXX` (with a following low surrogate when it is a high one) or `\u{…}`, starting
@@ -376,5 +395,21 @@ mod tests {
             script_report("2023年报告：本机关落实“放管服”和\"一网通办\"改革，一、总体情况 二、主动公开政府信息情况"),
             None
         );
+    }
+
+    #[test]
+    fn a_script_cut_inside_its_string_or_tag_is_cut_short() {
+        let cut = "var c = \"<p>一、总体情况</p><span style=\\\"font-family: 楷体_GB23";
+        assert_eq!(super::cut_short(cut), Some("在字符串中间中断"));
+        assert_eq!(
+            super::cut_short(&format!("{cut}\n")),
+            Some("在字符串中间中断")
+        );
+        assert_eq!(
+            super::cut_short("var c = \"<p>一、总体情况</p><span sty\";"),
+            Some("在标签中间中断")
+        );
+        assert_eq!(super::cut_short("var c = \"<p>一、总体情况</p>\";\n"), None);
+        assert_eq!(super::cut_short("var a = 'x\nvar b = \"<p>y</p>\";"), None);
     }
 }

@@ -187,6 +187,8 @@ pub fn detect(bytes: &[u8]) -> Detected {
 struct ScriptFile {
     report: gongkai_html::ScriptReport,
     encoding: &'static str,
+    /// Where the file stops part-way (a string or tag cut off), when it does.
+    cut: Option<&'static str>,
 }
 
 /// [`detect`], keeping what recognising a script took (its decoded strings).
@@ -222,7 +224,15 @@ fn sniff(bytes: &[u8]) -> (Detected, Option<ScriptFile>) {
     if trimmed.first().is_some_and(|&b| b.is_ascii() && b != b'<') {
         if let Ok(Decoded { text, encoding, .. }) = decode_lossy(bytes) {
             if let Some(report) = gongkai_html::script_report(&text) {
-                return (Detected::Script, Some(ScriptFile { report, encoding }));
+                let cut = gongkai_html::script_cut_short(&text);
+                return (
+                    Detected::Script,
+                    Some(ScriptFile {
+                        report,
+                        encoding,
+                        cut,
+                    }),
+                );
             }
         }
     }
@@ -383,9 +393,22 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, IngestError> {
         }
         Detected::Script => {
             // A report in a script's strings is read exactly as the page or text it is.
-            let Some(ScriptFile { report, encoding }) = script else {
+            let Some(ScriptFile {
+                report,
+                encoding,
+                cut,
+            }) = script
+            else {
                 return Err(IngestError::ScriptWithoutReport { path: p() });
             };
+            // A script cut off inside its strings is incomplete, like a cut-off page.
+            if let (Some(where_), false) =
+                (cut, matches!(report, gongkai_html::ScriptReport::NoReport))
+            {
+                return Err(incomplete(format!(
+                    "脚本文件不完整（{where_}；可能下载未完成或被截断），无法读取"
+                )));
+            }
             return match report {
                 gongkai_html::ScriptReport::Html(html) => {
                     let doc = gongkai_html::read_str(&html).map_err(|e| read_err(e.to_string()))?;

@@ -176,13 +176,11 @@ pub fn parse_source_with(
         return Err(ParseError::NotAReport);
     }
     // A text cut short: what it does not reach is unread, not missing.
-    let last_line = ls
-        .iter()
-        .rev()
-        .map(|l| l.text(text))
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("");
-    if let Some(parts) = unread::cut_short(text, last_line, &report) {
+    let last = ls.iter().rev().find(|l| !l.text(text).trim().is_empty());
+    let last_line = last.map_or("", |l| l.text(text));
+    // Not a piece of a longer line cut where a part or a table row starts.
+    let own_line = last.is_none_or(|l| l.start == 0 || text.as_bytes()[l.start - 1] == b'\n');
+    if let Some(parts) = unread::cut_short(text, last_line, own_line, &report) {
         let end = text.trim_end().len();
         let at = text[..end].char_indices().next_back().map_or(0, |(i, _)| i);
         let names: Vec<String> = parts.iter().map(|p| p.describe_zh()).collect();

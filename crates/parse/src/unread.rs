@@ -144,7 +144,14 @@ fn table_span(text: &str, report: &Report, kind: SectionKind) -> Option<Option<R
 /// crawl cut short. Everything from the last part it reached on is unread: the part it
 /// stops in (its table too) and every part after it. `None` for a text that ends as a
 /// report ends (terminal punctuation, a date, a short signature line, section 六 read).
-pub fn cut_short(text: &str, last_line: &str, report: &Report) -> Option<Vec<ReportPart>> {
+/// `own_line`: the last line stands on a line of its own in the text, not a piece of a
+/// longer line cut where a part or a table row starts (a one-line crawled text).
+pub fn cut_short(
+    text: &str,
+    last_line: &str,
+    own_line: bool,
+    report: &Report,
+) -> Option<Vec<ReportPart>> {
     if report.edition == Some(Edition::Legacy) {
         return None;
     }
@@ -190,7 +197,10 @@ pub fn cut_short(text: &str, last_line: &str, report: &Report) -> Option<Vec<Rep
         }
         None => line.chars().count() >= 4,
     };
-    let signature = line.chars().count() <= 30
+    // A signature stands on a line of its own: a piece of a one-line text cut at a table
+    // row ("第二十条第（六）项信息内容本年处理决定数量行政处") is no name.
+    let signature = own_line
+        && line.chars().count() <= 30
         && !numbered
         && bare
         && names_agency

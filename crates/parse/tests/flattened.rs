@@ -188,3 +188,16 @@ fn a_legacy_body_on_one_line_is_legacy() {
         "{codes:?}"
     );
 }
+
+/// A one-line text cut in a row of table 二: the last piece ("…行政处", cut from 行政处罚)
+/// is no signature; what follows is unread, never missing.
+#[test]
+fn one_line_text_cut_mid_table_is_cut_short() {
+    let text = "现将本局2023年度政府信息公开工作情况报告如下。一、总体情况2023年，我局坚持依法公开。二、主动公开政府信息情况 第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件002第二十条第（五）项信息内容本年处理决定数量行政许可275 第二十条第（六）项信息内容本年处理决定数量行政处";
+    let p = gongkai_parse::parse_text("cut.txt", text.to_string()).unwrap();
+    let codes = document_codes(&p.report, &p);
+    assert!(
+        !codes.contains("S001") && !codes.contains("S003"),
+        "{codes:?}"
+    );
+}

@@ -390,9 +390,18 @@ pub fn new_report(
                 .map(|f| f.signature_bytes())
         })
         .collect();
+    // The name alone places nearly every agency; the report's text and folders are
+    // gathered only for a name it leaves ambiguous, not for every report read.
     let agency = report.agency().map(|a| {
-        opts.mapping
-            .agency(a, &agency_context(&report).as_context())
+        let by_name = opts
+            .mapping
+            .agency(a, &gongkai_gazetteer::Context::default());
+        if by_name.place.status == gongkai_gazetteer::PlaceStatus::Ambiguous {
+            opts.mapping
+                .agency(a, &agency_context(&report).as_context())
+        } else {
+            by_name
+        }
     });
     let signed = crate::published::signed_date(&report);
     NewReport {

@@ -13,6 +13,7 @@ mod export;
 mod meta;
 mod region;
 mod render;
+mod serve;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -284,6 +285,27 @@ enum Command {
         #[arg(long, value_name = "CODE_OR_NAME")]
         region: Option<String>,
     },
+    /// 启动审核工作台（网页与 API） (serve the reviewers' web workspace)
+    Serve {
+        #[command(flatten)]
+        db: corpus::DbArgs,
+        /// 监听地址 (address to listen on)
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// 上传文件的存放文件夹（默认：SQLite 数据库旁的 <数据库>.files/） (where uploads are kept)
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// 只通过 HTTPS 发送会话 Cookie（部署在 TLS 之后时） (cookies over HTTPS only)
+        #[arg(long)]
+        secure_cookies: bool,
+    },
+    /// 工作台用户：新建、重设密码、列出 (workspace users)
+    User {
+        #[command(flatten)]
+        db: corpus::DbArgs,
+        #[command(subcommand)]
+        command: serve::UserCommand,
+    },
     /// 查询区划：代码或名称的单位、路径、下级，机关名称的归属及依据
     /// (a division unit by code or name; an agency name's place, with evidence)
     Region {
@@ -434,6 +456,13 @@ fn main() -> ExitCode {
             },
         ),
         Command::Region { query, format } => region::region(&query, format),
+        Command::Serve {
+            db,
+            listen,
+            data_dir,
+            secure_cookies,
+        } => serve::serve(&db, listen, data_dir, secure_cookies),
+        Command::User { db, command } => serve::user(&db, command),
     }
 }
 

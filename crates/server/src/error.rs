@@ -6,12 +6,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use gongkai_store::StoreError;
+
 use crate::authz::Denied;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("请先登录")]
     Unauthenticated,
+    #[error("用户名或密码错误")]
+    BadCredentials,
     #[error("{0}")]
     Forbidden(Denied),
     #[error("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")]
@@ -28,12 +32,14 @@ pub enum AppError {
     TooManyAttempts(u64),
     #[error("服务器内部错误：{0}")]
     Internal(String),
+    #[error("{0}")]
+    Store(#[from] gongkai_store::StoreError),
 }
 
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -41,6 +47,10 @@ impl AppError {
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Store(StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
+            AppError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
+            AppError::Store(StoreError::Busy { .. }) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -48,6 +58,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Unauthenticated => "unauthenticated",
+            AppError::BadCredentials => "bad_credentials",
             AppError::Forbidden(Denied::Role) => "forbidden_role",
             AppError::Forbidden(Denied::Scope) => "forbidden_scope",
             AppError::Csrf => "csrf",
@@ -57,6 +68,10 @@ impl AppError {
             AppError::TooLarge(_) => "too_large",
             AppError::TooManyAttempts(_) => "too_many_attempts",
             AppError::Internal(_) => "internal",
+            AppError::Store(StoreError::NotFound(_)) => "not_found",
+            AppError::Store(StoreError::Conflict(_)) => "conflict",
+            AppError::Store(StoreError::Busy { .. }) => "busy",
+            AppError::Store(_) => "database",
         }
     }
 }
@@ -68,12 +83,12 @@ impl From<Denied> for AppError {
 }
 
 /// The JSON body of an error.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     pub code: &'static str,
     pub message: String,
@@ -115,5 +130,36 @@ mod tests {
             AppError::TooManyAttempts(15).to_string(),
             "尝试次数过多，请 15 分钟后再试"
         );
+    }
+}
+
+/// An error on a page: the same error, shown in the page layout (an unauthenticated
+/// visitor is sent to the login page instead).
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(e: E) -> PageError {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if matches!(self.0, AppError::Unauthenticated) {
+            return axum::response::Redirect::to("/login").into_response();
+        }
+        let status = self.0.status();
+        let body = crate::layout::shell(
+            "出错了",
+            maud::html! {
+                main {
+                    h1 { "出错了" }
+                    p.flash.error { (self.0.to_string()) }
+                    p { a href="/reports" { "返回报告列表" } }
+                }
+            },
+        );
+        (status, body).into_response()
     }
 }

@@ -7,6 +7,8 @@ use crate::authz::{Principal, Role};
 
 /// The style sheet, served at `/static/app.css`.
 pub const CSS: &str = include_str!("../static/app.css");
+/// The workspace script, embedded like the stylesheet.
+pub const JS: &str = include_str!("../static/app.js");
 
 /// A page for a logged-in user.
 pub fn page(title: &str, user: &Principal, csrf: &str, body: Markup) -> Markup {
@@ -47,6 +49,7 @@ pub fn shell(title: &str, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · gongkai" }
                 link rel="stylesheet" href="/static/app.css";
+                script src="/static/app.js" defer {}
             }
             body { (body) }
         }

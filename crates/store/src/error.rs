@@ -82,6 +82,16 @@ pub enum StoreError {
     Conflict(String),
 }
 
+impl StoreError {
+    /// The connection itself failed (it should not be used again).
+    pub fn is_connection(&self) -> bool {
+        matches!(
+            self,
+            StoreError::PgConnectionLost { .. } | StoreError::PgConnect { .. }
+        )
+    }
+}
+
 /// How long an SQLite writer waits for another writer before giving up.
 pub const BUSY_TIMEOUT_SECS: u64 = 600;
 

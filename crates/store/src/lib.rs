@@ -61,7 +61,7 @@ pub use types::{
     StoredFinding, Written,
 };
 pub use versions::{format_rank, version_rank};
-pub use workspace::{Actor, AuditEntry, Decision, NewDecision, User};
+pub use workspace::{Actor, ApiToken, AuditEntry, Decision, NewDecision, User};
 
 /// Where the store keeps its data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -442,3 +442,121 @@ impl Store {
         )
     }
 }
+
+/// An API token as listed (never the token itself: only its digest is stored).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub label: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+impl FromRow for ApiToken {
+    fn from_row(mut r: Row) -> Result<ApiToken, StoreError> {
+        Ok(ApiToken {
+            id: r.get("id")?,
+            user_id: r.get("user_id")?,
+            label: r.take("label")?,
+            created_at: r.get("created_at")?,
+            revoked_at: r.get("revoked_at")?,
+        })
+    }
+}
+
+impl Store {
+    /// Records a new API token of `user_id` by its digest.
+    pub fn create_api_token(
+        &mut self,
+        user_id: i64,
+        label: &str,
+        token_digest: &str,
+        actor: &Actor,
+    ) -> Result<ApiToken, StoreError> {
+        self.in_transaction(|store| {
+            let id: i64 = store.conn.query_value(
+                "INSERT INTO api_tokens (token_digest, user_id, label, created_at)
+                 VALUES ($1, $2, $3, $4) RETURNING id",
+                &[
+                    token_digest.into(),
+                    user_id.into(),
+                    label.into(),
+                    now().into(),
+                ],
+                "id",
+            )?;
+            store.record_audit(
+                actor,
+                "token.create",
+                &format!("user:{user_id}"),
+                None,
+                Some(&json!({"token_id": id, "label": label})),
+            )?;
+            Ok(ApiToken {
+                id,
+                user_id,
+                label: label.to_string(),
+                created_at: now(),
+                revoked_at: None,
+            })
+        })
+    }
+
+    /// The active user an unrevoked API token belongs to.
+    pub fn api_token_user(&mut self, token_digest: &str) -> Result<Option<User>, StoreError> {
+        Ok(self
+            .conn
+            .query_as(
+                "SELECT u.id, u.name, u.password_hash, u.role, u.scope, u.active, u.created_at
+                 FROM api_tokens t JOIN users u ON u.id = t.user_id
+                 WHERE t.token_digest = $1 AND t.revoked_at IS NULL AND u.active",
+                &[token_digest.into()],
+            )?
+            .pop())
+    }
+
+    /// A user's API tokens, newest first.
+    pub fn api_tokens(&mut self, user_id: i64) -> Result<Vec<ApiToken>, StoreError> {
+        self.conn.query_as(
+            "SELECT id, user_id, label, created_at, revoked_at FROM api_tokens
+             WHERE user_id = $1 ORDER BY id DESC",
+            &[user_id.into()],
+        )
+    }
+
+    /// Revokes a token of `user_id` (an administrator may pass the owner's id).
+    pub fn revoke_api_token(
+        &mut self,
+        user_id: i64,
+        token_id: i64,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        self.in_transaction(|store| {
+            let changed = store.conn.exec(
+                "UPDATE api_tokens SET revoked_at = $1
+                 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+                &[now().into(), token_id.into(), user_id.into()],
+            )?;
+            if changed == 0 {
+                return Err(StoreError::NotFound(format!(
+                    "没有编号为 {token_id} 的有效令牌"
+                )));
+            }
+            store.record_audit(
+                actor,
+                "token.revoke",
+                &format!("user:{user_id}"),
+                Some(&json!({"token_id": token_id})),
+                None,
+            )
+        })
+    }
+
+    /// Forgets expired sessions.
+    pub fn end_expired_sessions(&mut self, at: i64) -> Result<usize, StoreError> {
+        Ok(self
+            .conn
+            .exec("DELETE FROM sessions WHERE expires_at <= $1", &[at.into()])? as usize)
+    }
+}

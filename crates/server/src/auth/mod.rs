@@ -3,4 +3,5 @@
 
 pub mod password;
 pub mod ratelimit;
+pub mod session;
 pub mod token;

@@ -12,8 +12,29 @@ pub const JS: &str = include_str!("../static/app.js");
 
 /// A page for a logged-in user.
 pub fn page(title: &str, user: &Principal, csrf: &str, body: Markup) -> Markup {
-    shell(
+    page_with(title, user, csrf, &Assets::default(), body)
+}
+
+/// A page's own stylesheets and scripts (served by its module under `/static/`), besides
+/// the shared `app.css` and `app.js`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Assets<'a> {
+    pub css: &'a [&'a str],
+    pub js: &'a [&'a str],
+}
+
+/// [`page`] with the page's own assets.
+pub fn page_with(
+    title: &str,
+    user: &Principal,
+    csrf: &str,
+    assets: &Assets<'_>,
+    body: Markup,
+) -> Markup {
+    shell_with(
         title,
+        assets,
+        Some(csrf),
         html! {
             header.top {
                 strong { "gongkai 公开" }
@@ -41,6 +62,12 @@ pub fn page(title: &str, user: &Principal, csrf: &str, body: Markup) -> Markup {
 
 /// A page without a user (the login page, errors before login).
 pub fn shell(title: &str, body: Markup) -> Markup {
+    shell_with(title, &Assets::default(), None, body)
+}
+
+/// The document around a page: `csrf` goes into `<meta name="csrf-token">` for the
+/// scripts' requests.
+pub fn shell_with(title: &str, assets: &Assets<'_>, csrf: Option<&str>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
@@ -50,6 +77,9 @@ pub fn shell(title: &str, body: Markup) -> Markup {
                 title { (title) " · gongkai" }
                 link rel="stylesheet" href="/static/app.css";
                 script src="/static/app.js" defer {}
+                @for css in assets.css { link rel="stylesheet" href=(css); }
+                @for js in assets.js { script src=(js) defer {} }
+                @if let Some(csrf) = csrf { meta name="csrf-token" content=(csrf); }
             }
             body { (body) }
         }

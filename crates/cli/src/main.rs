@@ -301,8 +301,6 @@ enum Command {
     },
     /// 工作台用户：新建、重设密码、列出 (workspace users)
     User {
-        #[command(flatten)]
-        db: corpus::DbArgs,
         #[command(subcommand)]
         command: serve::UserCommand,
     },
@@ -462,7 +460,7 @@ fn main() -> ExitCode {
             data_dir,
             secure_cookies,
         } => serve::serve(&db, listen, data_dir, secure_cookies),
-        Command::User { db, command } => serve::user(&db, command),
+        Command::User { command } => serve::user(command),
     }
 }
 

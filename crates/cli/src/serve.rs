@@ -36,6 +36,8 @@ impl From<RoleArg> for Role {
 pub enum UserCommand {
     /// 新建用户；密码从标准输入读一行，或自动生成并显示一次 (add a user)
     Add {
+        #[command(flatten)]
+        db: DbArgs,
         name: String,
         #[arg(long, value_enum)]
         role: RoleArg,
@@ -51,12 +53,17 @@ pub enum UserCommand {
     },
     /// 重设密码（结束其全部会话） (reset a password)
     Password {
+        #[command(flatten)]
+        db: DbArgs,
         name: String,
         #[arg(long)]
         password_stdin: bool,
     },
     /// 列出用户 (list users)
-    List,
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 pub fn serve(
@@ -125,7 +132,12 @@ fn read_password(stdin: bool) -> Result<(String, bool), String> {
     }
 }
 
-pub fn user(db: &DbArgs, command: UserCommand) -> ExitCode {
+pub fn user(command: UserCommand) -> ExitCode {
+    let db = match &command {
+        UserCommand::Add { db, .. }
+        | UserCommand::Password { db, .. }
+        | UserCommand::List { db } => db,
+    };
     let mut store = match db.open() {
         Ok(s) => s,
         Err(code) => return code,
@@ -140,6 +152,7 @@ pub fn user(db: &DbArgs, command: UserCommand) -> ExitCode {
     };
     match command {
         UserCommand::Add {
+            db: _,
             name,
             role,
             region,
@@ -190,6 +203,7 @@ pub fn user(db: &DbArgs, command: UserCommand) -> ExitCode {
             }
         }
         UserCommand::Password {
+            db: _,
             name,
             password_stdin,
         } => {
@@ -220,7 +234,7 @@ pub fn user(db: &DbArgs, command: UserCommand) -> ExitCode {
                 Err(e) => fail(e.to_string()),
             }
         }
-        UserCommand::List => match store.users() {
+        UserCommand::List { db: _ } => match store.users() {
             Ok(users) => {
                 for u in users {
                     println!(

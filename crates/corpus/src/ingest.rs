@@ -212,106 +212,315 @@ pub fn ingest(
     opts: &IngestOptions,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<IngestSummary, StoreError> {
-    let files = &found.files;
     store.forget_unreadable_under(&found.roots)?;
+    let inputs: Vec<Input<'_>> = found
+        .files
+        .iter()
+        .map(|p| Input {
+            read_from: p,
+            name: p.display().to_string(),
+        })
+        .collect();
+    let hooks = Hooks {
+        accept: None,
+        progress,
+        progress_every: 16,
+        written: &mut |_| {},
+    };
+    Ok(run(store, &inputs, &found.unreadable, opts, hooks)?.summary)
+}
+
+/// A file whose bytes are kept at one path and which the corpus knows by another name:
+/// an uploaded file, kept under its SHA-256 and stored under the name it was given
+/// (e.g. `upload/3/报告.pdf`). The name is only a name — it is never opened — and its
+/// folders count for placing agencies as a path's folders do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamedFile {
+    /// Where the bytes are.
+    pub read_from: PathBuf,
+    /// The name the corpus stores it under (its `files.path` and the report's source).
+    pub name: String,
+}
+
+/// What became of one file of [`ingest_named`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileOutcome {
+    /// A new report (version 1) or a new version of one.
+    Stored { report_id: i64, version: i64 },
+    /// The same tables as a stored report in another format: another source of it.
+    OtherSource { report_id: i64 },
+    /// These bytes were stored before (under this or another name).
+    Unchanged { report_id: Option<i64> },
+    /// Not read as a report: why (the message names the file by its name).
+    Failed { kind: FailureKind, message: String },
+    /// Read, but refused by the caller's `accept` before it was stored; not recorded in
+    /// the corpus.
+    Refused { message: String },
+}
+
+/// Decides, once a file is read, whether its report may be stored (`Err`: why not).
+pub type Accept<'a> = dyn Fn(&NewReport) -> Result<(), String> + Sync + 'a;
+
+/// Told the outcomes of a batch once it is committed: `(file index, outcome)`.
+pub type Told<'a> = dyn FnMut(&[(usize, FileOutcome)]) + 'a;
+
+/// [`ingest`] for files whose bytes are at one path and whose stored name is another
+/// ([`NamedFile`]), with one outcome per file (in the order given). The same reading,
+/// checking and writing as [`ingest`]; besides, a report `accept` refuses is not
+/// stored, and `written` is told the outcomes of each batch once it is committed (so a
+/// caller can keep them should it stop before the end). Progress is reported for
+/// every file.
+pub fn ingest_named(
+    store: &mut Store,
+    files: &[NamedFile],
+    opts: &IngestOptions,
+    accept: &Accept<'_>,
+    progress: &(dyn Fn(Progress) + Sync),
+    written: &mut Told<'_>,
+) -> Result<(IngestSummary, Vec<FileOutcome>), StoreError> {
+    let inputs: Vec<Input<'_>> = files
+        .iter()
+        .map(|f| Input {
+            read_from: &f.read_from,
+            name: f.name.clone(),
+        })
+        .collect();
+    let hooks = Hooks {
+        accept: Some(accept),
+        progress,
+        progress_every: 1,
+        written,
+    };
+    let ran = run(store, &inputs, &[], opts, hooks)?;
+    let mut out = Vec::with_capacity(ran.outcomes.len());
+    for (i, (f, outcome)) in files.iter().zip(ran.outcomes).enumerate() {
+        out.push(match outcome {
+            Some(o) => o,
+            // Skipped as stored before under this very name and bytes: the report it
+            // became then.
+            None => FileOutcome::Unchanged {
+                report_id: match ran.seen.iter().find(|(j, _)| *j == i) {
+                    Some((_, hash)) => store.file_report(&f.name, hash)?,
+                    None => None,
+                },
+            },
+        });
+    }
+    Ok((ran.summary, out))
+}
+
+/// One file to read: where its bytes are and the name it is stored under (the same
+/// for a file found on disk).
+struct Input<'a> {
+    read_from: &'a Path,
+    name: String,
+}
+
+struct Hooks<'a> {
+    accept: Option<&'a Accept<'a>>,
+    progress: &'a (dyn Fn(Progress) + Sync),
+    /// Report progress after this many files (and after the last).
+    progress_every: usize,
+    written: &'a mut Told<'a>,
+}
+
+/// What [`run`] did.
+struct Ran {
+    summary: IngestSummary,
+    /// Per input; `None` for one skipped as seen before with the same name and bytes.
+    outcomes: Vec<Option<FileOutcome>>,
+    /// `(input, hash)` of those skipped so.
+    seen: Vec<(usize, String)>,
+}
+
+/// The one reading-and-writing loop of [`ingest`] and [`ingest_named`].
+fn run(
+    store: &mut Store,
+    inputs: &[Input<'_>],
+    unreadable: &[(String, String)],
+    opts: &IngestOptions,
+    hooks: Hooks<'_>,
+) -> Result<Ran, StoreError> {
+    let Hooks {
+        accept,
+        progress,
+        progress_every,
+        written,
+    } = hooks;
     let seen: HashSet<(String, String)> = store.seen_files()?;
-    let total = files.len();
+    let total = inputs.len();
     let mut summary = IngestSummary {
         files: total,
         ..IngestSummary::default()
     };
+    let mut outcomes: Vec<Option<FileOutcome>> = vec![None; total];
+    let mut seen_inputs = Vec::new();
     let mut stored_ids = Vec::new();
     // The readers run on threads of their own (see `within`), which take what they
     // need by value.
     let shared = Arc::new(opts.clone());
-    let (tx, rx) = mpsc::sync_channel::<Prepared>(256);
+    let (tx, rx) = mpsc::sync_channel::<(usize, Prepared)>(256);
     std::thread::scope(|scope| -> Result<(), StoreError> {
         scope.spawn(|| {
-            files.par_iter().for_each_with(tx, |tx, path| {
-                let _ = tx.send(prepare(path, &seen, &shared));
-            });
+            inputs
+                .par_iter()
+                .enumerate()
+                .for_each_with(tx, |tx, (i, input)| {
+                    let _ = tx.send((i, prepare(input, &seen, &shared, accept)));
+                });
         });
-        let mut batch: Vec<Ingested> = found
-            .unreadable
+        // Each file offered to the store, with the input it came from (`None`: a
+        // folder that could not be listed).
+        let mut batch: Vec<(Option<usize>, Ingested)> = unreadable
             .iter()
-            .map(|(path, message)| Ingested {
-                path: path.clone(),
-                hash: format!("unreadable:{path}"),
-                size: 0,
-                outcome: Err(Failure {
-                    kind: FailureKind::Unreadable,
-                    message: message.clone(),
-                }),
+            .map(|(path, message)| {
+                (
+                    None,
+                    Ingested {
+                        path: path.clone(),
+                        hash: format!("unreadable:{path}"),
+                        size: 0,
+                        outcome: Err(Failure {
+                            kind: FailureKind::Unreadable,
+                            message: message.clone(),
+                        }),
+                    },
+                )
             })
             .collect();
         let mut done = 0;
-        let mut flush =
-            |batch: &mut Vec<Ingested>, summary: &mut IngestSummary| -> Result<(), StoreError> {
-                let failed: Vec<(String, String)> = batch
-                    .iter()
-                    .filter_map(|f| {
-                        f.outcome
-                            .as_ref()
-                            .err()
-                            .map(|e| (f.path.clone(), e.message.clone()))
-                    })
-                    .collect();
-                // Agencies whose name is ambiguous: the reports beside them may place them.
-                summary.placed_by_folder += place_by_siblings(batch, opts);
-                // Table-二 rows the text alone left undecided: the corpus may decide them.
-                summary.decided += crate::evidence::decide_in_batch(store, batch, opts)?;
-                for w in store.write(std::mem::take(batch))? {
-                    match w {
-                        Written::Stored {
-                            version: 1,
+        // Writes the batch; the outcomes of its files that came from inputs.
+        let mut flush = |batch: &mut Vec<(Option<usize>, Ingested)>,
+                         summary: &mut IngestSummary|
+         -> Result<Vec<(usize, FileOutcome)>, StoreError> {
+            let (inputs_of, mut files): (Vec<Option<usize>>, Vec<Ingested>) =
+                std::mem::take(batch).into_iter().unzip();
+            let failures: Vec<Option<Failure>> = files
+                .iter()
+                .map(|f| f.outcome.as_ref().err().cloned())
+                .collect();
+            let failed: Vec<(String, String)> = files
+                .iter()
+                .filter_map(|f| {
+                    f.outcome
+                        .as_ref()
+                        .err()
+                        .map(|e| (f.path.clone(), e.message.clone()))
+                })
+                .collect();
+            // Agencies whose name is ambiguous: the reports beside them may place them.
+            summary.placed_by_folder += place_by_siblings(&mut files, opts);
+            // Table-二 rows the text alone left undecided: the corpus may decide them.
+            summary.decided += crate::evidence::decide_in_batch(store, &mut files, opts)?;
+            let mut told = Vec::new();
+            let results = store.write(files)?;
+            for ((w, i), failure) in results.into_iter().zip(&inputs_of).zip(failures) {
+                let outcome = match w {
+                    Written::Stored {
+                        version: 1,
+                        report_id,
+                    } => {
+                        summary.stored += 1;
+                        stored_ids.push(report_id);
+                        FileOutcome::Stored {
                             report_id,
-                        } => {
-                            summary.stored += 1;
-                            stored_ids.push(report_id);
+                            version: 1,
                         }
-                        Written::Stored { report_id, .. } => {
-                            summary.new_versions += 1;
-                            stored_ids.push(report_id);
-                        }
-                        Written::OtherSource { .. } => summary.other_sources += 1,
-                        Written::Unchanged { .. } => summary.unchanged += 1,
-                        Written::Failed => {}
                     }
+                    Written::Stored { report_id, version } => {
+                        summary.new_versions += 1;
+                        stored_ids.push(report_id);
+                        FileOutcome::Stored { report_id, version }
+                    }
+                    Written::OtherSource { report_id, .. } => {
+                        summary.other_sources += 1;
+                        FileOutcome::OtherSource { report_id }
+                    }
+                    Written::Unchanged { report_id } => {
+                        summary.unchanged += 1;
+                        FileOutcome::Unchanged {
+                            report_id: Some(report_id),
+                        }
+                    }
+                    Written::Failed => match failure {
+                        Some(f) => FileOutcome::Failed {
+                            kind: f.kind,
+                            message: f.message,
+                        },
+                        None => continue,
+                    },
+                };
+                if let Some(i) = *i {
+                    told.push((i, outcome));
                 }
-                summary.failed.extend(failed);
-                Ok(())
-            };
-        for prepared in rx {
+            }
+            summary.failed.extend(failed);
+            Ok(told)
+        };
+        let mut tell = |told: Vec<(usize, FileOutcome)>| {
+            for (i, outcome) in &told {
+                outcomes[*i] = Some(outcome.clone());
+            }
+            if !told.is_empty() {
+                written(&told);
+            }
+        };
+        for (i, prepared) in rx {
             done += 1;
             match prepared {
-                Prepared::Seen => summary.unchanged += 1,
+                Prepared::Seen { hash } => {
+                    summary.unchanged += 1;
+                    seen_inputs.push((i, hash));
+                }
+                Prepared::Refused { name, message } => {
+                    summary.failed.push((name, message.clone()));
+                    tell(vec![(i, FileOutcome::Refused { message })]);
+                }
                 Prepared::File(f) => {
-                    batch.push(*f);
+                    batch.push((Some(i), *f));
                     if batch.len() >= opts.batch {
-                        flush(&mut batch, &mut summary)?;
+                        tell(flush(&mut batch, &mut summary)?);
                     }
                 }
             }
-            if done % 16 == 0 || done == total {
+            if done % progress_every == 0 || done == total {
                 progress(Progress { done, total });
             }
         }
-        flush(&mut batch, &mut summary)
+        tell(flush(&mut batch, &mut summary)?);
+        Ok(())
     })?;
     store.settle_versions(&stored_ids)?;
     summary.failed.sort();
-    Ok(summary)
+    Ok(Ran {
+        summary,
+        outcomes,
+        seen: seen_inputs,
+    })
 }
 
 enum Prepared {
     /// Stored before with these very bytes under this path: nothing to do.
-    Seen,
+    Seen {
+        hash: String,
+    },
+    /// Read, and refused by the caller.
+    Refused {
+        name: String,
+        message: String,
+    },
     File(Box<Ingested>),
 }
 
-fn prepare(path: &Path, seen: &HashSet<(String, String)>, opts: &Arc<IngestOptions>) -> Prepared {
-    let name = path.display().to_string();
-    let bytes = match gongkai_pipeline::read_bytes(path) {
+fn prepare(
+    input: &Input<'_>,
+    seen: &HashSet<(String, String)>,
+    opts: &Arc<IngestOptions>,
+    accept: Option<&Accept<'_>>,
+) -> Prepared {
+    let name = input.name.clone();
+    let path = Path::new(&name);
+    let bytes = match gongkai_pipeline::read_bytes(input.read_from) {
         Ok(b) => b,
         Err(e) => {
             // Not read, so not hashed: a stand-in names the path (and the size, for a
@@ -322,17 +531,23 @@ fn prepare(path: &Path, seen: &HashSet<(String, String)>, opts: &Arc<IngestOptio
                 }
                 _ => (format!("unreadable:{name}"), 0),
             };
+            let mut failure = failure(&e);
+            // The message names the file as the corpus knows it, not where it is kept.
+            let kept = input.read_from.display().to_string();
+            if kept != name {
+                failure.message = failure.message.replace(&kept, &name);
+            }
             return Prepared::File(Box::new(Ingested {
                 path: name,
                 hash,
                 size,
-                outcome: Err(failure(&e)),
+                outcome: Err(failure),
             }));
         }
     };
     let hash = hex(&Sha256::digest(&bytes));
     if seen.contains(&(name.clone(), hash.clone())) {
-        return Prepared::Seen;
+        return Prepared::Seen { hash };
     }
     let size = bytes.len() as u64;
     let (owned, shared) = (path.to_path_buf(), Arc::clone(opts));
@@ -344,6 +559,11 @@ fn prepare(path: &Path, seen: &HashSet<(String, String)>, opts: &Arc<IngestOptio
         Ok(new_report(checked.parsed.report, checked.findings, &shared))
     })
     .map_err(|e| failure(&e));
+    if let (Ok(new), Some(accept)) = (&outcome, accept) {
+        if let Err(message) = accept(new) {
+            return Prepared::Refused { name, message };
+        }
+    }
     Prepared::File(Box::new(Ingested {
         path: name,
         hash,
@@ -559,4 +779,113 @@ fn hex(bytes: &[u8]) -> String {
         s.push(DIGITS[(b & 15) as usize] as char);
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seed(name: &str) -> Vec<u8> {
+        std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../examples/seeds")
+                .join(name),
+        )
+        .unwrap()
+    }
+
+    /// Bytes kept under one name, stored under another; a refused report is not
+    /// stored; a file that cannot be read is named by its stored name; a second run
+    /// finds the first's reports.
+    #[test]
+    fn named_files_are_read_from_one_place_and_stored_under_another_name() {
+        let dir = std::env::temp_dir().join(format!("gongkai-named-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("aa11"), seed("000_bdef848fa1eb37a7.txt")).unwrap();
+        std::fs::write(dir.join("bb22"), seed("001_80982073e3dd5082.txt")).unwrap();
+        let files = [
+            NamedFile {
+                read_from: dir.join("aa11"),
+                name: "upload/7/甲.txt".into(),
+            },
+            NamedFile {
+                read_from: dir.join("bb22"),
+                name: "upload/7/乙.txt".into(),
+            },
+            NamedFile {
+                read_from: dir.join("gone"),
+                name: "upload/7/丙.txt".into(),
+            },
+        ];
+        let mut store = Store::open(&dir.join("corpus.db").display().to_string()).unwrap();
+        let accept = |new: &NewReport| match new.agency.as_ref().map(|a| a.name.as_str()) {
+            Some("辉县市人民政府") => Err("不收".to_string()),
+            _ => Ok(()),
+        };
+        let mut told = Vec::new();
+        let (summary, outcomes) = ingest_named(
+            &mut store,
+            &files,
+            &IngestOptions::default(),
+            &accept,
+            &|_| {},
+            &mut |t| told.extend_from_slice(t),
+        )
+        .unwrap();
+        let FileOutcome::Stored {
+            report_id,
+            version: 1,
+        } = outcomes[0]
+        else {
+            panic!("{outcomes:?}")
+        };
+        let gone = dir.join("gone").display().to_string();
+        let FileOutcome::Failed { kind, message } = &outcomes[2] else {
+            panic!("{outcomes:?}")
+        };
+        assert_eq!(*kind, FailureKind::Unreadable);
+        assert!(
+            message.contains("upload/7/丙.txt") && !message.contains(&gone),
+            "{message}"
+        );
+        assert_eq!(
+            outcomes[1],
+            FileOutcome::Refused {
+                message: "不收".into()
+            }
+        );
+        told.sort_by_key(|(i, _)| *i);
+        assert_eq!(
+            told,
+            outcomes.iter().cloned().enumerate().collect::<Vec<_>>()
+        );
+        assert_eq!((summary.stored, summary.failed.len()), (1, 2));
+        let stored = store.reports(&gongkai_store::Filter::default()).unwrap();
+        assert_eq!(
+            stored
+                .iter()
+                .map(|r| (r.id, r.source.as_str()))
+                .collect::<Vec<_>>(),
+            vec![(report_id, "upload/7/甲.txt")]
+        );
+        // Once more: the stored file is skipped before reading, as the report it became.
+        let (_, again) = ingest_named(
+            &mut store,
+            &files[..1],
+            &IngestOptions::default(),
+            &accept,
+            &|_| {},
+            &mut |_| {},
+        )
+        .unwrap();
+        assert_eq!(
+            again,
+            vec![FileOutcome::Unchanged {
+                report_id: Some(report_id)
+            }]
+        );
+        drop(store);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

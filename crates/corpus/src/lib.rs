@@ -29,6 +29,7 @@ pub mod summary;
 // Each file is read by the pipeline crate; its metadata types are the ingest options'.
 pub use gongkai_pipeline::{parse_loaded, Manifest, ManifestError, Metadata, MetadataSource};
 pub use ingest::{
-    check_inputs, discover, ingest, CheckInputs, Discovered, IngestOptions, IngestSummary, Progress,
+    check_inputs, discover, ingest, ingest_named, CheckInputs, Discovered, FileOutcome,
+    IngestOptions, IngestSummary, NamedFile, Progress,
 };
 pub use mapping::Mapping;

@@ -8,12 +8,14 @@
 //! - [`db`]: the store's connections from async handlers.
 //! - [`view`]: HTML of what the pages show (the official tables, cells marked).
 //! - [`decisions`]: reviewers' verdicts and the identity of a finding across versions.
+//! - [`jobs`]: the uploads' ingests, kept in the database and run by a worker thread.
 
 pub mod auth;
 pub mod authz;
 pub mod db;
 pub mod decisions;
 pub mod error;
+pub mod jobs;
 pub mod layout;
 pub mod routes;
 pub mod sources;
@@ -103,18 +105,20 @@ pub fn prepare(opts: &ServeOptions) -> Result<(AppState, Option<String>), ServeE
     Ok((state, first_password))
 }
 
-/// Serves until Ctrl-C; `started` is called once the address is bound (with the
-/// address, useful when the port was 0).
+/// Serves until Ctrl-C, with the job worker running uploads' ingests (jobs left
+/// running by a previous run are resumed); `started` is called once the address is
+/// bound (with the address, useful when the port was 0).
 pub fn serve(
     state: AppState,
     listen: SocketAddr,
     started: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
+    let worker = jobs::Worker::start(&state)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| ServeError::Other(e.to_string()))?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|source| ServeError::Listen {
@@ -133,5 +137,9 @@ pub fn serve(
             })
             .await
             .map_err(|e| ServeError::Other(e.to_string()))
-    })
+    });
+    // A job still running at Ctrl-C is not waited for long: its heart stops and the next
+    // start resumes it.
+    worker.stop_within(std::time::Duration::from_secs(3));
+    served
 }

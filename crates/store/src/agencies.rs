@@ -3,6 +3,7 @@
 //! kept, and a mapping file's placements and aliases.
 
 use gongkai_gazetteer::{BodyKind, Place, PlaceStatus};
+use gongkai_model::access::Scope;
 use gongkai_model::agency::Level;
 
 use crate::conn::Val;
@@ -13,7 +14,7 @@ use crate::{now, Store, StoreError};
 
 /// The agencies' place columns, as [`place_values`] gives them and [`place_of`] reads
 /// them.
-const AGENCY_PLACE_COLUMNS: &str =
+pub(crate) const AGENCY_PLACE_COLUMNS: &str =
     "region, level, region_code, body_kind, place_status, candidates, evidence";
 
 /// What of a place is stored and compared: the evidence may differ from one report of
@@ -42,7 +43,7 @@ fn place_values(p: &Place) -> Vec<Val> {
 }
 
 /// A place from the [`AGENCY_PLACE_COLUMNS`] of a row.
-fn place_of(r: &mut Row) -> Result<Place, StoreError> {
+pub(crate) fn place_of(r: &mut Row) -> Result<Place, StoreError> {
     Ok(Place {
         region: r.take("region")?,
         level: r.get("level")?,
@@ -242,55 +243,81 @@ impl Store {
     ) -> Result<usize, StoreError> {
         // Aliases merged away must not stay in the agency cache.
         self.agencies.clear();
-        self.in_transaction(|store| {
-            let mut changed = 0;
-            for (alias, canonical) in aliases {
-                let Some(from) = store.agency_named(alias)? else {
-                    continue;
-                };
-                match store.agency_named(canonical)? {
-                    Some(to) if to != from => {
-                        store.conn.exec(
-                            "UPDATE reports SET agency_id = $1 WHERE agency_id = $2",
-                            &[to.into(), from.into()],
-                        )?;
-                        store
-                            .conn
-                            .exec("DELETE FROM agencies WHERE id = $1", &[from.into()])?;
-                    }
-                    Some(_) => {}
-                    None => {
-                        store.conn.exec(
-                            "UPDATE agencies SET name = $1 WHERE id = $2",
-                            &[canonical.as_str().into(), from.into()],
-                        )?;
-                    }
+        self.in_transaction(|store| store.apply_mapping_in_transaction(entries, aliases))
+    }
+
+    /// [`Store::apply_mapping`] inside a transaction the caller holds (so that a caller
+    /// can write its audit entries in the same transaction).
+    pub(crate) fn apply_mapping_in_transaction(
+        &mut self,
+        entries: &[AgencyInfo],
+        aliases: &[(String, String)],
+    ) -> Result<usize, StoreError> {
+        let store = self;
+        let mut changed = 0;
+        for (alias, canonical) in aliases {
+            let Some(from) = store.agency_named(alias)? else {
+                continue;
+            };
+            match store.agency_named(canonical)? {
+                Some(to) if to != from => {
+                    store.conn.exec(
+                        "UPDATE reports SET agency_id = $1 WHERE agency_id = $2",
+                        &[to.into(), from.into()],
+                    )?;
+                    // Reviewers' decisions and the staff of the merged agency follow it.
+                    store.conn.exec(
+                        "UPDATE decisions SET agency_id = $1 WHERE agency_id = $2",
+                        &[to.into(), from.into()],
+                    )?;
+                    store.conn.exec(
+                        "UPDATE users SET scope = $1 WHERE scope = $2",
+                        &[
+                            Scope::Agency(to).to_stored().into(),
+                            Scope::Agency(from).to_stored().into(),
+                        ],
+                    )?;
+                    store
+                        .conn
+                        .exec("DELETE FROM agencies WHERE id = $1", &[from.into()])?;
                 }
-                changed += 1;
-            }
-            for e in entries {
-                let rows = store.conn.query(
-                    &format!(
-                        "SELECT id, placement, {AGENCY_PLACE_COLUMNS} FROM agencies WHERE name = $1"
-                    ),
-                    &[e.name.as_str().into()],
-                )?;
-                let Some(mut r) = rows.into_iter().next() else {
-                    continue;
-                };
-                let placement: Placement = r.get("placement")?;
-                if placement != Placement::Mapping
-                    || place_key(&place_of(&mut r)?) != place_key(&e.place)
-                {
-                    changed += store.set_place(r.get("id")?, e)?;
+                Some(_) => {}
+                None => {
+                    store.conn.exec(
+                        "UPDATE agencies SET name = $1 WHERE id = $2",
+                        &[canonical.as_str().into(), from.into()],
+                    )?;
                 }
             }
+            changed += 1;
+        }
+        // Only a merge moves reports between agencies; a new place renumbers nothing
+        // (renumbering visits every report, too slow to do for one agency's place).
+        let merged = changed;
+        for e in entries {
+            let rows = store.conn.query(
+                &format!(
+                    "SELECT id, placement, {AGENCY_PLACE_COLUMNS} FROM agencies WHERE name = $1"
+                ),
+                &[e.name.as_str().into()],
+            )?;
+            let Some(mut r) = rows.into_iter().next() else {
+                continue;
+            };
+            let placement: Placement = r.get("placement")?;
+            if placement != Placement::Mapping
+                || place_key(&place_of(&mut r)?) != place_key(&e.place)
+            {
+                changed += store.set_place(r.get("id")?, e)?;
+            }
+        }
+        if merged > 0 {
             store.renumber_versions()?;
-            if changed > 0 {
-                store.mark_cross_stale_in_transaction(now())?;
-            }
-            Ok(changed)
-        })
+        }
+        if changed > 0 {
+            store.mark_cross_stale_in_transaction(now())?;
+        }
+        Ok(changed)
     }
 
     /// The id of the agency of that exact name.

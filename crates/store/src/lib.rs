@@ -26,6 +26,7 @@
 //! findings, the cross-report state and what the cross-report rules read, files and
 //! failures, metrics, and the coverage and counts of a summary.
 
+mod admin;
 mod agencies;
 mod conn;
 mod cross;
@@ -49,6 +50,7 @@ use std::collections::HashMap;
 
 use gongkai_gazetteer::Place;
 
+pub use admin::{AgencyQuery, AuditQuery, PlaceFilter};
 use conn::Conn;
 pub use conn::Val;
 pub use enums::{FailureKind, Placement, StoredEnum};

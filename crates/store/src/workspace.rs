@@ -281,7 +281,8 @@ impl Store {
     }
 
     /// Changes a user's role, scope and whether they may log in. Deactivating a user
-    /// ends their sessions.
+    /// ends their sessions. The last active administrator can be neither demoted nor
+    /// deactivated ([`StoreError::Conflict`]): no one could manage users after that.
     pub fn update_user(
         &mut self,
         id: i64,
@@ -294,6 +295,22 @@ impl Store {
             let before = store
                 .user(id)?
                 .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {id} 的用户")))?;
+            let was_admin = before.active && before.role == Role::Admin;
+            if was_admin && !(active && role == Role::Admin) {
+                // Counted inside the write transaction, so two administrators demoting
+                // each other at once cannot both succeed.
+                let others: i64 = store.conn.query_value(
+                    "SELECT COUNT(*) AS n FROM users WHERE role = $1 AND active AND id <> $2",
+                    &[Role::Admin.into(), id.into()],
+                    "n",
+                )?;
+                if others == 0 {
+                    return Err(StoreError::Conflict(format!(
+                        "“{}”是最后一位启用的管理员，不能停用或改为其他角色；请先让另一位用户成为管理员",
+                        before.name
+                    )));
+                }
+            }
             store.conn.exec(
                 "UPDATE users SET role = $1, scope = $2, active = $3 WHERE id = $4",
                 &[

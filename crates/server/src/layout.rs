@@ -45,10 +45,11 @@ pub fn page_with(
                 a href="/rules" { "规则" }
                 @if user.role == Role::Admin {
                     a href="/admin/users" { "用户" }
+                    a href="/admin/agencies" { "机关定位" }
                     a href="/admin/audit" { "审计日志" }
                 }
                 span.who {
-                    (user.name) "（" (user.role.label()) "）"
+                    a href="/account" { (user.name) } "（" (user.role.label()) "）"
                     form.inline method="post" action="/logout" {
                         input type="hidden" name="_csrf" value=(csrf);
                         button type="submit" { "退出" }
@@ -118,7 +119,7 @@ mod tests {
             scope: Scope::Agency(3),
         };
         let html = page("报告", &staff, "tok", html! { p { "x" } }).into_string();
-        assert!(html.contains("&lt;i&gt;机关&lt;/i&gt;（机关人员）"));
+        assert!(html.contains("&lt;i&gt;机关&lt;/i&gt;</a>（机关人员）"));
         assert!(!html.contains("/admin/users"));
         assert!(!html.contains("/coverage"));
         assert!(html.contains(r#"<input type="hidden" name="_csrf" value="tok">"#));

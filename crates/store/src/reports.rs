@@ -129,6 +129,9 @@ impl BulkRows {
 impl Store {
     /// Stores a batch of files in one transaction.
     pub fn write(&mut self, files: Vec<Ingested>) -> Result<Vec<Written>, StoreError> {
+        // Another connection (the workspace's mapping page, another process) may have
+        // placed or merged agencies since the last batch: the cache is good for one batch.
+        self.agencies.clear();
         self.in_transaction(|store| store.write_in_transaction(files))
     }
 

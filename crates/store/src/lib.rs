@@ -37,6 +37,7 @@ mod metrics;
 mod migrate;
 mod open;
 mod reports;
+mod review;
 mod row;
 mod summary;
 pub mod testing;
@@ -54,6 +55,10 @@ pub use enums::{FailureKind, Placement, StoredEnum};
 pub use error::{StoreError, BUSY_TIMEOUT_SECS};
 pub use open::{Integrity, DATABASE_ENV, DEFAULT_DATABASE, QUICK_CHECK_MAX_BYTES};
 pub use reports::tables_digest;
+pub use review::{
+    finding_key, DecisionFilter, FindingDecisionFilter, FindingListRow, FindingQuery, FindingSort,
+    LatestDecision, Page, ReportListRow, ReportQuery, ReportSort, SeverityFilter,
+};
 pub use row::{ColumnProblem, FromVal, Row};
 pub use types::{
     AgencyInfo, CorpusFinding, Counts, Coverage, CrossState, CrossStep, FailedFile, Failure,

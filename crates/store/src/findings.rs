@@ -20,6 +20,7 @@ pub(crate) const FINDING_COLUMNS: &[&str] = &[
     "other_report_id",
     "message",
     "detail",
+    "finding_key",
 ];
 
 pub(crate) fn finding_row(
@@ -43,6 +44,7 @@ pub(crate) fn finding_row(
         other.into(),
         f.message.as_str().into(),
         Val::Text(serde_json::to_string(f)?),
+        Val::Text(crate::review::finding_key(f)),
     ])
 }
 

@@ -39,6 +39,7 @@ mod metrics;
 mod migrate;
 mod open;
 mod reports;
+mod review;
 mod row;
 mod summary;
 pub mod testing;
@@ -58,6 +59,10 @@ pub use error::{StoreError, BUSY_TIMEOUT_SECS};
 pub use jobs::{Job, JobStatus, JobWithPayload};
 pub use open::{Integrity, DATABASE_ENV, DEFAULT_DATABASE, QUICK_CHECK_MAX_BYTES};
 pub use reports::tables_digest;
+pub use review::{
+    finding_key, DecisionFilter, FindingDecisionFilter, FindingListRow, FindingQuery, FindingSort,
+    LatestDecision, Page, ReportListRow, ReportQuery, ReportSort, SeverityFilter,
+};
 pub use row::{ColumnProblem, FromVal, Row};
 pub use types::{
     AgencyInfo, CorpusFinding, Counts, Coverage, CrossState, CrossStep, FailedFile, Failure,

@@ -49,6 +49,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0006_workspace.sqlite.sql"),
         postgres: include_str!("../migrations/0006_workspace.postgres.sql"),
     },
+    Migration {
+        version: 7,
+        name: "finding_keys",
+        sqlite: include_str!("../migrations/0007_finding_keys.sqlite.sql"),
+        postgres: include_str!("../migrations/0007_finding_keys.postgres.sql"),
+    },
 ];
 
 /// Brings the schema up to date. Everything happens in one transaction holding the

@@ -169,6 +169,7 @@ impl Store {
         migrate::run(store.conn.as_mut())?;
         store.fill_version_keys()?;
         store.fill_agency_places()?;
+        store.fill_finding_keys()?;
         Ok(store)
     }
 

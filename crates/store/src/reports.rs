@@ -16,7 +16,8 @@ use crate::versions::version_rank;
 use crate::{id_list, now, Store, StoreError};
 
 /// The columns of a [`ReportRow`], over `reports r LEFT JOIN agencies a`.
-const REPORT_ROW_COLUMNS: &str = "r.id, r.agency_id, a.name AS agency, a.region, a.level, r.year,
+pub(crate) const REPORT_ROW_COLUMNS: &str =
+    "r.id, r.agency_id, a.name AS agency, a.region, a.level, r.year,
     r.version, r.is_current, r.source, r.format, r.edition, r.hash, r.url, r.reading,
     a.region_code, r.published, r.signed";
 

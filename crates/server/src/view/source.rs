@@ -2,6 +2,7 @@
 //! reader's own glyph boxes with the cell's box highlighted; a line of text with the
 //! span underlined.
 
+use gongkai_model::Grid;
 use gongkai_pdf::PageDrawing;
 use maud::{html, Markup};
 
@@ -67,6 +68,26 @@ pub fn text_line(line_no: u32, line: &str, start: usize, end: usize) -> Markup {
     }
 }
 
+/// A table of a DOCX or HTML source as its reader gave it (merged positions left
+/// out), with the cells at `marked` (row, column) marked.
+pub fn source_table(grid: &Grid, marked: &[(u32, u32)]) -> Markup {
+    html! {
+        table.source-table {
+            @for (r, row) in grid.rows.iter().enumerate() {
+                tr {
+                    @for (c, cell) in row.iter().enumerate().filter(|(_, c)| !c.covered) {
+                        @if marked.contains(&(r as u32, c as u32)) {
+                            td.marked { (cell.text) }
+                        } @else {
+                            td { (cell.text) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn fmt(v: f32) -> String {
     format!("{v:.1}")
 }
@@ -120,6 +141,32 @@ mod tests {
         assert!(svg.contains(r#"<line class="rule" x1="0.0" x2="100.0" y1="100.0" y2="100.0">"#));
         // The highlight's top is 200 − 161 − 1 = 38.
         assert!(svg.contains(r#"<rect class="highlight error" x="18.0" y="38.0" width="9.0" height="14.0"><title>T301 &lt;b&gt;</title></rect>"#), "{svg}");
+    }
+
+    #[test]
+    fn a_source_table_marks_its_cell_and_escapes() {
+        use gongkai_model::{GridCell, Location};
+        let cell = |text: &str, covered| GridCell {
+            text: text.into(),
+            location: Location::Cell {
+                table: 0,
+                row: 0,
+                column: 0,
+            },
+            covered,
+        };
+        let grid = Grid {
+            rows: vec![vec![
+                cell("<i>新收</i>", false),
+                cell("", true),
+                cell("9", false),
+            ]],
+        };
+        let html = source_table(&grid, &[(0, 2)]).into_string();
+        assert_eq!(
+            html,
+            r#"<table class="source-table"><tr><td>&lt;i&gt;新收&lt;/i&gt;</td><td class="marked">9</td></tr></table>"#
+        );
     }
 
     #[test]

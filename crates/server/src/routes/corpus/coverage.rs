@@ -5,12 +5,13 @@
 //!   reports and agencies with a missing year the corpus holds there.
 //! - The matrix: agency × year, a year missing after the agency's first report marked
 //!   red (a year before it is not counted as missing: the agency may not have had to
-//!   report yet).
+//!   report yet), up to the latest year of the user's scope, so that every level of the
+//!   tree counts an agency's missing years alike.
 //! - Who must report: for a region and a year, every body that must publish
 //!   ([`gongkai_corpus::coverage`], as `gongkai coverage`), present, late or missing.
 //!
 //! Cost: one query over agencies × current reports of the region (identities and
-//! years only, no report JSON); the expected view adds the library's two queries
+//! years only, no report JSON) and one for the scope's latest year; the expected view adds the library's two queries
 //! (agencies, the year's current reports) and walks the region's gazetteer subtree.
 
 use std::collections::HashMap;
@@ -162,7 +163,8 @@ pub struct CoverageView {
     pub region: Option<RegionRef>,
     /// The region's ancestors, province first.
     pub trail: Vec<TrailStep>,
-    /// The matrix's years: from the first to the last year any agency shown has.
+    /// The matrix's years: from the first year any agency shown has to the latest year
+    /// of the user's whole scope.
     pub years: Vec<i32>,
     pub totals: Counts,
     /// The next level down, with counts.
@@ -198,11 +200,14 @@ fn coverage_view(
             },
         )
     });
+    // The years run to the latest of the user's whole scope, not of this region alone:
+    // an agency counts as missing a year at every level of the tree alike.
+    let latest = store.years_in(&auth.user.scope, None)?.last().copied();
     let years: Vec<i32> = match (
         stored.iter().filter_map(|c| c.years.first()).min(),
         stored.iter().filter_map(|c| c.years.last()).max(),
     ) {
-        (Some(&a), Some(&b)) => (a..=b).collect(),
+        (Some(&a), Some(&b)) => (a..=b.max(latest.unwrap_or(b))).collect(),
         _ => Vec::new(),
     };
     let rows: Vec<MatrixRow> = stored

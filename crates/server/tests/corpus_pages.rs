@@ -797,3 +797,27 @@ async fn exports_hold_only_what_the_user_may_read() {
     );
     assert!(html.contains(r#"href="/api/exports/xlsx?year=2023""#));
 }
+
+#[tokio::test]
+async fn the_api_document_describes_every_corpus_route() {
+    let t = TestApp::new();
+    let doc = t.get("/api/openapi.json", None).await.json();
+    for path in [
+        "/api/coverage",
+        "/api/agencies/{id}",
+        "/api/compare",
+        "/api/consolidate",
+        "/api/metrics",
+        "/api/rules",
+        "/api/exports/{format}",
+    ] {
+        assert!(doc["paths"][path]["get"].is_object(), "{path}");
+    }
+    let params: Vec<&str> = doc["paths"]["/api/coverage"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(params, ["region", "year", "gaps", "page", "epage"]);
+}

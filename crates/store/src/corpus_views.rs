@@ -100,27 +100,7 @@ impl Store {
             ),
             &params,
         )?;
-        let mut out: Vec<Coverage> = Vec::new();
-        for mut r in rows {
-            let id: i64 = r.get("id")?;
-            let year: i32 = r.get("year")?;
-            match out.last_mut() {
-                Some(c) if c.agency_id == id => {
-                    if c.years.last() != Some(&year) {
-                        c.years.push(year)
-                    }
-                }
-                _ => out.push(Coverage {
-                    agency_id: id,
-                    agency: r.take("name")?,
-                    region: r.take("region")?,
-                    region_code: r.take("region_code")?,
-                    level: r.get("level")?,
-                    years: vec![year],
-                }),
-            }
-        }
-        Ok(out)
+        crate::summary::coverage_of(rows)
     }
 
     /// One agency with its place.

@@ -37,17 +37,7 @@ impl Scale {
 
 /// A line chart of `series` over the years they cover.
 pub fn line_chart(title: &str, series: &[Series], scale: Scale) -> Markup {
-    let mut years: Vec<i32> = series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.0))
-        .collect();
-    years.sort_unstable();
-    years.dedup();
-    let values = series
-        .iter()
-        .flat_map(|s| s.points.iter().filter_map(|p| p.1));
-    let max = values.fold(0.0f64, f64::max);
-    let top = nice_ceiling(max, scale);
+    let (years, top) = (years_of(series), axis_top(series, scale));
     let (plot_w, plot_h) = (WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM);
     let x = |year: i32| -> f64 {
         match years.iter().position(|&y| y == year) {
@@ -92,18 +82,8 @@ pub fn line_chart(title: &str, series: &[Series], scale: Scale) -> Markup {
 /// written above it. A series without a value for a year has no bar there, and the
 /// year says 无数据 when no series has one.
 pub fn bar_chart(title: &str, series: &[Series], scale: Scale) -> Markup {
-    let mut years: Vec<i32> = series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.0))
-        .collect();
-    years.sort_unstable();
-    years.dedup();
+    let (years, top) = (years_of(series), axis_top(series, scale));
     let value = |s: &Series, year: i32| s.points.iter().find(|p| p.0 == year).and_then(|p| p.1);
-    let max = series
-        .iter()
-        .flat_map(|s| s.points.iter().filter_map(|p| p.1))
-        .fold(0.0f64, f64::max);
-    let top = nice_ceiling(max, scale);
     let (plot_w, plot_h) = (WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM);
     let slot = plot_w / years.len().max(1) as f64;
     // The bars of a year fill 70 % of its slot.
@@ -169,6 +149,26 @@ fn runs(points: &[(i32, Option<f64>)]) -> Vec<Vec<(i32, f64)>> {
     }
     out.retain(|r| !r.is_empty());
     out
+}
+
+/// Every year of any series, in order.
+fn years_of(series: &[Series]) -> Vec<i32> {
+    let mut years: Vec<i32> = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.0))
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
+/// The axis's top: a round number at or above every value.
+fn axis_top(series: &[Series], scale: Scale) -> f64 {
+    let max = series
+        .iter()
+        .flat_map(|s| s.points.iter().filter_map(|p| p.1))
+        .fold(0.0f64, f64::max);
+    nice_ceiling(max, scale)
 }
 
 /// A round top for the axis: 1, 2 or 5 × a power of ten (percentages top at 100 %).

@@ -68,17 +68,7 @@ impl ConsolidateQuery {
     fn read(&self) -> Result<Option<Params>, AppError> {
         let region = region_param(self.region.as_deref())?;
         let year = year_param(self.year.as_deref())?;
-        let level = match self
-            .level
-            .as_deref()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-        {
-            None => None,
-            Some(l) => Some(Level::from_zh(l).ok_or_else(|| {
-                AppError::BadRequest(format!("层级应为 省/市/县/区/乡镇/街道/部门 之一：“{l}”"))
-            })?),
-        };
+        let level = super::level_param(self.level.as_deref())?;
         match (region, year) {
             (None, None) => Ok(None),
             (Some(region), Some(year)) => Ok(Some(Params {

@@ -55,17 +55,7 @@ struct Params {
 
 impl ExportQuery {
     fn read(&self) -> Result<Params, AppError> {
-        let level = match self
-            .level
-            .as_deref()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-        {
-            None => None,
-            Some(l) => Some(Level::from_zh(l).ok_or_else(|| {
-                AppError::BadRequest(format!("层级应为 省/市/县/区/乡镇/街道/部门 之一：“{l}”"))
-            })?),
-        };
+        let level = super::level_param(self.level.as_deref())?;
         Ok(Params {
             region: region_param(self.region.as_deref())?,
             year: year_param(self.year.as_deref())?,

@@ -160,6 +160,20 @@ pub(crate) fn number_param<T: std::str::FromStr>(
     }
 }
 
+/// A level parameter (省/市/县/区/乡镇/街道/部门); empty is none.
+pub(crate) fn level_param(
+    value: Option<&str>,
+) -> Result<Option<gongkai_model::agency::Level>, AppError> {
+    match value.map(str::trim).filter(|l| !l.is_empty()) {
+        None => Ok(None),
+        Some(l) => gongkai_model::agency::Level::from_zh(l)
+            .map(Some)
+            .ok_or_else(|| {
+                AppError::BadRequest(format!("层级应为 省/市/县/区/乡镇/街道/部门 之一：“{l}”"))
+            }),
+    }
+}
+
 /// A year parameter: a number between 2000 and 2100.
 pub(crate) fn year_param(value: Option<&str>) -> Result<Option<i32>, AppError> {
     match number_param::<i32>("年度", value)? {

@@ -796,6 +796,12 @@ async fn exports_hold_only_what_the_user_may_read() {
         "{html}"
     );
     assert!(html.contains(r#"href="/api/exports/xlsx?year=2023""#));
+    let html = c.t.get("/exports", Some(&c.admin)).await.text();
+    assert!(html.contains(r#"<strong id="export-count">8</strong>"#));
+    assert_eq!(
+        c.t.get("/exports", Some(&c.staff)).await.status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[tokio::test]

@@ -38,6 +38,14 @@ pub struct AgencyMetrics {
     pub metrics: MetricRow,
 }
 
+/// Where a report is, for the access check of a count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportPlace {
+    pub id: i64,
+    pub agency_id: Option<i64>,
+    pub region_code: Option<String>,
+}
+
 /// How many findings of one scope and severity a report has.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FindingCount {
@@ -148,6 +156,45 @@ impl Store {
                     corpus: r.get::<FindingScope>("scope")? == FindingScope::Corpus,
                     severity: r.get("severity")?,
                     n: r.get("n")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The current reports `scope` may hold in `region`, of `year` and `level` when
+    /// given: their ids and places only (the columns before a report's stored reading,
+    /// so no row's reading is read), for counting what an export will hold.
+    pub fn report_places(
+        &mut self,
+        scope: &Scope,
+        region: Option<&str>,
+        year: Option<i32>,
+        level: Option<Level>,
+    ) -> Result<Vec<ReportPlace>, StoreError> {
+        let mut params = Vec::new();
+        let mut cond = within(scope, region, &mut params);
+        if let Some(year) = year {
+            params.push(year.into());
+            cond.push_str(&format!(" AND r.year = ${}", params.len()));
+        }
+        if let Some(level) = level {
+            params.push(level.into());
+            cond.push_str(&format!(" AND a.level = ${}", params.len()));
+        }
+        let rows = self.conn.query(
+            &format!(
+                "SELECT r.id, r.agency_id, a.region_code
+                 FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id
+                 WHERE r.is_current AND {cond} ORDER BY r.id"
+            ),
+            &params,
+        )?;
+        rows.into_iter()
+            .map(|mut r| {
+                Ok(ReportPlace {
+                    id: r.get("id")?,
+                    agency_id: r.get("agency_id")?,
+                    region_code: r.take("region_code")?,
                 })
             })
             .collect()

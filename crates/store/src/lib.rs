@@ -51,7 +51,7 @@ use gongkai_gazetteer::Place;
 
 use conn::Conn;
 pub use conn::Val;
-pub use corpus_views::{AgencyMetrics, AgencyPlace, FindingCount};
+pub use corpus_views::{AgencyMetrics, AgencyPlace, FindingCount, ReportPlace};
 pub use enums::{FailureKind, Placement, StoredEnum};
 pub use error::{StoreError, BUSY_TIMEOUT_SECS};
 pub use open::{Integrity, DATABASE_ENV, DEFAULT_DATABASE, QUICK_CHECK_MAX_BYTES};

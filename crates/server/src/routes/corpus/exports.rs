@@ -9,7 +9,8 @@
 //! ASCII, built from the region's code and the year only.
 //!
 //! Cost: the list query (report rows, no JSON) before the first byte; then one stored
-//! report decoded per report exported.
+//! report decoded per report exported. The page counts the reports from their ids and
+//! places alone.
 
 use std::io::Write;
 use std::pin::Pin;
@@ -117,6 +118,34 @@ fn plan(
         rows,
         coverage,
     })
+}
+
+/// How many reports an export with these parameters holds: the same reports as
+/// [`plan`], counted from their places alone (a page needs no more).
+fn exportable(
+    store: &mut gongkai_store::Store,
+    auth: &Auth,
+    p: &Params,
+) -> Result<usize, AppError> {
+    let g = gazetteer()?;
+    let code = p.region.map(|id| g.unit(id).code);
+    match code {
+        Some(code) => auth.may(Action::Export, Target::Region(code))?,
+        None => auth.may(Action::Export, Target::Anything)?,
+    }
+    Ok(store
+        .report_places(&auth.user.scope, code, p.year, p.level)?
+        .iter()
+        .filter(|r| {
+            auth.allows(
+                Action::Export,
+                Target::Report {
+                    agency_id: r.agency_id,
+                    region_code: r.region_code.as_deref(),
+                },
+            )
+        })
+        .count())
 }
 
 /// `gongkai-4107-2021.xlsx`: digits and ASCII only, whatever the region's name.
@@ -289,7 +318,7 @@ pub async fn page(
     let user = auth.clone();
     let reports = state
         .db
-        .run(move |store| Ok(plan(store, &user, &p, false)?.rows.len()))
+        .run(move |store| exportable(store, &user, &p))
         .await?;
     Ok(super::page("导出", &auth, "/exports", render(&q, reports)))
 }

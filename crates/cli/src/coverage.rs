@@ -8,7 +8,7 @@
 use std::process::ExitCode;
 
 use gongkai_corpus::coverage::{self, Coverage, Status};
-use gongkai_export::CoverageSheetRow;
+use gongkai_corpus::export::sheet_row;
 use gongkai_gazetteer::PlaceStatus;
 use serde_json::json;
 
@@ -115,24 +115,6 @@ pub fn compute(code: &str, year: i32, db: &DbArgs) -> Result<Coverage, ExitCode>
         errln!("gongkai: {e}");
         ExitCode::from(2)
     })
-}
-
-/// The coverage sheet's row for one body.
-pub fn sheet_row(e: &coverage::Expected) -> CoverageSheetRow {
-    CoverageSheetRow {
-        name: e.name.clone(),
-        code: e.code.clone(),
-        region: e.region.clone(),
-        body: e.body.label().to_string(),
-        basis: e.basis.label().to_string(),
-        status: e.status.label().to_string(),
-        report_id: e.report_id,
-        agency: e.agency.clone().unwrap_or_default(),
-        published: e.published.clone().unwrap_or_default(),
-        signed: e.signed.clone().unwrap_or_default(),
-        deadline: e.deadline.clone(),
-        note: e.note.clone(),
-    }
 }
 
 fn csv_field(s: &str) -> String {

@@ -7,15 +7,13 @@
 //! name beside it and renamed at the end. The database's pages are checked first; a
 //! damaged database is reported (exit code 2) but still exported as far as it reads.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use gongkai_export::{CsvHeaders, CsvLongWriter, ExportReport, XlsxWriter};
-use gongkai_model::agency::Level;
-use gongkai_model::{Finding, Report};
-use gongkai_store::{ReportRow, Store, StoreError};
+use gongkai_corpus::export::{write_reports, ExportFormat as Written};
+use gongkai_export::CsvHeaders;
+use gongkai_store::StoreError;
 
 use crate::corpus::{DbArgs, FilterArgs};
 
@@ -28,11 +26,18 @@ pub enum ExportFormat {
 
 impl ExportFormat {
     fn from_path(path: &Path) -> Option<ExportFormat> {
-        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-            "csv" => Some(ExportFormat::Csv),
-            "xlsx" => Some(ExportFormat::Xlsx),
-            "jsonl" | "ndjson" => Some(ExportFormat::Jsonl),
-            _ => None,
+        match Written::from_extension(path.extension()?.to_str()?)? {
+            Written::Csv => Some(ExportFormat::Csv),
+            Written::Xlsx => Some(ExportFormat::Xlsx),
+            Written::Jsonl => Some(ExportFormat::Jsonl),
+        }
+    }
+
+    fn written(self) -> Written {
+        match self {
+            ExportFormat::Csv => Written::Csv,
+            ExportFormat::Xlsx => Written::Xlsx,
+            ExportFormat::Jsonl => Written::Jsonl,
         }
     }
 }
@@ -40,117 +45,6 @@ impl ExportFormat {
 fn fail(e: impl std::fmt::Display) -> ExitCode {
     errln!("gongkai: {e}");
     ExitCode::from(2)
-}
-
-/// One stored report with what the exporters need.
-struct Loaded {
-    row: ReportRow,
-    report: Report,
-    findings: Vec<Finding>,
-}
-
-impl Loaded {
-    fn export(&self) -> ExportReport<'_> {
-        ExportReport {
-            id: self.row.id,
-            agency: self.row.agency.as_deref().unwrap_or(""),
-            region: self.row.region.as_deref().unwrap_or(""),
-            level: self.row.level.map(Level::as_zh).unwrap_or(""),
-            year: self.row.year,
-            version: self.row.version as i32,
-            source: &self.row.source,
-            report: &self.report,
-            findings: &self.findings,
-        }
-    }
-}
-
-/// Where the rows go.
-enum Sink {
-    Csv(Box<CsvLongWriter<std::io::BufWriter<std::fs::File>>>),
-    Jsonl(std::io::BufWriter<std::fs::File>),
-    Xlsx(Box<XlsxWriter>, std::io::BufWriter<std::fs::File>),
-}
-
-impl Sink {
-    fn write(&mut self, l: &Loaded) -> Result<(), String> {
-        match self {
-            Sink::Csv(w) => w.write_report(&l.export()).map_err(|e| e.to_string()),
-            Sink::Jsonl(file) => {
-                let line = gongkai_export::jsonl_record(&l.export());
-                serde_json::to_writer(&mut *file, &line).map_err(|e| e.to_string())?;
-                file.write_all(b"\n").map_err(|e| e.to_string())
-            }
-            Sink::Xlsx(w, _) => w.write_report(&l.export()).map_err(|e| e.to_string()),
-        }
-    }
-
-    fn finish(self) -> Result<(), String> {
-        match self {
-            Sink::Csv(w) => {
-                let mut file = (*w).finish().map_err(|e| e.to_string())?;
-                file.flush().map_err(|e| e.to_string())
-            }
-            Sink::Jsonl(mut file) => file.flush().map_err(|e| e.to_string()),
-            Sink::Xlsx(w, mut file) => {
-                w.finish(&mut file).map_err(|e| e.to_string())?;
-                file.flush().map_err(|e| e.to_string())
-            }
-        }
-    }
-}
-
-/// Reports are loaded this many at a time (their findings in one query).
-const CHUNK: usize = 500;
-
-/// What an export did.
-struct Exported {
-    written: usize,
-    /// Reports left out, with why.
-    damaged: Vec<StoreError>,
-}
-
-fn write_all(store: &mut Store, rows: Vec<ReportRow>, sink: &mut Sink) -> Result<Exported, String> {
-    let mut done = Exported {
-        written: 0,
-        damaged: Vec::new(),
-    };
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<ReportRow> = rows.by_ref().take(CHUNK).collect();
-        let ids: Vec<i64> = chunk.iter().map(|r| r.id).collect();
-        let mut findings: HashMap<i64, Vec<Finding>> = HashMap::new();
-        for f in store.findings(Some(&ids)).map_err(|e| e.to_string())? {
-            findings.entry(f.report_id).or_default().push(f.finding);
-        }
-        for row in chunk {
-            let report = match store.report(row.id) {
-                Ok(r) => r,
-                Err(e @ StoreError::ReportDamaged { .. }) => {
-                    done.damaged.push(e);
-                    continue;
-                }
-                // A damaged page under this report's row.
-                Err(StoreError::Damaged { detail }) => {
-                    done.damaged.push(StoreError::ReportDamaged {
-                        id: row.id,
-                        source_path: row.source.clone(),
-                        detail,
-                    });
-                    continue;
-                }
-                Err(e) => return Err(e.to_string()),
-            };
-            let l = Loaded {
-                findings: findings.remove(&row.id).unwrap_or_default(),
-                row,
-                report,
-            };
-            sink.write(&l)?;
-            done.written += 1;
-        }
-    }
-    Ok(done)
 }
 
 /// `x.xlsx` → `x.xlsx.part`: beside the output, so the final rename stays on one disk.
@@ -220,27 +114,19 @@ pub fn export(
     } else {
         CsvHeaders::Chinese
     };
-    let result = (|| -> Result<Exported, String> {
-        let mut sink = match format {
-            ExportFormat::Csv => Sink::Csv(Box::new(
-                CsvLongWriter::new(file, headers).map_err(|e| e.to_string())?,
-            )),
-            ExportFormat::Jsonl => Sink::Jsonl(file),
-            ExportFormat::Xlsx => Sink::Xlsx(
-                Box::new(XlsxWriter::new().map_err(|e| e.to_string())?),
-                file,
-            ),
-        };
-        let done = write_all(&mut store, rows, &mut sink)?;
-        if let (Some(c), Sink::Xlsx(w, _)) = (&coverage, &mut sink) {
-            let rows: Vec<_> = c.expected.iter().map(crate::coverage::sheet_row).collect();
-            w.add_coverage(
-                &format!("{} {} {} 年度 应发布主体", c.code, c.region, c.year),
-                &rows,
-            )
-            .map_err(|e| e.to_string())?;
-        }
-        sink.finish()?;
+    let result = (|| -> Result<gongkai_corpus::export::Exported, String> {
+        let mut file = file;
+        let done = write_reports(
+            &mut store,
+            rows,
+            format.written(),
+            headers,
+            coverage.as_ref(),
+            &mut file,
+        )
+        .map_err(|e| e.to_string())?;
+        file.flush().map_err(|e| e.to_string())?;
+        drop(file);
         std::fs::rename(&partial, output).map_err(|e| format!("无法写入：{e}"))?;
         Ok(done)
     })();

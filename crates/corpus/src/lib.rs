@@ -13,6 +13,7 @@
 //! - [`resolve`]: a report named on the command line: a file, `#id`, `机关名称:年度`.
 //! - [`published`]: signature dates and the statutory deadlines.
 //! - [`coverage`]: who must report in a region and year, against what the corpus holds.
+//! - [`export`]: stored reports written out as CSV, XLSX or JSON Lines.
 
 pub mod answers;
 pub mod compare;
@@ -20,6 +21,7 @@ pub mod consolidate;
 pub mod coverage;
 pub mod cross;
 pub mod evidence;
+pub mod export;
 pub mod ingest;
 pub mod mapping;
 pub mod published;

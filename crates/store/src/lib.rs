@@ -29,6 +29,7 @@
 mod admin;
 mod agencies;
 mod conn;
+mod corpus_views;
 mod cross;
 mod enums;
 mod error;
@@ -54,6 +55,7 @@ use gongkai_gazetteer::Place;
 pub use admin::{AgencyQuery, AuditQuery, PlaceFilter};
 use conn::Conn;
 pub use conn::Val;
+pub use corpus_views::{AgencyMetrics, AgencyPlace, FindingCount, ReportPlace};
 pub use enums::{FailureKind, Placement, StoredEnum};
 pub use error::{StoreError, BUSY_TIMEOUT_SECS};
 pub use jobs::{Job, JobStatus, JobWithPayload};

@@ -3,8 +3,35 @@
 
 use crate::enums::FindingScope;
 use crate::files::{still_failed_params, STILL_FAILED};
+use crate::row::Row;
 use crate::types::{Counts, Coverage};
 use crate::{Store, StoreError};
+
+/// Coverage rows from agency × year rows (`id, name, region, region_code, level, year`)
+/// ordered by agency, then year.
+pub(crate) fn coverage_of(rows: Vec<Row>) -> Result<Vec<Coverage>, StoreError> {
+    let mut out: Vec<Coverage> = Vec::new();
+    for mut r in rows {
+        let id: i64 = r.get("id")?;
+        let year: i32 = r.get("year")?;
+        match out.last_mut() {
+            Some(c) if c.agency_id == id => {
+                if c.years.last() != Some(&year) {
+                    c.years.push(year)
+                }
+            }
+            _ => out.push(Coverage {
+                agency_id: id,
+                agency: r.take("name")?,
+                region: r.take("region")?,
+                region_code: r.take("region_code")?,
+                level: r.get("level")?,
+                years: vec![year],
+            }),
+        }
+    }
+    Ok(out)
+}
 
 impl Store {
     /// Agencies × years with a current report.
@@ -16,27 +43,7 @@ impl Store {
              ORDER BY a.region, a.name, r.year",
             &[],
         )?;
-        let mut out: Vec<Coverage> = Vec::new();
-        for mut r in rows {
-            let id: i64 = r.get("id")?;
-            let year: i32 = r.get("year")?;
-            match out.last_mut() {
-                Some(c) if c.agency_id == id => {
-                    if c.years.last() != Some(&year) {
-                        c.years.push(year)
-                    }
-                }
-                _ => out.push(Coverage {
-                    agency_id: id,
-                    agency: r.take("name")?,
-                    region: r.take("region")?,
-                    region_code: r.take("region_code")?,
-                    level: r.get("level")?,
-                    years: vec![year],
-                }),
-            }
-        }
-        Ok(out)
+        coverage_of(rows)
     }
 
     pub fn counts(&mut self) -> Result<Counts, StoreError> {

@@ -1,6 +1,7 @@
 //! Charts drawn by the server as SVG, so that they print and need no script: a line
-//! per series over the years. A year without a value breaks the line (blank is not
-//! zero) and is marked on the axis as 无数据.
+//! per series over the years, or bars side by side for each year. A year without a
+//! value breaks the line or has no bar (blank is not zero) and is marked on the axis
+//! as 无数据; a value of 0 is drawn as 0.
 
 use maud::{html, Markup};
 
@@ -36,17 +37,7 @@ impl Scale {
 
 /// A line chart of `series` over the years they cover.
 pub fn line_chart(title: &str, series: &[Series], scale: Scale) -> Markup {
-    let mut years: Vec<i32> = series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.0))
-        .collect();
-    years.sort_unstable();
-    years.dedup();
-    let values = series
-        .iter()
-        .flat_map(|s| s.points.iter().filter_map(|p| p.1));
-    let max = values.fold(0.0f64, f64::max);
-    let top = nice_ceiling(max, scale);
+    let (years, top) = (years_of(series), axis_top(series, scale));
     let (plot_w, plot_h) = (WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM);
     let x = |year: i32| -> f64 {
         match years.iter().position(|&y| y == year) {
@@ -87,6 +78,51 @@ pub fn line_chart(title: &str, series: &[Series], scale: Scale) -> Markup {
     }
 }
 
+/// Bars over the years: for each year, one bar per series side by side, with its value
+/// written above it. A series without a value for a year has no bar there, and the
+/// year says 无数据 when no series has one.
+pub fn bar_chart(title: &str, series: &[Series], scale: Scale) -> Markup {
+    let (years, top) = (years_of(series), axis_top(series, scale));
+    let value = |s: &Series, year: i32| s.points.iter().find(|p| p.0 == year).and_then(|p| p.1);
+    let (plot_w, plot_h) = (WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM);
+    let slot = plot_w / years.len().max(1) as f64;
+    // The bars of a year fill 70 % of its slot.
+    let bar_w = slot * 0.7 / series.len().max(1) as f64;
+    let y = |v: f64| TOP + plot_h * (1.0 - if top > 0.0 { v / top } else { 0.0 });
+    let ticks: Vec<f64> = (0..=4).map(|i| top * i as f64 / 4.0).collect();
+    html! {
+        svg.chart.bars xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {WIDTH} {HEIGHT}"))
+            role="img" aria-label=(title) {
+            text.title x=(f(LEFT)) y="16" { (title) }
+            @for t in &ticks {
+                line.grid x1=(f(LEFT)) x2=(f(WIDTH - RIGHT)) y1=(f(y(*t))) y2=(f(y(*t))) {}
+                text.tick x=(f(LEFT - 6.0)) y=(f(y(*t) + 4.0)) text-anchor="end" { (scale.label(*t)) }
+            }
+            @for (i, year) in years.iter().enumerate() {
+                @let centre = LEFT + slot * (i as f64 + 0.5);
+                text.tick x=(f(centre)) y=(f(HEIGHT - BOTTOM + 16.0)) text-anchor="middle" { (year) }
+                @if series.iter().all(|s| value(s, *year).is_none()) {
+                    text.missing x=(f(centre)) y=(f(HEIGHT - BOTTOM - 4.0)) text-anchor="middle" { "无数据" }
+                }
+            }
+            @for (k, s) in series.iter().enumerate() {
+                g class=(format!("series s{k}")) {
+                    title { (s.label) }
+                    @for (i, year) in years.iter().enumerate() {
+                        @if let Some(v) = value(s, *year) {
+                            @let x0 = LEFT + slot * i as f64 + slot * 0.15 + bar_w * k as f64;
+                            rect x=(f(x0)) y=(f(y(v))) width=(f(bar_w)) height=(f(y(0.0) - y(v))) {
+                                title { (s.label) " " (year) "：" (scale.label_value(v)) }
+                            }
+                            text.value x=(f(x0 + bar_w / 2.0)) y=(f(y(v) - 3.0)) text-anchor="middle" { (scale.label_value(v)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 impl Scale {
     fn label_value(self, v: f64) -> String {
         match self {
@@ -113,6 +149,26 @@ fn runs(points: &[(i32, Option<f64>)]) -> Vec<Vec<(i32, f64)>> {
     }
     out.retain(|r| !r.is_empty());
     out
+}
+
+/// Every year of any series, in order.
+fn years_of(series: &[Series]) -> Vec<i32> {
+    let mut years: Vec<i32> = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.0))
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
+/// The axis's top: a round number at or above every value.
+fn axis_top(series: &[Series], scale: Scale) -> f64 {
+    let max = series
+        .iter()
+        .flat_map(|s| s.points.iter().filter_map(|p| p.1))
+        .fold(0.0f64, f64::max);
+    nice_ceiling(max, scale)
 }
 
 /// A round top for the axis: 1, 2 or 5 × a power of ten (percentages top at 100 %).
@@ -165,6 +221,30 @@ mod tests {
             svg.contains(&format!("{},{}", f(WIDTH - RIGHT), f(y40))),
             "{svg}"
         );
+    }
+
+    #[test]
+    fn bars_are_drawn_for_values_only() {
+        let s = [
+            Series {
+                label: "行政复议".into(),
+                points: vec![(2021, Some(4.0)), (2022, Some(0.0)), (2023, None)],
+            },
+            Series {
+                label: "行政诉讼".into(),
+                points: vec![(2021, Some(2.0)), (2022, None), (2023, None)],
+            },
+        ];
+        let svg = bar_chart("复议和诉讼", &s, Scale::Count).into_string();
+        // Three bars: 4 and 2 in 2021, 0 (a value, drawn flat) in 2022; none for blanks.
+        assert_eq!(svg.matches("<rect").count(), 3);
+        // Only 2023 has no value in any series.
+        assert_eq!(svg.matches("无数据").count(), 1);
+        // The axis tops at 5: the bar of 4 rises 4/5 of the plot from its foot.
+        let plot_h = HEIGHT - TOP - BOTTOM;
+        let h4 = plot_h * 4.0 / 5.0;
+        assert!(svg.contains(&format!("height=\"{}\"", f(h4))), "{svg}");
+        assert!(svg.contains(&format!("height=\"{}\"", f(0.0))), "{svg}");
     }
 
     #[test]

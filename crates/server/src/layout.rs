@@ -40,7 +40,12 @@ pub fn page_with(
                 strong { "gongkai 公开" }
                 a href="/reports" { "报告" }
                 a href="/findings" { "问题清单" }
-                @if user.role != Role::AgencyStaff { a href="/coverage" { "覆盖情况" } }
+                @if user.role != Role::AgencyStaff {
+                    a href="/coverage" { "覆盖情况" }
+                    a href="/metrics" { "指标排名" }
+                    a href="/consolidate" { "汇总" }
+                    a href="/exports" { "导出" }
+                }
                 @if user.role != Role::Viewer { a href="/upload" { "上传" } }
                 a href="/rules" { "规则" }
                 @if user.role == Role::Admin {

@@ -147,7 +147,17 @@ async fn main() -> std::process::ExitCode {
 
 async fn run() -> Result<bool, String> {
     let a = args()?;
-    // The reports to browse, straight from the database.
+    let mut uploads: Vec<PathBuf> = Vec::new();
+    if let Some(dir) = &a.uploads {
+        for entry in walk(dir) {
+            uploads.push(entry);
+        }
+        uploads.sort();
+    }
+    let data_dir = std::env::temp_dir().join(format!("gongkai-load-{}", std::process::id()));
+    let server = start_server(&a, &data_dir)?;
+    // The reports to browse, straight from the database (which the server has
+    // brought up to date).
     let (ids, years) = {
         let mut store =
             gongkai_store::Store::open_read_only(&a.database).map_err(|e| e.to_string())?;
@@ -162,15 +172,6 @@ async fn run() -> Result<bool, String> {
     if ids.is_empty() {
         return Err("the database has no reports".into());
     }
-    let mut uploads: Vec<PathBuf> = Vec::new();
-    if let Some(dir) = &a.uploads {
-        for entry in walk(dir) {
-            uploads.push(entry);
-        }
-        uploads.sort();
-    }
-    let data_dir = std::env::temp_dir().join(format!("gongkai-load-{}", std::process::id()));
-    let server = start_server(&a, &data_dir)?;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(a.readers + a.uploaders)
         .build()

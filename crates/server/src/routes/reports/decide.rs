@@ -4,12 +4,13 @@
 //! the report's agency and year and the finding's key, with its audit entry, by the
 //! store.
 
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json};
+use axum::Json;
 use gongkai_model::access::Verdict;
-use gongkai_store::NewDecision;
+use gongkai_store::{NewDecision, ReportRow};
 use serde::Deserialize;
 
 use super::view::{authorized_row, DecisionView};
@@ -17,6 +18,7 @@ use crate::auth::session::{Auth, PageAuth};
 use crate::authz::Action;
 use crate::decisions::FindingKey;
 use crate::error::{AppError, PageError};
+use crate::routes::admin::{form_body, json_body};
 use crate::state::AppState;
 
 /// The longest comment kept (characters).
@@ -43,16 +45,20 @@ pub struct DecisionForm {
     pub comment: String,
 }
 
-/// Records `verdict` on the finding `key` of report `id` for `auth`'s user.
-pub async fn decide(
+/// Records `verdict` on the finding `key` of the report `row`, which the policy has
+/// let `auth`'s user decide on ([`authorized_row`] with [`Action::Decide`]).
+///
+/// The routes ask the policy before they read the request's body, so a user who may
+/// not decide here is refused (403) whatever they sent, never told their body is wrong.
+async fn decide(
     state: &AppState,
     auth: &Auth,
-    id: i64,
+    row: ReportRow,
     key: &str,
     verdict: &str,
     comment: &str,
 ) -> Result<DecisionView, AppError> {
-    let row = authorized_row(state, auth, id, Action::Decide).await?;
+    let id = row.id;
     let key = FindingKey::parse(key).ok_or_else(|| AppError::BadRequest("问题标识无效".into()))?;
     let verdict = Verdict::from_key(verdict.trim()).ok_or_else(|| {
         AppError::BadRequest("审核结论无效：可选 confirmed（确认）或 dismissed（驳回）".into())
@@ -114,12 +120,14 @@ pub async fn api_decide(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    Json(body): Json<DecisionRequest>,
+    body: Bytes,
 ) -> Result<Response, AppError> {
+    let row = authorized_row(&state, &auth, id, Action::Decide).await?;
+    let body: DecisionRequest = json_body(&body)?;
     let d = decide(
         &state,
         &auth,
-        id,
+        row,
         &body.finding_key,
         &body.verdict,
         &body.comment,
@@ -133,8 +141,10 @@ pub async fn form(
     State(state): State<AppState>,
     PageAuth(auth): PageAuth,
     Path((id, key)): Path<(i64, String)>,
-    Form(f): Form<DecisionForm>,
+    body: Bytes,
 ) -> Result<Redirect, PageError> {
-    decide(&state, &auth, id, &key, &f.verdict, &f.comment).await?;
+    let row = authorized_row(&state, &auth, id, Action::Decide).await?;
+    let f: DecisionForm = form_body(&body)?;
+    decide(&state, &auth, row, &key, &f.verdict, &f.comment).await?;
     Ok(Redirect::to(&format!("/reports/{id}#finding-{key}")))
 }

@@ -479,9 +479,16 @@ fn ingest_upload(
     for (j, o) in outcomes.iter().enumerate() {
         payload.results[index[j]] = Some(FileResult::of(o, uploader));
     }
-    reporter.progress(total, total, "运行跨报告规则…".into());
-    gongkai_corpus::cross::run(store, &opts.selection, &opts.similarity)
-        .map_err(|e| format!("跨报告规则运行失败：{e}"))?;
+    // The cross-report rules look at the whole corpus (seconds on 10,000 reports):
+    // while more uploads wait, they run once after the last of them instead of after
+    // each. Until then the corpus says its cross-report findings are stale.
+    let waiting = store.queued_jobs(KIND_INGEST).map_err(stored)?;
+    let cross_deferred = waiting > 0;
+    if !cross_deferred {
+        reporter.progress(total, total, "运行跨报告规则…".into());
+        gongkai_corpus::cross::run(store, &opts.selection, &opts.similarity)
+            .map_err(|e| format!("跨报告规则运行失败：{e}"))?;
+    }
     // The agency and year of each report, to show beside the file.
     let ids: Vec<i64> = payload
         .results
@@ -505,7 +512,12 @@ fn ingest_upload(
             }
         }
     }
-    Ok(summary_line(&payload.results))
+    let line = summary_line(&payload.results);
+    Ok(if cross_deferred {
+        format!("{line}；跨报告规则将在排队的其余上传完成后运行")
+    } else {
+        line
+    })
 }
 
 /// Whether `user` may store this report: the policy's answer for uploading it, with the

@@ -706,3 +706,35 @@ async fn agency_staff_may_store_only_their_own_agencys_reports() {
         .iter()
         .all(|a| a.info.name != "辉县市人民政府"));
 }
+
+#[tokio::test]
+async fn the_cross_report_rules_run_once_after_the_last_queued_upload() {
+    let t = TestApp::new();
+    t.add_user("审核员辛", Role::Reviewer, Scope::Everywhere);
+    let s = t.login("审核员辛").await;
+    // Two uploads queued before any worker runs.
+    let first = upload(&t, &s, &[("一.txt", std::fs::read(seed(0)).unwrap())]).await;
+    let second = upload(&t, &s, &[("二.txt", std::fs::read(seed(1)).unwrap())]).await;
+    let (first, second) = (
+        first.json()["id"].as_i64().unwrap(),
+        second.json()["id"].as_i64().unwrap(),
+    );
+    let _worker = Worker::start(&t.state).unwrap();
+    events_until_done(&t, &s, first).await;
+    events_until_done(&t, &s, second).await;
+    let message = |id: i64| {
+        let mut store = t.state.db.connect().unwrap();
+        store.job(id).unwrap().unwrap().job.message
+    };
+    assert_eq!(
+        message(first),
+        "1 个文件：新增 1 份报告，新版本 0 份，另一来源 0 个，未变 0 个，失败 0 个，被拒绝 0 个；跨报告规则将在排队的其余上传完成后运行"
+    );
+    assert_eq!(
+        message(second),
+        "1 个文件：新增 1 份报告，新版本 0 份，另一来源 0 个，未变 0 个，失败 0 个，被拒绝 0 个"
+    );
+    // After the last, the cross-report findings are up to date with both reports.
+    let mut store = t.state.db.connect().unwrap();
+    assert!(!store.cross_state().unwrap().stale);
+}

@@ -204,6 +204,15 @@ impl Store {
         }
     }
 
+    /// How many jobs of `kind` wait to be claimed.
+    pub fn queued_jobs(&mut self, kind: &str) -> Result<i64, StoreError> {
+        self.conn.query_value(
+            "SELECT COUNT(*) AS n FROM jobs WHERE status = $1 AND kind = $2",
+            &[JobStatus::Queued.into(), kind.into()],
+            "n",
+        )
+    }
+
     /// Takes the oldest queued job of `kind`: it is running from now, and no other
     /// worker gets it. One statement: on PostgreSQL the row is chosen `FOR UPDATE SKIP
     /// LOCKED`, so concurrent claims take different jobs and none waits; SQLite runs

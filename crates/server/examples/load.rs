@@ -101,8 +101,8 @@ fn start_server(a: &Args, data_dir: &std::path::Path) -> Result<Server, String> 
         .map_err(|e| format!("cannot start {}: {e}", a.bin.display()))?;
     let stdout = child.stdout.take().ok_or("no stdout")?;
     let mut lines = BufReader::new(stdout).lines();
-    let (mut url, mut password) = (None, None);
-    password = a.password.clone();
+    let mut url = None;
+    let mut password = a.password.clone();
     loop {
         let Some(Ok(line)) = lines.next() else {
             let _ = child.kill();
@@ -177,17 +177,22 @@ async fn run() -> Result<bool, String> {
     let server = start_server(&a, &data_dir)?;
     // The reports to browse, straight from the database (which the server has
     // brought up to date).
-    let (ids, years) = {
+    // The store is synchronous (the PostgreSQL client runs its own runtime): read on a
+    // blocking thread.
+    let database = a.database.clone();
+    let (ids, years) = tokio::task::spawn_blocking(move || -> Result<_, String> {
         let mut store =
-            gongkai_store::Store::open_read_only(&a.database).map_err(|e| e.to_string())?;
+            gongkai_store::Store::open_read_only(&database).map_err(|e| e.to_string())?;
         let rows = store
             .reports(&gongkai_store::Filter::default())
             .map_err(|e| e.to_string())?;
         let mut years: Vec<i32> = rows.iter().filter_map(|r| r.year).collect();
         years.sort_unstable();
         years.dedup();
-        (rows.iter().map(|r| r.id).collect::<Vec<i64>>(), years)
-    };
+        Ok((rows.iter().map(|r| r.id).collect::<Vec<i64>>(), years))
+    })
+    .await
+    .map_err(|e| e.to_string())??;
     if ids.is_empty() {
         return Err("the database has no reports".into());
     }

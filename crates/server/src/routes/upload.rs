@@ -605,21 +605,7 @@ const ASSETS: Assets<'static> = Assets {
 };
 
 fn when(unix: i64) -> String {
-    // UTC+8, as the reports' readers keep time; no time-zone database needed.
-    let secs = unix + 8 * 3600;
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y}-{m:02}-{d:02} {:02}:{:02}", rem / 3600, rem % 3600 / 60)
+    crate::view::time::beijing_time(unix)
 }
 
 /// A size as people read it: "512 MB", "1.5 MB", "2 KB", "600 字节".

@@ -36,6 +36,7 @@ const OTHER_TOOLS: &[&str] = &[
     "INSTA_UPDATE=always cargo test",
     "git diff",
     "f=",
+    "curl",
 ];
 
 #[derive(Debug, PartialEq)]
@@ -105,6 +106,43 @@ fn symlink(from: &Path, to: &Path) {
     std::os::unix::fs::symlink(from, to).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
 }
 
+/// Starts `gongkai serve` as the README writes it (on a free port instead of 8080),
+/// waits for the lines it prints on start, and stops it.
+fn serves(command: &str, work: &Path, path: &str) -> Result<(), String> {
+    use std::io::{BufRead, BufReader};
+    let bare = command.split(" #").next().unwrap_or(command).trim();
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec {bare} --listen 127.0.0.1:0"))
+        .current_dir(work)
+        .env("PATH", path)
+        .env_remove("GONGKAI_DATABASE")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let mut printed = Vec::new();
+    let mut started = false;
+    for line in BufReader::new(child.stdout.take().expect("stdout")).lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        started = line.starts_with("按 Ctrl-C");
+        printed.push(line);
+        if started {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    if started && printed[0].starts_with("审核工作台：http://127.0.0.1:") {
+        Ok(())
+    } else {
+        Err(format!(
+            "未能启动：{printed:?}\n  {}",
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
 #[test]
 fn every_readme_command_runs() {
     let root = root().canonicalize().unwrap();
@@ -136,6 +174,15 @@ fn every_readme_command_runs() {
         let Line::Run(command) = classify(&line) else {
             continue;
         };
+        if command.starts_with("gongkai serve") {
+            // The workspace runs until stopped: it must start, say where, and be stopped.
+            match serves(&command, &work, &path) {
+                Ok(()) => {}
+                Err(e) => failures.push(format!("{command}\n  {e}")),
+            }
+            ran.push(command);
+            continue;
+        }
         let out = Command::new("sh")
             .arg("-c")
             .arg(&command)
@@ -170,6 +217,8 @@ fn every_readme_command_runs() {
         "export",
         "agencies",
         "coverage",
+        "serve",
+        "user",
     ] {
         assert!(
             ran.iter().any(|c| c.starts_with(&format!("gongkai {cmd} "))

@@ -271,6 +271,7 @@ impl Worker {
         let ctx = Ctx {
             db: Arc::clone(&state.db),
             data_dir: state.data_dir.clone(),
+            last_cross: std::sync::Mutex::new(None),
         };
         let flag = Arc::clone(&stop);
         let thread = std::thread::Builder::new()
@@ -348,6 +349,29 @@ fn sweep_incoming(files_dir: &std::path::Path) {
 struct Ctx {
     db: Arc<Db>,
     data_dir: PathBuf,
+    /// When this worker last ran the cross-report rules.
+    last_cross: std::sync::Mutex<Option<Instant>>,
+}
+
+/// The cross-report rules read the whole corpus (seconds at 10,000 reports, with the
+/// database busy meanwhile): while uploads keep arriving they run at most this often,
+/// the rest of the time after each upload.
+pub const CROSS_MIN_INTERVAL: Duration = Duration::from_secs(30);
+
+impl Ctx {
+    fn cross_ran_within(&self, interval: Duration) -> bool {
+        self.last_cross
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some_and(|t| t.elapsed() < interval)
+    }
+
+    fn run_cross(&self, store: &mut Store) -> Result<(), StoreError> {
+        let opts = IngestOptions::default();
+        gongkai_corpus::cross::run(store, &opts.selection, &opts.similarity)?;
+        *self.last_cross.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+        Ok(())
+    }
 }
 
 fn work(mut store: Store, ctx: &Ctx, stop: &AtomicBool) {
@@ -362,7 +386,18 @@ fn work(mut store: Store, ctx: &Ctx, stop: &AtomicBool) {
         }
         match store.claim_job(KIND_INGEST) {
             Ok(Some(job)) => run_job(&mut store, ctx, job),
-            Ok(None) => sleep(POLL, &mut seen),
+            Ok(None) => {
+                // Idle: cross-report findings left stale by deferred runs (or by
+                // another writer) are brought up to date once the interval has passed.
+                if !ctx.cross_ran_within(CROSS_MIN_INTERVAL)
+                    && store.cross_state().is_ok_and(|c| c.stale)
+                {
+                    if let Err(e) = ctx.run_cross(&mut store) {
+                        eprintln!("后台任务：跨报告规则运行失败：{e}");
+                    }
+                }
+                sleep(POLL, &mut seen)
+            }
             Err(e) => {
                 eprintln!("后台任务：无法领取任务：{e}");
                 if e.is_connection() {
@@ -481,12 +516,19 @@ fn ingest_upload(
     }
     // The cross-report rules look at the whole corpus (seconds on 10,000 reports):
     // while more uploads wait, they run once after the last of them instead of after
-    // each. Until then the corpus says its cross-report findings are stale.
+    // each, and not again within CROSS_MIN_INTERVAL of the last run (the idle worker
+    // runs them then). Until then the corpus says its cross-report findings are stale.
     let waiting = store.queued_jobs(KIND_INGEST).map_err(stored)?;
-    let cross_deferred = waiting > 0;
-    if !cross_deferred {
+    let deferred = if waiting > 0 {
+        Some("跨报告规则将在排队的其余上传完成后运行")
+    } else if ctx.cross_ran_within(CROSS_MIN_INTERVAL) {
+        Some("跨报告规则刚运行过，将在 30 秒内再次运行")
+    } else {
+        None
+    };
+    if deferred.is_none() {
         reporter.progress(total, total, "运行跨报告规则…".into());
-        gongkai_corpus::cross::run(store, &opts.selection, &opts.similarity)
+        ctx.run_cross(store)
             .map_err(|e| format!("跨报告规则运行失败：{e}"))?;
     }
     // The agency and year of each report, to show beside the file.
@@ -513,10 +555,9 @@ fn ingest_upload(
         }
     }
     let line = summary_line(&payload.results);
-    Ok(if cross_deferred {
-        format!("{line}；跨报告规则将在排队的其余上传完成后运行")
-    } else {
-        line
+    Ok(match deferred {
+        Some(why) => format!("{line}；{why}"),
+        None => line,
     })
 }
 

@@ -738,3 +738,32 @@ async fn the_cross_report_rules_run_once_after_the_last_queued_upload() {
     let mut store = t.state.db.connect().unwrap();
     assert!(!store.cross_state().unwrap().stale);
 }
+
+#[tokio::test]
+async fn an_upload_right_after_another_leaves_the_cross_report_rules_to_the_idle_worker() {
+    let t = TestApp::new();
+    t.add_user("审核员壬", Role::Reviewer, Scope::Everywhere);
+    let s = t.login("审核员壬").await;
+    let _worker = Worker::start(&t.state).unwrap();
+    let first = upload(&t, &s, &[("一.txt", std::fs::read(seed(0)).unwrap())]).await;
+    let first = first.json()["id"].as_i64().unwrap();
+    events_until_done(&t, &s, first).await;
+    let second = upload(&t, &s, &[("二.txt", std::fs::read(seed(1)).unwrap())]).await;
+    let second = second.json()["id"].as_i64().unwrap();
+    events_until_done(&t, &s, second).await;
+    let mut store = t.state.db.connect().unwrap();
+    assert_eq!(
+        store.job(first).unwrap().unwrap().job.message,
+        "1 个文件：新增 1 份报告，新版本 0 份，另一来源 0 个，未变 0 个，失败 0 个，被拒绝 0 个"
+    );
+    assert_eq!(
+        store.job(second).unwrap().unwrap().job.message,
+        "1 个文件：新增 1 份报告，新版本 0 份，另一来源 0 个，未变 0 个，失败 0 个，被拒绝 0 个；跨报告规则刚运行过，将在 30 秒内再次运行"
+    );
+    // Until the interval has passed the corpus says its cross-report findings are stale.
+    assert!(store.cross_state().unwrap().stale);
+    assert_eq!(
+        gongkai_server::jobs::CROSS_MIN_INTERVAL,
+        std::time::Duration::from_secs(30)
+    );
+}

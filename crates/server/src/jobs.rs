@@ -276,7 +276,18 @@ impl Worker {
         let flag = Arc::clone(&stop);
         let thread = std::thread::Builder::new()
             .name("gongkai-jobs".into())
-            .spawn(move || work(store, &ctx, &flag))
+            .spawn(move || {
+                // Background work yields to the pages: the worker thread, and the rayon
+                // threads that read its files (the process's global pool: the pages use
+                // none), run at a lower scheduling priority, so that a burst of uploads
+                // (reading, the cross-report rules) slows reviewers' requests as little as
+                // the machine allows. Threads they start inherit it.
+                lower_priority();
+                let _ = rayon::ThreadPoolBuilder::new()
+                    .start_handler(|_| lower_priority())
+                    .build_global();
+                work(store, &ctx, &flag)
+            })
             .map_err(StoreError::Io)?;
         Ok(Worker {
             stop,
@@ -356,7 +367,7 @@ struct Ctx {
 /// The cross-report rules read the whole corpus (seconds at 10,000 reports, with the
 /// database busy meanwhile): while uploads keep arriving they run at most this often,
 /// the rest of the time after each upload.
-pub const CROSS_MIN_INTERVAL: Duration = Duration::from_secs(30);
+pub const CROSS_MIN_INTERVAL: Duration = Duration::from_secs(60);
 
 impl Ctx {
     fn cross_ran_within(&self, interval: Duration) -> bool {
@@ -371,6 +382,16 @@ impl Ctx {
         gongkai_corpus::cross::run(store, &opts.selection, &opts.similarity)?;
         *self.last_cross.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
         Ok(())
+    }
+}
+
+/// Lowers the calling thread's scheduling priority (nice 10). On Linux `setpriority`
+/// with who = 0 applies to the calling thread only; elsewhere it is left as it is.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority takes plain integers and only changes this thread's nice value.
+    unsafe {
+        let _ = libc::setpriority(libc::PRIO_PROCESS, 0, 10);
     }
 }
 
@@ -522,7 +543,7 @@ fn ingest_upload(
     let deferred = if waiting > 0 {
         Some("跨报告规则将在排队的其余上传完成后运行")
     } else if ctx.cross_ran_within(CROSS_MIN_INTERVAL) {
-        Some("跨报告规则刚运行过，将在 30 秒内再次运行")
+        Some("跨报告规则刚运行过，将在 1 分钟内再次运行")
     } else {
         None
     };

@@ -758,12 +758,12 @@ async fn an_upload_right_after_another_leaves_the_cross_report_rules_to_the_idle
     );
     assert_eq!(
         store.job(second).unwrap().unwrap().job.message,
-        "1 个文件：新增 1 份报告，新版本 0 份，另一来源 0 个，未变 0 个，失败 0 个，被拒绝 0 个；跨报告规则刚运行过，将在 30 秒内再次运行"
+        "1 个文件：新增 1 份报告，新版本 0 份，另一来源 0 个，未变 0 个，失败 0 个，被拒绝 0 个；跨报告规则刚运行过，将在 1 分钟内再次运行"
     );
     // Until the interval has passed the corpus says its cross-report findings are stale.
     assert!(store.cross_state().unwrap().stale);
     assert_eq!(
         gongkai_server::jobs::CROSS_MIN_INTERVAL,
-        std::time::Duration::from_secs(30)
+        std::time::Duration::from_secs(60)
     );
 }

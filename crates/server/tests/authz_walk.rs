@@ -385,7 +385,7 @@ fn closing(text: &[u8], open: usize) -> usize {
 }
 
 /// The `(method, path)` of a `.route(` call's arguments: the path literal, then the
-/// method routers chained at the top level (`get(a).post(b)`).
+/// method routers chained at the top level (`get(a).post(b)`, `stylesheet(CSS)`).
 fn route_call(args: &str) -> Vec<(String, String)> {
     let b = args.as_bytes();
     let q0 = args.find('"').expect("a path literal");
@@ -409,7 +409,12 @@ fn route_call(args: &str) -> Vec<(String, String)> {
             }
             b'(' | b'{' | b'[' => {
                 if depth == 0 && !word.is_empty() {
-                    let m = word.to_ascii_uppercase();
+                    // `stylesheet(…)` and `script(…)` (routes/mod.rs) are `GET` of an
+                    // embedded asset.
+                    let m = match word.as_str() {
+                        "stylesheet" | "script" => "GET".to_string(),
+                        _ => word.to_ascii_uppercase(),
+                    };
                     assert!(
                         ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&m.as_str()),
                         "{path}: not a method router: {word}"

@@ -9,8 +9,8 @@ pub mod reports;
 pub mod upload;
 
 use axum::http::{header, HeaderValue};
-use axum::response::{IntoResponse, Redirect};
-use axum::routing::{get, post};
+use axum::response::Redirect;
+use axum::routing::{get, post, MethodRouter};
 use axum::{middleware, Json, Router};
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::OpenApi;
@@ -48,8 +48,8 @@ pub fn app(state: AppState) -> Router {
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/api/session", post(login::api_login))
-        .route("/static/app.css", get(static_css))
-        .route("/static/app.js", get(static_js))
+        .route("/static/app.css", stylesheet(crate::layout::CSS))
+        .route("/static/app.js", script(crate::layout::JS))
         .route(
             "/api/openapi.json",
             get(move || {
@@ -88,16 +88,16 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn static_css() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
-        crate::layout::CSS,
-    )
+/// `GET` of a stylesheet embedded in the binary.
+pub(crate) fn stylesheet(body: &'static str) -> MethodRouter<AppState> {
+    embedded("text/css; charset=utf-8", body)
 }
 
-async fn static_js() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-        crate::layout::JS,
-    )
+/// `GET` of a script embedded in the binary.
+pub(crate) fn script(body: &'static str) -> MethodRouter<AppState> {
+    embedded("text/javascript; charset=utf-8", body)
+}
+
+fn embedded(content_type: &'static str, body: &'static str) -> MethodRouter<AppState> {
+    get(move || async move { ([(header::CONTENT_TYPE, content_type)], body) })
 }

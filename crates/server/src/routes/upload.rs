@@ -22,7 +22,6 @@ use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use futures_util::Stream;
@@ -57,8 +56,8 @@ pub fn pages() -> Router<AppState> {
     Router::new()
         .route("/upload", get(page))
         .route("/upload/jobs/{id}", get(job_page))
-        .route("/static/upload.css", get(css))
-        .route("/static/upload.js", get(js))
+        .route("/static/upload.css", super::stylesheet(CSS))
+        .route("/static/upload.js", super::script(JS))
 }
 
 pub fn api() -> OpenApiRouter<AppState> {
@@ -73,17 +72,6 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(api_jobs))
         .routes(routes!(api_job))
         .routes(routes!(api_job_events))
-}
-
-async fn css() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS)
-}
-
-async fn js() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-        JS,
-    )
 }
 
 // ---------------------------------------------------------------------------

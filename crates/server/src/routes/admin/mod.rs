@@ -20,9 +20,6 @@ pub mod agencies;
 pub mod audit;
 pub mod users;
 
-use axum::http::header;
-use axum::response::IntoResponse;
-use axum::routing::get;
 use axum::Router;
 use maud::{html, Markup};
 use serde::de::DeserializeOwned;
@@ -44,8 +41,8 @@ pub(crate) const ASSETS: Assets<'static> = Assets {
 
 pub fn pages() -> Router<AppState> {
     Router::new()
-        .route("/static/admin.css", get(static_css))
-        .route("/static/admin.js", get(static_js))
+        .route("/static/admin.css", super::stylesheet(CSS))
+        .route("/static/admin.js", super::script(JS))
         .merge(users::pages())
         .merge(account::pages())
         .merge(audit::pages())
@@ -58,17 +55,6 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(account::api())
         .merge(audit::api())
         .merge(agencies::api())
-}
-
-async fn static_css() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS)
-}
-
-async fn static_js() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-        JS,
-    )
 }
 
 /// A JSON request body.

@@ -15,8 +15,6 @@ pub mod exports;
 pub mod metrics;
 pub mod rules;
 
-use axum::http::header;
-use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use gongkai_gazetteer::{Gazetteer, UnitId};
@@ -47,20 +45,8 @@ pub fn pages() -> Router<AppState> {
         .route("/metrics", get(metrics::page))
         .route("/rules", get(rules::page))
         .route("/exports", get(exports::page))
-        .route(
-            "/static/corpus.css",
-            get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS) }),
-        )
-        .route(
-            "/static/corpus.js",
-            get(|| async {
-                (
-                    [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-                    JS,
-                )
-                    .into_response()
-            }),
-        )
+        .route("/static/corpus.css", super::stylesheet(CSS))
+        .route("/static/corpus.js", super::script(JS))
 }
 
 pub fn api() -> OpenApiRouter<AppState> {

@@ -15,8 +15,6 @@ pub mod params;
 pub mod source;
 pub mod view;
 
-use axum::http::header;
-use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
 use maud::{html, Markup};
@@ -47,22 +45,8 @@ pub fn pages() -> Router<AppState> {
         .route("/reports/{id}/findings/{key}/decision", post(decide::form))
         .route("/findings", get(findings::page))
         .route("/findings.csv", get(findings::csv_page))
-        .route(
-            "/static/reports.css",
-            get(|| async {
-                ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response()
-            }),
-        )
-        .route(
-            "/static/reports.js",
-            get(|| async {
-                (
-                    [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-                    JS,
-                )
-                    .into_response()
-            }),
-        )
+        .route("/static/reports.css", super::stylesheet(CSS))
+        .route("/static/reports.js", super::script(JS))
 }
 
 pub fn api() -> OpenApiRouter<AppState> {

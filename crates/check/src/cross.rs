@@ -8,71 +8,15 @@
 //! functions on two files.
 
 use gongkai_model::schema::{
-    ActiveColumnKey, ActiveRowKey, Edition, RequestColumn, RequestRowKey, SectionKind,
+    ActiveColumnKey, ActiveRowKey, RequestColumn, RequestRowKey, SectionKind,
 };
-use gongkai_model::{identity, CellRef, Finding, Label, Report};
+use gongkai_model::{identity, CellRef, Finding, Label};
 use gongkai_similar::{NormalizedText, Options as SimilarityOptions, Similarity};
 
 use crate::ctx::finding;
 use crate::rules::corpus::{Y001, Y002, Y003};
 
-/// One row of table 二's stock of documents (规章, 行政规范性文件).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct StockRow {
-    pub issued: Option<i64>,
-    pub repealed: Option<i64>,
-    pub in_force: Option<i64>,
-}
-
-/// What the cross-year rules need from one report. `None` is a blank, invalid or
-/// missing cell: the rules skip what they cannot compare.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct YearFacts {
-    pub year: i32,
-    /// Table 三 二、上年结转, seven columns.
-    pub carried_over: [Option<i64>; 7],
-    /// Table 三 四、结转下年度继续办理, seven columns.
-    pub carried_forward: [Option<i64>; 7],
-    /// Table 二 rows 规章 and 行政规范性文件 — only in the 2021 edition, which counts
-    /// documents in force.
-    pub stock: Option<[StockRow; 2]>,
-}
-
-/// The two stock rows of table 二, in [`YearFacts::stock`] order.
-pub const STOCK_ROWS: [ActiveRowKey; 2] =
-    [ActiveRowKey::Regulations, ActiveRowKey::NormativeDocuments];
-
-impl YearFacts {
-    /// The facts of a parsed report; `None` without a year.
-    pub fn of(report: &Report) -> Option<YearFacts> {
-        let mut facts = YearFacts {
-            year: report.year()?,
-            ..YearFacts::default()
-        };
-        if let Some(t) = &report.requests {
-            for c in RequestColumn::ALL {
-                facts.carried_over[c.index()] = t.value(RequestRowKey::CarriedOver, c);
-                facts.carried_forward[c.index()] = t.value(RequestRowKey::CarriedForward, c);
-            }
-        }
-        if let Some(t) = report
-            .active
-            .as_ref()
-            .filter(|t| t.edition == Edition::E2021)
-        {
-            let row = |key| {
-                let v = |col| t.cell(key, col).and_then(|c| c.int());
-                StockRow {
-                    issued: v(ActiveColumnKey::Issued),
-                    repealed: v(ActiveColumnKey::Repealed),
-                    in_force: v(ActiveColumnKey::InForce),
-                }
-            };
-            facts.stock = Some([row(STOCK_ROWS[0]), row(STOCK_ROWS[1])]);
-        }
-        Some(facts)
-    }
-}
+pub use gongkai_model::year_facts::{StockRow, YearFacts, STOCK_ROWS};
 
 /// Y001: this year's 上年结转 against last year's 结转下年度, once per column that
 /// differs. `prev` must be the same agency's report of `cur.year - 1`.
@@ -198,6 +142,60 @@ pub fn shared_shingles(a: &[u64], b: &[u64], common: &dyn Fn(u64) -> bool) -> (u
 pub fn is_copy(a: &[u64], b: &[u64], threshold: f64, common: &dyn Fn(u64) -> bool) -> Option<f64> {
     let distinctive: Vec<u64> = a.iter().copied().filter(|&h| !common(h)).collect();
     is_copy_given(a, &distinctive, b, threshold)
+}
+
+/// [`is_copy`] for a corpus pass: the containment first, stopping as soon as the
+/// threshold is out of reach, and only for a pair that reaches it, whether enough of the
+/// shared shingles are not `common` (most candidate pairs are not copies, so most never
+/// ask `common`, which is a lookup in a large table). The same answer as [`is_copy`].
+pub fn is_copy_lazy(
+    a: &[u64],
+    b: &[u64],
+    threshold: f64,
+    common: &dyn Fn(u64) -> bool,
+) -> Option<f64> {
+    let len = a.len();
+    if len == 0 {
+        return None;
+    }
+    // The fewest shared shingles that reach the threshold, exactly as the division
+    // below compares.
+    let reaches = |s: usize| s as f64 / len as f64 >= threshold;
+    let mut need = ((threshold * len as f64).ceil().max(0.0) as usize).min(len + 1);
+    while need > 0 && reaches(need - 1) {
+        need -= 1;
+    }
+    while need <= len && !reaches(need) {
+        need += 1;
+    }
+    if need > len {
+        return None;
+    }
+    let allowed_misses = len - need;
+    let (mut j, mut shared, mut missed) = (0, 0, 0);
+    for &h in a {
+        while j < b.len() && b[j] < h {
+            j += 1;
+        }
+        if j < b.len() && b[j] == h {
+            shared += 1;
+        } else {
+            missed += 1;
+            if missed > allowed_misses {
+                return None;
+            }
+        }
+    }
+    let containment = shared as f64 / len as f64;
+    if containment < threshold {
+        return None;
+    }
+    let distinctive = a
+        .iter()
+        .filter(|&&h| !common(h) && b.binary_search(&h).is_ok())
+        .take(MIN_SHARED_DISTINCTIVE)
+        .count();
+    (distinctive >= MIN_SHARED_DISTINCTIVE).then_some(containment)
 }
 
 /// [`is_copy`] with the judged section's distinctive shingles (those of `a` not
@@ -359,6 +357,25 @@ pub fn copied_text_cluster(kind: SectionKind, heading: &str, shared: &SharedText
 
 #[cfg(test)]
 mod tests {
+
+    proptest::proptest! {
+        /// The corpus pass's early-stopping check answers as the plain one does.
+        #[test]
+        fn the_lazy_copy_check_is_the_plain_one(
+            a in proptest::collection::btree_set(0u64..200, 0..120),
+            b in proptest::collection::btree_set(0u64..200, 0..120),
+            threshold in 0.0f64..=1.0,
+            stock_below in 0u64..200,
+        ) {
+            let a: Vec<u64> = a.into_iter().collect();
+            let b: Vec<u64> = b.into_iter().collect();
+            let common = |h: u64| h < stock_below;
+            proptest::prop_assert_eq!(
+                is_copy_lazy(&a, &b, threshold, &common),
+                is_copy(&a, &b, threshold, &common)
+            );
+        }
+    }
     use super::*;
 
     fn facts(year: i32, over: i64, forward: i64) -> YearFacts {

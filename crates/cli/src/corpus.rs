@@ -167,6 +167,10 @@ fn warn_if_cross_stale(store: &mut Store) -> Result<(), ExitCode> {
 
 pub struct IngestArgs {
     pub paths: Vec<PathBuf>,
+    /// Recompute every cross-report finding.
+    pub recheck_all: bool,
+    /// With `recheck_all`: recount the stock phrases too.
+    pub refresh_stock: bool,
     pub db: DbArgs,
     pub mapping: Option<PathBuf>,
     pub select: Vec<String>,
@@ -261,7 +265,14 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
     };
     bar.finish_and_clear();
     let read_secs = started.elapsed().as_secs_f64();
-    let cross = match cross::run(&mut store, &selection, &similarity) {
+    let mode = if args.recheck_all {
+        cross::Mode::RecheckAll {
+            refresh_stock: args.refresh_stock,
+        }
+    } else {
+        cross::Mode::Auto
+    };
+    let cross = match cross::update(&mut store, &selection, &similarity, mode) {
         Ok(c) => c,
         Err(e) => return store_err(e),
     };
@@ -291,6 +302,17 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
                     "texts": cross.texts, "largest_cluster": cross.largest_cluster,
                     "limited": cross.limited, "copied_text_clusters": cross.clusters,
                     "recomputed_stale": was_stale,
+                    "mode": match cross.mode {
+                        cross::StepMode::UpToDate => "up_to_date",
+                        cross::StepMode::Incremental => "incremental",
+                        cross::StepMode::Full => "full",
+                    },
+                    "taken_in": cross.taken_in, "rechecked_reports": cross.rechecked,
+                    "stock_refresh": cross.stock_refresh.as_ref().map(|r| json!({
+                        "agencies_before": r.before_agencies, "agencies": r.agencies,
+                        "threshold": r.threshold, "copied_text_before": r.copied_before,
+                        "copied_text_after": r.copied_after,
+                    })),
                 },
                 "corpus": {
                     "agencies": counts.agencies, "reports": counts.reports,
@@ -332,19 +354,7 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
             if was_stale {
                 out.push_str("上次的跨报告检查没有完成（可能被中断），本次已全部重新计算\n");
             }
-            out.push_str(&format!(
-                "跨报告检查：相邻年度 {} 对，结转不一致 {} 处，现行有效件数不连续 {} 处；\
-比较 {} 个章节（{} 种不同文字，同一文字最多出现 {} 次；候选 {} 对），内容雷同 {} 处（其中 {} 处为多份报告文字相同）\n",
-                cross.year_pairs,
-                cross.carry_over,
-                cross.stock,
-                cross.sections,
-                cross.texts,
-                cross.largest_cluster,
-                cross.candidates,
-                cross.copied,
-                cross.clusters
-            ));
+            out.push_str(&cross_step_lines(&cross));
             out.push_str(&format!(
                 "语料库（{}，{}）：{} 个机关，{} 份报告（当前 {} 份），单报告问题 {} 条，跨报告问题 {} 条；共用时 {:.1} 秒\n",
                 store.backend().name(),
@@ -366,6 +376,62 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
     }
 }
 
+/// What a cross-report step did, for people.
+fn cross_step_lines(c: &cross::CrossSummary) -> String {
+    let mut out = String::new();
+    match c.mode {
+        cross::StepMode::UpToDate => {
+            out.push_str("跨报告检查：没有变化的报告，结果已是最新\n");
+            return out;
+        }
+        cross::StepMode::Incremental => out.push_str(&format!(
+            "跨报告检查（增量）：新增或变化的报告 {} 份，复查受影响的报告 {} 份：\
+相邻年度 {} 对，结转不一致 {} 处，现行有效件数不连续 {} 处；\
+章节 {} 个，比对 {} 对，内容雷同 {} 处（其中 {} 处为多份报告文字相同）\n",
+            c.taken_in,
+            c.rechecked,
+            c.year_pairs,
+            c.carry_over,
+            c.stock,
+            c.sections,
+            c.candidates,
+            c.copied,
+            c.clusters
+        )),
+        cross::StepMode::Full => {
+            let why = match c.full_because {
+                Some(cross::FullBecause::Asked) => "按 --recheck-all 全部重算",
+                Some(cross::FullBecause::NoState) => "首次计算",
+                Some(cross::FullBecause::ManyChanges) => "变化的报告较多，全部重算",
+                Some(cross::FullBecause::StockDrift) => {
+                    "机关数变化超过一成，重新统计常用语并全部重算"
+                }
+                Some(cross::FullBecause::PartialSelection) => "只选了部分跨报告规则，全部重算",
+                None => "全部重算",
+            };
+            out.push_str(&format!(
+                "跨报告检查（{why}）：相邻年度 {} 对，结转不一致 {} 处，现行有效件数不连续 {} 处；\
+比较 {} 个章节（{} 种不同文字，同一文字最多出现 {} 次；候选 {} 对），内容雷同 {} 处（其中 {} 处为多份报告文字相同）\n",
+                c.year_pairs, c.carry_over, c.stock, c.sections, c.texts, c.largest_cluster,
+                c.candidates, c.copied, c.clusters
+            ));
+        }
+    }
+    if let Some(r) = &c.stock_refresh {
+        match r.before_agencies {
+            Some(before) => out.push_str(&format!(
+                "常用语已重新统计（{before} 个机关 → {} 个，至少 {} 个机关使用的短语视为常用语）：内容雷同由 {} 处变为 {} 处，每处问题注明所依据的统计\n",
+                r.agencies, r.threshold, r.copied_before, r.copied_after
+            )),
+            None => out.push_str(&format!(
+                "常用语已统计（{} 个机关，至少 {} 个机关使用的短语视为常用语）\n",
+                r.agencies, r.threshold
+            )),
+        }
+    }
+    out
+}
+
 /// The reading rate as the progress bar shows it: "2168 个/秒", "0.4 个/秒" when slow.
 fn files_per_second(rate: f64) -> String {
     if !rate.is_finite() || rate <= 0.0 {
@@ -380,6 +446,42 @@ fn files_per_second(rate: f64) -> String {
 // ---------------------------------------------------------------------------
 // failures
 // ---------------------------------------------------------------------------
+
+/// Removes reports by id, then brings the cross-report findings up to date (the
+/// reports the removed ones were compared with are re-checked).
+pub fn remove(ids: &[i64], db: &DbArgs) -> ExitCode {
+    let mut store = match db.open() {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let mut missing = 0;
+    for &id in ids {
+        match store.remove_report(id) {
+            Ok(Some(r)) => outln!(
+                "已删除报告 {id}：{}{}（{}）",
+                r.agency.as_deref().unwrap_or("（机关不明）"),
+                r.year
+                    .map_or("年度不明".to_string(), |y| format!("{y}年度")),
+                r.source
+            ),
+            Ok(None) => {
+                errln!("gongkai: 没有编号为 {id} 的报告");
+                missing += 1;
+            }
+            Err(e) => return store_err(e),
+        }
+    }
+    let similarity = gongkai_similar::Options::default();
+    match cross::run(&mut store, &Selection::all(), &similarity) {
+        Ok(c) => print(&cross_step_lines(&c), ColorChoice::Auto),
+        Err(e) => return store_err(e),
+    }
+    if missing > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
 
 /// The files and folders that gave no report (and have not been read as one since).
 pub fn failures(db: &DbArgs, format: Format) -> ExitCode {

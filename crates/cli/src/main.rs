@@ -113,8 +113,14 @@ enum Command {
     /// 把报告文件或文件夹读入语料库数据库，并运行跨报告检查 (ingest into the corpus database)
     Ingest {
         /// 文件或文件夹（递归读取） (files and folders, recursively)
-        #[arg(required = true)]
+        #[arg(required_unless_present = "recheck_all")]
         paths: Vec<PathBuf>,
+        /// 全部重算跨报告检查（默认只复查受新增、更新、删除影响的报告） (recompute every cross-report finding)
+        #[arg(long)]
+        recheck_all: bool,
+        /// 同时重新统计常用语（默认在机关数变化超过一成时自动重新统计） (also recount the stock phrases)
+        #[arg(long, requires = "recheck_all")]
+        refresh_stock: bool,
         #[command(flatten)]
         db: corpus::DbArgs,
         /// 机关名称、地区、层级对照表（CSV） (agency mapping file)
@@ -137,6 +143,14 @@ enum Command {
         format: Format,
         #[command(flatten)]
         meta: meta::MetaArgs,
+    },
+    /// 从语料库中删除报告（按编号），并更新跨报告检查 (remove reports from the corpus)
+    Remove {
+        /// 报告编号（gongkai history 或导出中的 report_id） (report ids)
+        #[arg(required = true)]
+        ids: Vec<i64>,
+        #[command(flatten)]
+        db: corpus::DbArgs,
     },
     /// 列出未能读取的文件和文件夹及原因 (files and folders that gave no report, and why)
     Failures {
@@ -341,6 +355,8 @@ fn main() -> ExitCode {
         } => eval_cmd(&dirs, format, verbose, strict, &meta),
         Command::Ingest {
             paths,
+            recheck_all,
+            refresh_stock,
             db,
             mapping,
             select,
@@ -352,6 +368,8 @@ fn main() -> ExitCode {
             meta,
         } => corpus::ingest(corpus::IngestArgs {
             paths,
+            recheck_all,
+            refresh_stock,
             db,
             mapping,
             select,
@@ -362,6 +380,7 @@ fn main() -> ExitCode {
             format,
             meta,
         }),
+        Command::Remove { ids, db } => corpus::remove(&ids, &db),
         Command::Failures { db, format } => corpus::failures(&db, format),
         Command::History { agency, db, format } => corpus::history(&agency, &db, format),
         Command::Compare {

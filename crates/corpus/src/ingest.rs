@@ -624,14 +624,19 @@ pub fn new_report(
         }
     });
     let signed = crate::published::signed_date(&report);
-    NewReport {
+    let mut new = NewReport {
         report,
         agency,
         findings,
         metrics,
         signatures,
         signed,
-    }
+        encoded: None,
+    };
+    // Encoded here, on the reading thread, not by the one writer; should it fail, the
+    // writer encodes it again and reports why.
+    let _ = new.encode();
+    new
 }
 
 /// What a report says about where its agency is, besides the name: its own text

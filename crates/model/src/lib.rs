@@ -21,6 +21,7 @@ pub mod identity;
 pub mod metrics;
 mod report;
 pub mod schema;
+pub mod year_facts;
 
 pub use canonical::{canonical_json, CanonicalError, CanonicalOptions, CanonicalTables};
 pub use document::{Block, Document, Grid, GridCell, Piece};

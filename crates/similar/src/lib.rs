@@ -113,7 +113,7 @@ use serde::{Deserialize, Serialize};
 
 pub use compare::{compare, compare_normalized, Passage, Similarity};
 pub use fingerprint::{estimate_jaccard, shingles, Fingerprint};
-pub use lsh::{candidate_probability, Candidates, LshIndex};
+pub use lsh::{candidate_probability, signature_band_keys, Candidates, LshIndex};
 pub use normalize::{NormalizedText, DIGITS};
 
 /// Version of the normalisation, shingle hash and MinHash permutations. Store it with

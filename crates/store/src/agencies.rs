@@ -265,6 +265,12 @@ impl Store {
                         "UPDATE reports SET agency_id = $1 WHERE agency_id = $2",
                         &[to.into(), from.into()],
                     )?;
+                    // Both agencies' reports pair and compare differently now: the next
+                    // cross-report step takes them in again.
+                    store.conn.exec(
+                        "UPDATE reports SET cross_seen = NULL WHERE agency_id = $1",
+                        &[to.into()],
+                    )?;
                     // Reviewers' decisions and the staff of the merged agency follow it.
                     store.conn.exec(
                         "UPDATE decisions SET agency_id = $1 WHERE agency_id = $2",

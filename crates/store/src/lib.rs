@@ -39,6 +39,7 @@ mod jobs;
 mod metrics;
 mod migrate;
 mod open;
+mod removal;
 mod reports;
 mod review;
 mod row;
@@ -56,6 +57,7 @@ pub use admin::{AgencyQuery, AuditQuery, PlaceFilter};
 use conn::Conn;
 pub use conn::Val;
 pub use corpus_views::{AgencyMetrics, AgencyPlace, FindingCount, ReportPlace};
+pub use cross::{band_page, unix_now};
 pub use enums::{FailureKind, Placement, StoredEnum};
 pub use error::{StoreError, BUSY_TIMEOUT_SECS};
 pub use jobs::{Job, JobStatus, JobWithPayload};
@@ -67,9 +69,9 @@ pub use review::{
 };
 pub use row::{ColumnProblem, FromVal, Row};
 pub use types::{
-    AgencyInfo, CorpusFinding, Counts, Coverage, CrossState, CrossStep, FailedFile, Failure,
-    Filter, Ingested, MetricRow, NewReport, ReportRow, SectionSignature, StoredAgency, StoredCell,
-    StoredFinding, Written,
+    AgencyInfo, CorpusFinding, Counts, Coverage, CrossState, CrossStep, EncodedReport, FailedFile,
+    Failure, Filter, Ingested, MetricRow, NewReport, PendingReport, ReportRow, SectionSignature,
+    StockSnapshot, StoredAgency, StoredFinding, TextMember, Written,
 };
 pub use versions::{format_rank, version_rank};
 pub use workspace::{Actor, ApiToken, AuditEntry, Decision, NewDecision, User};

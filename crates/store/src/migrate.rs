@@ -55,6 +55,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0007_finding_keys.sqlite.sql"),
         postgres: include_str!("../migrations/0007_finding_keys.postgres.sql"),
     },
+    Migration {
+        version: 8,
+        name: "incremental_cross",
+        sqlite: include_str!("../migrations/0008_incremental_cross.sqlite.sql"),
+        postgres: include_str!("../migrations/0008_incremental_cross.postgres.sql"),
+    },
 ];
 
 /// Brings the schema up to date. Everything happens in one transaction holding the

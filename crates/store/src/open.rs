@@ -170,6 +170,7 @@ impl Store {
         store.fill_version_keys()?;
         store.fill_agency_places()?;
         store.fill_finding_keys()?;
+        store.fill_year_facts()?;
         Ok(store)
     }
 

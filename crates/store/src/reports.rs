@@ -4,7 +4,8 @@
 
 use std::io::{Read, Write};
 
-use gongkai_model::{Report, Value};
+use gongkai_model::year_facts::YearFacts;
+use gongkai_model::Report;
 use sha2::{Digest, Sha256};
 
 use crate::conn::Val;
@@ -48,31 +49,21 @@ impl FromRow for ReportRow {
 /// The rows of the bulk tables for a batch, inserted at its end.
 #[derive(Default)]
 struct BulkRows {
-    cells: Vec<Vec<Val>>,
+    year_facts: Vec<Vec<Val>>,
     sections: Vec<Vec<Val>>,
     metrics: Vec<Vec<Val>>,
     findings: Vec<Vec<Val>>,
 }
 
-/// The columns of [`BulkRows::cells`] and [`BulkRows::sections`], in order.
-const CELL_COLUMNS: &[&str] = &[
-    "report_id",
-    "tbl",
-    "row_key",
-    "col_key",
-    "value",
-    "amount",
-    "printed",
-    "blank",
-    "origin",
-];
+/// The columns of [`BulkRows::year_facts`] and [`BulkRows::sections`], in order.
+const YEAR_FACT_COLUMNS: &[&str] = &["report_id", "facts"];
 const SECTION_COLUMNS: &[&str] = &["report_id", "kind", "heading", "body", "signature"];
 
 impl BulkRows {
     /// Forgets the rows of report `id` (its reading is being replaced in this batch).
     fn drop_report(&mut self, id: i64) {
         for rows in [
-            &mut self.cells,
+            &mut self.year_facts,
             &mut self.sections,
             &mut self.metrics,
             &mut self.findings,
@@ -83,27 +74,9 @@ impl BulkRows {
 
     /// The rows of the bulk tables for report `id`.
     fn add(&mut self, id: i64, new: &NewReport) -> Result<(), StoreError> {
-        for k in new.report.keyed_cells() {
-            let (value, amount) = match &k.cell.value {
-                Some(Value::Count(n)) => (Val::Int(*n), Val::Null),
-                Some(Value::Amount(s)) => (Val::Null, Val::Text(s.clone())),
-                Some(Value::Invalid(_)) | None => (Val::Null, Val::Null),
-            };
-            let printed = match &k.cell.value {
-                Some(Value::Invalid(s)) => Some(s.clone()),
-                _ => k.cell.printed.clone(),
-            };
-            self.cells.push(vec![
-                id.into(),
-                k.table.into(),
-                k.row.into(),
-                k.column.into(),
-                value,
-                amount,
-                printed.into(),
-                k.cell.is_blank().into(),
-                k.cell.origin.into(),
-            ]);
+        if let Some(facts) = YearFacts::of(&new.report) {
+            self.year_facts
+                .push(vec![id.into(), serde_json::to_string(&facts)?.into()]);
         }
         for (i, s) in new.report.sections.iter().enumerate() {
             self.sections.push(vec![
@@ -163,7 +136,8 @@ impl Store {
             self.record_file(file.path, file.hash, file.size, failure, report_id, now)?;
             out.push(written);
         }
-        self.conn.bulk_insert("cells", CELL_COLUMNS, &bulk.cells)?;
+        self.conn
+            .bulk_insert("year_facts", YEAR_FACT_COLUMNS, &bulk.year_facts)?;
         self.conn
             .bulk_insert("sections", SECTION_COLUMNS, &bulk.sections)?;
         let mut columns = vec!["report_id"];
@@ -189,7 +163,10 @@ impl Store {
             Some(a) => Some(self.agency_id(a)?),
             None => None,
         };
-        let digest = tables_digest(&new.report);
+        let digest = match &new.encoded {
+            Some(e) => e.digest.clone(),
+            None => tables_digest(&new.report),
+        };
         let (key_sql, key) = Store::version_key(agency_id, new.report.year(), path);
         let latest = self
             .conn
@@ -265,7 +242,10 @@ impl Store {
                 r.agency().map(str::to_string).into(),
                 r.edition.into(),
                 now.into(),
-                Val::Bytes(encode_report(r)?),
+                Val::Bytes(match &new.encoded {
+                    Some(e) => e.blob.clone(),
+                    None => encode_report(r)?,
+                }),
                 r.url.clone().into(),
                 r.reading.into(),
                 digest.clone().into(),
@@ -300,7 +280,10 @@ impl Store {
                 r.title.as_ref().map(|t| t.value.clone()).into(),
                 r.agency().map(str::to_string).into(),
                 r.edition.into(),
-                Val::Bytes(encode_report(r)?),
+                Val::Bytes(match &new.encoded {
+                    Some(e) => e.blob.clone(),
+                    None => encode_report(r)?,
+                }),
                 r.url.clone().into(),
                 r.reading.into(),
                 digest.clone().into(),
@@ -309,7 +292,18 @@ impl Store {
                 new.signed.clone().into(),
             ],
         )?;
-        for table in ["cells", "sections", "metrics"] {
+        // The sections' texts lose members: the next cross-report step takes that in
+        // (the report itself is taken in again: `cross_seen` is cleared).
+        self.conn.exec(
+            "INSERT INTO cross_touched (text_id)
+             SELECT text_id FROM sections WHERE report_id = $1 AND text_id IS NOT NULL",
+            &[id.into()],
+        )?;
+        self.conn.exec(
+            "UPDATE reports SET cross_seen = NULL WHERE id = $1",
+            &[id.into()],
+        )?;
+        for table in ["year_facts", "sections", "metrics"] {
             self.conn.exec(
                 &format!("DELETE FROM {table} WHERE report_id = $1"),
                 &[id.into()],
@@ -417,7 +411,7 @@ pub fn tables_digest(report: &Report) -> Option<String> {
 
 /// Reports are stored as deflated JSON: about a tenth of the plain size, and the
 /// fastest level costs less than the bytes it saves writing.
-fn encode_report(r: &Report) -> Result<Vec<u8>, StoreError> {
+pub(crate) fn encode_report(r: &Report) -> Result<Vec<u8>, StoreError> {
     let json = serde_json::to_vec(r)?;
     let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
     enc.write_all(&json)?;

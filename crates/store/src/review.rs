@@ -794,6 +794,7 @@ mod tests {
                     metrics: vec![],
                     signatures: report.sections.iter().map(|_| None).collect(),
                     signed: None,
+                    encoded: None,
                     report,
                 }),
             }

@@ -1,6 +1,7 @@
 //! The plain data that crosses the store's boundary: what it is given to store and what
 //! its queries answer.
 
+use crate::StoreError;
 use std::collections::BTreeMap;
 
 use gongkai_gazetteer::Place;
@@ -33,6 +34,28 @@ pub struct NewReport {
     pub signatures: Vec<Option<Vec<u8>>>,
     /// The date the report was signed (YYYY-MM-DD), read from its end.
     pub signed: Option<String>,
+    /// What storing it computes from the report, computed beforehand on the thread
+    /// that read it ([`NewReport::encode`]) so that the one writer does not; `None`:
+    /// computed when stored.
+    pub encoded: Option<EncodedReport>,
+}
+
+/// The stored form of a report and the digest of its tables.
+#[derive(Clone, Debug)]
+pub struct EncodedReport {
+    pub(crate) blob: Vec<u8>,
+    pub(crate) digest: Option<String>,
+}
+
+impl NewReport {
+    /// Computes [`NewReport::encoded`] now (on the caller's thread).
+    pub fn encode(&mut self) -> Result<(), StoreError> {
+        self.encoded = Some(EncodedReport {
+            blob: crate::reports::encode_report(&self.report)?,
+            digest: crate::reports::tables_digest(&self.report),
+        });
+        Ok(())
+    }
 }
 
 /// One file offered to the store.
@@ -124,19 +147,41 @@ pub struct SectionSignature {
     pub year: Option<i32>,
     pub kind: SectionKind,
     pub signature: Vec<u8>,
+    /// The distinct text the copied-text state last put it in.
+    pub text_id: Option<i64>,
 }
 
-/// A cell as stored, for the cross-year rules.
+/// A report the cross-report state has not taken in as it is now: new, no longer
+/// current, read again from another source, or moved to another agency.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StoredCell {
-    pub table: String,
-    pub row: String,
-    pub column: String,
-    /// The count, if the cell holds one.
-    pub value: Option<i64>,
-    /// An amount or the invalid text as printed.
-    pub text: Option<String>,
-    pub blank: bool,
+pub struct PendingReport {
+    pub id: i64,
+    pub agency_id: Option<i64>,
+    pub year: Option<i32>,
+    pub is_current: bool,
+}
+
+/// A section of a distinct text, as the copied-text rule judges it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextMember {
+    pub section_id: i64,
+    pub report_id: i64,
+    pub agency_id: Option<i64>,
+    pub year: Option<i32>,
+    pub kind: SectionKind,
+    pub text_id: i64,
+}
+
+/// The stock-phrase statistics every copied-text judgement uses until the next refresh.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StockSnapshot {
+    /// Agencies counted.
+    pub agencies: i64,
+    /// Agencies from which a phrase is stock.
+    pub threshold: i64,
+    /// Unix seconds.
+    pub computed_at: i64,
+    pub sketch: Vec<u8>,
 }
 
 /// Whether the cross-report findings belong to the reports now stored.

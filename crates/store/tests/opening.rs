@@ -45,6 +45,7 @@ fn ingested(stem: &str, hash: &str) -> Ingested {
             metrics: vec![("received".into(), Some(9.0))],
             signatures: Vec::new(),
             signed: None,
+            encoded: None,
             report,
         }),
     }

@@ -1,0 +1,480 @@
+//! The full step: every cross-report finding recomputed, and the kept copied-text state
+//! (texts, edges, band index; the stock snapshot when it is refreshed) rebuilt from the
+//! current reports. Texts found again keep their ids, so that the candidate rule
+//! ([`super::copied`]) gives what the incremental steps gave.
+
+use std::collections::{BTreeMap, HashMap};
+
+use gongkai_model::schema::SectionKind;
+use gongkai_store::{CorpusFinding, CrossStep, Store, StoreError};
+
+use super::copied::{self, Graph, Sec, TextNode};
+use super::stock::{stock_threshold, AgencyCounts, Stock};
+use super::years::{self, Enabled};
+use super::{CrossSummary, FullBecause, StepMode, StockRefresh};
+
+/// Sections whose texts are loaded, normalised and shingled at a time: memory holds one
+/// chunk of texts, and the shingles of each distinct text once.
+const LOAD_CHUNK: usize = 2000;
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn run(
+    store: &mut Store,
+    step: CrossStep,
+    enabled: &dyn Fn(&str) -> bool,
+    similarity: &gongkai_similar::Options,
+    refresh: bool,
+    why: FullBecause,
+    taken_in: usize,
+) -> Result<CrossSummary, StoreError> {
+    let mut summary = CrossSummary {
+        mode: StepMode::Full,
+        full_because: Some(why),
+        taken_in,
+        ..CrossSummary::default()
+    };
+    let mut found: Vec<CorpusFinding> = Vec::new();
+    let on = Enabled {
+        carry_over: enabled("Y001"),
+        stock: enabled("Y002"),
+    };
+    if on.carry_over || on.stock {
+        let mut counts = years::Counts::default();
+        years::all(store, on, &mut counts, &mut found)?;
+        summary.year_pairs = counts.pairs;
+        summary.carry_over = counts.carry_over;
+        summary.stock = counts.stock;
+    }
+    if enabled("Y003") {
+        copied_text(store, similarity, refresh, &mut summary, &mut found)?;
+    } else {
+        // Nothing kept that the next step could build on.
+        store.clear_copied_state()?;
+        store.clear_section_texts()?;
+    }
+    copied::sort_findings(&mut found);
+    store.replace_all_corpus_findings_in_step(step, &found)?;
+    store.mark_all_taken_in()?;
+    summary.rechecked = store.current_report_count()? as usize;
+    Ok(summary)
+}
+
+/// Sections of one kind with the same shingle set.
+struct Group {
+    kind: SectionKind,
+    content: u64,
+    /// The shingles' top 32 bits, sorted and deduplicated: half the memory of the
+    /// shingles, enough to rule pairs out (two texts share at least the short shingles
+    /// they share in full, so a pair below the threshold here is below it in full); a
+    /// pair that reaches it is checked again in full.
+    short: Vec<u32>,
+    /// How many shingles in full.
+    len: usize,
+    /// Member sections (indices into the signatures), in section order.
+    members: Vec<usize>,
+    /// The stored signature that stands for the group in the band index.
+    signature: Option<Vec<u8>>,
+}
+
+/// The short form of sorted shingles ([`Group::short`]).
+fn short_shingles(shingles: &[u64]) -> Vec<u32> {
+    let mut out: Vec<u32> = shingles.iter().map(|&h| (h >> 32) as u32).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Whether a text of `len` shingles, `a` short, can be a copy of `b` (short): the
+/// short shingles missing from `b` are at most the full ones missing (a short shingle
+/// stands for every full one with its top bits), so more misses than a copy allows rule
+/// the pair out for certain. Stops once they do.
+fn may_copy(a: &[u32], len: usize, b: &[u32], threshold: f64) -> bool {
+    if len == 0 {
+        return false;
+    }
+    let reaches = |s: usize| s as f64 / len as f64 >= threshold;
+    let Some(need) = (0..=len).find(|&s| reaches(s)) else {
+        return false;
+    };
+    let allowed = len - need;
+    let (mut j, mut missed) = (0, 0);
+    for &h in a {
+        while j < b.len() && b[j] < h {
+            j += 1;
+        }
+        if j >= b.len() || b[j] != h {
+            missed += 1;
+            if missed > allowed {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+fn copied_text(
+    store: &mut Store,
+    similarity: &gongkai_similar::Options,
+    refresh: bool,
+    summary: &mut CrossSummary,
+    found: &mut Vec<CorpusFinding>,
+) -> Result<(), StoreError> {
+    use rayon::prelude::*;
+
+    let mut sections = store.section_signatures()?;
+    summary.sections = sections.len();
+
+    // Identical texts become one group, streaming: only one chunk of texts in memory,
+    // and each distinct shingle set kept once (short).
+    let mut groups: Vec<Group> = Vec::new();
+    let mut group_of: Vec<Option<usize>> = vec![None; sections.len()];
+    let mut by_content: HashMap<(SectionKind, u64), usize> = HashMap::new();
+    for chunk_no in 0..sections.len().div_ceil(LOAD_CHUNK) {
+        let range = chunk_no * LOAD_CHUNK..((chunk_no + 1) * LOAD_CHUNK).min(sections.len());
+        let chunk = &sections[range.clone()];
+        let ids: Vec<i64> = chunk.iter().map(|s| s.section_id).collect();
+        let mut texts = store.section_texts(&ids)?;
+        let bodies: Vec<Option<String>> = chunk
+            .iter()
+            .map(|s| texts.remove(&s.section_id).map(|(_, body)| body))
+            .collect();
+        drop(texts);
+        let shingled: Vec<Option<(u64, Vec<u32>, usize)>> = bodies
+            .into_par_iter()
+            .zip(chunk.par_iter())
+            .map(|(body, s)| {
+                let sh = copied::shingles_of(&body?, similarity)?;
+                Some((
+                    copied::content_hash(s.kind, &sh),
+                    short_shingles(&sh),
+                    sh.len(),
+                ))
+            })
+            .collect();
+        for (k, sh) in shingled.into_iter().enumerate() {
+            let Some((content, short, len)) = sh else {
+                continue;
+            };
+            let i = range.start + k;
+            let kind = sections[i].kind;
+            let g = *by_content.entry((kind, content)).or_insert_with(|| {
+                groups.push(Group {
+                    kind,
+                    content,
+                    short,
+                    len,
+                    members: Vec::new(),
+                    signature: None,
+                });
+                groups.len() - 1
+            });
+            groups[g].members.push(i);
+            group_of[i] = Some(g);
+            if groups[g].signature.is_none()
+                && copied::band_keys(&sections[i].signature, similarity).is_some()
+            {
+                groups[g].signature = Some(std::mem::take(&mut sections[i].signature));
+            }
+        }
+    }
+    drop(by_content);
+    // Only the groups' signatures are needed from here.
+    for s in &mut sections {
+        s.signature = Vec::new();
+    }
+    summary.texts = groups.len();
+    summary.largest_cluster = groups.iter().map(|g| g.members.len()).max().unwrap_or(0);
+
+    // The stock phrases: counted anew, or the snapshot kept.
+    let before = store.stock_snapshot_header()?;
+    let stock = match (refresh, Stock::load(store)?) {
+        (false, Some(stock)) => stock,
+        _ => {
+            let stock = count_stock(store, &sections, &groups, &group_of)?;
+            stock.save(store)?;
+            summary.stock_refresh = Some(StockRefresh {
+                before_agencies: before.map(|b| b.0),
+                agencies: stock.agencies,
+                threshold: i64::from(stock.threshold),
+                copied_before: store.count_corpus_findings("Y003")? as usize,
+                copied_after: 0,
+            });
+            stock
+        }
+    };
+
+    // Text ids: those found again keep theirs; new ones follow the highest ever given.
+    let existing: HashMap<(SectionKind, u64), i64> = store
+        .all_texts()?
+        .into_iter()
+        .map(|(id, kind, content)| ((kind, content), id))
+        .collect();
+    let mut next = store.max_text_id()?;
+    let text_id: Vec<i64> = groups
+        .iter()
+        .map(|g| match existing.get(&(g.kind, g.content)) {
+            Some(&id) => id,
+            None => {
+                next += 1;
+                next
+            }
+        })
+        .collect();
+    drop(existing);
+
+    // The band index: (key, text id), sorted; and each group's candidates, from one
+    // pass over its buckets (a bucket of one gives none).
+    let keys: Vec<Option<Vec<u64>>> = groups
+        .par_iter()
+        .map(|g| {
+            g.signature
+                .as_deref()
+                .and_then(|s| copied::band_keys(s, similarity))
+        })
+        .collect();
+    let index_of: HashMap<i64, usize> =
+        text_id.iter().enumerate().map(|(g, &id)| (id, g)).collect();
+    let mut entries: Vec<(u64, i64)> = Vec::new();
+    for (g, k) in keys.iter().enumerate() {
+        if let Some(k) = k {
+            entries.extend(k.iter().map(|&key| (key, text_id[g])));
+        }
+    }
+    drop(keys);
+    entries.par_sort_unstable();
+    entries.dedup();
+    let mut candidates: Vec<Vec<u32>> = vec![Vec::new(); groups.len()];
+    let mut limited = vec![false; groups.len()];
+    let mut start = 0;
+    while start < entries.len() {
+        let key = entries[start].0;
+        let end = start + entries[start..].partition_point(|e| e.0 == key);
+        if end - start > 1 {
+            let bucket = &entries[start..end];
+            for &(_, me) in bucket {
+                let g = index_of[&me];
+                let mut taken = Vec::new();
+                limited[g] |= copied::take_candidates(bucket, me, &mut taken);
+                candidates[g].extend(taken.into_iter().map(|id| index_of[&id] as u32));
+            }
+        }
+        start = end;
+    }
+    drop(index_of);
+
+    // Candidates ruled out by their short shingles; those ruled in are checked in
+    // full below.
+    let ruled_in: Vec<Vec<u32>> = candidates
+        .into_par_iter()
+        .enumerate()
+        .map(|(g, mut cands)| {
+            cands.sort_unstable();
+            cands.dedup();
+            cands.retain(|&h| {
+                let other = &groups[h as usize];
+                other.kind == groups[g].kind
+                    && may_copy(
+                        &groups[g].short,
+                        groups[g].len,
+                        &other.short,
+                        similarity.threshold,
+                    )
+            });
+            cands
+        })
+        .collect();
+    summary.candidates = 0;
+    summary.limited = limited
+        .iter()
+        .zip(&groups)
+        .filter(|(l, _)| **l)
+        .map(|(_, g)| g.members.len())
+        .sum();
+    drop(limited);
+
+    // The full check, with the texts' full shingles read again: the groups of the pairs
+    // ruled in, and the groups printed more than once (a copy of themselves?).
+    let mut need: Vec<usize> = Vec::new();
+    for (g, cands) in ruled_in.iter().enumerate() {
+        if !cands.is_empty() || groups[g].members.len() > 1 {
+            need.push(g);
+            need.extend(cands.iter().map(|&h| h as usize));
+        }
+    }
+    need.sort_unstable();
+    need.dedup();
+    let mut full: HashMap<usize, Vec<u64>> = HashMap::with_capacity(need.len());
+    for chunk in need.chunks(LOAD_CHUNK) {
+        let ids: Vec<i64> = chunk
+            .iter()
+            .map(|&g| sections[groups[g].members[0]].section_id)
+            .collect();
+        let texts = store.section_texts(&ids)?;
+        let shingled: Vec<(usize, Option<Vec<u64>>)> = chunk
+            .par_iter()
+            .zip(ids.par_iter())
+            .map(|(&g, id)| {
+                (
+                    g,
+                    texts
+                        .get(id)
+                        .and_then(|(_, body)| copied::shingles_of(body, similarity)),
+                )
+            })
+            .collect();
+        for (g, sh) in shingled {
+            if let Some(sh) = sh {
+                full.insert(g, sh);
+            }
+        }
+    }
+    let checked: Vec<Vec<(usize, f64)>> = ruled_in
+        .par_iter()
+        .enumerate()
+        .map(|(g, cands)| {
+            let Some(a) = full.get(&g) else {
+                return Vec::new();
+            };
+            cands
+                .iter()
+                .filter_map(|&h| {
+                    let b = full.get(&(h as usize))?;
+                    copied::is_copy(a, b, &stock, similarity).map(|c| (h as usize, c))
+                })
+                .collect()
+        })
+        .collect();
+    summary.candidates = ruled_in.iter().map(Vec::len).sum();
+    drop(ruled_in);
+    let self_copy: Vec<bool> = (0..groups.len())
+        .into_par_iter()
+        .map(|g| {
+            full.get(&g).is_some_and(|sh| {
+                copied::self_copy(groups[g].members.len(), sh, &stock, similarity)
+            })
+        })
+        .collect();
+    drop(full);
+
+    // Kept for the incremental steps.
+    store.clear_copied_state()?;
+    let mut texts: Vec<(i64, SectionKind, u64, Option<Vec<u8>>)> = groups
+        .iter_mut()
+        .enumerate()
+        .map(|(g, group)| {
+            (
+                text_id[g],
+                group.kind,
+                group.content,
+                group.signature.take(),
+            )
+        })
+        .collect();
+    texts.sort_by_key(|t| t.0);
+    for chunk in texts.chunks(5000) {
+        store.insert_texts_with_ids(chunk)?;
+    }
+    drop(texts);
+    let mut edges: Vec<(i64, i64, f64)> = Vec::new();
+    for (g, c) in checked.iter().enumerate() {
+        edges.extend(c.iter().map(|&(h, v)| (text_id[g], text_id[h], v)));
+    }
+    store.insert_all_edges(&edges)?;
+    drop(edges);
+    store.insert_all_band_pages(&entries)?;
+    drop(entries);
+    store.clear_texts_of_non_current()?;
+    let changed: Vec<(i64, Option<i64>)> = sections
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let now = group_of[i].map(|g| text_id[g]);
+            (now != s.text_id).then_some((s.section_id, now))
+        })
+        .collect();
+    store.set_section_texts(&changed)?;
+
+    // The judgement graph of every section.
+    let mut graph = Graph {
+        secs: sections
+            .iter()
+            .map(|s| Sec {
+                section_id: s.section_id,
+                report_id: s.report_id,
+                agency_id: s.agency_id,
+                year: s.year,
+                kind: s.kind,
+            })
+            .collect(),
+        texts: Vec::with_capacity(groups.len()),
+        text_of: group_of,
+    };
+    drop(sections);
+    for (g, group) in groups.into_iter().enumerate() {
+        let mut members = group.members;
+        members.sort_by_key(|&i| {
+            let s = &graph.secs[i];
+            (s.year.is_none(), s.year, s.report_id, s.section_id)
+        });
+        graph.texts.push(TextNode {
+            id: text_id[g],
+            members,
+            self_copy: self_copy[g],
+            sources: Vec::new(),
+        });
+    }
+    for (g, mut sources) in checked.into_iter().enumerate() {
+        graph.sort_sources(&mut sources);
+        graph.texts[g].sources = sources.into_iter().map(|(h, _)| h).collect();
+    }
+    let targets: Vec<usize> = (0..graph.secs.len()).collect();
+    let mut made = copied::Made::default();
+    copied::findings(
+        store, &graph, &targets, similarity, &stock, &mut made, found,
+    )?;
+    summary.copied = made.copied;
+    summary.clusters = made.clusters;
+    if let Some(r) = &mut summary.stock_refresh {
+        r.copied_after = made.copied;
+    }
+    Ok(())
+}
+
+/// Counts the stock phrases of the current reports: per agency, each shingle once.
+fn count_stock(
+    store: &mut Store,
+    sections: &[gongkai_store::SectionSignature],
+    groups: &[Group],
+    group_of: &[Option<usize>],
+) -> Result<Stock, StoreError> {
+    let mut counts = AgencyCounts::new();
+    let mut by_agency: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
+    for (i, s) in sections.iter().enumerate() {
+        // A report without an agency counts as an agency of its own.
+        by_agency
+            .entry(s.agency_id.unwrap_or(-s.report_id))
+            .or_default()
+            .push(i);
+    }
+    let mut own: Vec<u64> = Vec::new();
+    for members in by_agency.values() {
+        own.clear();
+        for &i in members {
+            if let Some(g) = group_of[i] {
+                own.extend(groups[g].short.iter().map(|&h| u64::from(h)));
+            }
+        }
+        own.sort_unstable();
+        own.dedup();
+        for &h in &own {
+            counts.add_short(h);
+        }
+    }
+    let agencies = store.counted_agencies()?;
+    Ok(Stock {
+        counts,
+        threshold: stock_threshold(agencies.max(0) as usize),
+        agencies,
+        computed_at: gongkai_store::unix_now(),
+    })
+}

@@ -14,6 +14,7 @@ mod meta;
 mod region;
 mod render;
 mod serve;
+mod workers;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -112,8 +113,8 @@ enum Command {
     },
     /// 把报告文件或文件夹读入语料库数据库，并运行跨报告检查 (ingest into the corpus database)
     Ingest {
-        /// 文件或文件夹（递归读取） (files and folders, recursively)
-        #[arg(required = true)]
+        /// 文件或文件夹（递归读取）；`--worker` 不带路径 (files and folders, recursively)
+        #[arg(required_unless_present = "worker")]
         paths: Vec<PathBuf>,
         #[command(flatten)]
         db: corpus::DbArgs,
@@ -137,6 +138,8 @@ enum Command {
         format: Format,
         #[command(flatten)]
         meta: meta::MetaArgs,
+        #[command(flatten)]
+        queue: workers::QueueArgs,
     },
     /// 列出未能读取的文件和文件夹及原因 (files and folders that gave no report, and why)
     Failures {
@@ -350,6 +353,7 @@ fn main() -> ExitCode {
             no_progress,
             format,
             meta,
+            queue,
         } => corpus::ingest(corpus::IngestArgs {
             paths,
             db,
@@ -361,6 +365,7 @@ fn main() -> ExitCode {
             progress: !no_progress && std::io::IsTerminal::is_terminal(&std::io::stderr()),
             format,
             meta,
+            queue,
         }),
         Command::Failures { db, format } => corpus::failures(&db, format),
         Command::History { agency, db, format } => corpus::history(&agency, &db, format),

@@ -54,7 +54,7 @@ impl DbArgs {
 }
 
 /// A connection string without its password, for messages.
-fn redact(target: &str) -> String {
+pub(crate) fn redact(target: &str) -> String {
     match (target.find("://"), target.rfind('@')) {
         (Some(s), Some(at)) if at > s => {
             let creds = &target[s + 3..at];
@@ -134,7 +134,7 @@ fn metrics_json(values: &std::collections::BTreeMap<String, Option<f64>>) -> ser
     )
 }
 
-fn store_err(e: impl std::fmt::Display) -> ExitCode {
+pub(crate) fn store_err(e: impl std::fmt::Display) -> ExitCode {
     errln!("gongkai: {e}");
     ExitCode::from(2)
 }
@@ -180,39 +180,82 @@ pub struct IngestArgs {
     pub progress: bool,
     pub format: Format,
     pub meta: crate::meta::MetaArgs,
+    /// `--enqueue` / `--worker` and their options (`crate::workers`).
+    pub queue: crate::workers::QueueArgs,
+}
+
+impl IngestArgs {
+    /// How files are read and checked: rules, copied-text thresholds, agency mapping,
+    /// metadata. A bad option is reported and gives exit code 2.
+    pub fn reading_options(&self) -> Result<IngestOptions, ExitCode> {
+        let selection = match Selection::new(&self.select, &self.ignore) {
+            Ok(s) => s,
+            Err(e) => {
+                errln!("gongkai: {e}（`gongkai rules` 列出全部规则）");
+                return Err(ExitCode::from(2));
+            }
+        };
+        let metadata = self.meta.source()?;
+        let mapping = match &self.mapping {
+            Some(p) => Mapping::load(p).map_err(store_err)?,
+            None => Mapping::default(),
+        };
+        let mut similarity = gongkai_similar::Options::default();
+        if let Some(t) = self.copied_threshold {
+            if !(0.0..=1.0).contains(&t) {
+                errln!("gongkai: --copied-threshold 应在 0 到 1 之间");
+                return Err(ExitCode::from(2));
+            }
+            similarity.threshold = t;
+        }
+        if let Some(n) = self.copied_min_chars {
+            similarity.min_chars = n;
+        }
+        Ok(IngestOptions {
+            selection,
+            similarity,
+            mapping,
+            metadata,
+            ..IngestOptions::default()
+        })
+    }
+
+    /// Whether any option about reading was given (`--enqueue` takes none: the workers
+    /// read).
+    pub fn reads_with_options(&self) -> bool {
+        self.mapping.is_some()
+            || !self.select.is_empty()
+            || !self.ignore.is_empty()
+            || self.copied_threshold.is_some()
+            || self.copied_min_chars.is_some()
+            || self.meta.agency.is_some()
+            || self.meta.year.is_some()
+            || self.meta.manifest.is_some()
+    }
+}
+
+/// Applies `--mapping` to the agencies already stored (as `ingest` does before reading).
+pub fn apply_mapping(store: &mut Store, mapping: &Mapping) -> Result<(), ExitCode> {
+    if !mapping.is_empty() {
+        store
+            .apply_mapping(&mapping.overrides(), &mapping.aliases())
+            .map_err(store_err)?;
+    }
+    Ok(())
 }
 
 pub fn ingest(args: IngestArgs) -> ExitCode {
+    if args.queue.enqueue {
+        return crate::workers::enqueue(&args);
+    }
+    if args.queue.worker {
+        return crate::workers::worker(&args);
+    }
     let started = Instant::now();
-    let selection = match Selection::new(&args.select, &args.ignore) {
-        Ok(s) => s,
-        Err(e) => {
-            errln!("gongkai: {e}（`gongkai rules` 列出全部规则）");
-            return ExitCode::from(2);
-        }
-    };
-    let metadata = match args.meta.source() {
-        Ok(m) => m,
+    let opts = match args.reading_options() {
+        Ok(o) => o,
         Err(code) => return code,
     };
-    let mapping = match &args.mapping {
-        Some(p) => match Mapping::load(p) {
-            Ok(m) => m,
-            Err(e) => return store_err(e),
-        },
-        None => Mapping::default(),
-    };
-    let mut similarity = gongkai_similar::Options::default();
-    if let Some(t) = args.copied_threshold {
-        if !(0.0..=1.0).contains(&t) {
-            errln!("gongkai: --copied-threshold 应在 0 到 1 之间");
-            return ExitCode::from(2);
-        }
-        similarity.threshold = t;
-    }
-    if let Some(n) = args.copied_min_chars {
-        similarity.min_chars = n;
-    }
     let files = gongkai_corpus::discover(&args.paths);
     let mut store = match args.db.open() {
         Ok(s) => s,
@@ -223,18 +266,9 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
         Ok(s) => s.stale,
         Err(e) => return store_err(e),
     };
-    if !mapping.is_empty() {
-        if let Err(e) = store.apply_mapping(&mapping.overrides(), &mapping.aliases()) {
-            return store_err(e);
-        }
+    if let Err(code) = apply_mapping(&mut store, &opts.mapping) {
+        return code;
     }
-    let opts = IngestOptions {
-        selection: selection.clone(),
-        similarity: similarity.clone(),
-        mapping,
-        metadata,
-        ..IngestOptions::default()
-    };
     let bar = if args.progress {
         let bar = indicatif::ProgressBar::new(files.files.len() as u64);
         bar.set_style(
@@ -272,7 +306,7 @@ pub fn ingest(args: IngestArgs) -> ExitCode {
     } else {
         cross::Mode::Auto
     };
-    let cross = match cross::update(&mut store, &selection, &similarity, mode) {
+    let cross = match cross::update(&mut store, &opts.selection, &opts.similarity, mode) {
         Ok(c) => c,
         Err(e) => return store_err(e),
     };

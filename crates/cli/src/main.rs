@@ -14,6 +14,7 @@ mod meta;
 mod region;
 mod render;
 mod serve;
+mod workers;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -112,8 +113,8 @@ enum Command {
     },
     /// 把报告文件或文件夹读入语料库数据库，并运行跨报告检查 (ingest into the corpus database)
     Ingest {
-        /// 文件或文件夹（递归读取） (files and folders, recursively)
-        #[arg(required_unless_present = "recheck_all")]
+        /// 文件或文件夹（递归读取）；`--worker`、`--recheck-all` 不带路径 (files and folders, recursively)
+        #[arg(required_unless_present_any = ["worker", "recheck_all"])]
         paths: Vec<PathBuf>,
         /// 全部重算跨报告检查（默认只复查受新增、更新、删除影响的报告） (recompute every cross-report finding)
         #[arg(long)]
@@ -143,6 +144,8 @@ enum Command {
         format: Format,
         #[command(flatten)]
         meta: meta::MetaArgs,
+        #[command(flatten)]
+        queue: workers::QueueArgs,
     },
     /// 从语料库中删除报告（按编号），并更新跨报告检查 (remove reports from the corpus)
     Remove {
@@ -366,6 +369,7 @@ fn main() -> ExitCode {
             no_progress,
             format,
             meta,
+            queue,
         } => corpus::ingest(corpus::IngestArgs {
             paths,
             recheck_all,
@@ -379,6 +383,7 @@ fn main() -> ExitCode {
             progress: !no_progress && std::io::IsTerminal::is_terminal(&std::io::stderr()),
             format,
             meta,
+            queue,
         }),
         Command::Remove { ids, db } => corpus::remove(&ids, &db),
         Command::Failures { db, format } => corpus::failures(&db, format),

@@ -33,6 +33,7 @@ const OTHER_TOOLS: &[&str] = &[
     "hyperfine",
     "apt-get install",
     "eval \"$(.ci/postgres.sh)\"",
+    "scripts/scale-postgres.sh",
     "INSTA_UPDATE=always cargo test",
     "git diff",
     "f=",

@@ -17,7 +17,7 @@
 use std::collections::BTreeMap;
 
 use gongkai_gazetteer::{BodyKind, Gazetteer, Level as UnitLevel, PlaceStatus, UnitId, UnitKind};
-use gongkai_store::{Filter, Store, StoreError};
+use gongkai_store::{Store, StoreError};
 use serde::Serialize;
 
 use crate::published::{deadline, Date};
@@ -217,13 +217,12 @@ pub fn coverage(
 ) -> Result<Coverage, StoreError> {
     let root_code = g.unit(root).code;
     let in_region = |code: &str| code.starts_with(root_code);
-    let agencies = store.agencies()?;
-    let reports = store.reports(&Filter {
-        year: Some(year),
-        ..Filter::default()
-    })?;
-    let by_id: BTreeMap<i64, &gongkai_store::StoredAgency> =
-        agencies.iter().map(|a| (a.id, a)).collect();
+    // The agencies placed in the region and those not placed in one unit (they may
+    // be in it), and their reports of the year: not the whole corpus.
+    let agencies = store.agencies_for_region(root_code)?;
+    let reports = store.reports_for_region(root_code, year)?;
+    let by_id: BTreeMap<i64, &gongkai_store::AgencyInfo> =
+        agencies.iter().map(|(id, a)| (*id, a)).collect();
 
     let mut expected: Vec<Expected> = Vec::new();
     let new = |name: String, code: &str, region: String, body: BodyKind, basis: Basis| Expected {
@@ -253,8 +252,8 @@ pub fn coverage(
     }
     // Other bodies the corpus has seen here, in any year.
     let mut corpus_bodies: BTreeMap<i64, usize> = BTreeMap::new();
-    for a in &agencies {
-        let place = &a.info.place;
+    for (id, a) in &agencies {
+        let place = &a.place;
         let Some(code) = place.code.as_deref().filter(|c| in_region(c)) else {
             continue;
         };
@@ -268,9 +267,9 @@ pub fn coverage(
         {
             continue;
         }
-        corpus_bodies.insert(a.id, expected.len());
+        corpus_bodies.insert(*id, expected.len());
         expected.push(new(
-            a.info.name.clone(),
+            a.name.clone(),
             code,
             place.region.clone(),
             place.body,
@@ -280,10 +279,11 @@ pub fn coverage(
 
     let mut unplaced = Vec::new();
     for r in &reports {
-        let Some(agency) = r.agency_id.and_then(|id| by_id.get(&id)) else {
+        let Some((agency_id, agency)) = r.agency_id.and_then(|id| by_id.get(&id).map(|a| (id, *a)))
+        else {
             continue;
         };
-        let place = &agency.info.place;
+        let place = &agency.place;
         match place.status {
             PlaceStatus::Resolved => {}
             PlaceStatus::Ambiguous => {
@@ -296,7 +296,7 @@ pub fn coverage(
                 if !here.is_empty() {
                     unplaced.push(Unplaced {
                         report_id: r.id,
-                        agency: agency.info.name.clone(),
+                        agency: agency.name.clone(),
                         status: place.status,
                         candidates_here: here,
                     });
@@ -306,7 +306,7 @@ pub fn coverage(
             PlaceStatus::Unresolved => {
                 unplaced.push(Unplaced {
                     report_id: r.id,
-                    agency: agency.info.name.clone(),
+                    agency: agency.name.clone(),
                     status: place.status,
                     candidates_here: Vec::new(),
                 });
@@ -316,7 +316,7 @@ pub fn coverage(
         let Some(code) = place.code.as_deref().filter(|c| in_region(c)) else {
             continue;
         };
-        let slot = match corpus_bodies.get(&agency.id) {
+        let slot = match corpus_bodies.get(&agency_id) {
             Some(&i) => Some(i),
             None => expected
                 .iter()
@@ -329,7 +329,7 @@ pub fn coverage(
             continue;
         }
         e.report_id = Some(r.id);
-        e.agency = agency.info.name.clone().into();
+        e.agency = agency.name.clone().into();
         e.published = r.published.clone();
         e.signed = r.signed.clone();
         let due = deadline(year, e.body);

@@ -27,6 +27,7 @@ pub mod mapping;
 pub mod published;
 pub mod resolve;
 pub mod summary;
+pub mod workers;
 
 // Each file is read by the pipeline crate; its metadata types are the ingest options'.
 pub use gongkai_pipeline::{parse_loaded, Manifest, ManifestError, Metadata, MetadataSource};

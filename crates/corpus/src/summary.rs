@@ -122,14 +122,9 @@ pub fn coverage_rows(coverage: &[Coverage]) -> (Vec<i32>, Vec<CoverageRow>) {
 }
 
 pub fn summary(store: &mut Store, opts: &RankingOptions) -> Result<Summary, StoreError> {
-    let in_region = |code: &Option<String>| match &opts.region_code {
-        None => true,
-        Some(root) => code
-            .as_deref()
-            .is_some_and(|c| c.starts_with(root.as_str())),
-    };
-    let mut stored = store.coverage()?;
-    stored.retain(|c| in_region(&c.region_code));
+    // The region's rows only, from the agencies' unit-code index.
+    let region = opts.region_code.as_deref();
+    let stored = store.region_coverage(region)?;
     let (years, coverage) = coverage_rows(&stored);
     let missing = coverage
         .iter()
@@ -138,8 +133,7 @@ pub fn summary(store: &mut Store, opts: &RankingOptions) -> Result<Summary, Stor
             r.present[first..].iter().any(|p| !p)
         })
         .count();
-    let mut metrics = store.metrics()?;
-    metrics.retain(|m| in_region(&m.region_code));
+    let metrics = store.region_metrics(region)?;
     let ranked_year = match opts.year {
         Some(year)
             if coverage
@@ -165,15 +159,13 @@ pub fn summary(store: &mut Store, opts: &RankingOptions) -> Result<Summary, Stor
         None => Vec::new(),
     };
     let mut reading = ReadingCounts::default();
-    for r in store.reports(&gongkai_store::Filter {
-        region_code: opts.region_code.clone(),
-        ..gongkai_store::Filter::default()
-    })? {
-        match r.reading {
-            Some(ReadingStatus::Whole) => reading.whole += 1,
-            Some(ReadingStatus::WithDoubts) => reading.with_doubts += 1,
-            Some(ReadingStatus::Partial) => reading.partial += 1,
-            None => reading.unknown += 1,
+    for (status, n) in store.region_reading_counts(region)? {
+        let n = n as usize;
+        match status {
+            Some(ReadingStatus::Whole) => reading.whole += n,
+            Some(ReadingStatus::WithDoubts) => reading.with_doubts += n,
+            Some(ReadingStatus::Partial) => reading.partial += n,
+            None => reading.unknown += n,
         }
     }
     Ok(Summary {

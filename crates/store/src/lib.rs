@@ -39,6 +39,8 @@ mod jobs;
 mod metrics;
 mod migrate;
 mod open;
+mod queue;
+mod regional;
 mod removal;
 mod reports;
 mod review;
@@ -62,6 +64,10 @@ pub use enums::{FailureKind, Placement, StoredEnum};
 pub use error::{StoreError, BUSY_TIMEOUT_SECS};
 pub use jobs::{Job, JobStatus, JobWithPayload};
 pub use open::{Integrity, DATABASE_ENV, DEFAULT_DATABASE, QUICK_CHECK_MAX_BYTES};
+pub use queue::{
+    Enqueued, FileDone, FileResult, FilesPayload, QueueCounts, QueuedFile, KIND_INGEST_CROSS,
+    KIND_INGEST_FILES,
+};
 pub use reports::tables_digest;
 pub use review::{
     finding_key, DecisionFilter, FindingDecisionFilter, FindingListRow, FindingQuery, FindingSort,

@@ -264,26 +264,28 @@ fn copied_text(
 
     // Candidates ruled out by their short shingles; those ruled in are checked in
     // full below.
-    let ruled_in: Vec<Vec<u32>> = candidates
+    let (ruled_in, proposed): (Vec<Vec<u32>>, Vec<usize>) = candidates
         .into_par_iter()
         .enumerate()
         .map(|(g, mut cands)| {
             cands.sort_unstable();
             cands.dedup();
+            cands.retain(|&h| groups[h as usize].kind == groups[g].kind);
+            let proposed = cands.len();
             cands.retain(|&h| {
                 let other = &groups[h as usize];
-                other.kind == groups[g].kind
-                    && may_copy(
-                        &groups[g].short,
-                        groups[g].len,
-                        &other.short,
-                        similarity.threshold,
-                    )
+                may_copy(
+                    &groups[g].short,
+                    groups[g].len,
+                    &other.short,
+                    similarity.threshold,
+                )
             });
-            cands
+            (cands, proposed)
         })
-        .collect();
-    summary.candidates = 0;
+        .unzip();
+    summary.candidates = proposed.iter().sum();
+    drop(proposed);
     summary.limited = limited
         .iter()
         .zip(&groups)
@@ -344,7 +346,6 @@ fn copied_text(
                 .collect()
         })
         .collect();
-    summary.candidates = ruled_in.iter().map(Vec::len).sum();
     drop(ruled_in);
     let self_copy: Vec<bool> = (0..groups.len())
         .into_par_iter()

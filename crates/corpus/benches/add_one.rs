@@ -54,8 +54,13 @@ fn corpus(n: usize) -> PathBuf {
         let files = write(&dir.join("files"), n, 1);
         let mut store = Store::open(&db.to_string_lossy()).unwrap();
         let opts = IngestOptions::default();
-        gongkai_corpus::ingest(&mut store, &gongkai_corpus::discover(&files), &opts, &|_| {})
-            .unwrap();
+        gongkai_corpus::ingest(
+            &mut store,
+            &gongkai_corpus::discover(&files),
+            &opts,
+            &|_| {},
+        )
+        .unwrap();
         cross::run(&mut store, &opts.selection, &opts.similarity).unwrap();
         std::fs::write(&done, "").unwrap();
     }

@@ -33,8 +33,13 @@ CREATE TABLE cross_texts (
     signature BYTEA                        -- MinHash signature; NULL: not indexed
 );
 CREATE INDEX cross_texts_content ON cross_texts (content);
-ALTER TABLE sections ADD COLUMN text_id BIGINT;
-CREATE INDEX sections_text ON sections (text_id) WHERE text_id IS NOT NULL;
+-- A section's text is kept beside it, not in it: a section row carries its body, and
+-- giving 200,000 of them a text would rewrite them all.
+CREATE TABLE section_texts (
+    section_id BIGINT PRIMARY KEY,
+    text_id    BIGINT NOT NULL
+);
+CREATE INDEX section_texts_text ON section_texts (text_id);
 CREATE TABLE cross_edges (
     text_id     BIGINT NOT NULL,
     source_id   BIGINT NOT NULL,

@@ -81,8 +81,9 @@ impl Store {
     /// The copied-text signatures of the current reports' sections.
     pub fn section_signatures(&mut self) -> Result<Vec<SectionSignature>, StoreError> {
         self.conn.query_as(
-            "SELECT s.id, s.report_id, r.agency_id, r.year, s.kind, s.signature, s.text_id
+            "SELECT s.id, s.report_id, r.agency_id, r.year, s.kind, s.signature, st.text_id
              FROM sections s JOIN reports r ON r.id = s.report_id
+             LEFT JOIN section_texts st ON st.section_id = s.id
              WHERE r.is_current AND s.signature IS NOT NULL ORDER BY s.id",
             &[],
         )
@@ -329,8 +330,9 @@ impl Store {
         for chunk in ids.chunks(500) {
             out.extend(self.conn.query_as::<SectionSignature>(
                 &format!(
-                    "SELECT s.id, s.report_id, r.agency_id, r.year, s.kind, s.signature, s.text_id
+                    "SELECT s.id, s.report_id, r.agency_id, r.year, s.kind, s.signature, st.text_id
                      FROM sections s JOIN reports r ON r.id = s.report_id
+                     LEFT JOIN section_texts st ON st.section_id = s.id
                      WHERE s.report_id IN ({}) AND s.signature IS NOT NULL",
                     id_list(chunk)
                 ),
@@ -344,20 +346,37 @@ impl Store {
     /// Sets (or clears) the text of sections.
     pub fn set_section_texts(&mut self, pairs: &[(i64, Option<i64>)]) -> Result<(), StoreError> {
         for (section, text) in pairs {
-            self.conn.exec(
-                "UPDATE sections SET text_id = $1 WHERE id = $2",
-                &[(*text).into(), (*section).into()],
-            )?;
+            match text {
+                Some(t) => self.conn.exec(
+                    "INSERT INTO section_texts (section_id, text_id) VALUES ($1, $2)
+                     ON CONFLICT (section_id) DO UPDATE SET text_id = excluded.text_id",
+                    &[(*section).into(), (*t).into()],
+                )?,
+                None => self.conn.exec(
+                    "DELETE FROM section_texts WHERE section_id = $1",
+                    &[(*section).into()],
+                )?,
+            };
         }
         Ok(())
     }
 
     /// Clears the text of every section that has one.
     pub fn clear_section_texts(&mut self) -> Result<(), StoreError> {
-        self.conn.exec(
-            "UPDATE sections SET text_id = NULL WHERE text_id IS NOT NULL",
-            &[],
-        )?;
+        self.conn.exec("DELETE FROM section_texts", &[])?;
+        Ok(())
+    }
+
+    /// Bulk-inserts `(section, text)` pairs into an empty `section_texts` (a full step).
+    pub fn insert_all_section_texts(&mut self, pairs: &[(i64, i64)]) -> Result<(), StoreError> {
+        for chunk in pairs.chunks(5000) {
+            let rows: Vec<Vec<Val>> = chunk
+                .iter()
+                .map(|(s, t)| vec![(*s).into(), (*t).into()])
+                .collect();
+            self.conn
+                .bulk_insert("section_texts", &["section_id", "text_id"], &rows)?;
+        }
         Ok(())
     }
 
@@ -452,9 +471,10 @@ impl Store {
         for chunk in ids.chunks(500) {
             out.extend(self.conn.query_as::<TextMember>(
                 &format!(
-                    "SELECT s.id, s.report_id, r.agency_id, r.year, s.kind, s.text_id
-                     FROM sections s JOIN reports r ON r.id = s.report_id
-                     WHERE s.text_id IN ({}) AND r.is_current",
+                    "SELECT s.id, s.report_id, r.agency_id, r.year, s.kind, st.text_id
+                     FROM section_texts st JOIN sections s ON s.id = st.section_id
+                     JOIN reports r ON r.id = s.report_id
+                     WHERE st.text_id IN ({}) AND r.is_current",
                     id_list(chunk)
                 ),
                 &[],
@@ -479,8 +499,9 @@ impl Store {
             let rows = self.conn.query(
                 &format!(
                     "SELECT t.id FROM cross_texts t WHERE t.id IN ({}) AND NOT EXISTS (
-                       SELECT 1 FROM sections s JOIN reports r ON r.id = s.report_id
-                       WHERE s.text_id = t.id AND r.is_current)",
+                       SELECT 1 FROM section_texts st JOIN sections s ON s.id = st.section_id
+                       JOIN reports r ON r.id = s.report_id
+                       WHERE st.text_id = t.id AND r.is_current)",
                     id_list(chunk)
                 ),
                 &[],
@@ -863,16 +884,6 @@ impl Store {
             &[FindingScope::Corpus.into(), code.into()],
             "n",
         )
-    }
-
-    /// Clears the text of the sections of reports that are not current.
-    pub fn clear_texts_of_non_current(&mut self) -> Result<(), StoreError> {
-        self.conn.exec(
-            "UPDATE sections SET text_id = NULL WHERE text_id IS NOT NULL
-               AND report_id IN (SELECT id FROM reports WHERE NOT is_current)",
-            &[],
-        )?;
-        Ok(())
     }
 }
 

@@ -128,7 +128,8 @@ impl Store {
             "PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
              PRAGMA cache_size = -65536;
-             PRAGMA temp_store = MEMORY;",
+             PRAGMA temp_store = MEMORY;
+             PRAGMA wal_autocheckpoint = 16384;",
         )?;
         Store::migrated(Store {
             conn: Box::new(Sqlite(conn)),

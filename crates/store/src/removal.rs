@@ -38,7 +38,12 @@ impl Store {
             // Its sections' texts lose members.
             store.conn.exec(
                 "INSERT INTO cross_touched (text_id)
-                 SELECT text_id FROM sections WHERE report_id = $1 AND text_id IS NOT NULL",
+                 SELECT st.text_id FROM section_texts st JOIN sections s ON s.id = st.section_id
+                 WHERE s.report_id = $1",
+                &[id.into()],
+            )?;
+            store.conn.exec(
+                "DELETE FROM section_texts WHERE section_id IN (SELECT id FROM sections WHERE report_id = $1)",
                 &[id.into()],
             )?;
             store.conn.exec(

@@ -34,6 +34,7 @@ pub(crate) fn run(
         ..CrossSummary::default()
     };
     let mut found: Vec<CorpusFinding> = Vec::new();
+    let mut phase = Phases::new();
     let on = Enabled {
         carry_over: enabled("Y001"),
         stock: enabled("Y002"),
@@ -45,6 +46,7 @@ pub(crate) fn run(
         summary.carry_over = counts.carry_over;
         summary.stock = counts.stock;
     }
+    phase.done("years");
     if enabled("Y003") {
         copied_text(store, similarity, refresh, &mut summary, &mut found)?;
     } else {
@@ -53,8 +55,11 @@ pub(crate) fn run(
         store.clear_section_texts()?;
     }
     copied::sort_findings(&mut found);
+    phase.done("copied text");
     store.replace_all_corpus_findings_in_step(step, &found)?;
+    phase.done("findings stored");
     store.mark_all_taken_in()?;
+    phase.done("reports marked");
     summary.rechecked = store.current_report_count()? as usize;
     Ok(summary)
 }
@@ -70,10 +75,35 @@ struct Group {
     short: Vec<u32>,
     /// How many shingles in full.
     len: usize,
+    /// A one-hash Bloom filter of `short`: a shingle whose bit is clear is certainly
+    /// not in the text, so counting clear bits rules most unrelated pairs out without
+    /// the merge of the two sets.
+    bloom: Bloom,
     /// Member sections (indices into the signatures), in section order.
     members: Vec<usize>,
     /// The stored signature that stands for the group in the band index.
     signature: Option<Vec<u8>>,
+}
+
+/// 2,048 bits.
+type Bloom = [u64; 32];
+
+fn bloom_of(short: &[u32]) -> Bloom {
+    let mut b = [0u64; 32];
+    for &h in short {
+        let bit = (h & 2047) as usize;
+        b[bit / 64] |= 1 << (bit % 64);
+    }
+    b
+}
+
+/// The fewest of `len` shingles shared that reach the threshold, as the exact check
+/// divides; `None` when none do.
+fn needed(len: usize, threshold: f64) -> Option<usize> {
+    let reaches = |s: usize| s as f64 / len as f64 >= threshold;
+    let guess = ((threshold * len as f64).floor().max(0.0) as usize).min(len);
+    // The floor or one of its neighbours; checked exactly.
+    (guess.saturating_sub(1)..=len).find(|&s| reaches(s))
 }
 
 /// The short form of sorted shingles ([`Group::short`]).
@@ -84,25 +114,33 @@ fn short_shingles(shingles: &[u64]) -> Vec<u32> {
     out
 }
 
-/// Whether a text of `len` shingles, `a` short, can be a copy of `b` (short): the
-/// short shingles missing from `b` are at most the full ones missing (a short shingle
-/// stands for every full one with its top bits), so more misses than a copy allows rule
-/// the pair out for certain. Stops once they do.
-fn may_copy(a: &[u32], len: usize, b: &[u32], threshold: f64) -> bool {
-    if len == 0 {
+/// Whether text `a` (`len` shingles, short form and Bloom filter) can be a copy of
+/// text `b`: the short shingles missing from `b` are at most the full ones missing (a
+/// short shingle stands for every full one with its top bits), and a clear bit in `b`'s
+/// filter is a short shingle certainly missing, so more misses than a copy allows rule
+/// the pair out for certain. The filter first (cheap, stops early), then the merge.
+fn may_copy(a: &Group, b: &Group, threshold: f64) -> bool {
+    if a.len == 0 {
         return false;
     }
-    let reaches = |s: usize| s as f64 / len as f64 >= threshold;
-    let Some(need) = (0..=len).find(|&s| reaches(s)) else {
+    let Some(need) = needed(a.len, threshold) else {
         return false;
     };
-    let allowed = len - need;
+    let allowed = a.len - need;
+    let mut missed = 0;
+    for &h in &a.short {
+        let bit = (h & 2047) as usize;
+        missed += usize::from(b.bloom[bit / 64] & (1 << (bit % 64)) == 0);
+        if missed > allowed {
+            return false;
+        }
+    }
     let (mut j, mut missed) = (0, 0);
-    for &h in a {
-        while j < b.len() && b[j] < h {
+    for &h in &a.short {
+        while j < b.short.len() && b.short[j] < h {
             j += 1;
         }
-        if j >= b.len() || b[j] != h {
+        if j >= b.short.len() || b.short[j] != h {
             missed += 1;
             if missed > allowed {
                 return false;
@@ -110,6 +148,22 @@ fn may_copy(a: &[u32], len: usize, b: &[u32], threshold: f64) -> bool {
         }
     }
     true
+}
+
+/// Prints how long each phase took when `GONGKAI_TRACE_CROSS` is set (for whoever has
+/// to make a step faster).
+struct Phases(Option<std::time::Instant>);
+
+impl Phases {
+    fn new() -> Phases {
+        Phases(std::env::var_os("GONGKAI_TRACE_CROSS").map(|_| std::time::Instant::now()))
+    }
+    fn done(&mut self, what: &str) {
+        if let Some(t) = &mut self.0 {
+            eprintln!("cross: {what} {:.2} s", t.elapsed().as_secs_f64());
+            *t = std::time::Instant::now();
+        }
+    }
 }
 
 fn copied_text(
@@ -121,6 +175,7 @@ fn copied_text(
 ) -> Result<(), StoreError> {
     use rayon::prelude::*;
 
+    let mut phase = Phases::new();
     let mut sections = store.section_signatures()?;
     summary.sections = sections.len();
 
@@ -129,28 +184,50 @@ fn copied_text(
     let mut groups: Vec<Group> = Vec::new();
     let mut group_of: Vec<Option<usize>> = vec![None; sections.len()];
     let mut by_content: HashMap<(SectionKind, u64), usize> = HashMap::new();
-    for chunk_no in 0..sections.len().div_ceil(LOAD_CHUNK) {
-        let range = chunk_no * LOAD_CHUNK..((chunk_no + 1) * LOAD_CHUNK).min(sections.len());
-        let chunk = &sections[range.clone()];
+    // The next chunk's texts are read from the database while this one's are shingled.
+    let chunks = sections.len().div_ceil(LOAD_CHUNK);
+    let total = sections.len();
+    let range_of = |c: usize| c * LOAD_CHUNK..((c + 1) * LOAD_CHUNK).min(total);
+    let load = |store: &mut Store, chunk: &[gongkai_store::SectionSignature]| {
         let ids: Vec<i64> = chunk.iter().map(|s| s.section_id).collect();
         let mut texts = store.section_texts(&ids)?;
-        let bodies: Vec<Option<String>> = chunk
-            .iter()
-            .map(|s| texts.remove(&s.section_id).map(|(_, body)| body))
-            .collect();
-        drop(texts);
-        let shingled: Vec<Option<(u64, Vec<u32>, usize)>> = bodies
-            .into_par_iter()
-            .zip(chunk.par_iter())
-            .map(|(body, s)| {
-                let sh = copied::shingles_of(&body?, similarity)?;
-                Some((
-                    copied::content_hash(s.kind, &sh),
-                    short_shingles(&sh),
-                    sh.len(),
-                ))
-            })
-            .collect();
+        Ok::<_, StoreError>(
+            chunk
+                .iter()
+                .map(|s| texts.remove(&s.section_id).map(|(_, body)| body))
+                .collect::<Vec<Option<String>>>(),
+        )
+    };
+    let mut next = match chunks {
+        0 => None,
+        _ => Some(load(store, &sections[range_of(0)])?),
+    };
+    for chunk_no in 0..chunks {
+        let range = range_of(chunk_no);
+        let bodies = next.take().unwrap_or_default();
+        let (shingled, loaded) = {
+            let chunk = &sections[range.clone()];
+            let following = (chunk_no + 1 < chunks).then(|| &sections[range_of(chunk_no + 1)]);
+            let store = &mut *store;
+            rayon::join(
+                || {
+                    bodies
+                        .into_par_iter()
+                        .zip(chunk.par_iter())
+                        .map(|(body, s)| {
+                            let sh = copied::shingles_of(&body?, similarity)?;
+                            Some((
+                                copied::content_hash(s.kind, &sh),
+                                short_shingles(&sh),
+                                sh.len(),
+                            ))
+                        })
+                        .collect::<Vec<Option<(u64, Vec<u32>, usize)>>>()
+                },
+                || following.map(|f| load(store, f)).transpose(),
+            )
+        };
+        next = loaded?;
         for (k, sh) in shingled.into_iter().enumerate() {
             let Some((content, short, len)) = sh else {
                 continue;
@@ -161,6 +238,7 @@ fn copied_text(
                 groups.push(Group {
                     kind,
                     content,
+                    bloom: bloom_of(&short),
                     short,
                     len,
                     members: Vec::new(),
@@ -185,6 +263,7 @@ fn copied_text(
     summary.texts = groups.len();
     summary.largest_cluster = groups.iter().map(|g| g.members.len()).max().unwrap_or(0);
 
+    phase.done("texts loaded and grouped");
     // The stock phrases: counted anew, or the snapshot kept.
     let before = store.stock_snapshot_header()?;
     let stock = match (refresh, Stock::load(store)?) {
@@ -203,6 +282,7 @@ fn copied_text(
         }
     };
 
+    phase.done("stock");
     // Text ids: those found again keep theirs; new ones follow the highest ever given.
     let existing: HashMap<(SectionKind, u64), i64> = store
         .all_texts()?
@@ -262,6 +342,7 @@ fn copied_text(
     }
     drop(index_of);
 
+    phase.done("band index and candidates");
     // Candidates ruled out by their short shingles; those ruled in are checked in
     // full below.
     let (ruled_in, proposed): (Vec<Vec<u32>>, Vec<usize>) = candidates
@@ -272,15 +353,7 @@ fn copied_text(
             cands.dedup();
             cands.retain(|&h| groups[h as usize].kind == groups[g].kind);
             let proposed = cands.len();
-            cands.retain(|&h| {
-                let other = &groups[h as usize];
-                may_copy(
-                    &groups[g].short,
-                    groups[g].len,
-                    &other.short,
-                    similarity.threshold,
-                )
-            });
+            cands.retain(|&h| may_copy(&groups[g], &groups[h as usize], similarity.threshold));
             (cands, proposed)
         })
         .unzip();
@@ -294,6 +367,7 @@ fn copied_text(
         .sum();
     drop(limited);
 
+    phase.done("short check");
     // The full check, with the texts' full shingles read again: the groups of the pairs
     // ruled in, and the groups printed more than once (a copy of themselves?).
     let mut need: Vec<usize> = Vec::new();
@@ -357,6 +431,7 @@ fn copied_text(
         .collect();
     drop(full);
 
+    phase.done("full check");
     // Kept for the incremental steps.
     store.clear_copied_state()?;
     let mut texts: Vec<(i64, SectionKind, u64, Option<Vec<u8>>)> = groups
@@ -384,17 +459,16 @@ fn copied_text(
     drop(edges);
     store.insert_all_band_pages(&entries)?;
     drop(entries);
-    store.clear_texts_of_non_current()?;
-    let changed: Vec<(i64, Option<i64>)> = sections
+    store.clear_section_texts()?;
+    let pairs: Vec<(i64, i64)> = sections
         .iter()
         .enumerate()
-        .filter_map(|(i, s)| {
-            let now = group_of[i].map(|g| text_id[g]);
-            (now != s.text_id).then_some((s.section_id, now))
-        })
+        .filter_map(|(i, s)| Some((s.section_id, text_id[group_of[i]?])))
         .collect();
-    store.set_section_texts(&changed)?;
+    store.insert_all_section_texts(&pairs)?;
+    drop(pairs);
 
+    phase.done("state stored");
     // The judgement graph of every section.
     let mut graph = Graph {
         secs: sections
@@ -433,6 +507,7 @@ fn copied_text(
     copied::findings(
         store, &graph, &targets, similarity, &stock, &mut made, found,
     )?;
+    phase.done("judged and findings made");
     summary.copied = made.copied;
     summary.clusters = made.clusters;
     if let Some(r) = &mut summary.stock_refresh {
@@ -448,6 +523,8 @@ fn count_stock(
     groups: &[Group],
     group_of: &[Option<usize>],
 ) -> Result<Stock, StoreError> {
+    use rayon::prelude::*;
+
     let mut counts = AgencyCounts::new();
     let mut by_agency: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
     for (i, s) in sections.iter().enumerate() {
@@ -457,19 +534,23 @@ fn count_stock(
             .or_default()
             .push(i);
     }
-    let mut own: Vec<u64> = Vec::new();
-    for members in by_agency.values() {
-        own.clear();
-        for &i in members {
-            if let Some(g) = group_of[i] {
-                own.extend(groups[g].short.iter().map(|&h| u64::from(h)));
-            }
-        }
-        own.sort_unstable();
-        own.dedup();
-        for &h in &own {
-            counts.add_short(h);
-        }
+    let by_agency: Vec<Vec<usize>> = by_agency.into_values().collect();
+    for chunk in by_agency.chunks(4096) {
+        let sets: Vec<Vec<u64>> = chunk
+            .par_iter()
+            .map(|members| {
+                let mut own: Vec<u64> = Vec::new();
+                for &i in members {
+                    if let Some(g) = group_of[i] {
+                        own.extend(groups[g].short.iter().map(|&h| u64::from(h)));
+                    }
+                }
+                own.sort_unstable();
+                own.dedup();
+                own
+            })
+            .collect();
+        counts.add_agencies(&sets);
     }
     let agencies = store.counted_agencies()?;
     Ok(Stock {
@@ -478,4 +559,44 @@ fn count_stock(
         agencies,
         computed_at: gongkai_store::unix_now(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The short check never rules out a pair the full check would take: whatever
+        /// the sets, a pair whose full containment reaches the threshold passes it.
+        #[test]
+        fn the_short_check_never_loses_a_copy(
+            a in proptest::collection::btree_set(proptest::prelude::any::<u64>(), 1..300),
+            shared in 0.0f64..=1.0,
+            extra in proptest::collection::btree_set(proptest::prelude::any::<u64>(), 0..300),
+            threshold in 0.05f64..=1.0,
+        ) {
+            let a: Vec<u64> = a.into_iter().collect();
+            let take = (a.len() as f64 * shared) as usize;
+            let mut b: Vec<u64> = a[..take].to_vec();
+            b.extend(extra);
+            b.sort_unstable();
+            b.dedup();
+            let group = |sh: &[u64]| {
+                let short = short_shingles(sh);
+                Group {
+                    kind: SectionKind::Overview,
+                    content: 0,
+                    bloom: bloom_of(&short),
+                    short,
+                    len: sh.len(),
+                    members: Vec::new(),
+                    signature: None,
+                }
+            };
+            let exact = gongkai_check::cross::is_copy_lazy(&a, &b, threshold, &|_| false).is_some();
+            if exact {
+                proptest::prop_assert!(may_copy(&group(&a), &group(&b), threshold));
+            }
+        }
+    }
 }

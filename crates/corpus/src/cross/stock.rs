@@ -23,22 +23,32 @@ impl AgencyCounts {
         }
     }
     fn slot(&self, h: u64, row: usize) -> usize {
-        // Independent-enough positions from one 64-bit hash: rotate and mix per row.
-        let x = h
-            .rotate_left(17 * row as u32 + 7)
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        ((x >> 20) & self.mask) as usize
+        slot_of(self.mask, h, row)
     }
-    /// Counts a shingle by its top 32 bits ([`Stock::is_common`] asks the same): the
-    /// full pass keeps only those.
-    pub(crate) fn add_short(&mut self, short: u64) {
-        self.add(short);
-    }
+    #[cfg(test)]
     fn add(&mut self, h: u64) {
         for row in 0..Self::DEPTH {
             let i = self.slot(h, row);
             self.rows[row][i] = self.rows[row][i].saturating_add(1);
         }
+    }
+    /// Counts each agency's shingles, given by their top 32 bits ([`Stock::is_common`]
+    /// asks the same; the full pass keeps only those), sorted and deduplicated per
+    /// agency. The rows are independent, so they are counted in parallel.
+    pub(crate) fn add_agencies(&mut self, agencies: &[Vec<u64>]) {
+        use rayon::prelude::*;
+        let mask = self.mask;
+        self.rows
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(row, counts)| {
+                for set in agencies {
+                    for &h in set {
+                        let i = slot_of(mask, h, row);
+                        counts[i] = counts[i].saturating_add(1);
+                    }
+                }
+            });
     }
     pub(crate) fn estimate(&self, h: u64) -> u16 {
         (0..Self::DEPTH)
@@ -83,6 +93,15 @@ impl AgencyCounts {
         }
         Some(counts)
     }
+}
+
+/// A shingle's slot in a row: independent-enough positions from one 64-bit hash,
+/// rotated and mixed per row.
+fn slot_of(mask: u64, h: u64, row: usize) -> usize {
+    let x = h
+        .rotate_left(17 * row as u32 + 7)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    ((x >> 20) & mask) as usize
 }
 
 /// A phrase used by at least this many agencies is a stock phrase of the genre, not a

@@ -123,6 +123,13 @@ fn check_against_recheck(db: &Path, store: Store, opts: &IngestOptions, at: &str
 }
 
 fn run_case(seed: u64, ops: &[Op]) {
+    run_case_on(seed, ops, None);
+}
+
+/// [`run_case`] on SQLite, or on PostgreSQL in a schema of its own (`pg_url`): there the
+/// database is not copied; the full recompute runs on it after the last step, and must
+/// change no finding.
+fn run_case_on(seed: u64, ops: &[Op], pg_url: Option<&str>) {
     let dir =
         std::env::temp_dir().join(format!("gongkai-incremental-{}-{seed}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -131,7 +138,11 @@ fn run_case(seed: u64, ops: &[Op]) {
     files.extend(write_corpus(&dir.join("b"), seed + 1, 60));
     let db = dir.join("corpus.db");
     let opts = IngestOptions::default();
-    let mut store = Store::open(&db.to_string_lossy()).unwrap();
+    let schema = format!("incremental_{}_{seed}", std::process::id());
+    let mut store = match pg_url {
+        Some(url) => Store::open_postgres(url, Some(&schema)).unwrap(),
+        None => Store::open(&db.to_string_lossy()).unwrap(),
+    };
 
     // The base: most of the first corpus, then a full step (nothing kept yet).
     let mut left: Vec<PathBuf> = files.clone();
@@ -201,7 +212,7 @@ fn run_case(seed: u64, ops: &[Op]) {
                 std::fs::write(&path, copy).unwrap();
                 gongkai_corpus::ingest(
                     &mut store,
-                    &gongkai_corpus::discover(&[path.clone()]),
+                    &gongkai_corpus::discover(std::slice::from_ref(&path)),
                     &opts,
                     &|_| {},
                 )
@@ -225,7 +236,7 @@ fn run_case(seed: u64, ops: &[Op]) {
         }
         assert!(!store.cross_state().unwrap().stale);
         y003.insert(store.count_corpus_findings("Y003").unwrap());
-        if k % 4 == 3 || k + 1 == ops.len() {
+        if pg_url.is_none() && (k % 4 == 3 || k + 1 == ops.len()) {
             store = check_against_recheck(
                 &db,
                 store,
@@ -242,6 +253,27 @@ fn run_case(seed: u64, ops: &[Op]) {
         ops.len()
     );
     assert!(y003.iter().any(|&n| n > 0), "no copied text in the corpus");
+    if pg_url.is_some() {
+        let incremental = corpus_findings(&mut store);
+        let s = cross::update(
+            &mut store,
+            &opts.selection,
+            &opts.similarity,
+            Mode::RecheckAll {
+                refresh_stock: false,
+            },
+        )
+        .unwrap();
+        assert_eq!(s.mode, StepMode::Full);
+        let full = corpus_findings(&mut store);
+        assert_eq!(incremental.len(), full.len());
+        for (a, b) in incremental.iter().zip(&full) {
+            assert_eq!(a, b);
+        }
+        store
+            .query(&format!("DROP SCHEMA {schema} CASCADE"), &[])
+            .unwrap();
+    }
     drop(store);
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -278,10 +310,21 @@ proptest! {
     }
 }
 
-/// One fixed sequence, so that a regression shows the same failure every run.
+/// The fixed sequence on PostgreSQL (required in CI: `GONGKAI_REQUIRE_POSTGRES`).
 #[test]
-fn a_fixed_sequence_of_adds_versions_and_removals() {
-    let ops = [
+fn the_fixed_sequence_on_postgres() {
+    let Ok(url) = std::env::var("GONGKAI_TEST_POSTGRES") else {
+        assert!(
+            std::env::var("GONGKAI_REQUIRE_POSTGRES").is_err(),
+            "GONGKAI_REQUIRE_POSTGRES is set but GONGKAI_TEST_POSTGRES is not"
+        );
+        return;
+    };
+    run_case_on(43, &fixed_sequence(), Some(&url));
+}
+
+fn fixed_sequence() -> Vec<Op> {
+    vec![
         Op::Add(3, 1),
         Op::Remove(5),
         Op::Add(5, 17),
@@ -299,6 +342,11 @@ fn a_fixed_sequence_of_adds_versions_and_removals() {
         Op::Remove(77),
         Op::Add(2, 8),
         Op::Add(5, 11),
-    ];
-    run_case(42, &ops);
+    ]
+}
+
+/// One fixed sequence, so that a regression shows the same failure every run.
+#[test]
+fn a_fixed_sequence_of_adds_versions_and_removals() {
+    run_case(42, &fixed_sequence());
 }

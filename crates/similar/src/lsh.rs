@@ -326,6 +326,13 @@ impl LshIndex {
     }
 }
 
+/// The band keys of a signature under `opts` (one per band, in band order): what an
+/// index kept outside memory — the corpus database's band pages — files a text under.
+/// The same keys [`LshIndex`] uses, so both find the same candidates.
+pub fn signature_band_keys(opts: &Options, signature: &[u32]) -> Vec<u64> {
+    band_keys(opts.bands.max(1), opts.rows().max(1), signature).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -431,11 +438,4 @@ mod tests {
         assert_eq!(candidate_probability(0.0, 32, 4), 0.0);
         assert!((candidate_probability(0.5, 1, 1) - 0.5).abs() < 1e-12);
     }
-}
-
-/// The band keys of a signature under `opts` (one per band, in band order): what an
-/// index kept outside memory — the corpus database's band pages — files a text under.
-/// The same keys [`LshIndex`] uses, so both find the same candidates.
-pub fn signature_band_keys(opts: &Options, signature: &[u32]) -> Vec<u64> {
-    band_keys(opts.bands.max(1), opts.rows().max(1), signature).collect()
 }

@@ -99,6 +99,33 @@ const MIGRATION_LOCK: i64 = 7316455720418;
 
 pub struct Sqlite(pub rusqlite::Connection);
 
+/// With `GONGKAI_TRACE_SQL` set, a statement that takes longer than 5 ms is printed with
+/// its time on stderr: how a slow command finds its slow query.
+struct SlowQuery<'a>(Option<(std::time::Instant, &'a str)>);
+
+impl<'a> SlowQuery<'a> {
+    fn start(sql: &'a str) -> SlowQuery<'a> {
+        static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        let on = *ON.get_or_init(|| std::env::var_os("GONGKAI_TRACE_SQL").is_some());
+        SlowQuery(on.then(|| (std::time::Instant::now(), sql)))
+    }
+}
+
+impl Drop for SlowQuery<'_> {
+    fn drop(&mut self) {
+        if let Some((t, sql)) = self.0 {
+            let ms = t.elapsed().as_secs_f64() * 1000.0;
+            if ms > 5.0 {
+                let one_line: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+                eprintln!(
+                    "sql {ms:.1} ms: {}",
+                    one_line.chars().take(160).collect::<String>()
+                );
+            }
+        }
+    }
+}
+
 /// `$1` → `?1`: SQLite reads `$name` as a named parameter, `?N` as the N-th.
 fn sqlite_sql(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len());
@@ -150,10 +177,12 @@ impl Conn for Sqlite {
         Ok(self.0.execute_batch(sql)?)
     }
     fn exec(&mut self, sql: &str, params: &[Val]) -> Result<u64, StoreError> {
+        let _slow = SlowQuery::start(sql);
         let mut stmt = self.0.prepare_cached(&sqlite_sql(sql))?;
         Ok(stmt.execute(rusqlite::params_from_iter(params))? as u64)
     }
     fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>, StoreError> {
+        let _slow = SlowQuery::start(sql);
         let mut stmt = self.0.prepare_cached(&sqlite_sql(sql))?;
         let columns: Arc<[String]> = stmt.column_names().map(String::from).collect();
         let n = columns.len();

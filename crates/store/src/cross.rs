@@ -282,15 +282,14 @@ impl Store {
         Ok(out)
     }
 
-    /// Fills `year_facts` for reports stored before migration 0008, once.
+    /// Fills `year_facts` for reports stored before migration 0008, once (migration 0009
+    /// leaves a `pending_fills` row for it when there were reports).
     pub(crate) fn fill_year_facts(&mut self) -> Result<(), StoreError> {
-        let pending = self.conn.query_value::<i64>(
-            "SELECT COUNT(*) AS n FROM reports r WHERE r.year IS NOT NULL AND NOT EXISTS
-               (SELECT 1 FROM year_facts y WHERE y.report_id = r.id)",
+        let pending = self.conn.query(
+            "SELECT what FROM pending_fills WHERE what = 'year_facts'",
             &[],
-            "n",
         )?;
-        if pending == 0 {
+        if pending.is_empty() {
             return Ok(());
         }
         let ids: Vec<i64> = self
@@ -320,6 +319,8 @@ impl Store {
                     .bulk_insert("year_facts", &["report_id", "facts"], &rows)
             })?;
         }
+        self.conn
+            .exec("DELETE FROM pending_fills WHERE what = 'year_facts'", &[])?;
         Ok(())
     }
 
@@ -749,11 +750,13 @@ impl Store {
         Ok(())
     }
 
-    /// Agencies as the stock-phrase statistics count them: each agency with a current
-    /// report, and each current report without an agency.
+    /// Agencies as the stock-phrase statistics count them: each agency, and each current
+    /// report without an agency.
     pub fn counted_agencies(&mut self) -> Result<i64, StoreError> {
+        // Every agency stored (one whose reports were all removed still counts, until
+        // the next full step: a slight over-count, and no pass over the reports).
         self.conn.query_value(
-            "SELECT (SELECT COUNT(DISTINCT agency_id) FROM reports WHERE is_current AND agency_id IS NOT NULL)
+            "SELECT (SELECT COUNT(*) FROM agencies)
                   + (SELECT COUNT(*) FROM reports WHERE is_current AND agency_id IS NULL) AS n",
             &[],
             "n",
@@ -769,20 +772,7 @@ impl Store {
         codes: &[&str],
         found: &[CorpusFinding],
     ) -> Result<(), StoreError> {
-        let code_list = codes
-            .iter()
-            .map(|c| format!("'{}'", c.replace('\'', "")))
-            .collect::<Vec<_>>()
-            .join(",");
-        for chunk in reports.chunks(500) {
-            self.conn.exec(
-                &format!(
-                    "DELETE FROM findings WHERE scope = $1 AND code IN ({code_list}) AND report_id IN ({})",
-                    id_list(chunk)
-                ),
-                &[FindingScope::Corpus.into()],
-            )?;
-        }
+        self.delete_corpus_findings_where(reports, |code| codes.contains(&code))?;
         let mut rows = Vec::with_capacity(found.len());
         for f in found {
             rows.push(finding_row(
@@ -802,14 +792,38 @@ impl Store {
 
     /// Removes every cross-report finding of these reports (no longer current).
     pub fn delete_corpus_findings_of(&mut self, reports: &[i64]) -> Result<(), StoreError> {
+        self.delete_corpus_findings_where(reports, |_| true)
+    }
+
+    /// Deletes the cross-report findings of these reports whose code `which` accepts.
+    /// The rows are found by report alone, so that the index on it is the one used.
+    fn delete_corpus_findings_where(
+        &mut self,
+        reports: &[i64],
+        which: impl Fn(&str) -> bool,
+    ) -> Result<(), StoreError> {
         for chunk in reports.chunks(500) {
-            self.conn.exec(
+            let rows = self.conn.query(
                 &format!(
-                    "DELETE FROM findings WHERE scope = $1 AND report_id IN ({})",
+                    "SELECT id, scope, code FROM findings WHERE report_id IN ({})",
                     id_list(chunk)
                 ),
-                &[FindingScope::Corpus.into()],
+                &[],
             )?;
+            let mut ids = Vec::new();
+            for mut r in rows {
+                let scope: FindingScope = r.get("scope")?;
+                let code: String = r.take("code")?;
+                if scope == FindingScope::Corpus && which(&code) {
+                    ids.push(r.get::<i64>("id")?);
+                }
+            }
+            for ids in ids.chunks(500) {
+                self.conn.exec(
+                    &format!("DELETE FROM findings WHERE id IN ({})", id_list(ids)),
+                    &[],
+                )?;
+            }
         }
         Ok(())
     }
@@ -821,23 +835,24 @@ impl Store {
         others: &[i64],
         codes: &[&str],
     ) -> Result<Vec<i64>, StoreError> {
-        let code_list = codes
-            .iter()
-            .map(|c| format!("'{}'", c.replace('\'', "")))
-            .collect::<Vec<_>>()
-            .join(",");
         let mut out = Vec::new();
         for chunk in others.chunks(500) {
+            // Only the other report's id in the condition, so that the index on it is the
+            // one used; the rest is filtered here.
             let rows = self.conn.query(
                 &format!(
-                    "SELECT DISTINCT report_id FROM findings WHERE scope = $1 AND code IN ({code_list})
-                     AND other_report_id IN ({})",
+                    "SELECT report_id, scope, code FROM findings
+                     WHERE other_report_id IS NOT NULL AND other_report_id IN ({})",
                     id_list(chunk)
                 ),
-                &[FindingScope::Corpus.into()],
+                &[],
             )?;
-            for r in rows {
-                out.push(r.get("report_id")?);
+            for mut r in rows {
+                let scope: FindingScope = r.get("scope")?;
+                let code: String = r.take("code")?;
+                if scope == FindingScope::Corpus && codes.contains(&code.as_str()) {
+                    out.push(r.get("report_id")?);
+                }
             }
         }
         out.sort_unstable();

@@ -75,17 +75,15 @@ struct Group {
     short: Vec<u32>,
     /// How many shingles in full.
     len: usize,
-    /// A one-hash Bloom filter of `short`: a shingle whose bit is clear is certainly
-    /// not in the text, so counting clear bits rules most unrelated pairs out without
-    /// the merge of the two sets.
-    bloom: Bloom,
     /// Member sections (indices into the signatures), in section order.
     members: Vec<usize>,
     /// The stored signature that stands for the group in the band index.
     signature: Option<Vec<u8>>,
 }
 
-/// 2,048 bits.
+/// A one-hash Bloom filter of a group's short shingles, 2,048 bits: a shingle whose bit
+/// is clear is certainly not in the text, so counting clear bits rules most unrelated
+/// pairs out without the merge of the two sets.
 type Bloom = [u64; 32];
 
 fn bloom_of(short: &[u32]) -> Bloom {
@@ -119,7 +117,7 @@ fn short_shingles(shingles: &[u64]) -> Vec<u32> {
 /// short shingle stands for every full one with its top bits), and a clear bit in `b`'s
 /// filter is a short shingle certainly missing, so more misses than a copy allows rule
 /// the pair out for certain. The filter first (cheap, stops early), then the merge.
-fn may_copy(a: &Group, b: &Group, threshold: f64) -> bool {
+fn may_copy(a: &Group, b: &Group, b_bloom: &Bloom, threshold: f64) -> bool {
     if a.len == 0 {
         return false;
     }
@@ -130,7 +128,7 @@ fn may_copy(a: &Group, b: &Group, threshold: f64) -> bool {
     let mut missed = 0;
     for &h in &a.short {
         let bit = (h & 2047) as usize;
-        missed += usize::from(b.bloom[bit / 64] & (1 << (bit % 64)) == 0);
+        missed += usize::from(b_bloom[bit / 64] & (1 << (bit % 64)) == 0);
         if missed > allowed {
             return false;
         }
@@ -238,7 +236,6 @@ fn copied_text(
                 groups.push(Group {
                     kind,
                     content,
-                    bloom: bloom_of(&short),
                     short,
                     len,
                     members: Vec::new(),
@@ -341,10 +338,34 @@ fn copied_text(
         start = end;
     }
     drop(index_of);
+    // The band pages are kept as they are: stored now, so that the index leaves memory
+    // before the checks.
+    store.clear_copied_state()?;
+    store.insert_all_band_pages(&entries)?;
+    drop(entries);
+    // And the texts, whose signatures then leave memory too.
+    let mut texts: Vec<(i64, SectionKind, u64, Option<Vec<u8>>)> = groups
+        .iter_mut()
+        .enumerate()
+        .map(|(g, group)| {
+            (
+                text_id[g],
+                group.kind,
+                group.content,
+                group.signature.take(),
+            )
+        })
+        .collect();
+    texts.sort_by_key(|t| t.0);
+    for chunk in texts.chunks(5000) {
+        store.insert_texts_with_ids(chunk)?;
+    }
+    drop(texts);
 
     phase.done("band index and candidates");
     // Candidates ruled out by their short shingles; those ruled in are checked in
     // full below.
+    let blooms: Vec<Bloom> = groups.par_iter().map(|g| bloom_of(&g.short)).collect();
     let (ruled_in, proposed): (Vec<Vec<u32>>, Vec<usize>) = candidates
         .into_par_iter()
         .enumerate()
@@ -353,7 +374,10 @@ fn copied_text(
             cands.dedup();
             cands.retain(|&h| groups[h as usize].kind == groups[g].kind);
             let proposed = cands.len();
-            cands.retain(|&h| may_copy(&groups[g], &groups[h as usize], similarity.threshold));
+            cands.retain(|&h| {
+                let h = h as usize;
+                may_copy(&groups[g], &groups[h], &blooms[h], similarity.threshold)
+            });
             (cands, proposed)
         })
         .unzip();
@@ -367,6 +391,11 @@ fn copied_text(
         .sum();
     drop(limited);
 
+    // Only the groups' members, kinds and signatures are needed from here.
+    drop(blooms);
+    for g in &mut groups {
+        g.short = Vec::new();
+    }
     phase.done("short check");
     // The full check, with the texts' full shingles read again: the groups of the pairs
     // ruled in, and the groups printed more than once (a copy of themselves?).
@@ -432,33 +461,13 @@ fn copied_text(
     drop(full);
 
     phase.done("full check");
-    // Kept for the incremental steps.
-    store.clear_copied_state()?;
-    let mut texts: Vec<(i64, SectionKind, u64, Option<Vec<u8>>)> = groups
-        .iter_mut()
-        .enumerate()
-        .map(|(g, group)| {
-            (
-                text_id[g],
-                group.kind,
-                group.content,
-                group.signature.take(),
-            )
-        })
-        .collect();
-    texts.sort_by_key(|t| t.0);
-    for chunk in texts.chunks(5000) {
-        store.insert_texts_with_ids(chunk)?;
-    }
-    drop(texts);
+    // Kept for the incremental steps (the band pages are stored already).
     let mut edges: Vec<(i64, i64, f64)> = Vec::new();
     for (g, c) in checked.iter().enumerate() {
         edges.extend(c.iter().map(|&(h, v)| (text_id[g], text_id[h], v)));
     }
     store.insert_all_edges(&edges)?;
     drop(edges);
-    store.insert_all_band_pages(&entries)?;
-    drop(entries);
     store.clear_section_texts()?;
     let pairs: Vec<(i64, i64)> = sections
         .iter()
@@ -586,7 +595,6 @@ mod tests {
                 Group {
                     kind: SectionKind::Overview,
                     content: 0,
-                    bloom: bloom_of(&short),
                     short,
                     len: sh.len(),
                     members: Vec::new(),
@@ -595,7 +603,8 @@ mod tests {
             };
             let exact = gongkai_check::cross::is_copy_lazy(&a, &b, threshold, &|_| false).is_some();
             if exact {
-                proptest::prop_assert!(may_copy(&group(&a), &group(&b), threshold));
+                let b = group(&b);
+                proptest::prop_assert!(may_copy(&group(&a), &b, &bloom_of(&b.short), threshold));
             }
         }
     }

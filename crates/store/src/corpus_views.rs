@@ -61,8 +61,10 @@ pub struct FindingCount {
 /// whole-corpus scope keeps it (and then only without a region).
 fn within(scope: &Scope, region: Option<&str>, params: &mut Vec<Val>) -> String {
     let like = |code: &str, params: &mut Vec<Val>| {
-        params.push(format!("{code}%").into());
-        format!("a.region_code LIKE ${}", params.len())
+        crate::regional::region_condition(code, |v| {
+            params.push(v);
+            format!("${}", params.len())
+        })
     };
     let mut parts = Vec::new();
     match scope {
@@ -281,11 +283,14 @@ mod tests {
         let s = Scope::Regions(vec!["4107".into(), "4103".into()]);
         assert_eq!(
             within(&s, Some("410782"), &mut p),
-            "(a.region_code LIKE $1 OR a.region_code LIKE $2) AND a.region_code LIKE $3"
+            "((a.region_code >= $1 AND a.region_code < $2) OR (a.region_code >= $3 AND a.region_code < $4)) \
+             AND (a.region_code >= $5 AND a.region_code < $6)"
         );
         assert_eq!(
             p,
-            vec![Val::from("4107%"), Val::from("4103%"), Val::from("410782%")]
+            ["4107", "4108", "4103", "4104", "410782", "410783"]
+                .map(Val::from)
+                .to_vec()
         );
         let mut p = vec![Val::Int(2021)];
         assert_eq!(within(&Scope::Agency(9), None, &mut p), "a.id = $2");

@@ -20,12 +20,26 @@ use crate::{Store, StoreError};
 
 /// The codes starting with `prefix`, as the bounds of a range: `[prefix, next)` where
 /// `next` is `prefix` with its last character increased (codes are digits).
-fn code_range(prefix: &str) -> (String, String) {
+pub(crate) fn code_range(prefix: &str) -> (String, String) {
     let mut next: Vec<char> = prefix.chars().collect();
     if let Some(last) = next.pop() {
         next.push(char::from_u32(last as u32 + 1).unwrap_or(char::MAX));
     }
     (prefix.to_string(), next.into_iter().collect())
+}
+
+/// `(a.region_code >= low AND a.region_code < high)` for the codes starting with
+/// `prefix`, the bounds bound by `bind` (which returns each one's placeholder): the
+/// condition every region filter uses, answered by the index. An empty prefix is every
+/// placed agency.
+pub(crate) fn region_condition(prefix: &str, mut bind: impl FnMut(Val) -> String) -> String {
+    if prefix.is_empty() {
+        return "a.region_code IS NOT NULL".to_string();
+    }
+    let (low, high) = code_range(prefix);
+    let low = bind(low.into());
+    let high = bind(high.into());
+    format!("(a.region_code >= {low} AND a.region_code < {high})")
 }
 
 /// ` AND a.region_code >= $n AND a.region_code < $n+1` for `region`, its bounds pushed

@@ -346,10 +346,7 @@ impl Where {
             Scope::Regions(roots) => {
                 let parts: Vec<String> = roots
                     .iter()
-                    .map(|root| {
-                        let p = self.bind(format!("{}%", like_escape(root)));
-                        format!("a.region_code LIKE {p} ESCAPE '\\'")
-                    })
+                    .map(|root| crate::regional::region_condition(root, |v| self.bind(v)))
                     .collect();
                 self.and(&format!("({})", parts.join(" OR ")));
             }
@@ -358,8 +355,8 @@ impl Where {
 
     fn region(&mut self, code: &Option<String>) {
         if let Some(code) = code {
-            let p = self.bind(format!("{}%", like_escape(code)));
-            self.and(&format!("a.region_code LIKE {p} ESCAPE '\\'"));
+            let condition = crate::regional::region_condition(code, |v| self.bind(v));
+            self.and(&condition);
         }
     }
 

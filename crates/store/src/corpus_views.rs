@@ -4,8 +4,6 @@
 //! scope can hold. The narrowing is only a prefilter: the server still asks its access
 //! policy about every row it shows.
 
-use std::collections::BTreeMap;
-
 use gongkai_gazetteer::{BodyKind, PlaceStatus};
 use gongkai_model::access::Scope;
 use gongkai_model::agency::Level;
@@ -13,7 +11,8 @@ use gongkai_model::Severity;
 
 use crate::conn::Val;
 use crate::enums::FindingScope;
-use crate::metrics::METRIC_COLUMNS;
+use crate::metrics::metric_select_columns;
+use crate::row::FromRow;
 use crate::types::{Coverage, MetricRow};
 use crate::{id_list, Store, StoreError};
 
@@ -233,11 +232,7 @@ impl Store {
     ) -> Result<Vec<AgencyMetrics>, StoreError> {
         let mut params: Vec<Val> = vec![year.into()];
         let cond = within(scope, region, &mut params);
-        let columns = METRIC_COLUMNS
-            .iter()
-            .map(|m| format!("m.{}", m.key()))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let columns = metric_select_columns();
         let rows = self.conn.query(
             &format!(
                 "SELECT r.id, r.agency_id, a.name AS agency, a.region, a.region_code, a.level, r.year, {columns}
@@ -249,22 +244,10 @@ impl Store {
             &params,
         )?;
         rows.into_iter()
-            .map(|mut r| {
-                let mut values = BTreeMap::new();
-                for m in METRIC_COLUMNS {
-                    values.insert(m.key().to_string(), r.get(m.key())?);
-                }
+            .map(|r| {
                 Ok(AgencyMetrics {
                     agency_id: r.get("agency_id")?,
-                    metrics: MetricRow {
-                        report_id: r.get("id")?,
-                        agency: r.take("agency")?,
-                        region: r.take("region")?,
-                        region_code: r.take("region_code")?,
-                        level: r.get("level")?,
-                        year: r.get("year")?,
-                        values,
-                    },
+                    metrics: MetricRow::from_row(r)?,
                 })
             })
             .collect()

@@ -60,14 +60,7 @@ impl Store {
     /// anything is computed, so a process that dies during the step leaves the mark) and
     /// returns what the step's findings will be up to date with.
     pub fn begin_cross(&mut self) -> Result<CrossStep, StoreError> {
-        self.in_transaction(|store| {
-            store.mark_cross_stale_in_transaction(now())?;
-            let rows = store
-                .conn
-                .query("SELECT changes FROM cross_state WHERE id = 1", &[])?;
-            let r = rows.first().ok_or_else(no_cross_state)?;
-            Ok(CrossStep(r.get("changes")?))
-        })
+        self.in_transaction(Store::cross_step_in_transaction)
     }
 
     pub(crate) fn mark_cross_stale_in_transaction(&mut self, now: i64) -> Result<(), StoreError> {
@@ -359,6 +352,24 @@ impl Store {
                 )?,
             };
         }
+        Ok(())
+    }
+
+    /// Before a report's sections are deleted (its reading replaced, or the report
+    /// removed): their texts lose members, which the next cross-report step takes in
+    /// (`cross_touched`), and their links to the texts go with them.
+    pub(crate) fn release_section_texts(&mut self, report_id: i64) -> Result<(), StoreError> {
+        self.conn.exec(
+            "INSERT INTO cross_touched (text_id)
+             SELECT st.text_id FROM section_texts st JOIN sections s ON s.id = st.section_id
+             WHERE s.report_id = $1",
+            &[report_id.into()],
+        )?;
+        self.conn.exec(
+            "DELETE FROM section_texts WHERE section_id IN
+               (SELECT id FROM sections WHERE report_id = $1)",
+            &[report_id.into()],
+        )?;
         Ok(())
     }
 
@@ -773,21 +784,7 @@ impl Store {
         found: &[CorpusFinding],
     ) -> Result<(), StoreError> {
         self.delete_corpus_findings_where(reports, |code| codes.contains(&code))?;
-        let mut rows = Vec::with_capacity(found.len());
-        for f in found {
-            rows.push(finding_row(
-                f.report_id,
-                &f.finding,
-                true,
-                f.other_report_id,
-            )?);
-        }
-        self.conn.bulk_insert("findings", FINDING_COLUMNS, &rows)?;
-        self.conn.exec(
-            "UPDATE cross_state SET computed = $1, computed_at = $2 WHERE id = 1",
-            &[step.0.into(), now().into()],
-        )?;
-        Ok(())
+        self.store_corpus_findings(step, found)
     }
 
     /// Removes every cross-report finding of these reports (no longer current).
@@ -869,21 +866,25 @@ impl Store {
         step: CrossStep,
         found: &[CorpusFinding],
     ) -> Result<(), StoreError> {
-        let mut rows = Vec::with_capacity(found.len());
-        for f in found {
-            rows.push(finding_row(
-                f.report_id,
-                &f.finding,
-                true,
-                f.other_report_id,
-            )?);
-        }
         self.conn.exec(
             "DELETE FROM findings WHERE scope = $1",
             &[FindingScope::Corpus.into()],
         )?;
-        for chunk in rows.chunks(5000) {
-            self.conn.bulk_insert("findings", FINDING_COLUMNS, chunk)?;
+        self.store_corpus_findings(step, found)
+    }
+
+    /// Inserts cross-report findings and records that they are up to date with `step`.
+    fn store_corpus_findings(
+        &mut self,
+        step: CrossStep,
+        found: &[CorpusFinding],
+    ) -> Result<(), StoreError> {
+        for chunk in found.chunks(5000) {
+            let rows = chunk
+                .iter()
+                .map(|f| finding_row(f.report_id, &f.finding, true, f.other_report_id))
+                .collect::<Result<Vec<_>, _>>()?;
+            self.conn.bulk_insert("findings", FINDING_COLUMNS, &rows)?;
         }
         self.conn.exec(
             "UPDATE cross_state SET computed = $1, computed_at = $2 WHERE id = 1",

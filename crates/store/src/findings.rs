@@ -7,7 +7,7 @@ use crate::conn::Val;
 use crate::enums::FindingScope;
 use crate::row::{FromRow, Row};
 use crate::types::{CorpusFinding, CrossStep, StoredFinding};
-use crate::{id_list, now, Store, StoreError};
+use crate::{id_list, Store, StoreError};
 
 /// The columns [`finding_row`] fills, in order.
 pub(crate) const FINDING_COLUMNS: &[&str] = &[
@@ -87,35 +87,16 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces every cross-report finding: they are recomputed over the whole corpus
-    /// after each ingest, so a report added later can resolve or raise them. Records, in
-    /// the same transaction, that they are up to date with `step`'s start: still stale if
-    /// the reports changed since.
+    /// Replaces every cross-report finding in a transaction of its own, for a step begun
+    /// with [`Store::begin_cross`] outside one. Records, in the same transaction, that they
+    /// are up to date with `step`'s start: still stale if the reports changed since. (The
+    /// corpus's steps run whole inside [`Store::cross_transaction`] and call
+    /// [`Store::replace_all_corpus_findings_in_step`].)
     pub fn replace_corpus_findings(
         &mut self,
         step: CrossStep,
         found: &[CorpusFinding],
     ) -> Result<(), StoreError> {
-        let mut rows = Vec::with_capacity(found.len());
-        for f in found {
-            rows.push(finding_row(
-                f.report_id,
-                &f.finding,
-                true,
-                f.other_report_id,
-            )?);
-        }
-        self.in_transaction(|store| {
-            store.conn.exec(
-                "DELETE FROM findings WHERE scope = $1",
-                &[FindingScope::Corpus.into()],
-            )?;
-            store.conn.bulk_insert("findings", FINDING_COLUMNS, &rows)?;
-            store.conn.exec(
-                "UPDATE cross_state SET computed = $1, computed_at = $2 WHERE id = 1",
-                &[step.0.into(), now().into()],
-            )?;
-            Ok(())
-        })
+        self.in_transaction(|store| store.replace_all_corpus_findings_in_step(step, found))
     }
 }

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use gongkai_model::metrics::MetricKey;
 
 use crate::conn::Val;
+use crate::row::{FromRow, Row};
 use crate::types::{Filter, MetricRow};
 use crate::{id_list, Store, StoreError};
 
@@ -22,6 +23,35 @@ pub(crate) fn metric_values(metrics: &[(String, Option<f64>)]) -> impl Iterator<
             .and_then(|(_, v)| *v)
             .map_or(Val::Null, Val::Real)
     })
+}
+
+/// `m.received, m.carried_over, …`: every metric column of `metrics m`.
+pub(crate) fn metric_select_columns() -> String {
+    METRIC_COLUMNS
+        .iter()
+        .map(|m| format!("m.{}", m.key()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A report's metrics from a row with its identity (`id`, `agency`, `region`,
+/// `region_code`, `level`, `year`) and [`metric_select_columns`].
+impl FromRow for MetricRow {
+    fn from_row(mut r: Row) -> Result<MetricRow, StoreError> {
+        let mut row = MetricRow {
+            report_id: r.get("id")?,
+            agency: r.take("agency")?,
+            region: r.take("region")?,
+            region_code: r.take("region_code")?,
+            level: r.get("level")?,
+            year: r.get("year")?,
+            values: BTreeMap::new(),
+        };
+        for m in METRIC_COLUMNS {
+            row.values.insert(m.key().to_string(), r.get(m.key())?);
+        }
+        Ok(row)
+    }
 }
 
 impl Store {
@@ -53,11 +83,7 @@ impl Store {
                 values: BTreeMap::new(),
             });
         }
-        let columns = METRIC_COLUMNS
-            .iter()
-            .map(|m| format!("m.{}", m.key()))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let columns = metric_select_columns();
         let sql = match ids {
             Some([]) => return Ok(Vec::new()),
             Some(ids) => format!(

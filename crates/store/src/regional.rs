@@ -12,7 +12,7 @@ use gongkai_model::ReadingStatus;
 
 use crate::agencies::{place_of, AGENCY_PLACE_COLUMNS};
 use crate::conn::Val;
-use crate::metrics::METRIC_COLUMNS;
+use crate::metrics::metric_select_columns;
 use crate::reports::REPORT_ROW_COLUMNS;
 use crate::summary::coverage_of;
 use crate::types::{AgencyInfo, Coverage, MetricRow, ReportRow};
@@ -82,18 +82,13 @@ impl Store {
     pub fn region_metrics(&mut self, region: Option<&str>) -> Result<Vec<MetricRow>, StoreError> {
         let mut params = Vec::new();
         let filter = in_region(region, &mut params);
-        let columns = METRIC_COLUMNS
-            .iter()
-            .map(|m| format!("m.{}", m.key()))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let columns = metric_select_columns();
         let join = if filter.is_empty() {
             "LEFT JOIN"
         } else {
             "JOIN"
         };
-        let mut out = Vec::new();
-        for mut r in self.conn.query(
+        self.conn.query_as(
             &format!(
                 "SELECT r.id, a.name AS agency, a.region, a.region_code, a.level, r.year, {columns}
                  FROM metrics m JOIN reports r ON r.id = m.report_id
@@ -102,22 +97,7 @@ impl Store {
                  ORDER BY a.name, r.year, r.version, r.id"
             ),
             &params,
-        )? {
-            let mut row = MetricRow {
-                report_id: r.get("id")?,
-                agency: r.take("agency")?,
-                region: r.take("region")?,
-                region_code: r.take("region_code")?,
-                level: r.get("level")?,
-                year: r.get("year")?,
-                values: Default::default(),
-            };
-            for m in METRIC_COLUMNS {
-                row.values.insert(m.key().to_string(), r.get(m.key())?);
-            }
-            out.push(row);
-        }
-        Ok(out)
+        )
     }
 
     /// Current reports by reading status (`None`: not yet known), of agencies in

@@ -35,17 +35,7 @@ impl Store {
                     &[a.into(), y.into(), (y + 1).into()],
                 )?;
             }
-            // Its sections' texts lose members.
-            store.conn.exec(
-                "INSERT INTO cross_touched (text_id)
-                 SELECT st.text_id FROM section_texts st JOIN sections s ON s.id = st.section_id
-                 WHERE s.report_id = $1",
-                &[id.into()],
-            )?;
-            store.conn.exec(
-                "DELETE FROM section_texts WHERE section_id IN (SELECT id FROM sections WHERE report_id = $1)",
-                &[id.into()],
-            )?;
+            store.release_section_texts(id)?;
             store.conn.exec(
                 "UPDATE findings SET other_report_id = NULL WHERE other_report_id = $1",
                 &[id.into()],

@@ -292,18 +292,8 @@ impl Store {
                 new.signed.clone().into(),
             ],
         )?;
-        // The sections' texts lose members: the next cross-report step takes that in
-        // (the report itself is taken in again: `cross_seen` is cleared).
-        self.conn.exec(
-            "INSERT INTO cross_touched (text_id)
-             SELECT st.text_id FROM section_texts st JOIN sections s ON s.id = st.section_id
-                 WHERE s.report_id = $1",
-            &[id.into()],
-        )?;
-        self.conn.exec(
-            "DELETE FROM section_texts WHERE section_id IN (SELECT id FROM sections WHERE report_id = $1)",
-            &[id.into()],
-        )?;
+        // The report itself is taken in again by the next cross-report step.
+        self.release_section_texts(id)?;
         self.conn.exec(
             "UPDATE reports SET cross_seen = NULL WHERE id = $1",
             &[id.into()],

@@ -24,21 +24,6 @@ impl Date {
         Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
     }
 
-    /// The date in Beijing (UTC+8) at a Unix time, in seconds.
-    pub fn beijing_of_unix(seconds: i64) -> Option<Date> {
-        // Howard Hinnant's civil_from_days.
-        let z = seconds.checked_add(8 * 3600)?.div_euclid(86_400) + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        Date::new(i32::try_from(year).ok()?, month, day)
-    }
-
     pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -72,13 +57,5 @@ mod tests {
         assert_eq!(Date::parse("2024-02-30"), None);
         assert_eq!(Date::parse("2024-02-29").unwrap().to_string(), "2024-02-29");
         assert_eq!(Date::parse("2023-02-29"), None);
-    }
-
-    #[test]
-    fn the_beijing_date_of_a_unix_time() {
-        // 2026-12-04T15:59:59Z is 23:59:59 in Beijing; a second later it is the 5th.
-        assert_eq!(Date::beijing_of_unix(1_796_399_999), Date::new(2026, 12, 4));
-        assert_eq!(Date::beijing_of_unix(1_796_400_000), Date::new(2026, 12, 5));
-        assert_eq!(Date::beijing_of_unix(0), Date::new(1970, 1, 1));
     }
 }

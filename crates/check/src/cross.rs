@@ -144,6 +144,25 @@ pub fn is_copy(a: &[u64], b: &[u64], threshold: f64, common: &dyn Fn(u64) -> boo
     is_copy_given(a, &distinctive, b, threshold)
 }
 
+/// The fewest of `len` shingles that, shared, reach `threshold` exactly as the
+/// containment check divides (`shared / len >= threshold`); `None` when none do or
+/// `len` is 0. A check that counts misses can stop once more than `len` minus this
+/// are missing.
+pub fn shared_needed(len: usize, threshold: f64) -> Option<usize> {
+    if len == 0 {
+        return None;
+    }
+    let reaches = |s: usize| s as f64 / len as f64 >= threshold;
+    let mut need = ((threshold * len as f64).ceil().max(0.0) as usize).min(len + 1);
+    while need > 0 && reaches(need - 1) {
+        need -= 1;
+    }
+    while need <= len && !reaches(need) {
+        need += 1;
+    }
+    (need <= len).then_some(need)
+}
+
 /// [`is_copy`] for a corpus pass: the containment first, stopping as soon as the
 /// threshold is out of reach, and only for a pair that reaches it, whether enough of the
 /// shared shingles are not `common` (most candidate pairs are not copies, so most never
@@ -158,20 +177,7 @@ pub fn is_copy_lazy(
     if len == 0 {
         return None;
     }
-    // The fewest shared shingles that reach the threshold, exactly as the division
-    // below compares.
-    let reaches = |s: usize| s as f64 / len as f64 >= threshold;
-    let mut need = ((threshold * len as f64).ceil().max(0.0) as usize).min(len + 1);
-    while need > 0 && reaches(need - 1) {
-        need -= 1;
-    }
-    while need <= len && !reaches(need) {
-        need += 1;
-    }
-    if need > len {
-        return None;
-    }
-    let allowed_misses = len - need;
+    let allowed_misses = len - shared_needed(len, threshold)?;
     let (mut j, mut shared, mut missed) = (0, 0, 0);
     for &h in a {
         while j < b.len() && b[j] < h {

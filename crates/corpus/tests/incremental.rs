@@ -91,6 +91,26 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
+/// Recomputes everything on `store` and asserts that it gives `incremental`, finding by
+/// finding.
+fn assert_recheck_gives(store: &mut Store, incremental: &[String], opts: &IngestOptions, at: &str) {
+    let s = cross::update(
+        store,
+        &opts.selection,
+        &opts.similarity,
+        Mode::RecheckAll {
+            refresh_stock: false,
+        },
+    )
+    .unwrap();
+    assert_eq!(s.mode, StepMode::Full);
+    let full = corpus_findings(store);
+    assert_eq!(incremental.len(), full.len(), "{at}: finding counts differ");
+    for (a, b) in incremental.iter().zip(&full) {
+        assert_eq!(a, b, "{at}");
+    }
+}
+
 /// Compares the incremental state with a recompute of a copy of it.
 fn check_against_recheck(db: &Path, store: Store, opts: &IngestOptions, at: &str) -> Store {
     let incremental = {
@@ -102,23 +122,9 @@ fn check_against_recheck(db: &Path, store: Store, opts: &IngestOptions, at: &str
     let copy = db.with_extension("copy.db");
     std::fs::copy(db, &copy).unwrap();
     let mut other = Store::open(&copy.to_string_lossy()).unwrap();
-    let s = cross::update(
-        &mut other,
-        &opts.selection,
-        &opts.similarity,
-        Mode::RecheckAll {
-            refresh_stock: false,
-        },
-    )
-    .unwrap();
-    assert_eq!(s.mode, StepMode::Full);
-    let full = corpus_findings(&mut other);
+    assert_recheck_gives(&mut other, &incremental, opts, at);
     drop(other);
     std::fs::remove_file(&copy).unwrap();
-    assert_eq!(incremental.len(), full.len(), "{at}: finding counts differ");
-    for (a, b) in incremental.iter().zip(&full) {
-        assert_eq!(a, b, "{at}");
-    }
     Store::open(&db.to_string_lossy()).unwrap()
 }
 
@@ -255,21 +261,12 @@ fn run_case_on(seed: u64, ops: &[Op], pg_url: Option<&str>) {
     assert!(y003.iter().any(|&n| n > 0), "no copied text in the corpus");
     if pg_url.is_some() {
         let incremental = corpus_findings(&mut store);
-        let s = cross::update(
+        assert_recheck_gives(
             &mut store,
-            &opts.selection,
-            &opts.similarity,
-            Mode::RecheckAll {
-                refresh_stock: false,
-            },
-        )
-        .unwrap();
-        assert_eq!(s.mode, StepMode::Full);
-        let full = corpus_findings(&mut store);
-        assert_eq!(incremental.len(), full.len());
-        for (a, b) in incremental.iter().zip(&full) {
-            assert_eq!(a, b);
-        }
+            &incremental,
+            &opts,
+            &format!("seed {seed}, at the end"),
+        );
         store
             .query(&format!("DROP SCHEMA {schema} CASCADE"), &[])
             .unwrap();

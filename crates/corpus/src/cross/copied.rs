@@ -18,15 +18,13 @@
 //! the threshold, with enough distinctive — not stock — shingles shared): the stored
 //! edges.
 
-use std::collections::HashMap;
-
 use gongkai_check::cross::{self, ClusterMember, CopiedFrom, SharedText};
 use gongkai_model::schema::SectionKind;
 use gongkai_similar::{NormalizedText, Options};
-use gongkai_store::{CorpusFinding, Filter, ReportRow, Store, StoreError};
+use gongkai_store::{CorpusFinding, Store, StoreError};
 
 use super::stock::Stock;
-use super::with_other_note;
+use super::{rows_by_id, with_other_note};
 
 /// Most texts one band's bucket gives a text as candidates.
 pub(crate) const CANDIDATES_PER_BUCKET: usize = 16;
@@ -306,15 +304,7 @@ pub(crate) fn findings(
         reports.sort_unstable();
         reports.dedup();
         let texts = store.section_texts(&need)?;
-        let rows: HashMap<i64, ReportRow> = store
-            .reports(&Filter {
-                all_versions: true,
-                ids: Some(reports),
-                ..Filter::default()
-            })?
-            .into_iter()
-            .map(|r| (r.id, r))
-            .collect();
+        let rows = rows_by_id(store, reports)?;
         let name_of = |j: usize| -> String {
             rows.get(&g.secs[j].report_id)
                 .map(|r| r.agency.clone().unwrap_or_else(|| r.source.clone()))

@@ -95,15 +95,6 @@ fn bloom_of(short: &[u32]) -> Bloom {
     b
 }
 
-/// The fewest of `len` shingles shared that reach the threshold, as the exact check
-/// divides; `None` when none do.
-fn needed(len: usize, threshold: f64) -> Option<usize> {
-    let reaches = |s: usize| s as f64 / len as f64 >= threshold;
-    let guess = ((threshold * len as f64).floor().max(0.0) as usize).min(len);
-    // The floor or one of its neighbours; checked exactly.
-    (guess.saturating_sub(1)..=len).find(|&s| reaches(s))
-}
-
 /// The short form of sorted shingles ([`Group::short`]).
 fn short_shingles(shingles: &[u64]) -> Vec<u32> {
     let mut out: Vec<u32> = shingles.iter().map(|&h| (h >> 32) as u32).collect();
@@ -118,10 +109,7 @@ fn short_shingles(shingles: &[u64]) -> Vec<u32> {
 /// filter is a short shingle certainly missing, so more misses than a copy allows rule
 /// the pair out for certain. The filter first (cheap, stops early), then the merge.
 fn may_copy(a: &Group, b: &Group, b_bloom: &Bloom, threshold: f64) -> bool {
-    if a.len == 0 {
-        return false;
-    }
-    let Some(need) = needed(a.len, threshold) else {
+    let Some(need) = gongkai_check::cross::shared_needed(a.len, threshold) else {
         return false;
     };
     let allowed = a.len - need;
@@ -263,9 +251,11 @@ fn copied_text(
     phase.done("texts loaded and grouped");
     // The stock phrases: counted anew, or the snapshot kept.
     let before = store.stock_snapshot_header()?;
-    let stock = match (refresh, Stock::load(store)?) {
-        (false, Some(stock)) => stock,
-        _ => {
+    // The kept snapshot is read only when it is kept (its sketch is 32 MB).
+    let kept = if refresh { None } else { Stock::load(store)? };
+    let stock = match kept {
+        Some(stock) => stock,
+        None => {
             let stock = count_stock(store, &sections, &groups, &group_of)?;
             stock.save(store)?;
             summary.stock_refresh = Some(StockRefresh {

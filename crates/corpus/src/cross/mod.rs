@@ -200,6 +200,25 @@ pub fn update(
 /// show what the next command does with a corpus left stale.
 pub const ABORT_FOR_TESTS: &str = "GONGKAI_TEST_ABORT_IN_CROSS";
 
+/// The rows of these reports (any version), by id.
+fn rows_by_id(
+    store: &mut Store,
+    ids: Vec<i64>,
+) -> Result<std::collections::HashMap<i64, ReportRow>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(store
+        .reports(&gongkai_store::Filter {
+            all_versions: true,
+            ids: Some(ids),
+            ..gongkai_store::Filter::default()
+        })?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect())
+}
+
 /// Says which report the finding compares with: a reviewer opens that one next.
 fn with_other_note(mut f: Finding, other: Option<&ReportRow>) -> Finding {
     if let Some(o) = other {

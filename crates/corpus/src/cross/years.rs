@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use gongkai_check::cross;
 use gongkai_model::year_facts::YearFacts;
-use gongkai_store::{CorpusFinding, Filter, PendingReport, ReportRow, Store, StoreError};
+use gongkai_store::{CorpusFinding, PendingReport, ReportRow, Store, StoreError};
 
-use super::with_other_note;
+use super::{rows_by_id, with_other_note};
 
 /// Which of the two rules run.
 #[derive(Clone, Copy)]
@@ -88,21 +88,6 @@ pub(crate) fn all(
         }
     }
     Ok(())
-}
-
-fn rows_by_id(store: &mut Store, ids: Vec<i64>) -> Result<HashMap<i64, ReportRow>, StoreError> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(store
-        .reports(&Filter {
-            all_versions: true,
-            ids: Some(ids),
-            ..Filter::default()
-        })?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect())
 }
 
 /// The reports whose Y001/Y002 findings the pending reports can change: the current

@@ -144,27 +144,38 @@ impl Store {
         actor: &Actor,
     ) -> Result<Job, StoreError> {
         self.in_transaction(|store| {
-            let at = now();
-            let id: i64 = store.conn.query_value(
-                "INSERT INTO jobs (kind, status, user_id, payload, done, total, message,
-                   created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, 0, $5, '', $6, $6) RETURNING id",
-                &[
-                    kind.into(),
-                    JobStatus::Queued.into(),
-                    actor.user_id.into(),
-                    payload.to_string().into(),
-                    total.into(),
-                    at.into(),
-                ],
-                "id",
-            )?;
+            let id = store.insert_queued_job(kind, payload.to_string(), total, actor, now())?;
             store.record_audit(actor, action, &format!("job:{id}"), None, Some(payload))?;
             store
                 .job(id)?
                 .map(|j| j.job)
                 .ok_or_else(|| StoreError::Query("新任务写入后读不到".into()))
         })
+    }
+
+    /// Inserts a queued job (within the caller's transaction); returns its id.
+    pub(crate) fn insert_queued_job(
+        &mut self,
+        kind: &str,
+        payload: String,
+        total: i64,
+        actor: &Actor,
+        at: i64,
+    ) -> Result<i64, StoreError> {
+        self.conn.query_value(
+            "INSERT INTO jobs (kind, status, user_id, payload, done, total, message,
+               created_at, updated_at)
+             VALUES ($1, $2, $3, $4, 0, $5, '', $6, $6) RETURNING id",
+            &[
+                kind.into(),
+                JobStatus::Queued.into(),
+                actor.user_id.into(),
+                payload.into(),
+                total.into(),
+                at.into(),
+            ],
+            "id",
+        )
     }
 
     pub fn job(&mut self, id: i64) -> Result<Option<JobWithPayload>, StoreError> {

@@ -156,19 +156,12 @@ impl Store {
                 };
                 let text = serde_json::to_string(&payload)
                     .map_err(|e| StoreError::Query(format!("任务内容无法写出：{e}")))?;
-                let id: i64 = store.conn.query_value(
-                    "INSERT INTO jobs (kind, status, user_id, payload, done, total, message,
-                       created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, 0, $5, '', $6, $6) RETURNING id",
-                    &[
-                        KIND_INGEST_FILES.into(),
-                        JobStatus::Queued.into(),
-                        actor.user_id.into(),
-                        text.into(),
-                        (part.len() as i64).into(),
-                        at.into(),
-                    ],
-                    "id",
+                let id = store.insert_queued_job(
+                    KIND_INGEST_FILES,
+                    text,
+                    part.len() as i64,
+                    actor,
+                    at,
                 )?;
                 out.job_ids.push(id);
             }
@@ -261,17 +254,7 @@ impl Store {
             if pending > 0 {
                 return Ok(false);
             }
-            let at = now();
-            store.conn.exec(
-                "INSERT INTO jobs (kind, status, user_id, payload, done, total, message,
-                   created_at, updated_at)
-                 VALUES ($1, $2, NULL, '{}', 0, 1, '', $3, $3)",
-                &[
-                    KIND_INGEST_CROSS.into(),
-                    JobStatus::Queued.into(),
-                    at.into(),
-                ],
-            )?;
+            store.insert_queued_job(KIND_INGEST_CROSS, "{}".into(), 1, &Actor::system(), now())?;
             Ok(true)
         })
     }

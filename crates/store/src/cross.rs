@@ -71,15 +71,58 @@ impl Store {
         Ok(())
     }
 
-    /// The copied-text signatures of the current reports' sections.
-    pub fn section_signatures(&mut self) -> Result<Vec<SectionSignature>, StoreError> {
-        self.conn.query_as(
-            "SELECT s.id, s.report_id, r.agency_id, r.year, s.kind, s.signature, st.text_id
+    /// The current reports' sections that have a copied-text signature, a page at a
+    /// time in section-id order, without the signatures (`signature` is empty; they are
+    /// read with the bodies, [`Store::section_bodies_signed`]): a full step of a large
+    /// corpus never holds every signature.
+    pub fn copied_sections_page(
+        &mut self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<SectionSignature>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT s.id, s.report_id, r.agency_id, r.year, s.kind, st.text_id
              FROM sections s JOIN reports r ON r.id = s.report_id
              LEFT JOIN section_texts st ON st.section_id = s.id
-             WHERE r.is_current AND s.signature IS NOT NULL ORDER BY s.id",
-            &[],
-        )
+             WHERE r.is_current AND s.signature IS NOT NULL AND s.id > $1
+             ORDER BY s.id LIMIT $2",
+            &[after.into(), limit.into()],
+        )?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(SectionSignature {
+                    section_id: r.get("id")?,
+                    report_id: r.get("report_id")?,
+                    agency_id: r.get("agency_id")?,
+                    year: r.get("year")?,
+                    kind: r.get("kind")?,
+                    signature: Vec::new(),
+                    text_id: r.get("text_id")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Section bodies and copied-text signatures by section id.
+    pub fn section_bodies_signed(
+        &mut self,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, (String, Vec<u8>)>, StoreError> {
+        let mut out = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let rows = self.conn.query(
+                &format!(
+                    "SELECT id, body, signature FROM sections
+                     WHERE signature IS NOT NULL AND id IN ({})",
+                    id_list(chunk)
+                ),
+                &[],
+            )?;
+            for mut r in rows {
+                out.insert(r.get("id")?, (r.take("body")?, r.take("signature")?));
+            }
+        }
+        Ok(out)
     }
 
     /// Section headings and bodies by section id.

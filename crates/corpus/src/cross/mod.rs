@@ -34,6 +34,7 @@
 mod copied;
 mod full;
 mod incremental;
+mod spill;
 mod stock;
 mod years;
 

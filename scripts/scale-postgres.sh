@@ -45,8 +45,9 @@ sql() { "$PSQL" "$DB" -Atqc "$1"; }
 "$PSQL" "$BASE_URL" -qc "CREATE DATABASE $DBNAME" >/dev/null
 
 # Synthetic agencies have at most 4 years by default (2021–2024), 519,780 reports for the
-# whole country; a larger N takes the eight years of the 2019 format, 2019–2026.
-if [[ -z "${SYNTH_OPTS:-}" ]] && (( N > 500000 )); then SYNTH_OPTS="--years 8 --first-year 2019"; fi
+# whole country; a larger N takes eight years, 2021–2028 (synthetic reports use the
+# 2021 edition of the tables).
+if [[ -z "${SYNTH_OPTS:-}" ]] && (( N > 500000 )); then SYNTH_OPTS="--years 8"; fi
 CORPUS="$WORK/corpus"
 if [[ ! -f "$CORPUS/answer-key.jsonl" ]] || [[ "$(wc -l < "$CORPUS/answer-key.jsonl")" != "$N" ]]; then
   echo "== synth $N" >&2

@@ -15,6 +15,7 @@ mod corpus;
 mod coverage;
 mod eval;
 mod export;
+mod ledger;
 mod meta;
 mod region;
 mod render;
@@ -326,6 +327,11 @@ enum Command {
         #[command(subcommand)]
         command: serve::UserCommand,
     },
+    /// 依申请公开台账：法定期限计算、节假日日历 (the request ledger: deadlines, calendar)
+    Ledger {
+        #[command(subcommand)]
+        command: ledger::LedgerCommand,
+    },
     /// 查询区划：代码或名称的单位、路径、下级，机关名称的归属及依据
     /// (a division unit by code or name; an agency name's place, with evidence)
     Region {
@@ -483,6 +489,7 @@ fn main() -> ExitCode {
             },
         ),
         Command::Region { query, format } => region::region(&query, format),
+        Command::Ledger { command } => ledger::ledger(command),
         Command::Serve {
             db,
             listen,

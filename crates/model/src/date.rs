@@ -40,6 +40,65 @@ impl Date {
     }
 }
 
+impl Date {
+    /// Days since 1970-01-01 (negative before), for arithmetic on dates.
+    pub fn days_since_epoch(self) -> i64 {
+        // Howard Hinnant's days_from_civil: March-based years, 400-year eras.
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` after 1970-01-01; `None` outside the years [`Date::new`] takes.
+    pub fn from_days_since_epoch(days: i64) -> Option<Date> {
+        let z = days.checked_add(719_468)?;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date::new(i32::try_from(year).ok()?, month as u32, day as u32)
+    }
+
+    /// The next day (`None` past the last year [`Date::new`] takes).
+    pub fn succ(self) -> Option<Date> {
+        Date::from_days_since_epoch(self.days_since_epoch() + 1)
+    }
+
+    /// Day of the week, 1 = Monday … 7 = Sunday (ISO 8601).
+    pub fn iso_weekday(self) -> u32 {
+        // 1970-01-01 was a Thursday.
+        ((self.days_since_epoch() + 3).rem_euclid(7) + 1) as u32
+    }
+
+    /// Saturday or Sunday.
+    pub fn is_weekend(self) -> bool {
+        self.iso_weekday() >= 6
+    }
+}
+
+/// Written as `YYYY-MM-DD`.
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Read as [`Date::parse`] reads.
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Date::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("not a date: {s}")))
+    }
+}
+
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -57,5 +116,29 @@ mod tests {
         assert_eq!(Date::parse("2024-02-30"), None);
         assert_eq!(Date::parse("2024-02-29").unwrap().to_string(), "2024-02-29");
         assert_eq!(Date::parse("2023-02-29"), None);
+    }
+
+    #[test]
+    fn day_numbers_round_trip_and_weekdays() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        assert_eq!(d("1970-01-01").days_since_epoch(), 0);
+        assert_eq!(d("2000-03-01").days_since_epoch(), 11_017);
+        assert_eq!(d("1969-12-31").days_since_epoch(), -1);
+        assert_eq!(d("2026-12-04").iso_weekday(), 5); // a Friday
+        assert_eq!(d("2026-02-14").iso_weekday(), 6);
+        assert!(d("2026-02-15").is_weekend());
+        assert_eq!(d("2024-02-28").succ(), Some(d("2024-02-29")));
+        assert_eq!(d("2023-12-31").succ(), Some(d("2024-01-01")));
+        assert_eq!(d("2200-12-31").succ(), None);
+        // Every day of 1900–2200 goes to its number and back, one day after the other.
+        let mut day = d("1900-01-01");
+        let mut n = day.days_since_epoch();
+        while let Some(next) = day.succ() {
+            n += 1;
+            assert_eq!(next.days_since_epoch(), n);
+            assert_eq!(Date::from_days_since_epoch(n), Some(next));
+            day = next;
+        }
+        assert_eq!(day, d("2200-12-31"));
     }
 }

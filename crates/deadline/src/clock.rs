@@ -5,7 +5,7 @@
 //! day the corrected request arrives.
 
 use gongkai_model::date::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, Day, Why};
 
@@ -25,7 +25,7 @@ pub const FEE_PAYMENT_DAYS: u32 = 20;
 const SEARCH_LIMIT_DAYS: i64 = 3 * 366;
 
 /// How a request arrived; decides which date is its day of receipt (Art 31).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Channel {
     InPerson,
@@ -317,7 +317,7 @@ pub fn count_working_days(
 }
 
 /// Something that happened on a request's clock, with its date.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", content = "date", rename_all = "snake_case")]
 pub enum Event {
     /// The agency asked the applicant to correct the request (补正, Art 30).

@@ -1,6 +1,9 @@
-//! `gongkai ledger …`: the request ledger's commands. So far the deadline engine:
-//! `ledger deadline` computes a request's statutory dates with their explanations,
-//! `ledger calendar` lists a year's holidays and make-up working days with their notices.
+//! `gongkai ledger …`: the request ledger's commands. `deadline` and `calendar` need no
+//! database: a request's statutory dates with their explanations, a year's holidays and
+//! make-up working days with their notices. The others work on one agency's ledger in
+//! the corpus database: record requests, events, outcomes, fees, cases, documents and
+//! yearly counts (each change validated against the whole ledger and audited), list
+//! what is due, show a request, and compute a year's tables with drill-down.
 //!
 //! Exit status: 0 computed; 2 a date, event or override file that cannot be read, or a
 //! clock that cannot be computed (said on standard error).
@@ -8,12 +11,24 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Subcommand, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 use gongkai_deadline::clock::{deadlines, Event};
 use gongkai_deadline::{Calendar, Channel, RequestClock, Why};
+use gongkai_ledger::model::{Closure, DecisionCount};
+use gongkai_ledger::tables::compute;
+use gongkai_ledger::{
+    Applicant, ApplicantKind, Behind, Case, CaseKind, CaseResult, DecisionKind, DocKind, FeeMethod,
+    Ledger, Outcome, RegisterDoc, Request,
+};
 use gongkai_model::date::Date;
+use gongkai_model::schema::{
+    ActiveColumnKey, ActiveRowKey, RequestColumn, RequestRowKey, ReviewColumn, ReviewGroup,
+};
+use gongkai_model::CellRef;
+use gongkai_store::{Actor, LedgerChange, Store};
 use serde_json::json;
 
+use crate::corpus::DbArgs;
 use crate::Format;
 
 #[derive(Subcommand)]
@@ -42,6 +57,156 @@ pub enum LedgerCommand {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// 登记一件申请 (record a request)
+    Add {
+        #[command(flatten)]
+        at: LedgerArgs,
+        /// 申请编号（本机关内唯一） (the request's number)
+        #[arg(long)]
+        id: String,
+        /// 申请人名称 (applicant)
+        #[arg(long)]
+        applicant: String,
+        /// 申请人类别：natural_person、commercial_enterprise、research_institution、social_welfare_org、
+        /// legal_service_org、other_org（或中文：自然人、商业企业……） (applicant kind: table 三's column)
+        #[arg(long)]
+        kind: String,
+        #[arg(long, value_enum)]
+        channel: ChannelArg,
+        /// 收到申请之日（按提交方式确定） (day of receipt)
+        #[arg(long)]
+        received: String,
+        /// 申请内容 (what was asked for)
+        #[arg(long, default_value = "")]
+        content: String,
+    },
+    /// 按“一事一申请”拆分：原申请不再计数，拆出的各件分别登记 (split a multi-part request)
+    Split {
+        #[command(flatten)]
+        at: LedgerArgs,
+        /// 原申请编号 (the request split)
+        id: String,
+        /// 拆分后各件的编号 (the parts' numbers)
+        #[arg(required = true)]
+        parts: Vec<String>,
+    },
+    /// 登记计时事件 KIND=日期（见 `ledger deadline --help`） (record clock events)
+    Event {
+        #[command(flatten)]
+        at: LedgerArgs,
+        id: String,
+        #[arg(required = true, value_name = "KIND=DATE")]
+        events: Vec<String>,
+    },
+    /// 办结：办理结果（表三的一行）、日期、引用的法律依据 (conclude a request)
+    Close {
+        #[command(flatten)]
+        at: LedgerArgs,
+        id: String,
+        /// 办理结果：表三行代码（如 granted、denied_state_secret）或行名 (the outcome)
+        #[arg(long)]
+        outcome: String,
+        /// 办结（答复）日期 (the day)
+        #[arg(long)]
+        date: String,
+        /// 引用的法律依据，可重复 (a ground cited, repeatable)
+        #[arg(long = "ground")]
+        grounds: Vec<String>,
+    },
+    /// 信息处理费：per-request（按件）或 pages=N（按量） (the fee method)
+    Fee {
+        #[command(flatten)]
+        at: LedgerArgs,
+        id: String,
+        method: String,
+    },
+    /// 列出未办结的申请，逾期和临近期限的在前 (open requests, overdue and due soon first)
+    List {
+        #[command(flatten)]
+        at: LedgerArgs,
+        /// 包括已办结的 (closed ones too)
+        #[arg(long)]
+        all: bool,
+        /// 以这一天为“今天”（默认今天） (the day to count from)
+        #[arg(long)]
+        today: Option<String>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// 一件申请的全部记录和各项期限的说明 (one request: its record and deadlines)
+    Show {
+        #[command(flatten)]
+        at: LedgerArgs,
+        id: String,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// 由台账生成某年度的表二、表三、表四；--cell 列出某格背后的申请、案件或文件
+    /// (a year's tables from the ledger; --cell drills down)
+    Tables {
+        #[command(flatten)]
+        at: LedgerArgs,
+        #[arg(long)]
+        year: i32,
+        /// 单元格：表三 行:列（如 new_received:natural_person）、表四 组:列（review:upheld）、
+        /// 表二 行:列（normative_documents:in_force） (a cell: row:column)
+        #[arg(long)]
+        cell: Option<String>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// 登记行政复议或行政诉讼案件（表四） (a review or lawsuit: table 四)
+    Case {
+        #[command(flatten)]
+        at: LedgerArgs,
+        id: String,
+        /// review（行政复议）、litigation_direct（未经复议直接起诉）、litigation_after_review（复议后起诉）
+        #[arg(long)]
+        kind: String,
+        /// 受理日期 (filed)
+        #[arg(long)]
+        filed: String,
+        /// 结果：upheld（维持）、corrected（纠正）、other（其他）；未审结时不给 (the result)
+        #[arg(long, requires = "decided")]
+        result: Option<String>,
+        /// 审结日期 (decided)
+        #[arg(long, requires = "result")]
+        decided: Option<String>,
+        /// 所涉申请编号 (the request it is about)
+        #[arg(long)]
+        request: Option<String>,
+    },
+    /// 登记制发的规章或行政规范性文件（表二） (a regulation or normative document: table 二)
+    Document {
+        #[command(flatten)]
+        at: LedgerArgs,
+        id: String,
+        /// regulation（规章）或 normative_document（行政规范性文件）
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        issued: String,
+        #[arg(long)]
+        repealed: Option<String>,
+        #[arg(long, default_value = "")]
+        title: String,
+    },
+    /// 登记某年的行政许可、处罚、强制处理决定数量和行政事业性收费金额（表二）
+    /// (a year's decision counts and fees collected: table 二)
+    Year {
+        #[command(flatten)]
+        at: LedgerArgs,
+        year: i32,
+        #[arg(long)]
+        licensing: Option<u64>,
+        #[arg(long)]
+        penalty: Option<u64>,
+        #[arg(long)]
+        coercion: Option<u64>,
+        /// 行政事业性收费金额（万元） (fees collected, 10k yuan)
+        #[arg(long)]
+        fees: Option<String>,
+    },
     /// 列出某年的法定节假日和调休上班日及其通知 (a year's holidays and make-up days)
     Calendar {
         year: i32,
@@ -51,6 +216,19 @@ pub enum LedgerCommand {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+}
+
+/// Which ledger: the database and the agency.
+#[derive(Args)]
+pub struct LedgerArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// 机关名称（台账按机关分开） (the agency whose ledger)
+    #[arg(long)]
+    pub agency: String,
+    /// 本地放假/上班调整（CSV：日期,类型（休/班）,名称） (local closures and working days)
+    #[arg(long, value_name = "FILE")]
+    pub calendar: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -77,7 +255,7 @@ impl From<ChannelArg> for Channel {
 }
 
 pub fn ledger(command: LedgerCommand) -> ExitCode {
-    let result = match command {
+    let result: Result<(), String> = match command {
         LedgerCommand::Deadline {
             received,
             extended,
@@ -98,6 +276,223 @@ pub fn ledger(command: LedgerCommand) -> ExitCode {
             calendar,
             format,
         } => list_calendar(year, calendar.as_deref(), format),
+        LedgerCommand::Add {
+            at,
+            id,
+            applicant,
+            kind,
+            channel,
+            received,
+            content,
+        } => with_ledger(&at, |cx| {
+            let kind =
+                ApplicantKind::parse(&kind).ok_or_else(|| format!("没有这种申请人类别：{kind}"))?;
+            if cx.ledger.requests.iter().any(|r| r.id == id) {
+                return Err(format!("申请编号 {id} 已经登记"));
+            }
+            let request = Request {
+                id: id.clone(),
+                applicant: Applicant {
+                    name: applicant,
+                    kind,
+                },
+                channel: channel.into(),
+                received: date(&received, "--received ")?,
+                content,
+                events: Vec::new(),
+                closure: None,
+                fee: None,
+                split_from: None,
+                split: false,
+            };
+            cx.apply(vec![LedgerChange::PutRequest(request)])?;
+            outln!("已登记申请 {id}");
+            Ok(())
+        }),
+        LedgerCommand::Split { at, id, parts } => with_ledger(&at, |cx| {
+            let mut original = cx.request(&id)?.clone();
+            if original.closure.is_some() {
+                return Err(format!("申请 {id} 已办结，不能再拆分"));
+            }
+            original.split = true;
+            let mut changes = Vec::new();
+            for part in &parts {
+                if cx.ledger.requests.iter().any(|r| &r.id == part) {
+                    return Err(format!("申请编号 {part} 已经登记"));
+                }
+                changes.push(LedgerChange::PutRequest(Request {
+                    id: part.clone(),
+                    split_from: Some(id.clone()),
+                    split: false,
+                    ..original.clone()
+                }));
+            }
+            original.events.clear();
+            changes.insert(0, LedgerChange::PutRequest(original));
+            cx.apply(changes)?;
+            outln!(
+                "申请 {id} 已拆分为 {} 件：{}",
+                parts.len(),
+                parts.join("、")
+            );
+            Ok(())
+        }),
+        LedgerCommand::Event { at, id, events } => with_ledger(&at, |cx| {
+            let mut r = cx.request(&id)?.clone();
+            for e in &events {
+                r.events.push(parse_event(e)?);
+            }
+            cx.apply(vec![LedgerChange::PutRequest(r)])?;
+            outln!("申请 {id} 已登记 {} 个事件", events.len());
+            Ok(())
+        }),
+        LedgerCommand::Close {
+            at,
+            id,
+            outcome,
+            date: when,
+            grounds,
+        } => with_ledger(&at, |cx| {
+            let outcome =
+                Outcome::parse(&outcome).ok_or_else(|| format!("没有这种办理结果：{outcome}"))?;
+            let when = date(&when, "--date ")?;
+            let mut r = cx.request(&id)?.clone();
+            if r.split {
+                return Err(format!("申请 {id} 已拆分，办理结果记在拆分后的各件上"));
+            }
+            if !r.events.iter().any(|e| matches!(e, Event::Answered(_))) {
+                r.events.push(Event::Answered(when));
+            }
+            r.closure = Some(Closure {
+                outcome,
+                date: when,
+                grounds,
+            });
+            cx.apply(vec![LedgerChange::PutRequest(r)])?;
+            outln!("申请 {id} 已办结：{}（{when}）", outcome.name());
+            Ok(())
+        }),
+        LedgerCommand::Fee { at, id, method } => with_ledger(&at, |cx| {
+            let method = match method.trim() {
+                "per-request" | "按件" => FeeMethod::PerRequest,
+                m => match m.strip_prefix("pages=").and_then(|n| n.parse().ok()) {
+                    Some(pages) => FeeMethod::PerPage { pages },
+                    None => return Err(format!("收费方式应为 per-request 或 pages=页数：{m}")),
+                },
+            };
+            let mut r = cx.request(&id)?.clone();
+            r.fee = Some(method);
+            cx.apply(vec![LedgerChange::PutRequest(r)])?;
+            outln!("申请 {id} 已登记收费方式");
+            Ok(())
+        }),
+        LedgerCommand::List {
+            at,
+            all,
+            today,
+            format,
+        } => with_ledger(&at, |cx| list(cx, all, today.as_deref(), format)),
+        LedgerCommand::Show { at, id, format } => with_ledger(&at, |cx| show(cx, &id, format)),
+        LedgerCommand::Tables {
+            at,
+            year,
+            cell,
+            format,
+        } => with_ledger(&at, |cx| tables(cx, year, cell.as_deref(), format)),
+        LedgerCommand::Case {
+            at,
+            id,
+            kind,
+            filed,
+            result,
+            decided,
+            request,
+        } => with_ledger(&at, |cx| {
+            let kind = CaseKind::parse(&kind).ok_or_else(|| format!("没有这种案件类别：{kind}"))?;
+            let decided = match (result, decided) {
+                (Some(r), Some(d)) => Some((
+                    CaseResult::parse(&r).ok_or_else(|| format!("没有这种结果：{r}"))?,
+                    date(&d, "--decided ")?,
+                )),
+                _ => None,
+            };
+            let case = Case {
+                id: id.clone(),
+                kind,
+                filed: date(&filed, "--filed ")?,
+                decided,
+                request,
+            };
+            cx.apply(vec![LedgerChange::PutCase(case)])?;
+            outln!("已登记案件 {id}");
+            Ok(())
+        }),
+        LedgerCommand::Document {
+            at,
+            id,
+            kind,
+            issued,
+            repealed,
+            title,
+        } => with_ledger(&at, |cx| {
+            let kind = match kind.trim() {
+                "regulation" | "规章" => DocKind::Regulation,
+                "normative_document" | "行政规范性文件" => DocKind::NormativeDocument,
+                k => {
+                    return Err(format!(
+                        "文件类别应为 regulation 或 normative_document：{k}"
+                    ))
+                }
+            };
+            let doc = RegisterDoc {
+                id: id.clone(),
+                kind,
+                title,
+                issued: date(&issued, "--issued ")?,
+                repealed: repealed.map(|r| date(&r, "--repealed ")).transpose()?,
+            };
+            cx.apply(vec![LedgerChange::PutDocument(doc)])?;
+            outln!("已登记文件 {id}");
+            Ok(())
+        }),
+        LedgerCommand::Year {
+            at,
+            year,
+            licensing,
+            penalty,
+            coercion,
+            fees,
+        } => with_ledger(&at, |cx| {
+            let mut changes = Vec::new();
+            for (kind, n) in [
+                (DecisionKind::Licensing, licensing),
+                (DecisionKind::Penalty, penalty),
+                (DecisionKind::Coercion, coercion),
+            ] {
+                if let Some(count) = n {
+                    changes.push(LedgerChange::PutDecision(DecisionCount {
+                        year,
+                        kind,
+                        count,
+                    }));
+                }
+            }
+            if let Some(amount) = fees {
+                changes.push(LedgerChange::PutFeesCollected {
+                    year,
+                    amount_10k_yuan: amount,
+                });
+            }
+            if changes.is_empty() {
+                return Err(
+                    "没有给出要登记的数量（--licensing、--penalty、--coercion、--fees）".into(),
+                );
+            }
+            let n = changes.len();
+            cx.apply(changes)?;
+            outln!("已登记 {year} 年的 {n} 项");
+            Ok(())
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -259,6 +654,400 @@ fn list_calendar(year: i32, overrides: Option<&Path>, format: Format) -> Result<
                     day.why.describe()
                 );
             }
+        }
+    }
+    Ok(())
+}
+
+/// An agency's ledger, open for a command.
+struct Cx {
+    store: Store,
+    agency: String,
+    cal: Calendar,
+    ledger: Ledger,
+}
+
+impl Cx {
+    fn request(&self, id: &str) -> Result<&Request, String> {
+        self.ledger
+            .requests
+            .iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| format!("{} 的台账中没有申请 {id}", self.agency))
+    }
+
+    /// Applies changes when the ledger stays without problems (none that it did not
+    /// have before); nothing is written otherwise.
+    fn apply(&mut self, changes: Vec<LedgerChange>) -> Result<(), String> {
+        let before = self.ledger.problems(&self.cal);
+        let mut after = self.ledger.clone();
+        for change in &changes {
+            match change {
+                LedgerChange::PutRequest(r) => {
+                    after.requests.retain(|x| x.id != r.id);
+                    after.requests.push(r.clone());
+                }
+                LedgerChange::RemoveRequest(id) => after.requests.retain(|x| &x.id != id),
+                LedgerChange::PutCase(c) => {
+                    after.cases.retain(|x| x.id != c.id);
+                    after.cases.push(c.clone());
+                }
+                LedgerChange::PutDocument(d) => {
+                    after.documents.retain(|x| x.id != d.id);
+                    after.documents.push(d.clone());
+                }
+                LedgerChange::PutDecision(d) => {
+                    after
+                        .decisions
+                        .retain(|x| (x.year, x.kind) != (d.year, d.kind));
+                    after.decisions.push(d.clone());
+                }
+                LedgerChange::PutFeesCollected {
+                    year,
+                    amount_10k_yuan,
+                } => {
+                    after.fees_collected.insert(*year, amount_10k_yuan.clone());
+                }
+            }
+        }
+        let new: Vec<String> = after
+            .problems(&self.cal)
+            .into_iter()
+            .filter(|p| !before.contains(p))
+            .map(|p| p.to_string())
+            .collect();
+        if !new.is_empty() {
+            return Err(format!("未保存：{}", new.join("；")));
+        }
+        let actor = Actor {
+            user_id: None,
+            name: "命令行".into(),
+        };
+        self.store
+            .change_ledger(&actor, &self.agency, &changes)
+            .map_err(|e| e.to_string())?;
+        self.ledger = after;
+        Ok(())
+    }
+}
+
+/// Opens the database and the agency's ledger, runs `f`, and turns its error into
+/// exit status 2.
+fn with_ledger(
+    at: &LedgerArgs,
+    f: impl FnOnce(&mut Cx) -> Result<(), String>,
+) -> Result<(), String> {
+    let cal = calendar_with(at.calendar.as_deref())?;
+    let mut store = Store::open(&at.db.database).map_err(|e| e.to_string())?;
+    let agency = at.agency.trim().to_string();
+    if agency.is_empty() {
+        return Err("--agency 不能为空".into());
+    }
+    let ledger = store.ledger(&agency).map_err(|e| e.to_string())?;
+    let mut cx = Cx {
+        store,
+        agency,
+        cal,
+        ledger,
+    };
+    f(&mut cx)
+}
+
+fn today_or(s: Option<&str>) -> Result<Date, String> {
+    match s {
+        Some(s) => date(s, "--today "),
+        None => {
+            let secs = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_err(|e| e.to_string())?
+                .as_secs() as i64;
+            // Beijing time: deadlines are Chinese calendar days.
+            Date::from_days_since_epoch((secs + 8 * 3600).div_euclid(86_400))
+                .ok_or_else(|| "系统日期超出范围".to_string())
+        }
+    }
+}
+
+/// Working days from `today` to `due` (negative when overdue: working days since).
+fn working_days_left(cal: &Calendar, today: Date, due: Date) -> i64 {
+    let (from, to, sign) = if due >= today {
+        (today, due, 1)
+    } else {
+        (due, today, -1)
+    };
+    let mut n = 0;
+    let mut d = from;
+    while d < to {
+        match d.succ() {
+            Some(next) => d = next,
+            None => break,
+        }
+        if cal.is_working(d) {
+            n += 1;
+        }
+    }
+    sign * n
+}
+
+fn list(cx: &mut Cx, all: bool, today: Option<&str>, format: Format) -> Result<(), String> {
+    let today = today_or(today)?;
+    let mut rows = Vec::new();
+    for r in cx.ledger.requests.iter().filter(|r| r.counted()) {
+        if !all && r.closure.is_some() {
+            continue;
+        }
+        let clock = RequestClock {
+            received: r.received,
+            channel: Some(r.channel),
+            events: r.events.clone(),
+        };
+        let d = deadlines(&cx.cal, &clock).map_err(|e| format!("{}：{e}", r.id))?;
+        let due = d.answer.as_ref().and_then(|a| a.due);
+        let left = match (&r.closure, due) {
+            (None, Some(due)) => Some(working_days_left(&cx.cal, today, due)),
+            _ => None,
+        };
+        let state = match (&r.closure, &d.answer, left) {
+            (Some(c), _, _) => format!("已办结：{}（{}）", c.outcome.name(), c.date),
+            (None, None, _) => "等待补正".to_string(),
+            (None, Some(a), _) if a.due.is_none() => {
+                format!("计时停止：{}", a.stopped_by.map_or("", |k| k.label()))
+            }
+            (None, _, Some(n)) if n < 0 => format!("逾期 {} 个工作日", -n),
+            (None, _, Some(0)) => "今天到期".to_string(),
+            (None, _, Some(n)) => format!("还有 {n} 个工作日"),
+            (None, _, None) => String::new(),
+        };
+        let provisional = d.answer.as_ref().is_some_and(|a| a.provisional);
+        rows.push((r, due, left, state, provisional));
+    }
+    // Overdue first, then by days left, then waiting ones, then closed; by number within.
+    rows.sort_by_key(|(r, due, left, _, _)| {
+        (
+            r.closure.is_some(),
+            left.is_none(),
+            *left,
+            *due,
+            r.id.clone(),
+        )
+    });
+    match format {
+        Format::Json => {
+            let v: Vec<_> = rows
+                .iter()
+                .map(|(r, due, left, state, provisional)| {
+                    json!({
+                        "id": r.id, "applicant": r.applicant.name, "kind": r.applicant.kind.code(),
+                        "received": r.received, "due": due, "working_days_left": left,
+                        "provisional": provisional, "state": state,
+                        "outcome": r.closure.as_ref().map(|c| c.outcome.code()),
+                    })
+                })
+                .collect();
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(
+                    &json!({"agency": cx.agency, "today": today, "requests": v})
+                )
+                .expect("plain data")
+            );
+        }
+        Format::Human => {
+            if rows.is_empty() {
+                outln!(
+                    "{}：没有{}申请",
+                    cx.agency,
+                    if all { "" } else { "未办结的" }
+                );
+            }
+            for (r, due, _, state, provisional) in &rows {
+                outln!(
+                    "{}  收到 {}  期限 {}{}  {}  {}（{}）",
+                    r.id,
+                    r.received,
+                    due.map_or("待定".to_string(), |d| d.to_string()),
+                    if *provisional { "（暂定）" } else { "" },
+                    state,
+                    r.applicant.name,
+                    r.applicant.kind.label()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn show(cx: &mut Cx, id: &str, format: Format) -> Result<(), String> {
+    let r = cx.request(id)?;
+    let clock = RequestClock {
+        received: r.received,
+        channel: Some(r.channel),
+        events: r.events.clone(),
+    };
+    let d = deadlines(&cx.cal, &clock).map_err(|e| e.to_string())?;
+    match format {
+        Format::Json => {
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(&json!({"request": r, "deadlines": d}))
+                    .expect("plain data")
+            );
+        }
+        Format::Human => {
+            outln!(
+                "申请 {}：{}（{}），{}，{} 收到",
+                r.id,
+                r.applicant.name,
+                r.applicant.kind.label(),
+                r.channel.label(),
+                r.received
+            );
+            if !r.content.is_empty() {
+                outln!("  内容：{}", r.content);
+            }
+            if let Some(p) = &r.split_from {
+                outln!("  拆分自：{p}");
+            }
+            if r.split {
+                outln!("  已拆分（不计数，办理结果记在拆分后的各件上）");
+            }
+            let mut events = r.events.clone();
+            events.sort_by_key(|e| e.date());
+            for e in events {
+                outln!("  {} {}", e.date(), e.label());
+            }
+            if let Some(c) = &r.closure {
+                outln!(
+                    "  办结：{}（{}）{}",
+                    c.outcome.name(),
+                    c.date,
+                    if c.grounds.is_empty() {
+                        String::new()
+                    } else {
+                        format!("，依据：{}", c.grounds.join("、"))
+                    }
+                );
+            }
+            for line in d.explain() {
+                outln!("  {line}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A cell named `row:column` in any of the three tables.
+fn parse_cell(s: &str) -> Result<CellRef, String> {
+    let (row, column) = s
+        .split_once(':')
+        .ok_or_else(|| format!("单元格应写成 行:列：{s}"))?;
+    if let (Some(row), Some(column)) = (
+        RequestRowKey::from_key(row),
+        RequestColumn::ALL.into_iter().find(|c| c.key() == column),
+    ) {
+        return Ok(CellRef::Request { row, column });
+    }
+    if let (Some(group), Some(column)) = (
+        ReviewGroup::ALL.into_iter().find(|g| g.key() == row),
+        ReviewColumn::ALL.into_iter().find(|c| c.key() == column),
+    ) {
+        return Ok(CellRef::Review { group, column });
+    }
+    let active_row = serde_json::from_value::<ActiveRowKey>(json!(row)).ok();
+    let active_column = serde_json::from_value::<ActiveColumnKey>(json!(column)).ok();
+    if let (Some(row), Some(column)) = (active_row, active_column) {
+        return Ok(CellRef::Active { row, column });
+    }
+    Err(format!("没有这个单元格：{s}"))
+}
+
+fn tables(cx: &mut Cx, year: i32, cell: Option<&str>, format: Format) -> Result<(), String> {
+    let t = compute(&cx.ledger, &cx.cal, year).map_err(|e| e.to_string())?;
+    if let Some(cell) = cell {
+        let at = parse_cell(cell)?;
+        let behind = t
+            .behind(&at)
+            .ok_or_else(|| format!("{} 不是台账计算的单元格", at.describe_zh()))?;
+        match format {
+            Format::Json => outln!(
+                "{}",
+                serde_json::to_string_pretty(&json!({"cell": at, "behind": behind}))
+                    .expect("plain data")
+            ),
+            Format::Human => {
+                let (what, ids) = match behind {
+                    Behind::Requests(ids) => ("申请", ids.clone()),
+                    Behind::Cases(ids) => ("案件", ids.clone()),
+                    Behind::Documents(ids) => ("文件", ids.clone()),
+                    Behind::Recorded => ("", Vec::new()),
+                };
+                if what.is_empty() {
+                    outln!("{}：台账登记的年度数", at.describe_zh());
+                } else {
+                    outln!("{}：{} 件{what}", at.describe_zh(), ids.len());
+                    for id in ids {
+                        outln!("  {id}");
+                    }
+                }
+            }
+        }
+        return Ok(());
+    }
+    match format {
+        Format::Json => {
+            let json_report = gongkai_model::canonical_json(&t.report, Default::default());
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(&json!({
+                    "agency": cx.agency,
+                    "year": year,
+                    "tables": json_report,
+                    "unrecorded": t.unrecorded,
+                    "processing_fees": t.processing_fees,
+                    "processing_fees_total_yuan": t.processing_fees_total(),
+                }))
+                .expect("plain data")
+            );
+        }
+        Format::Human => {
+            let req = t.report.requests.as_ref().expect("computed");
+            outln!(
+                "{} {} 年 表三 收到和处理政府信息公开申请情况",
+                cx.agency,
+                year
+            );
+            outln!("  行 \\ 列：自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计");
+            for row in &req.rows {
+                let cells: Vec<String> = row.cells.iter().map(|c| c.display()).collect();
+                outln!("  {}：{}", row.key.def().short, cells.join(" "));
+            }
+            let review = t.report.review.as_ref().expect("computed");
+            outln!("表四 行政复议、行政诉讼（维持 纠正 其他 尚未审结 总计）");
+            for g in ReviewGroup::ALL {
+                let cells: Vec<String> = ReviewColumn::ALL
+                    .iter()
+                    .map(|c| review.cell(g, *c).display())
+                    .collect();
+                outln!("  {}：{}", g.label(), cells.join(" "));
+            }
+            outln!("表二 主动公开");
+            let active = t.report.active.as_ref().expect("computed");
+            for (cell_ref, _, cell) in active.cells() {
+                outln!(
+                    "  {}：{}",
+                    cell_ref.describe_zh(),
+                    if cell.is_blank() {
+                        "（未登记）".to_string()
+                    } else {
+                        cell.display()
+                    }
+                );
+            }
+            outln!(
+                "信息处理费：{} 件，合计 {} 元",
+                t.processing_fees.len(),
+                t.processing_fees_total()
+            );
         }
     }
     Ok(())

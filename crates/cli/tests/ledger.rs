@@ -157,3 +157,257 @@ fn bad_input_is_a_clear_error() {
         assert!(out.stdout.is_empty());
     }
 }
+
+/// `ledger …` on a database: one agency's requests through their life, the list of
+/// what is due, the year's tables with drill-down, and a change refused whole.
+#[test]
+fn a_ledger_in_the_database_from_requests_to_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let db = db.to_str().unwrap();
+    let run = |args: &[&str]| -> (i32, String, String) {
+        let mut all = vec![args[0]];
+        all.extend(["--database", db, "--agency", "某市教育局"]);
+        all.extend(&args[1..]);
+        let (code, out) = ledger(&all);
+        (
+            code,
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let ok = |args: &[&str]| {
+        let (code, out, err) = run(args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        out
+    };
+    ok(&[
+        "add",
+        "--id",
+        "2026-001",
+        "--applicant",
+        "张三",
+        "--kind",
+        "自然人",
+        "--channel",
+        "online",
+        "--received",
+        "2026-02-10",
+    ]);
+    ok(&[
+        "add",
+        "--id",
+        "2026-002",
+        "--applicant",
+        "某律所",
+        "--kind",
+        "legal_service_org",
+        "--channel",
+        "post-signed",
+        "--received",
+        "2026-09-15",
+    ]);
+    ok(&[
+        "add",
+        "--id",
+        "2025-090",
+        "--applicant",
+        "李四",
+        "--kind",
+        "natural_person",
+        "--channel",
+        "in-person",
+        "--received",
+        "2025-12-20",
+    ]);
+    ok(&[
+        "add",
+        "--id",
+        "2026-003",
+        "--applicant",
+        "王五",
+        "--kind",
+        "商业企业",
+        "--channel",
+        "fax",
+        "--received",
+        "2026-11-20",
+    ]);
+    ok(&[
+        "add",
+        "--id",
+        "2026-004",
+        "--applicant",
+        "赵六",
+        "--kind",
+        "自然人",
+        "--channel",
+        "online",
+        "--received",
+        "2026-10-20",
+    ]);
+    ok(&["event", "2026-002", "third-party-started=2026-09-18"]);
+    ok(&[
+        "close",
+        "2026-001",
+        "--outcome",
+        "granted",
+        "--date",
+        "2026-03-10",
+        "--ground",
+        "第三十六条第（二）项",
+    ]);
+    ok(&[
+        "close",
+        "2025-090",
+        "--outcome",
+        "unable_not_held",
+        "--date",
+        "2026-01-15",
+    ]);
+    ok(&["split", "2026-004", "2026-004-1", "2026-004-2"]);
+    ok(&[
+        "close",
+        "2026-004-1",
+        "--outcome",
+        "（三）不予公开·1.属于国家秘密",
+        "--date",
+        "2026-11-02",
+    ]);
+    ok(&[
+        "case",
+        "FY-1",
+        "--kind",
+        "review",
+        "--filed",
+        "2026-04-01",
+        "--result",
+        "upheld",
+        "--decided",
+        "2026-06-01",
+        "--request",
+        "2026-001",
+    ]);
+    ok(&[
+        "document",
+        "GF-1",
+        "--kind",
+        "normative_document",
+        "--issued",
+        "2024-05-01",
+    ]);
+    ok(&[
+        "year",
+        "2026",
+        "--licensing",
+        "120",
+        "--penalty",
+        "30",
+        "--coercion",
+        "0",
+        "--fees",
+        "1.25",
+    ]);
+
+    // What is open, overdue first: 2026-004-2 (received 10-20, due 11-17) is overdue on
+    // 12-04; 2026-003 is due 12-18; 2026-002's clock stands (third party).
+    let out = ok(&["list", "--today", "2026-12-04", "--format", "json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let rows: Vec<(&str, &str)> = v["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("2026-004-2", "逾期 13 个工作日"),
+            ("2026-003", "还有 10 个工作日"),
+            ("2026-002", "计时停止：征求第三方意见"),
+        ]
+    );
+
+    let out = ok(&["tables", "--year", "2026", "--format", "json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let rows = &v["tables"]["requests"]["rows"];
+    assert_eq!(
+        rows["new_received"],
+        serde_json::json!([3, 1, 0, 0, 1, 0, 5])
+    );
+    assert_eq!(
+        rows["carried_over"],
+        serde_json::json!([1, 0, 0, 0, 0, 0, 1])
+    );
+    assert_eq!(rows["granted"], serde_json::json!([1, 0, 0, 0, 0, 0, 1]));
+    assert_eq!(
+        rows["denied_state_secret"],
+        serde_json::json!([1, 0, 0, 0, 0, 0, 1])
+    );
+    assert_eq!(
+        rows["unable_not_held"],
+        serde_json::json!([1, 0, 0, 0, 0, 0, 1])
+    );
+    assert_eq!(
+        rows["total_processed"],
+        serde_json::json!([3, 0, 0, 0, 0, 0, 3])
+    );
+    assert_eq!(
+        rows["carried_forward"],
+        serde_json::json!([1, 1, 0, 0, 1, 0, 3])
+    );
+    assert_eq!(v["tables"]["review_litigation"]["review"]["upheld"], 1);
+    assert_eq!(
+        v["tables"]["active_disclosure"]["normative_documents"]["in_force"],
+        1
+    );
+    assert_eq!(
+        v["tables"]["active_disclosure"]["fees"]["amount_10k_yuan"],
+        "1.25"
+    );
+
+    let out = ok(&[
+        "tables",
+        "--year",
+        "2026",
+        "--cell",
+        "new_received:natural_person",
+    ]);
+    assert_eq!(
+        out,
+        "表三「一、本年新收」行「自然人」列：3 件申请\n  2026-001\n  2026-004-1\n  2026-004-2\n"
+    );
+
+    // A change that would make the ledger wrong is refused whole, and says why.
+    let (code, _, err) = run(&[
+        "close",
+        "2026-003",
+        "--outcome",
+        "granted",
+        "--date",
+        "2026-11-01",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("未保存：2026-003：办结日期 2026-11-01 早于收到申请之日 2026-11-20"),
+        "{err}"
+    );
+    let out = ok(&["show", "2026-003", "--format", "json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["request"]["closure"], Value::Null);
+    let (code, _, err) = run(&[
+        "add",
+        "--id",
+        "2026-001",
+        "--applicant",
+        "x",
+        "--kind",
+        "自然人",
+        "--channel",
+        "online",
+        "--received",
+        "2026-02-10",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("申请编号 2026-001 已经登记"), "{err}");
+}

@@ -159,7 +159,7 @@ impl Outcome {
     }
 
     /// The short name of its row, with its group, e.g. "（三）不予公开·1.属于国家秘密".
-    pub fn label(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         self.row().def().short
     }
 

@@ -28,6 +28,9 @@ use serde::Serialize;
 use crate::fees::{page_fee, request_fee, FeeComputation, FeeMethod};
 use crate::model::{DecisionKind, DocKind, Ledger, LedgerProblem};
 
+/// One applicant's requests of one calendar month (按件计收 counts within it).
+type ApplicantMonth<'a> = (&'a str, crate::ApplicantKind, i32, u32);
+
 /// What a cell counts: the ids of the requests, cases or documents, or the register
 /// entry it was copied from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -268,8 +271,7 @@ pub fn compute(ledger: &Ledger, cal: &Calendar, year: i32) -> Result<YearTables,
 
     // 信息处理费 of the requests concluded in the year. 按件: a request's rank among its
     // applicant's requests received that month (by day, then number).
-    let mut month: BTreeMap<(&str, crate::ApplicantKind, i32, u32), Vec<(Date, &str)>> =
-        BTreeMap::new();
+    let mut month: BTreeMap<ApplicantMonth, Vec<(Date, &str)>> = BTreeMap::new();
     for r in ledger.requests.iter().filter(|r| r.counted()) {
         month
             .entry((

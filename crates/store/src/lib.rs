@@ -36,6 +36,7 @@ mod error;
 mod files;
 mod findings;
 mod jobs;
+mod ledger;
 mod metrics;
 mod migrate;
 mod open;
@@ -63,6 +64,7 @@ pub use cross::{band_page, unix_now};
 pub use enums::{FailureKind, Placement, StoredEnum};
 pub use error::{StoreError, BUSY_TIMEOUT_SECS};
 pub use jobs::{Job, JobStatus, JobWithPayload};
+pub use ledger::LedgerChange;
 pub use open::{Integrity, DATABASE_ENV, DEFAULT_DATABASE, QUICK_CHECK_MAX_BYTES};
 pub use queue::{
     Enqueued, FileDone, FileResult, FilesPayload, QueueCounts, QueuedFile, KIND_INGEST_CROSS,

@@ -67,6 +67,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0009_scale_indexes.sqlite.sql"),
         postgres: include_str!("../migrations/0009_scale_indexes.postgres.sql"),
     },
+    Migration {
+        version: 10,
+        name: "ledger",
+        sqlite: include_str!("../migrations/0010_ledger.sqlite.sql"),
+        postgres: include_str!("../migrations/0010_ledger.postgres.sql"),
+    },
 ];
 
 /// Brings the schema up to date. Everything happens in one transaction holding the

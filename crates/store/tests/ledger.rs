@@ -1,0 +1,120 @@
+//! The ledger in the database, on SQLite and PostgreSQL: a random ledger stored change
+//! by change reads back equal, a failing change in a batch leaves nothing behind, and
+//! every change is in the audit log with the record before and after.
+
+use gongkai_ledger::sample::random_ledger;
+use gongkai_ledger::Ledger;
+use gongkai_store::testing::on_both_backends;
+use gongkai_store::{Actor, LedgerChange, Store};
+
+fn changes_of(l: &Ledger) -> Vec<LedgerChange> {
+    let mut out: Vec<LedgerChange> = l
+        .requests
+        .iter()
+        .cloned()
+        .map(LedgerChange::PutRequest)
+        .collect();
+    out.extend(l.cases.iter().cloned().map(LedgerChange::PutCase));
+    out.extend(l.documents.iter().cloned().map(LedgerChange::PutDocument));
+    out.extend(l.decisions.iter().cloned().map(LedgerChange::PutDecision));
+    out.extend(
+        l.fees_collected
+            .iter()
+            .map(|(y, a)| LedgerChange::PutFeesCollected {
+                year: *y,
+                amount_10k_yuan: a.clone(),
+            }),
+    );
+    out
+}
+
+/// The ledger in a canonical order (the store reads requests by receipt, records by id).
+fn sorted(mut l: Ledger) -> Ledger {
+    l.requests
+        .sort_by(|a, b| (a.received, &a.id).cmp(&(b.received, &b.id)));
+    l.cases.sort_by(|a, b| a.id.cmp(&b.id));
+    l.documents.sort_by(|a, b| a.id.cmp(&b.id));
+    l.decisions.sort_by_key(|d| (d.year, d.kind));
+    l
+}
+
+#[test]
+fn a_ledger_reads_back_as_stored_and_every_change_is_audited() {
+    on_both_backends("ledger", |store: &mut Store| {
+        let actor = Actor {
+            user_id: None,
+            name: "测试".into(),
+        };
+        let mut ledger = random_ledger(3, 300);
+        ledger.agency = "某县财政局".into();
+        let changes = changes_of(&ledger);
+        store
+            .change_ledger(&actor, &ledger.agency, &changes)
+            .unwrap();
+        let back = store.ledger(&ledger.agency).unwrap();
+        assert_eq!(sorted(back), sorted(ledger.clone()));
+        assert_eq!(store.ledger("另一个机关").unwrap().requests.len(), 0);
+        assert_eq!(
+            store.ledger_agencies().unwrap(),
+            vec![(ledger.agency.clone(), ledger.requests.len() as i64)]
+        );
+        let log = store.audit_log(None, 100_000).unwrap();
+        assert_eq!(log.len(), changes.len());
+
+        // A change of one request: audited with before and after.
+        let mut r = ledger.requests[0].clone();
+        r.content = "改过的内容".into();
+        store
+            .change_ledger(
+                &actor,
+                &ledger.agency,
+                &[LedgerChange::PutRequest(r.clone())],
+            )
+            .unwrap();
+        let last = &store.audit_log(None, 1).unwrap()[0];
+        assert_eq!(last.action, "ledger.request.put");
+        assert_eq!(last.target, format!("{}/request/{}", ledger.agency, r.id));
+        assert_eq!(last.user_name, "测试");
+        assert_eq!(last.after.as_ref().unwrap()["content"], "改过的内容");
+        assert_ne!(last.before.as_ref().unwrap()["content"], "改过的内容");
+
+        // A batch whose last change fails (removing a request that is not there):
+        // nothing of it is kept, not even the first change.
+        let mut r2 = r.clone();
+        r2.content = "不该保存".into();
+        let err = store
+            .change_ledger(
+                &actor,
+                &ledger.agency,
+                &[
+                    LedgerChange::PutRequest(r2),
+                    LedgerChange::RemoveRequest("不存在".into()),
+                ],
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("台账中没有申请 不存在"), "{err}");
+        let now = store.ledger(&ledger.agency).unwrap();
+        let kept = now.requests.iter().find(|x| x.id == r.id).unwrap();
+        assert_eq!(kept.content, "改过的内容");
+        assert_eq!(
+            store.audit_log(None, 100_000).unwrap().len(),
+            changes.len() + 1
+        );
+
+        // Removal.
+        store
+            .change_ledger(
+                &actor,
+                &ledger.agency,
+                &[LedgerChange::RemoveRequest(r.id.clone())],
+            )
+            .unwrap();
+        assert_eq!(
+            store.ledger(&ledger.agency).unwrap().requests.len(),
+            ledger.requests.len() - 1
+        );
+        let last = &store.audit_log(None, 1).unwrap()[0];
+        assert_eq!(last.action, "ledger.request.remove");
+        assert!(last.after.is_none());
+    });
+}

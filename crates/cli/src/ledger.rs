@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use gongkai_deadline::clock::{deadlines, Event};
 use gongkai_deadline::{Calendar, Channel, RequestClock, Why};
 use gongkai_ledger::model::{Closure, DecisionCount};
@@ -44,16 +44,15 @@ pub enum LedgerCommand {
         extended: bool,
         /// 提交方式，决定哪一天算收到：in-person、post-signed、ordinary-letter、online、fax、oral
         /// (how it arrived)
-        #[arg(long, value_enum)]
-        channel: Option<ChannelArg>,
+        #[arg(long, value_parser = parse_channel)]
+        channel: Option<Channel>,
         /// 计时事件 KIND=日期，可重复：correction-requested、correction-received、third-party-started、
         /// third-party-ended、consultation-started、consultation-ended、extended、fee-notice-sent、
         /// fee-notice-received、fee-paid、answered (an event on the clock, repeatable)
         #[arg(long = "event", value_name = "KIND=DATE")]
         events: Vec<String>,
-        /// 本地放假/上班调整（CSV：日期,类型（休/班）,名称） (local closures and working days)
-        #[arg(long, value_name = "FILE")]
-        calendar: Option<PathBuf>,
+        #[command(flatten)]
+        calendar: CalendarArg,
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
@@ -71,8 +70,9 @@ pub enum LedgerCommand {
         /// legal_service_org、other_org（或中文：自然人、商业企业……） (applicant kind: table 三's column)
         #[arg(long)]
         kind: String,
-        #[arg(long, value_enum)]
-        channel: ChannelArg,
+        /// 提交方式：in-person、post-signed、ordinary-letter、online、fax、oral（或中文名称） (how it arrived)
+        #[arg(long, value_parser = parse_channel)]
+        channel: Channel,
         /// 收到申请之日（按提交方式确定） (day of receipt)
         #[arg(long)]
         received: String,
@@ -155,6 +155,30 @@ pub enum LedgerCommand {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// 由台账生成年度报告全文（DOCX 或 HTML，按输出文件的扩展名），读回检查（把关）；
+    /// --final 时只有把关通过才定稿并记入审计日志 (the whole report, read back and checked)
+    Report {
+        #[command(flatten)]
+        at: LedgerArgs,
+        #[arg(long)]
+        year: i32,
+        /// 输出文件：.docx 或 .html (the file written)
+        #[arg(long, short)]
+        output: PathBuf,
+        /// “总体情况”中本机关自己写的文字（空行分段） (the agency's text for 一)
+        #[arg(long, value_name = "FILE")]
+        overview: Option<PathBuf>,
+        /// “存在的主要问题及改进情况”的文字 (the text for 五)
+        #[arg(long, value_name = "FILE")]
+        problems: Option<PathBuf>,
+        /// “其他需要报告的事项”的文字（收费情况由台账自动写入） (the text for 六)
+        #[arg(long, value_name = "FILE")]
+        other: Option<PathBuf>,
+        /// 把关通过才定稿：写入文件并记入审计日志；不通过时不写文件，退出码 1
+        /// (final: written and audited only when the gate passes)
+        #[arg(long = "final")]
+        finalize: bool,
+    },
     /// 登记行政复议或行政诉讼案件（表四） (a review or lawsuit: table 四)
     Case {
         #[command(flatten)]
@@ -210,9 +234,8 @@ pub enum LedgerCommand {
     /// 列出某年的法定节假日和调休上班日及其通知 (a year's holidays and make-up days)
     Calendar {
         year: i32,
-        /// 本地放假/上班调整（CSV：日期,类型（休/班）,名称） (local closures and working days)
-        #[arg(long, value_name = "FILE")]
-        calendar: Option<PathBuf>,
+        #[command(flatten)]
+        calendar: CalendarArg,
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
@@ -226,32 +249,24 @@ pub struct LedgerArgs {
     /// 机关名称（台账按机关分开） (the agency whose ledger)
     #[arg(long)]
     pub agency: String,
+    #[command(flatten)]
+    pub calendar: CalendarArg,
+}
+
+/// `--channel`: a channel's code or Chinese name.
+fn parse_channel(s: &str) -> Result<Channel, String> {
+    Channel::parse(s).ok_or_else(|| {
+        let codes: Vec<&str> = Channel::ALL.iter().map(|c| c.code()).collect();
+        format!("没有这种提交方式：{s}（可用：{}）", codes.join("、"))
+    })
+}
+
+/// `--calendar FILE`: local closures and working days.
+#[derive(Args)]
+pub struct CalendarArg {
     /// 本地放假/上班调整（CSV：日期,类型（休/班）,名称） (local closures and working days)
-    #[arg(long, value_name = "FILE")]
-    pub calendar: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum ChannelArg {
-    InPerson,
-    PostSigned,
-    OrdinaryLetter,
-    Online,
-    Fax,
-    Oral,
-}
-
-impl From<ChannelArg> for Channel {
-    fn from(c: ChannelArg) -> Channel {
-        match c {
-            ChannelArg::InPerson => Channel::InPerson,
-            ChannelArg::PostSigned => Channel::PostSigned,
-            ChannelArg::OrdinaryLetter => Channel::OrdinaryLetter,
-            ChannelArg::Online => Channel::Online,
-            ChannelArg::Fax => Channel::Fax,
-            ChannelArg::Oral => Channel::Oral,
-        }
-    }
+    #[arg(long = "calendar", value_name = "FILE")]
+    pub file: Option<PathBuf>,
 }
 
 pub fn ledger(command: LedgerCommand) -> ExitCode {
@@ -268,14 +283,14 @@ pub fn ledger(command: LedgerCommand) -> ExitCode {
             extended,
             channel,
             &events,
-            calendar.as_deref(),
+            calendar.file.as_deref(),
             format,
         ),
         LedgerCommand::Calendar {
             year,
             calendar,
             format,
-        } => list_calendar(year, calendar.as_deref(), format),
+        } => list_calendar(year, calendar.file.as_deref(), format),
         LedgerCommand::Add {
             at,
             id,
@@ -296,7 +311,7 @@ pub fn ledger(command: LedgerCommand) -> ExitCode {
                     name: applicant,
                     kind,
                 },
-                channel: channel.into(),
+                channel,
                 received: date(&received, "--received ")?,
                 content,
                 events: Vec::new(),
@@ -399,6 +414,25 @@ pub fn ledger(command: LedgerCommand) -> ExitCode {
             cell,
             format,
         } => with_ledger(&at, |cx| tables(cx, year, cell.as_deref(), format)),
+        LedgerCommand::Report {
+            at,
+            year,
+            output,
+            overview,
+            problems,
+            other,
+            finalize,
+        } => {
+            let texts = [overview, problems, other];
+            return match with_ledger(&at, |cx| report(cx, year, &output, &texts, finalize)) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(1),
+                Err(message) => {
+                    errln!("gongkai: {message}");
+                    ExitCode::from(2)
+                }
+            };
+        }
         LedgerCommand::Case {
             at,
             id,
@@ -542,7 +576,7 @@ fn parse_event(s: &str) -> Result<Event, String> {
 fn deadline(
     received: &str,
     extended: bool,
-    channel: Option<ChannelArg>,
+    channel: Option<Channel>,
     events: &[String],
     overrides: Option<&Path>,
     format: Format,
@@ -558,7 +592,7 @@ fn deadline(
     }
     let clock = RequestClock {
         received,
-        channel: channel.map(Channel::from),
+        channel,
         events,
     };
     let d = deadlines(&cal, &clock).map_err(|e| e.to_string())?;
@@ -733,11 +767,11 @@ impl Cx {
 
 /// Opens the database and the agency's ledger, runs `f`, and turns its error into
 /// exit status 2.
-fn with_ledger(
+fn with_ledger<T>(
     at: &LedgerArgs,
-    f: impl FnOnce(&mut Cx) -> Result<(), String>,
-) -> Result<(), String> {
-    let cal = calendar_with(at.calendar.as_deref())?;
+    f: impl FnOnce(&mut Cx) -> Result<T, String>,
+) -> Result<T, String> {
+    let cal = calendar_with(at.calendar.file.as_deref())?;
     let mut store = Store::open(&at.db.database).map_err(|e| e.to_string())?;
     let agency = at.agency.trim().to_string();
     if agency.is_empty() {
@@ -1051,4 +1085,103 @@ fn tables(cx: &mut Cx, year: i32, cell: Option<&str>, format: Format) -> Result<
         }
     }
     Ok(())
+}
+
+/// Writes the year's report, gates it, and with `finalize` keeps it only when the gate
+/// passes (and records that in the audit log). `Ok(false)`: the gate did not pass.
+fn report(
+    cx: &mut Cx,
+    year: i32,
+    output: &Path,
+    texts: &[Option<PathBuf>; 3],
+    finalize: bool,
+) -> Result<bool, String> {
+    let read = |p: &Option<PathBuf>| -> Result<Vec<String>, String> {
+        match p {
+            Some(p) => std::fs::read_to_string(p)
+                .map(|t| gongkai_produce::AgencyText::paragraphs(&t))
+                .map_err(|e| format!("无法读取 {}：{e}", p.display())),
+            None => Ok(Vec::new()),
+        }
+    };
+    let text = gongkai_produce::AgencyText {
+        overview: read(&texts[0])?,
+        problems: read(&texts[1])?,
+        other: read(&texts[2])?,
+    };
+    let t = compute(&cx.ledger, &cx.cal, year).map_err(|e| e.to_string())?;
+    let draft = gongkai_produce::draft(&cx.agency, &t, &text);
+    let ext = output
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let bytes = match ext.as_deref() {
+        Some("docx") => gongkai_produce::docx(&draft),
+        Some("html" | "htm") => gongkai_produce::html(&draft).into_bytes(),
+        _ => {
+            return Err(format!(
+                "输出文件的扩展名应为 .docx 或 .html：{}",
+                output.display()
+            ))
+        }
+    };
+    let name = output.display().to_string();
+    let result = gongkai_produce::gate(&name, &bytes, &t.report).map_err(|e| e.to_string())?;
+    for f in &result.findings {
+        errln!("{} {}：{}", f.code, f.severity.display_zh(), f.message);
+    }
+    for m in &result.mismatches {
+        errln!(
+            "读回不一致：{} 应为 {}，读回 {}",
+            m.cell.describe_zh(),
+            m.computed,
+            m.read_back
+        );
+    }
+    let passed = result.passed();
+    if finalize && !passed {
+        errln!(
+            "把关未通过：{} 条问题、{} 处读回不一致，未定稿，未写出文件",
+            result.findings.len(),
+            result.mismatches.len()
+        );
+        return Ok(false);
+    }
+    let part = output.with_extension(format!("{}.part", ext.as_deref().unwrap_or("")));
+    std::fs::write(&part, &bytes)
+        .and_then(|()| std::fs::rename(&part, output))
+        .map_err(|e| format!("无法写出 {}：{e}", output.display()))?;
+    if finalize {
+        let digest: String = {
+            use sha2::Digest;
+            sha2::Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        };
+        let actor = Actor {
+            user_id: None,
+            name: "命令行".into(),
+        };
+        cx.store
+            .record_audit(
+                &actor,
+                "ledger.report.final",
+                &format!("{}/{year}", cx.agency),
+                None,
+                Some(&json!({"file": name, "sha256": digest, "bytes": bytes.len()})),
+            )
+            .map_err(|e| e.to_string())?;
+        outln!("已定稿：{}（把关通过，已记入审计日志）", output.display());
+    } else if passed {
+        outln!("已生成：{}（把关通过）", output.display());
+    } else {
+        outln!(
+            "已生成草稿：{}（把关未通过：{} 条问题、{} 处读回不一致）",
+            output.display(),
+            result.findings.len(),
+            result.mismatches.len()
+        );
+    }
+    Ok(passed)
 }

@@ -410,4 +410,58 @@ fn a_ledger_in_the_database_from_requests_to_tables() {
     ]);
     assert_eq!(code, 2);
     assert!(err.contains("申请编号 2026-001 已经登记"), "{err}");
+
+    // The whole report: without the agency's text for 五 the gate does not pass (S004);
+    // a draft is written, a final one is not.
+    let docx = dir.path().join("报告.docx");
+    let docx_s = docx.to_str().unwrap();
+    let (code, out, err) = run(&["report", "--year", "2026", "-o", docx_s]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.starts_with("已生成草稿："), "{out}");
+    assert!(err.contains("S004 错误"), "{err}");
+    let html_final = dir.path().join("报告.html");
+    let html_s = html_final.to_str().unwrap();
+    let (code, _, err) = run(&["report", "--year", "2026", "-o", html_s, "--final"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("把关未通过：1 条问题、0 处读回不一致，未定稿，未写出文件"),
+        "{err}"
+    );
+    assert!(!html_final.exists());
+    let problems = dir.path().join("problems.txt");
+    std::fs::write(
+        &problems,
+        "政策解读形式较单一。\n\n下一步将丰富解读形式。\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(&[
+        "report",
+        "--year",
+        "2026",
+        "-o",
+        html_s,
+        "--final",
+        "--problems",
+        problems.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("已定稿："), "{out}");
+    assert!(err.is_empty(), "{err}");
+    // What was written is a report gongkai reads back as the ledger's tables.
+    let checked = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["parse", html_s, "--bare"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&checked.stdout).unwrap();
+    assert_eq!(v["agency"], "某市教育局");
+    assert_eq!(
+        v["requests"]["rows"]["carried_forward"],
+        serde_json::json!([1, 1, 0, 0, 1, 0, 3])
+    );
+    let page = std::fs::read_to_string(&html_final).unwrap();
+    assert!(
+        page.contains("2026年，本机关新收政府信息公开申请5件，上年结转1件；办结3件"),
+        "{page}"
+    );
+    assert!(page.contains("2026年，本机关未收取信息处理费。"));
 }

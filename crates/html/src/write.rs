@@ -71,20 +71,23 @@ type Spans = Vec<Vec<Option<(usize, usize)>>>;
 /// where a merged cell covers it.
 ///
 /// The grid does not say which merged cell a covered position belongs to; any choice
-/// that covers every covered position exactly once reads back the same. A greedy choice
-/// (every real cell takes the covered positions after it in its row, then the rows
-/// below) almost always works; when it leaves a covered position unclaimed, a bounded
-/// search finds a tiling, and failing that the better of two greedy choices is taken
-/// (an unclaimed position — only in a malformed grid — becomes an empty cell).
+/// that covers every covered position exactly once reads back the same, but not every
+/// choice looks the same. A greedy choice in reading order (each real cell takes the
+/// covered positions after it in its row, then the rows below — the DOCX writer's
+/// choice, which draws the official template's headers as the template does: 总计 two
+/// rows high beside 其他) almost always works; when it leaves a covered position
+/// unclaimed, a bounded search finds a tiling, and failing that the better of two greedy
+/// choices is taken (an unclaimed position — only in a malformed grid — becomes an
+/// empty cell).
 fn spans(rows: &[Vec<GridCell>]) -> Spans {
-    let (a, orphans_a) = assign(rows, true);
+    let (a, orphans_a) = assign(rows, false);
     if orphans_a == 0 {
         return a;
     }
     if let Some(exact) = search(rows, SEARCH_STEPS) {
         return exact;
     }
-    let (b, orphans_b) = assign(rows, false);
+    let (b, orphans_b) = assign(rows, true);
     if orphans_b < orphans_a {
         b
     } else {

@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use gongkai_deadline::clock::{deadlines, Event};
 use gongkai_deadline::{Calendar, Channel, RequestClock};
 use gongkai_model::date::Date;
-use gongkai_model::schema::{RequestColumn, RequestRowKey, ReviewColumn, ReviewGroup};
+use gongkai_model::schema::{
+    request_rows, RequestColumn, RequestRowKey, ReviewColumn, ReviewGroup,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::fees::FeeMethod;
@@ -72,102 +74,49 @@ pub struct Applicant {
     pub kind: ApplicantKind,
 }
 
-/// How a request ended: one row of table 三's 三、本年度办理结果 (2021 edition).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Granted,
-    PartiallyGranted,
-    DeniedStateSecret,
-    DeniedProhibitedByLaw,
-    DeniedThreeSecuritiesOneStability,
-    DeniedThirdPartyRights,
-    DeniedInternalAffairs,
-    DeniedProcessInformation,
-    DeniedEnforcementFile,
-    DeniedAdministrativeQuery,
-    UnableNotHeld,
-    UnableNeedsCreation,
-    UnableStillUnclear,
-    NotProcessedPetition,
-    NotProcessedRepeated,
-    NotProcessedPublication,
-    NotProcessedExcessive,
-    NotProcessedConfirmation,
-    OtherNoCorrection,
-    OtherFeeUnpaid,
-    OtherOther,
-}
+/// How a request ended: one outcome row of table 三's 三、本年度办理结果, in the 2021
+/// edition (the three sub-rows of （六）). The rows are table 三's own
+/// ([`RequestRowKey`]); this type only keeps out the rows that are not outcomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Outcome(RequestRowKey);
 
 impl Outcome {
-    pub const ALL: [Outcome; 21] = [
-        Outcome::Granted,
-        Outcome::PartiallyGranted,
-        Outcome::DeniedStateSecret,
-        Outcome::DeniedProhibitedByLaw,
-        Outcome::DeniedThreeSecuritiesOneStability,
-        Outcome::DeniedThirdPartyRights,
-        Outcome::DeniedInternalAffairs,
-        Outcome::DeniedProcessInformation,
-        Outcome::DeniedEnforcementFile,
-        Outcome::DeniedAdministrativeQuery,
-        Outcome::UnableNotHeld,
-        Outcome::UnableNeedsCreation,
-        Outcome::UnableStillUnclear,
-        Outcome::NotProcessedPetition,
-        Outcome::NotProcessedRepeated,
-        Outcome::NotProcessedPublication,
-        Outcome::NotProcessedExcessive,
-        Outcome::NotProcessedConfirmation,
-        Outcome::OtherNoCorrection,
-        Outcome::OtherFeeUnpaid,
-        Outcome::OtherOther,
-    ];
+    pub const GRANTED: Outcome = Outcome(RequestRowKey::Granted);
+    pub const OTHER_NO_CORRECTION: Outcome = Outcome(RequestRowKey::OtherNoCorrection);
+    pub const OTHER_FEE_UNPAID: Outcome = Outcome(RequestRowKey::OtherFeeUnpaid);
 
-    /// Its row of table 三 (2021 edition).
+    /// Every outcome, in printed order.
+    pub fn all() -> impl Iterator<Item = Outcome> {
+        request_rows(true)
+            .filter(|d| d.is_outcome)
+            .map(|d| Outcome(d.key))
+    }
+
+    /// The outcome of a row, if the row is one (2021 edition).
+    pub fn of_row(row: RequestRowKey) -> Option<Outcome> {
+        Outcome::all().find(|o| o.0 == row)
+    }
+
+    /// Its row of table 三.
     pub fn row(self) -> RequestRowKey {
-        // RequestRowKey lists the outcome rows in this order after 一 and 二.
-        let rows = [
-            RequestRowKey::Granted,
-            RequestRowKey::PartiallyGranted,
-            RequestRowKey::DeniedStateSecret,
-            RequestRowKey::DeniedProhibitedByLaw,
-            RequestRowKey::DeniedThreeSecuritiesOneStability,
-            RequestRowKey::DeniedThirdPartyRights,
-            RequestRowKey::DeniedInternalAffairs,
-            RequestRowKey::DeniedProcessInformation,
-            RequestRowKey::DeniedEnforcementFile,
-            RequestRowKey::DeniedAdministrativeQuery,
-            RequestRowKey::UnableNotHeld,
-            RequestRowKey::UnableNeedsCreation,
-            RequestRowKey::UnableStillUnclear,
-            RequestRowKey::NotProcessedPetition,
-            RequestRowKey::NotProcessedRepeated,
-            RequestRowKey::NotProcessedPublication,
-            RequestRowKey::NotProcessedExcessive,
-            RequestRowKey::NotProcessedConfirmation,
-            RequestRowKey::OtherNoCorrection,
-            RequestRowKey::OtherFeeUnpaid,
-            RequestRowKey::OtherOther,
-        ];
-        rows[self as usize]
+        self.0
     }
 
     /// The row key, e.g. `denied_state_secret`.
     pub fn code(self) -> &'static str {
-        self.row().key()
+        self.0.key()
     }
 
     /// The short name of its row, with its group, e.g. "（三）不予公开·1.属于国家秘密".
     pub fn name(self) -> &'static str {
-        self.row().def().short
+        self.0.def().short
     }
 
     /// A code, or the printed label of the row (with or without its group).
     pub fn parse(s: &str) -> Option<Outcome> {
         let s = s.trim();
-        Outcome::ALL.into_iter().find(|o| {
-            let def = o.row().def();
+        Outcome::all().find(|o| {
+            let def = o.0.def();
             o.code() == s || def.short == s || def.label == s || def.aliases.contains(&s)
         })
     }
@@ -175,8 +124,8 @@ impl Outcome {
     /// The articles an outcome usually rests on (条例; 办法 for fees): a hint, not the
     /// grounds the agency cites, which are kept on the request.
     pub fn usual_ground(self) -> &'static str {
-        use Outcome::*;
-        match self {
+        use RequestRowKey::*;
+        match self.0 {
             Granted => "第三十六条第（一）（二）项",
             PartiallyGranted => "第三十七条",
             DeniedStateSecret | DeniedProhibitedByLaw | DeniedThreeSecuritiesOneStability => {
@@ -194,8 +143,23 @@ impl Outcome {
             NotProcessedExcessive => "第三十五条",
             NotProcessedConfirmation => "第三十九条",
             OtherFeeUnpaid => "《政府信息公开信息处理费管理办法》第七条",
-            OtherOther => "",
+            _ => "",
         }
+    }
+}
+
+/// Written as its row key.
+impl Serialize for Outcome {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Outcome {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Outcome, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Outcome::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("not an outcome row: {s}")))
     }
 }
 

@@ -72,7 +72,7 @@ pub fn random_ledger(seed: u64, requests: usize) -> Ledger {
             if rng.chance(70) {
                 events.push(Event::CorrectionReceived(step(&mut rng, &mut t, 30)));
             } else {
-                outcome = Some(Outcome::OtherNoCorrection);
+                outcome = Some(Outcome::OTHER_NO_CORRECTION);
             }
         }
         if rng.chance(10) {
@@ -92,7 +92,7 @@ pub fn random_ledger(seed: u64, requests: usize) -> Ledger {
             if rng.chance(80) {
                 events.push(Event::FeePaid(step(&mut rng, &mut t, 15)));
             } else {
-                outcome = outcome.or(Some(Outcome::OtherFeeUnpaid));
+                outcome = outcome.or(Some(Outcome::OTHER_FEE_UNPAID));
             }
             Some(if rng.chance(50) {
                 FeeMethod::PerRequest
@@ -109,7 +109,10 @@ pub fn random_ledger(seed: u64, requests: usize) -> Ledger {
             let date = step(&mut rng, &mut t, 60);
             events.push(Event::Answered(date));
             Closure {
-                outcome: outcome.unwrap_or(Outcome::ALL[rng.below(21) as usize]),
+                outcome: outcome.unwrap_or_else(|| {
+                    let all: Vec<Outcome> = Outcome::all().collect();
+                    all[rng.below(all.len() as u64) as usize]
+                }),
                 date,
                 grounds: vec!["第三十六条".into()],
             }

@@ -81,7 +81,7 @@ fn a_ledger_with_problems_gives_no_tables() {
     let mut l = ledger(7, 50);
     let r = &mut l.requests[0];
     r.closure = Some(Closure {
-        outcome: Outcome::Granted,
+        outcome: Outcome::GRANTED,
         date: after(r.received, -3),
         grounds: vec![],
     });
@@ -118,7 +118,7 @@ fn a_per_request_fee_counts_the_applicants_requests_of_the_month() {
             content: String::new(),
             events: vec![],
             closure: Some(Closure {
-                outcome: Outcome::Granted,
+                outcome: Outcome::GRANTED,
                 date: after(received, 5),
                 grounds: vec![],
             }),

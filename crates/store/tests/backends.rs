@@ -71,11 +71,11 @@ use gongkai_store::testing::on_both_backends as on_both;
 #[test]
 fn migrations_are_applied_once() {
     on_both("migrations", |store| {
-        assert_eq!(store.schema_version().unwrap(), 9);
+        assert_eq!(store.schema_version().unwrap(), 10);
         let rows = store
             .query("SELECT COUNT(*) AS n FROM schema_migrations", &[])
             .unwrap();
-        assert_eq!(rows[0].get::<i64>("n").unwrap(), 9);
+        assert_eq!(rows[0].get::<i64>("n").unwrap(), 10);
     });
 }
 

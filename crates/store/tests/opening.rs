@@ -295,7 +295,7 @@ fn sqlite_writers_at_the_same_time_wait_for_each_other() {
         }
         let mut store = Store::open_read_only(&path).unwrap();
         assert_eq!(store.counts().unwrap().reports, 12);
-        assert_eq!(store.schema_version().unwrap(), 9);
+        assert_eq!(store.schema_version().unwrap(), 10);
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -446,7 +446,7 @@ fn postgres_first_ingests_at_the_same_time() {
         {
             let mut store = Store::open_read_only(&target).unwrap();
             assert_eq!(store.counts().unwrap().reports, 3);
-            assert_eq!(store.schema_version().unwrap(), 9);
+            assert_eq!(store.schema_version().unwrap(), 10);
             // Read-only really is: the session refuses writes.
             let e = store.query("DELETE FROM agencies", &[]).unwrap_err();
             assert!(
@@ -470,7 +470,7 @@ fn read_only_open_wants_this_programs_schema() {
         let mut store = Store::open(&path).unwrap();
         store
             .query(
-                "DELETE FROM schema_migrations WHERE version = 9 RETURNING version",
+                "DELETE FROM schema_migrations WHERE version = 10 RETURNING version",
                 &[],
             )
             .unwrap();
@@ -480,15 +480,15 @@ fn read_only_open_wants_this_programs_schema() {
         matches!(
             e,
             StoreError::Outdated {
-                found: 8,
-                needed: 9
+                found: 9,
+                needed: 10
             }
         ),
         "{e:?}"
     );
     assert_eq!(
         e.to_string(),
-        "数据库结构版本为 8，本程序需要 9：请先用写入命令（如 `gongkai ingest`）升级"
+        "数据库结构版本为 9，本程序需要 10：请先用写入命令（如 `gongkai ingest`）升级"
     );
     let newer = temp_dir("schema-newer");
     let path = seeded(&newer);
@@ -504,14 +504,14 @@ fn read_only_open_wants_this_programs_schema() {
     let e = open_err(&path);
     assert_eq!(
         e.to_string(),
-        "数据库结构版本为 99，高于本程序支持的 9：请升级 gongkai"
+        "数据库结构版本为 99，高于本程序支持的 10：请升级 gongkai"
     );
     // Nor does a write command use it.
     assert!(matches!(
         Store::open(&path),
         Err(StoreError::Newer {
             found: 99,
-            known: 9
+            known: 10
         })
     ));
     let _ = std::fs::remove_dir_all(&dir);

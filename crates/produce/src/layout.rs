@@ -1,0 +1,255 @@
+//! The report in the official layout: title, the six headings, the paragraphs, and the
+//! three tables as the 2021 template (国办公开办函〔2021〕30号) draws them, merged cells
+//! included — the grids the DOCX and HTML writers turn into `gridSpan`/`vMerge` and
+//! `colspan`/`rowspan`.
+
+use gongkai_model::schema::{
+    active_row, request_rows, ActiveRowKey, Edition, RequestGroup, ReviewColumn, ReviewGroup,
+    SectionKind,
+};
+use gongkai_model::{Block, Cell, Grid, GridCell, Location, Piece, Report};
+
+use crate::Draft;
+
+/// A grid being drawn: rows of cells, each a text or a position a merged cell covers.
+struct Drawing {
+    table: u32,
+    rows: Vec<Vec<GridCell>>,
+}
+
+impl Drawing {
+    fn new(table: u32) -> Drawing {
+        Drawing {
+            table,
+            rows: Vec::new(),
+        }
+    }
+
+    fn cell(&self, text: &str, covered: bool) -> GridCell {
+        let row = self.rows.len() as u32;
+        GridCell {
+            text: text.to_string(),
+            location: Location::Cell {
+                table: self.table,
+                row,
+                column: 0,
+            },
+            covered,
+        }
+    }
+
+    /// A row of `(text, span)`: a span > 1 covers the positions to its right; `None` is a
+    /// position covered from the row above (a vertical merge).
+    fn row(&mut self, cells: &[(Option<&str>, usize)]) {
+        let mut out = Vec::new();
+        for &(text, span) in cells {
+            match text {
+                Some(t) => out.push(self.cell(t, false)),
+                None => out.push(self.cell("", true)),
+            }
+            for _ in 1..span {
+                out.push(self.cell("", true));
+            }
+        }
+        for (column, c) in out.iter_mut().enumerate() {
+            if let Location::Cell { column: col, .. } = &mut c.location {
+                *col = column as u32;
+            }
+        }
+        self.rows.push(out);
+    }
+
+    fn finish(self) -> Block {
+        Block::Table {
+            grid: Grid { rows: self.rows },
+        }
+    }
+}
+
+fn text_of(cell: Option<&Cell>) -> String {
+    match cell.and_then(|c| c.value.as_ref()) {
+        Some(gongkai_model::Value::Count(n)) => n.to_string(),
+        Some(gongkai_model::Value::Amount(s)) | Some(gongkai_model::Value::Invalid(s)) => s.clone(),
+        // Blank is printed blank (the gate then reports it).
+        None => String::new(),
+    }
+}
+
+fn table2(report: &Report, table: u32) -> Block {
+    let mut d = Drawing::new(table);
+    let active = report.active.as_ref();
+    let value = |row: ActiveRowKey, i: usize| -> String {
+        text_of(active.and_then(|t| t.row(row)).and_then(|r| r.cells.get(i)))
+    };
+    let label = |row| active_row(Edition::E2021, row).map_or("", |d| d.label);
+    d.row(&[(Some("第二十条第（一）项"), 4)]);
+    d.row(&[
+        (Some("信息内容"), 1),
+        (Some("本年制发件数"), 1),
+        (Some("本年废止件数"), 1),
+        (Some("现行有效件数"), 1),
+    ]);
+    for row in [ActiveRowKey::Regulations, ActiveRowKey::NormativeDocuments] {
+        let v: Vec<String> = (0..3).map(|i| value(row, i)).collect();
+        d.row(&[
+            (Some(label(row)), 1),
+            (Some(&v[0]), 1),
+            (Some(&v[1]), 1),
+            (Some(&v[2]), 1),
+        ]);
+    }
+    for (item, column, rows) in [
+        (
+            "第二十条第（五）项",
+            "本年处理决定数量",
+            &[ActiveRowKey::Licensing][..],
+        ),
+        (
+            "第二十条第（六）项",
+            "本年处理决定数量",
+            &[ActiveRowKey::Penalty, ActiveRowKey::Coercion][..],
+        ),
+        (
+            "第二十条第（八）项",
+            "本年收费金额（单位：万元）",
+            &[ActiveRowKey::Fees][..],
+        ),
+    ] {
+        d.row(&[(Some(item), 4)]);
+        d.row(&[(Some("信息内容"), 1), (Some(column), 3)]);
+        for &row in rows {
+            let v = value(row, 0);
+            d.row(&[(Some(label(row)), 1), (Some(&v), 3)]);
+        }
+    }
+    d.finish()
+}
+
+fn table3(report: &Report, table: u32) -> Block {
+    let mut d = Drawing::new(table);
+    d.row(&[
+        (
+            Some("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"),
+            3,
+        ),
+        (Some("申请人情况"), 7),
+    ]);
+    d.row(&[
+        (None, 3),
+        (Some("自然人"), 1),
+        (Some("法人或其他组织"), 5),
+        (Some("总计"), 1),
+    ]);
+    d.row(&[
+        (None, 3),
+        (None, 1),
+        (Some("商业企业"), 1),
+        (Some("科研机构"), 1),
+        (Some("社会公益组织"), 1),
+        (Some("法律服务机构"), 1),
+        (Some("其他"), 1),
+        (None, 1),
+    ]);
+    let requests = report.requests.as_ref();
+    let mut in_results = false;
+    let mut group_open = RequestGroup::None;
+    for def in request_rows(true) {
+        let values: Vec<String> = (0..7)
+            .map(|i| text_of(requests.and_then(|t| t.row(def.key)).map(|r| &r.cells[i])))
+            .collect();
+        let mut cells: Vec<(Option<&str>, usize)> = Vec::new();
+        let outcome_block =
+            def.is_outcome || def.key == gongkai_model::schema::RequestRowKey::TotalProcessed;
+        if !outcome_block {
+            cells.push((Some(def.label), 3));
+        } else {
+            cells.push(if in_results {
+                (None, 1)
+            } else {
+                (Some("三、本年度办理结果"), 1)
+            });
+            in_results = true;
+            let grouped = matches!(
+                def.group,
+                RequestGroup::Denied
+                    | RequestGroup::Unable
+                    | RequestGroup::NotProcessed
+                    | RequestGroup::OtherHandling
+            );
+            if grouped {
+                if group_open == def.group {
+                    cells.push((None, 1));
+                } else {
+                    cells.push((Some(def.group.label()), 1));
+                }
+                cells.push((Some(def.label), 1));
+            } else {
+                cells.push((Some(def.label), 2));
+            }
+            group_open = def.group;
+        }
+        for v in &values {
+            cells.push((Some(v), 1));
+        }
+        d.row(&cells);
+    }
+    d.finish()
+}
+
+fn table4(report: &Report, table: u32) -> Block {
+    let mut d = Drawing::new(table);
+    d.row(&[(Some("行政复议"), 5), (Some("行政诉讼"), 10)]);
+    let names = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
+    let mut second: Vec<(Option<&str>, usize)> = names.iter().map(|n| (Some(*n), 1)).collect();
+    second.push((Some("未经复议直接起诉"), 5));
+    second.push((Some("复议后起诉"), 5));
+    d.row(&second);
+    let mut third: Vec<(Option<&str>, usize)> = vec![(None, 1); 5];
+    for _ in 0..2 {
+        third.extend(names.iter().map(|n| (Some(*n), 1)));
+    }
+    d.row(&third);
+    let review = report.review.as_ref();
+    let values: Vec<String> = ReviewGroup::ALL
+        .iter()
+        .flat_map(|g| ReviewColumn::ALL.iter().map(move |c| (*g, *c)))
+        .map(|(g, c)| text_of(review.map(|t| t.cell(g, c))))
+        .collect();
+    let row: Vec<(Option<&str>, usize)> = values.iter().map(|v| (Some(v.as_str()), 1)).collect();
+    d.row(&row);
+    d.finish()
+}
+
+/// The report as blocks: the title, then each section's heading, paragraphs and table.
+pub fn blocks(draft: &Draft) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut paragraph = 0u32;
+    let mut line = |out: &mut Vec<Block>, text: &str| {
+        out.push(Block::Line {
+            pieces: vec![Piece {
+                text: text.to_string(),
+                location: Location::Paragraph { index: paragraph },
+            }],
+        });
+        paragraph += 1;
+    };
+    line(&mut out, &draft.title);
+    let mut table = 0;
+    for (kind, paragraphs) in &draft.sections {
+        line(&mut out, &format!("{}、{}", kind.numeral(), kind.title()));
+        for p in paragraphs {
+            line(&mut out, p);
+        }
+        let t = match kind {
+            SectionKind::ActiveDisclosure => Some(table2(&draft.tables, table)),
+            SectionKind::Requests => Some(table3(&draft.tables, table)),
+            SectionKind::ReviewLitigation => Some(table4(&draft.tables, table)),
+            _ => None,
+        };
+        if let Some(t) = t {
+            out.push(t);
+            table += 1;
+        }
+    }
+    out
+}

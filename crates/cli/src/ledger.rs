@@ -179,6 +179,27 @@ pub enum LedgerCommand {
         #[arg(long = "final")]
         finalize: bool,
     },
+    /// 导入 Excel 台账（XLSX/XLS）：有问题的行逐一列出（行、列、原因）；默认全部或全不导入
+    /// (import an Excel ledger: bad rows listed; all or nothing unless --partial)
+    Import {
+        #[command(flatten)]
+        at: LedgerArgs,
+        /// 台账文件 (the workbook)
+        file: PathBuf,
+        /// 表头对照文件：每行 本地表头=标准表头 (local headers mapped to the standard ones)
+        #[arg(long, value_name = "FILE")]
+        mapping: Option<PathBuf>,
+        /// 只导入没有问题的行 (import the good rows only)
+        #[arg(long)]
+        partial: bool,
+    },
+    /// 导出 Excel 台账（标准表头，可再导入） (export the ledger's requests as XLSX)
+    Export {
+        #[command(flatten)]
+        at: LedgerArgs,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
     /// 登记行政复议或行政诉讼案件（表四） (a review or lawsuit: table 四)
     Case {
         #[command(flatten)]
@@ -265,8 +286,8 @@ fn parse_channel(s: &str) -> Result<Channel, String> {
 #[derive(Args)]
 pub struct CalendarArg {
     /// 本地放假/上班调整（CSV：日期,类型（休/班）,名称） (local closures and working days)
-    #[arg(long = "calendar", value_name = "FILE")]
-    pub file: Option<PathBuf>,
+    #[arg(long = "calendar", id = "calendar", value_name = "FILE")]
+    pub path: Option<PathBuf>,
 }
 
 pub fn ledger(command: LedgerCommand) -> ExitCode {
@@ -283,14 +304,14 @@ pub fn ledger(command: LedgerCommand) -> ExitCode {
             extended,
             channel,
             &events,
-            calendar.file.as_deref(),
+            calendar.path.as_deref(),
             format,
         ),
         LedgerCommand::Calendar {
             year,
             calendar,
             format,
-        } => list_calendar(year, calendar.file.as_deref(), format),
+        } => list_calendar(year, calendar.path.as_deref(), format),
         LedgerCommand::Add {
             at,
             id,
@@ -433,6 +454,34 @@ pub fn ledger(command: LedgerCommand) -> ExitCode {
                 }
             };
         }
+        LedgerCommand::Import {
+            at,
+            file,
+            mapping,
+            partial,
+        } => {
+            return match with_ledger(&at, |cx| import(cx, &file, mapping.as_deref(), partial)) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(1),
+                Err(message) => {
+                    errln!("gongkai: {message}");
+                    ExitCode::from(2)
+                }
+            };
+        }
+        LedgerCommand::Export { at, output } => with_ledger(&at, |cx| {
+            let bytes = gongkai_ledger_sheet::export(&cx.ledger).map_err(|e| e.to_string())?;
+            let part = output.with_extension("xlsx.part");
+            std::fs::write(&part, &bytes)
+                .and_then(|()| std::fs::rename(&part, &output))
+                .map_err(|e| format!("无法写出 {}：{e}", output.display()))?;
+            outln!(
+                "已导出 {} 件申请：{}",
+                cx.ledger.requests.len(),
+                output.display()
+            );
+            Ok(())
+        }),
         LedgerCommand::Case {
             at,
             id,
@@ -771,7 +820,7 @@ fn with_ledger<T>(
     at: &LedgerArgs,
     f: impl FnOnce(&mut Cx) -> Result<T, String>,
 ) -> Result<T, String> {
-    let cal = calendar_with(at.calendar.file.as_deref())?;
+    let cal = calendar_with(at.calendar.path.as_deref())?;
     let mut store = Store::open(&at.db.database).map_err(|e| e.to_string())?;
     let agency = at.agency.trim().to_string();
     if agency.is_empty() {
@@ -1184,4 +1233,98 @@ fn report(
         );
     }
     Ok(passed)
+}
+
+/// Imports a workbook's requests. `Ok(false)`: rows were bad (listed on standard error)
+/// and, without `partial`, nothing was imported.
+fn import(cx: &mut Cx, file: &Path, mapping: Option<&Path>, partial: bool) -> Result<bool, String> {
+    let mapping = match mapping {
+        Some(p) => gongkai_ledger_sheet::Mapping::parse(
+            &std::fs::read_to_string(p).map_err(|e| format!("无法读取 {}：{e}", p.display()))?,
+        )
+        .map_err(|e| e.to_string())?,
+        None => gongkai_ledger_sheet::Mapping::default(),
+    };
+    let bytes = std::fs::read(file).map_err(|e| format!("无法读取 {}：{e}", file.display()))?;
+    let sheet = gongkai_ledger_sheet::import(&bytes, &mapping)
+        .map_err(|e| format!("{}：{e}", file.display()))?;
+    let mut bad = sheet.bad;
+    let mut good = sheet.requests;
+    // Rows that read but would make the ledger wrong (a closure before the receipt, a
+    // split whose original is not there…): bad too, with the ledger's reason. Taking one
+    // out can leave another wrong (its parts), so until none is.
+    loop {
+        let mut after = cx.ledger.clone();
+        for (_, r) in &good {
+            after.requests.retain(|x| x.id != r.id);
+            after.requests.push(r.clone());
+        }
+        let before = cx.ledger.problems(&cx.cal);
+        let new: Vec<_> = after
+            .problems(&cx.cal)
+            .into_iter()
+            .filter(|p| !before.contains(p))
+            .collect();
+        let wrong: Vec<usize> = good
+            .iter()
+            .filter(|(_, r)| new.iter().any(|p| p.subject == r.id))
+            .map(|(n, _)| *n)
+            .collect();
+        if wrong.is_empty() {
+            // Problems not about an imported row (none expected): refuse.
+            if let Some(p) = new.first() {
+                return Err(format!("导入后台账有问题：{p}"));
+            }
+            break;
+        }
+        for (n, r) in good.iter().filter(|(n, _)| wrong.contains(n)) {
+            for p in new.iter().filter(|p| p.subject == r.id) {
+                bad.push(gongkai_ledger_sheet::BadRow {
+                    row: *n,
+                    column: String::new(),
+                    reason: p.message.clone(),
+                });
+            }
+        }
+        good.retain(|(n, _)| !wrong.contains(n));
+    }
+    bad.sort_by_key(|b| b.row);
+    let bad_rows = bad
+        .iter()
+        .map(|b| b.row)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    for b in &bad {
+        errln!("{b}");
+    }
+    for c in &sheet.ignored_columns {
+        errln!("未导入的列（不是台账的标准列，可用 --mapping 对照）：{c}");
+    }
+    if !bad.is_empty() && !partial {
+        errln!(
+            "{bad_rows} 行有问题，未导入任何一行（改正后重新导入，或用 --partial 只导入没有问题的 {} 行）",
+            good.len()
+        );
+        return Ok(false);
+    }
+    let updated = good
+        .iter()
+        .filter(|(_, r)| cx.ledger.requests.iter().any(|x| x.id == r.id))
+        .count();
+    let n = good.len();
+    let changes: Vec<LedgerChange> = good
+        .into_iter()
+        .map(|(_, r)| LedgerChange::PutRequest(r))
+        .collect();
+    cx.apply(changes)?;
+    outln!(
+        "已导入 {n} 件申请（新增 {}，更新 {updated}）{}",
+        n - updated,
+        if bad.is_empty() {
+            String::new()
+        } else {
+            format!("；{bad_rows} 行有问题未导入")
+        }
+    );
+    Ok(bad.is_empty())
 }

@@ -702,3 +702,15 @@ fn eval_cmd(
         ExitCode::SUCCESS
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every command's arguments are well formed (clap checks names, ids and conflicts
+    /// only when a command is built; a clash would otherwise show only when that
+    /// command is run).
+    #[test]
+    fn every_commands_arguments_are_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

@@ -465,3 +465,116 @@ fn a_ledger_in_the_database_from_requests_to_tables() {
     );
     assert!(page.contains("2026年，本机关未收取信息处理费。"));
 }
+
+/// `ledger import` / `ledger export`: a sheet with planted bad rows changes nothing and
+/// lists exactly those rows; `--partial` takes the good ones; an export imports back.
+#[test]
+fn an_excel_ledger_in_and_out() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let db = db.to_str().unwrap();
+    let run = |args: &[&str]| -> (i32, String, String) {
+        let mut all = vec![args[0]];
+        all.extend(["--database", db, "--agency", "某区民政局"]);
+        all.extend(&args[1..]);
+        let (code, out) = ledger(&all);
+        (
+            code,
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let sheet = dir.path().join("台账.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let rows: [[&str; 8]; 5] = [
+        [
+            "编号",
+            "申请人",
+            "申请人类别",
+            "来件方式",
+            "收到日期",
+            "办理结果",
+            "办结日期",
+            "备注",
+        ],
+        [
+            "M-1",
+            "张三",
+            "自然人",
+            "网上",
+            "2026-03-02",
+            "予以公开",
+            "2026-03-20",
+            "",
+        ],
+        [
+            "M-2",
+            "某基金会",
+            "社会公益组织",
+            "当面",
+            "2026-03-03",
+            "",
+            "",
+            "电话沟通",
+        ],
+        [
+            "M-3",
+            "李四",
+            "自然人",
+            "网上",
+            "2026-03-10",
+            "重复申请",
+            "2026-03-09",
+            "",
+        ],
+        ["M-4", "王五", "个人", "网上", "2026-03-11", "", "", ""],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    wb.save(&sheet).unwrap();
+    let mapping = dir.path().join("对照.txt");
+    std::fs::write(&mapping, "来件方式=提交方式\n").unwrap();
+    let (s, m) = (sheet.to_str().unwrap(), mapping.to_str().unwrap());
+
+    let (code, out, err) = run(&["import", s, "--mapping", m]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(
+        err,
+        "第 4 行：办结日期 2026-03-09 早于收到申请之日 2026-03-10\n\
+         第 4 行：答复（2026-03-09）早于收到申请之日（2026-03-10）\n\
+         第 5 行「申请人类别」列：没有这种申请人类别：个人\n\
+         未导入的列（不是台账的标准列，可用 --mapping 对照）：备注\n\
+         2 行有问题，未导入任何一行（改正后重新导入，或用 --partial 只导入没有问题的 2 行）\n"
+    );
+    let (_, out, _) = run(&["list", "--all", "--format", "json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["requests"].as_array().unwrap().len(),
+        0,
+        "nothing imported"
+    );
+
+    let (code, out, _) = run(&["import", s, "--mapping", m, "--partial"]);
+    assert_eq!(code, 1);
+    assert_eq!(out, "已导入 2 件申请（新增 2，更新 0）；2 行有问题未导入\n");
+
+    // Exported, and imported again: the same two, updated.
+    let exported = dir.path().join("导出.xlsx");
+    let (code, out, _) = run(&["export", "-o", exported.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("已导出 2 件申请"));
+    let (code, out, err) = run(&["import", exported.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "已导入 2 件申请（新增 0，更新 2）\n");
+    let (_, out, _) = run(&["show", "M-1", "--format", "json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["request"]["closure"]["outcome"], "granted");
+    assert_eq!(v["request"]["channel"], "online");
+}

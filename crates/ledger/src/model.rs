@@ -112,12 +112,18 @@ impl Outcome {
         self.0.def().short
     }
 
-    /// A code, or the printed label of the row (with or without its group).
+    /// A code, or the printed label of the row: with its group ("（三）不予公开·1.属于国家
+    /// 秘密"), as printed ("1.属于国家秘密"), or without its numbering ("属于国家秘密",
+    /// "予以公开") as ledgers write it.
     pub fn parse(s: &str) -> Option<Outcome> {
         let s = s.trim();
         Outcome::all().find(|o| {
             let def = o.0.def();
-            o.code() == s || def.short == s || def.label == s || def.aliases.contains(&s)
+            o.code() == s
+                || def.short == s
+                || def.label == s
+                || def.aliases.contains(&s)
+                || unnumbered(def.label) == s
         })
     }
 
@@ -146,6 +152,20 @@ impl Outcome {
             _ => "",
         }
     }
+}
+
+/// A row label without its numbering: "1.属于国家秘密" → "属于国家秘密", "（一）予以公开"
+/// → "予以公开", "（二）部分公开（区分处理的…）" → "部分公开".
+fn unnumbered(label: &str) -> &str {
+    let l = label
+        .split_once('）')
+        .filter(|(head, _)| head.starts_with('（') && head.chars().count() <= 2)
+        .map_or(label, |(_, rest)| rest);
+    let l = l
+        .split_once('.')
+        .filter(|(head, _)| head.chars().all(|c| c.is_ascii_digit()))
+        .map_or(l, |(_, rest)| rest);
+    l.split('（').next().unwrap_or(l)
 }
 
 /// Written as its row key.
@@ -462,5 +482,38 @@ impl Ledger {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_as_ledgers_write_them() {
+        for (text, code) in [
+            ("granted", "granted"),
+            ("予以公开", "granted"),
+            ("（一）予以公开", "granted"),
+            ("部分公开", "partially_granted"),
+            ("属于国家秘密", "denied_state_secret"),
+            ("1.属于国家秘密", "denied_state_secret"),
+            ("（三）不予公开·1.属于国家秘密", "denied_state_secret"),
+            ("本机关不掌握相关政府信息", "unable_not_held"),
+            ("重复申请", "not_processed_repeated"),
+            ("其他", "other_other"),
+        ] {
+            assert_eq!(
+                Outcome::parse(text).map(Outcome::code),
+                Some(code),
+                "{text}"
+            );
+        }
+        // Every outcome's unnumbered label names it alone.
+        for o in Outcome::all() {
+            assert_eq!(Outcome::parse(unnumbered(o.row().def().label)), Some(o));
+        }
+        assert_eq!(Outcome::parse("（三）不予公开"), None);
+        assert_eq!(Outcome::parse("总计"), None);
     }
 }

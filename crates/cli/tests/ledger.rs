@@ -14,6 +14,20 @@ fn ledger(args: &[&str]) -> (i32, Output) {
     (out.status.code().expect("exit code"), out)
 }
 
+/// `gongkai ledger SUBCOMMAND --database DB --agency AGENCY REST…`: exit status, standard
+/// output and standard error.
+fn on_ledger(db: &str, agency: &str, args: &[&str]) -> (i32, String, String) {
+    let mut all = vec![args[0]];
+    all.extend(["--database", db, "--agency", agency]);
+    all.extend(&args[1..]);
+    let (code, out) = ledger(&all);
+    (
+        code,
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
 fn json(args: &[&str]) -> Value {
     let mut all = args.to_vec();
     all.extend(["--format", "json"]);
@@ -165,17 +179,7 @@ fn a_ledger_in_the_database_from_requests_to_tables() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.db");
     let db = db.to_str().unwrap();
-    let run = |args: &[&str]| -> (i32, String, String) {
-        let mut all = vec![args[0]];
-        all.extend(["--database", db, "--agency", "某市教育局"]);
-        all.extend(&args[1..]);
-        let (code, out) = ledger(&all);
-        (
-            code,
-            String::from_utf8(out.stdout).unwrap(),
-            String::from_utf8(out.stderr).unwrap(),
-        )
-    };
+    let run = |args: &[&str]| on_ledger(db, "某市教育局", args);
     let ok = |args: &[&str]| {
         let (code, out, err) = run(args);
         assert_eq!(code, 0, "{args:?}: {err}");
@@ -474,17 +478,7 @@ fn an_excel_ledger_in_and_out() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.db");
     let db = db.to_str().unwrap();
-    let run = |args: &[&str]| -> (i32, String, String) {
-        let mut all = vec![args[0]];
-        all.extend(["--database", db, "--agency", "某区民政局"]);
-        all.extend(&args[1..]);
-        let (code, out) = ledger(&all);
-        (
-            code,
-            String::from_utf8(out.stdout).unwrap(),
-            String::from_utf8(out.stderr).unwrap(),
-        )
-    };
+    let run = |args: &[&str]| on_ledger(db, "某区民政局", args);
     let sheet = dir.path().join("台账.xlsx");
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();

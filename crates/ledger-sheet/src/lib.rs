@@ -86,6 +86,80 @@ pub const COLUMNS: &[(Field, &str, &[&str])] = &[
     (Field::FeePaid, "缴费日期", &[]),
 ];
 
+/// The clock's event columns: the event a date in the column records, and back.
+type EventColumn = (Field, fn(Date) -> Event, fn(&Event) -> Option<Date>);
+
+const EVENT_COLUMNS: [EventColumn; 10] = [
+    (
+        Field::CorrectionRequested,
+        Event::CorrectionRequested,
+        |e| match e {
+            Event::CorrectionRequested(d) => Some(*d),
+            _ => None,
+        },
+    ),
+    (
+        Field::CorrectionReceived,
+        Event::CorrectionReceived,
+        |e| match e {
+            Event::CorrectionReceived(d) => Some(*d),
+            _ => None,
+        },
+    ),
+    (
+        Field::ThirdPartyStarted,
+        Event::ThirdPartyStarted,
+        |e| match e {
+            Event::ThirdPartyStarted(d) => Some(*d),
+            _ => None,
+        },
+    ),
+    (
+        Field::ThirdPartyEnded,
+        Event::ThirdPartyEnded,
+        |e| match e {
+            Event::ThirdPartyEnded(d) => Some(*d),
+            _ => None,
+        },
+    ),
+    (
+        Field::ConsultationStarted,
+        Event::ConsultationStarted,
+        |e| match e {
+            Event::ConsultationStarted(d) => Some(*d),
+            _ => None,
+        },
+    ),
+    (
+        Field::ConsultationEnded,
+        Event::ConsultationEnded,
+        |e| match e {
+            Event::ConsultationEnded(d) => Some(*d),
+            _ => None,
+        },
+    ),
+    (Field::Extended, Event::Extended, |e| match e {
+        Event::Extended(d) => Some(*d),
+        _ => None,
+    }),
+    (Field::FeeNoticeSent, Event::FeeNoticeSent, |e| match e {
+        Event::FeeNoticeSent(d) => Some(*d),
+        _ => None,
+    }),
+    (
+        Field::FeeNoticeReceived,
+        Event::FeeNoticeReceived,
+        |e| match e {
+            Event::FeeNoticeReceived(d) => Some(*d),
+            _ => None,
+        },
+    ),
+    (Field::FeePaid, Event::FeePaid, |e| match e {
+        Event::FeePaid(d) => Some(*d),
+        _ => None,
+    }),
+];
+
 const REQUIRED: [Field; 5] = [
     Field::Id,
     Field::Applicant,
@@ -432,21 +506,7 @@ fn read_row(
         }
     };
     let mut events = Vec::new();
-    for (field, make) in [
-        (
-            Field::CorrectionRequested,
-            Event::CorrectionRequested as fn(Date) -> Event,
-        ),
-        (Field::CorrectionReceived, Event::CorrectionReceived),
-        (Field::ThirdPartyStarted, Event::ThirdPartyStarted),
-        (Field::ThirdPartyEnded, Event::ThirdPartyEnded),
-        (Field::ConsultationStarted, Event::ConsultationStarted),
-        (Field::ConsultationEnded, Event::ConsultationEnded),
-        (Field::Extended, Event::Extended),
-        (Field::FeeNoticeSent, Event::FeeNoticeSent),
-        (Field::FeeNoticeReceived, Event::FeeNoticeReceived),
-        (Field::FeePaid, Event::FeePaid),
-    ] {
+    for (field, make, _) in EVENT_COLUMNS {
         events.extend(date_of(field, &mut bad).into_iter().map(make));
     }
     let outcome_text = text(Field::Outcome);
@@ -607,45 +667,9 @@ fn field_text(r: &Request, field: Field) -> String {
                 String::new()
             }
         }
-        Field::CorrectionRequested => events(|e| match e {
-            Event::CorrectionRequested(d) => Some(*d),
-            _ => None,
-        }),
-        Field::CorrectionReceived => events(|e| match e {
-            Event::CorrectionReceived(d) => Some(*d),
-            _ => None,
-        }),
-        Field::ThirdPartyStarted => events(|e| match e {
-            Event::ThirdPartyStarted(d) => Some(*d),
-            _ => None,
-        }),
-        Field::ThirdPartyEnded => events(|e| match e {
-            Event::ThirdPartyEnded(d) => Some(*d),
-            _ => None,
-        }),
-        Field::ConsultationStarted => events(|e| match e {
-            Event::ConsultationStarted(d) => Some(*d),
-            _ => None,
-        }),
-        Field::ConsultationEnded => events(|e| match e {
-            Event::ConsultationEnded(d) => Some(*d),
-            _ => None,
-        }),
-        Field::Extended => events(|e| match e {
-            Event::Extended(d) => Some(*d),
-            _ => None,
-        }),
-        Field::FeeNoticeSent => events(|e| match e {
-            Event::FeeNoticeSent(d) => Some(*d),
-            _ => None,
-        }),
-        Field::FeeNoticeReceived => events(|e| match e {
-            Event::FeeNoticeReceived(d) => Some(*d),
-            _ => None,
-        }),
-        Field::FeePaid => events(|e| match e {
-            Event::FeePaid(d) => Some(*d),
-            _ => None,
-        }),
+        _ => EVENT_COLUMNS
+            .iter()
+            .find(|(f, _, _)| *f == field)
+            .map_or(String::new(), |(_, _, pick)| events(*pick)),
     }
 }

@@ -44,15 +44,9 @@ impl ApplicantKind {
         self.column().key()
     }
 
+    /// Table 三's header for the column.
     pub fn label(self) -> &'static str {
-        [
-            "自然人",
-            "商业企业",
-            "科研机构",
-            "社会公益组织",
-            "法律服务机构",
-            "其他",
-        ][self as usize]
+        self.column().label()
     }
 
     /// A code or a label (法人或其他组织's 其他 also as 其他组织).

@@ -108,19 +108,24 @@ impl Store {
         &mut self,
         ids: &[i64],
     ) -> Result<HashMap<i64, (String, Vec<u8>)>, StoreError> {
-        let mut out = HashMap::new();
+        let rows = self.rows_for_ids(
+            "SELECT id, body, signature FROM sections WHERE signature IS NOT NULL AND id IN ({ids})",
+            ids,
+        )?;
+        rows.into_iter()
+            .map(|mut r| Ok((r.get("id")?, (r.take("body")?, r.take("signature")?))))
+            .collect()
+    }
+
+    /// The rows of `sql` for all of `ids`, given to it a chunk at a time where `sql` says
+    /// `{ids}` (an `IN` list of a bounded length).
+    pub(crate) fn rows_for_ids(&mut self, sql: &str, ids: &[i64]) -> Result<Vec<Row>, StoreError> {
+        let mut out = Vec::new();
         for chunk in ids.chunks(500) {
-            let rows = self.conn.query(
-                &format!(
-                    "SELECT id, body, signature FROM sections
-                     WHERE signature IS NOT NULL AND id IN ({})",
-                    id_list(chunk)
-                ),
-                &[],
-            )?;
-            for mut r in rows {
-                out.insert(r.get("id")?, (r.take("body")?, r.take("signature")?));
-            }
+            out.extend(
+                self.conn
+                    .query(&sql.replace("{ids}", &id_list(chunk)), &[])?,
+            );
         }
         Ok(out)
     }
@@ -130,20 +135,13 @@ impl Store {
         &mut self,
         ids: &[i64],
     ) -> Result<HashMap<i64, (String, String)>, StoreError> {
-        let mut out = HashMap::new();
-        for chunk in ids.chunks(500) {
-            let rows = self.conn.query(
-                &format!(
-                    "SELECT id, heading, body FROM sections WHERE id IN ({})",
-                    id_list(chunk)
-                ),
-                &[],
-            )?;
-            for mut r in rows {
-                out.insert(r.get("id")?, (r.take("heading")?, r.take("body")?));
-            }
-        }
-        Ok(out)
+        let rows = self.rows_for_ids(
+            "SELECT id, heading, body FROM sections WHERE id IN ({ids})",
+            ids,
+        )?;
+        rows.into_iter()
+            .map(|mut r| Ok((r.get("id")?, (r.take("heading")?, r.take("body")?))))
+            .collect()
     }
 }
 
@@ -875,24 +873,19 @@ impl Store {
         others: &[i64],
         codes: &[&str],
     ) -> Result<Vec<i64>, StoreError> {
+        // Only the other report's id in the condition, so that the index on it is the
+        // one used; the rest is filtered here.
+        let rows = self.rows_for_ids(
+            "SELECT report_id, scope, code FROM findings
+             WHERE other_report_id IS NOT NULL AND other_report_id IN ({ids})",
+            others,
+        )?;
         let mut out = Vec::new();
-        for chunk in others.chunks(500) {
-            // Only the other report's id in the condition, so that the index on it is the
-            // one used; the rest is filtered here.
-            let rows = self.conn.query(
-                &format!(
-                    "SELECT report_id, scope, code FROM findings
-                     WHERE other_report_id IS NOT NULL AND other_report_id IN ({})",
-                    id_list(chunk)
-                ),
-                &[],
-            )?;
-            for mut r in rows {
-                let scope: FindingScope = r.get("scope")?;
-                let code: String = r.take("code")?;
-                if scope == FindingScope::Corpus && codes.contains(&code.as_str()) {
-                    out.push(r.get("report_id")?);
-                }
+        for mut r in rows {
+            let scope: FindingScope = r.get("scope")?;
+            let code: String = r.take("code")?;
+            if scope == FindingScope::Corpus && codes.contains(&code.as_str()) {
+                out.push(r.get("report_id")?);
             }
         }
         out.sort_unstable();

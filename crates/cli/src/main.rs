@@ -327,7 +327,7 @@ enum Command {
         #[command(subcommand)]
         command: serve::UserCommand,
     },
-    /// 依申请公开台账：法定期限计算、节假日日历 (the request ledger: deadlines, calendar)
+    /// 依申请公开台账：登记与期限、统计表、年度报告与把关、Excel 导入导出 (the request ledger: deadlines, tables, the report, Excel)
     Ledger {
         #[command(subcommand)]
         command: ledger::LedgerCommand,

@@ -468,6 +468,28 @@ fn a_ledger_in_the_database_from_requests_to_tables() {
         "{page}"
     );
     assert!(page.contains("2026年，本机关未收取信息处理费。"));
+
+    // Every change is in the audit log, and so is the final report with its digest.
+    let mut store = gongkai_store::Store::open(db).unwrap();
+    let log = store.audit_log(None, 1000).unwrap();
+    let last = &log[0];
+    assert_eq!(last.action, "ledger.report.final");
+    assert_eq!(last.target, "某市教育局/2026");
+    let digest: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(page.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    assert_eq!(last.after.as_ref().unwrap()["sha256"], digest.as_str());
+    let puts = log
+        .iter()
+        .filter(|e| e.action == "ledger.request.put")
+        .count();
+    // 5 added, 1 event, 3 closed, the split (the original and its 2 parts).
+    assert_eq!(puts, 5 + 1 + 3 + 3);
+    assert!(log.iter().all(|e| e.user_name == "命令行"));
 }
 
 /// `ledger import` / `ledger export`: a sheet with planted bad rows changes nothing and

@@ -219,6 +219,12 @@ impl Phases {
     fn new() -> Phases {
         Phases(std::env::var_os("GONGKAI_TRACE_CROSS").map(|_| std::time::Instant::now()))
     }
+    /// A line of the trace that is not a phase.
+    fn note(&self, what: &str) {
+        if self.0.is_some() {
+            eprintln!("cross: {what}");
+        }
+    }
     fn done(&mut self, what: &str) {
         if let Some(t) = &mut self.0 {
             eprintln!(
@@ -462,6 +468,11 @@ fn copied_text(
     } = group_texts(store, &secs, similarity)?;
     summary.texts = groups.len();
     summary.largest_cluster = groups.iter().map(|g| g.members as usize).max().unwrap_or(0);
+    phase.note(&format!(
+        "temporary files: records {} MB, band entries {} MB",
+        records.0.len() >> 20,
+        bands.iter().map(SpillFile::len).sum::<u64>() >> 20
+    ));
     phase.done("texts loaded, grouped and stored");
 
     // The stock phrases: counted anew, or the snapshot kept.
@@ -552,8 +563,16 @@ fn copied_text(
     // are checked in full below.
     let threshold = similarity.threshold;
     let mut ruled_in: Vec<(u32, u32)> = Vec::new();
+    let pair_files: Vec<SpillFile> = pair_files
+        .into_iter()
+        .map(SpillWriter::finish)
+        .collect::<Result<_, _>>()?;
+    phase.note(&format!(
+        "temporary files: candidate pairs {} MB",
+        pair_files.iter().map(SpillFile::len).sum::<u64>() >> 20
+    ));
     for block in pair_files {
-        let bytes = block.finish()?.read_all()?;
+        let bytes = block.read_all()?;
         let mut pairs: Vec<(u32, u32)> = bytes
             .chunks_exact(8)
             .map(|p| {

@@ -52,6 +52,11 @@ impl SpillFile {
         read_exact_at(&self.file, buf, offset)
     }
 
+    /// Its size in bytes.
+    pub(crate) fn len(&self) -> u64 {
+        self.len
+    }
+
     /// The whole file (a band partition or a pair block: a bounded part of the data).
     pub(crate) fn read_all(&self) -> io::Result<Vec<u8>> {
         let len = usize::try_from(self.len)

@@ -66,13 +66,11 @@ impl Drawing {
     }
 }
 
+/// A cell as printed: its value as [`Cell::display`] writes it; a blank (or missing)
+/// cell printed blank, which the gate then reports.
 fn text_of(cell: Option<&Cell>) -> String {
-    match cell.and_then(|c| c.value.as_ref()) {
-        Some(gongkai_model::Value::Count(n)) => n.to_string(),
-        Some(gongkai_model::Value::Amount(s)) | Some(gongkai_model::Value::Invalid(s)) => s.clone(),
-        // Blank is printed blank (the gate then reports it).
-        None => String::new(),
-    }
+    cell.filter(|c| !c.is_blank())
+        .map_or_else(String::new, Cell::display)
 }
 
 fn table2(report: &Report, table: u32) -> Block {

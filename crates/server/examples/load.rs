@@ -141,7 +141,25 @@ fn start_server(a: &Args, data_dir: &std::path::Path) -> Result<Server, String> 
 #[derive(Default)]
 struct Samples {
     millis: Vec<f64>,
+    /// One per answered request: when it was sent (seconds from the start), what, the
+    /// time the client saw, and the server's own time (`Server-Timing`).
+    answered: Vec<Answered>,
     errors: Vec<String>,
+}
+
+struct Answered {
+    at: f64,
+    path: String,
+    client_ms: f64,
+    server_ms: Option<f64>,
+}
+
+/// The server's own time from its `Server-Timing: app;dur=<ms>` header.
+fn server_ms(r: &reqwest::Response) -> Option<f64> {
+    let v = r.headers().get("server-timing")?.to_str().ok()?;
+    v.split(';')
+        .find_map(|p| p.trim().strip_prefix("dur="))
+        .and_then(|d| d.parse().ok())
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -224,7 +242,8 @@ async fn run() -> Result<bool, String> {
         .ok_or("no csrf token")?
         .to_string();
 
-    let deadline = Instant::now() + Duration::from_secs(a.seconds);
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(a.seconds);
     let views = Arc::new(Mutex::new(Samples::default()));
     let lists = Arc::new(Mutex::new(Samples::default()));
     let sent = Arc::new(Mutex::new(Samples::default()));
@@ -237,6 +256,12 @@ async fn run() -> Result<bool, String> {
         let think_ms = a.think_ms;
         tasks.push(tokio::spawn(async move {
             let mut rng = rand::rngs::StdRng::seed_from_u64(reader as u64);
+            // Readers arrive as people do, spread over the first pause, not all in the
+            // same millisecond.
+            if think_ms > 0 {
+                let first = rng.gen_range(0..=2 * think_ms);
+                tokio::time::sleep(Duration::from_millis(first)).await;
+            }
             while Instant::now() < deadline {
                 // Seven report views for every three lists: a reviewer opens what a
                 // list shows.
@@ -258,7 +283,8 @@ async fn run() -> Result<bool, String> {
                     .await;
                 let outcome = match r {
                     Ok(r) if r.status().is_success() => {
-                        r.bytes().await.map(|_| ()).map_err(|e| e.to_string())
+                        let server = server_ms(&r);
+                        r.bytes().await.map(|_| server).map_err(|e| e.to_string())
                     }
                     Ok(r) => Err(format!("{path}: HTTP {}", r.status())),
                     Err(e) => Err(format!("{path}: {e}")),
@@ -267,7 +293,15 @@ async fn run() -> Result<bool, String> {
                 {
                     let mut s = into.lock().await;
                     match outcome {
-                        Ok(()) => s.millis.push(ms),
+                        Ok(server_ms) => {
+                            s.millis.push(ms);
+                            s.answered.push(Answered {
+                                at: (t - started).as_secs_f64(),
+                                path,
+                                client_ms: ms,
+                                server_ms,
+                            });
+                        }
                         Err(e) => s.errors.push(e),
                     }
                 }
@@ -292,7 +326,7 @@ async fn run() -> Result<bool, String> {
                 let Some(path) = uploads.lock().await.next() else {
                     break;
                 };
-                let Ok(bytes) = std::fs::read(&path) else {
+                let Ok(bytes) = tokio::fs::read(&path).await else {
                     continue;
                 };
                 let name = path
@@ -346,8 +380,8 @@ async fn run() -> Result<bool, String> {
         a.seconds,
         ids.len()
     );
-    println!("| requests | count | p50 ms | p99 ms | max ms | errors |");
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!("| requests | count | p50 ms | p99 ms | max ms | server p99 ms | errors |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
     let mut ok = true;
     for (name, samples) in [
         ("report view", &views),
@@ -357,12 +391,15 @@ async fn run() -> Result<bool, String> {
         let s = samples.lock().await;
         let mut ms = s.millis.clone();
         ms.sort_by(f64::total_cmp);
+        let mut server: Vec<f64> = s.answered.iter().filter_map(|a| a.server_ms).collect();
+        server.sort_by(f64::total_cmp);
         println!(
-            "| {name} | {} | {:.1} | {:.1} | {:.1} | {} |",
+            "| {name} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {} |",
             ms.len(),
             percentile(&ms, 50.0),
             percentile(&ms, 99.0),
             ms.last().copied().unwrap_or(f64::NAN),
+            percentile(&server, 99.0),
             s.errors.len()
         );
         for e in s.errors.iter().take(5) {
@@ -373,6 +410,20 @@ async fn run() -> Result<bool, String> {
             && percentile(&ms, 99.0).partial_cmp(&a.max_p99_ms) != Some(std::cmp::Ordering::Less)
         {
             eprintln!("report view p99 over {} ms", a.max_p99_ms);
+            // What was slow, and when: a stall of the whole machine shows as many
+            // requests at one moment whose server time is short.
+            let mut slow: Vec<&Answered> = s.answered.iter().collect();
+            slow.sort_by(|x, y| y.client_ms.total_cmp(&x.client_ms));
+            eprintln!("  the slowest report views (sent at s, client ms, server ms):");
+            for x in slow.iter().take(15) {
+                eprintln!(
+                    "  {:7.2} s  {:7.1}  {:>7}  {}",
+                    x.at,
+                    x.client_ms,
+                    x.server_ms.map_or("-".into(), |m| format!("{m:.1}")),
+                    x.path
+                );
+            }
             ok = false;
         }
     }

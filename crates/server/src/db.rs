@@ -18,13 +18,19 @@ pub struct Db {
 }
 
 impl Db {
-    /// Opens (creating and migrating) the database and keeps up to `size` connections.
+    /// Opens (creating and migrating) the database and keeps up to `size` connections,
+    /// all opened now: the first requests after a start (a burst, when a team logs in at
+    /// nine) must not each wait for a connection to be opened.
     pub fn open(target: &str, size: usize) -> Result<Arc<Db>, StoreError> {
-        let first = Store::open(target)?;
+        let size = size.max(1);
+        let mut idle = Vec::with_capacity(size);
+        for _ in 0..size {
+            idle.push(Store::open(target)?);
+        }
         Ok(Arc::new(Db {
             target: target.to_string(),
-            idle: Mutex::new(vec![first]),
-            permits: Semaphore::new(size.max(1)),
+            idle: Mutex::new(idle),
+            permits: Semaphore::new(size),
         }))
     }
 

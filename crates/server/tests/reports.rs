@@ -1047,3 +1047,33 @@ async fn the_findings_list_filters_and_exports_csv() {
         .text()
         .contains("导出 CSV"));
 }
+
+/// Every answer says the server's own time over it (`Server-Timing: app;dur=<ms>`), as
+/// the load test reads it; refused and anonymous requests too.
+#[tokio::test]
+async fn every_answer_carries_the_server_time() {
+    let t = TestApp::new();
+    t.ingest(&[examples()]);
+    t.add_user("管理员乙", Role::Admin, Scope::Everywhere);
+    let s = t.login("管理员乙").await;
+    for (path, session, status) in [
+        ("/api/reports", Some(&s), StatusCode::OK),
+        ("/reports", Some(&s), StatusCode::OK),
+        ("/api/reports", None, StatusCode::UNAUTHORIZED),
+    ] {
+        let a = t.get(path, session).await;
+        assert_eq!(a.status, status, "{path}");
+        let v = a
+            .headers
+            .get("server-timing")
+            .unwrap_or_else(|| panic!("{path}: no Server-Timing"))
+            .to_str()
+            .unwrap();
+        let ms: f64 = v
+            .strip_prefix("app;dur=")
+            .unwrap_or_else(|| panic!("{path}: {v}"))
+            .parse()
+            .unwrap();
+        assert!(ms >= 0.0, "{path}: {v}");
+    }
+}

@@ -66,6 +66,7 @@ pub fn app(state: AppState) -> Router {
             crate::error::PageError(crate::error::AppError::NotFound("没有这个页面".into()))
         })
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        .layer(middleware::from_fn(server_timing))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
@@ -86,6 +87,22 @@ pub fn app(state: AppState) -> Router {
             HeaderValue::from_static("same-origin"),
         ))
         .with_state(state)
+}
+
+/// Says how long the server took over a request (`Server-Timing: app;dur=<ms>`), from
+/// authentication to the response's head: a load test can then tell the server's time
+/// from time lost outside it (the client, the machine).
+async fn server_timing(
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let started = std::time::Instant::now();
+    let mut response = next.run(req).await;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(v) = HeaderValue::from_str(&format!("app;dur={ms:.1}")) {
+        response.headers_mut().insert("server-timing", v);
+    }
+    response
 }
 
 /// `GET` of a stylesheet embedded in the binary.

@@ -18,12 +18,10 @@ use gongkai_ledger::model::{Closure, DecisionCount};
 use gongkai_ledger::tables::compute;
 use gongkai_ledger::{
     Applicant, ApplicantKind, Behind, Case, CaseKind, CaseResult, DecisionKind, DocKind, FeeMethod,
-    Ledger, Outcome, RegisterDoc, Request,
+    Ledger, Outcome, RegisterDoc, ReportText, Request,
 };
 use gongkai_model::date::Date;
-use gongkai_model::schema::{
-    ActiveColumnKey, ActiveRowKey, RequestColumn, RequestRowKey, ReviewColumn, ReviewGroup,
-};
+use gongkai_model::schema::{ReviewColumn, ReviewGroup};
 use gongkai_model::CellRef;
 use gongkai_store::{Actor, LedgerChange, Store};
 use serde_json::json;
@@ -178,6 +176,23 @@ pub enum LedgerCommand {
         /// (final: written and audited only when the gate passes)
         #[arg(long = "final")]
         finalize: bool,
+    },
+    /// 保存某年度报告中本机关自己写的文字（空行分段），生成报告时使用
+    /// (keep the agency's own text of a year's report in the ledger)
+    Text {
+        #[command(flatten)]
+        at: LedgerArgs,
+        #[arg(long)]
+        year: i32,
+        /// “总体情况”的文字 (the text for 一)
+        #[arg(long, value_name = "FILE")]
+        overview: Option<PathBuf>,
+        /// “存在的主要问题及改进情况”的文字 (the text for 五)
+        #[arg(long, value_name = "FILE")]
+        problems: Option<PathBuf>,
+        /// “其他需要报告的事项”的文字 (the text for 六)
+        #[arg(long, value_name = "FILE")]
+        other: Option<PathBuf>,
     },
     /// 导入 Excel 台账（XLSX/XLS）：有问题的行逐一列出（行、列、原因）；默认全部或全不导入
     /// (import an Excel ledger: bad rows listed; all or nothing unless --partial)
@@ -454,6 +469,20 @@ pub fn ledger(command: LedgerCommand) -> ExitCode {
                 }
             };
         }
+        LedgerCommand::Text {
+            at,
+            year,
+            overview,
+            problems,
+            other,
+        } => with_ledger(&at, |cx| {
+            let mut text = cx.ledger.texts.get(&year).cloned().unwrap_or_default();
+            let texts = [overview, problems, other];
+            read_texts(&texts, &mut text)?;
+            cx.apply(vec![LedgerChange::PutText { year, text }])?;
+            outln!("已保存 {} {year} 年度报告的文字", cx.agency);
+            Ok(())
+        }),
         LedgerCommand::Import {
             at,
             file,
@@ -760,48 +789,12 @@ impl Cx {
     }
 
     /// Applies changes when the ledger stays without problems (none that it did not
-    /// have before); nothing is written otherwise.
+    /// have before: [`Ledger::changed`]); nothing is written otherwise.
     fn apply(&mut self, changes: Vec<LedgerChange>) -> Result<(), String> {
-        let before = self.ledger.problems(&self.cal);
-        let mut after = self.ledger.clone();
-        for change in &changes {
-            match change {
-                LedgerChange::PutRequest(r) => {
-                    after.requests.retain(|x| x.id != r.id);
-                    after.requests.push(r.clone());
-                }
-                LedgerChange::RemoveRequest(id) => after.requests.retain(|x| &x.id != id),
-                LedgerChange::PutCase(c) => {
-                    after.cases.retain(|x| x.id != c.id);
-                    after.cases.push(c.clone());
-                }
-                LedgerChange::PutDocument(d) => {
-                    after.documents.retain(|x| x.id != d.id);
-                    after.documents.push(d.clone());
-                }
-                LedgerChange::PutDecision(d) => {
-                    after
-                        .decisions
-                        .retain(|x| (x.year, x.kind) != (d.year, d.kind));
-                    after.decisions.push(d.clone());
-                }
-                LedgerChange::PutFeesCollected {
-                    year,
-                    amount_10k_yuan,
-                } => {
-                    after.fees_collected.insert(*year, amount_10k_yuan.clone());
-                }
-            }
-        }
-        let new: Vec<String> = after
-            .problems(&self.cal)
-            .into_iter()
-            .filter(|p| !before.contains(p))
-            .map(|p| p.to_string())
-            .collect();
-        if !new.is_empty() {
-            return Err(format!("未保存：{}", new.join("；")));
-        }
+        let after = self.ledger.changed(&self.cal, &changes).map_err(|new| {
+            let new: Vec<String> = new.iter().map(|p| p.to_string()).collect();
+            format!("未保存：{}", new.join("；"))
+        })?;
         let actor = Actor {
             user_id: None,
             name: "命令行".into(),
@@ -851,78 +844,21 @@ fn today_or(s: Option<&str>) -> Result<Date, String> {
     }
 }
 
-/// Working days from `today` to `due` (negative when overdue: working days since).
-fn working_days_left(cal: &Calendar, today: Date, due: Date) -> i64 {
-    let (from, to, sign) = if due >= today {
-        (today, due, 1)
-    } else {
-        (due, today, -1)
-    };
-    let mut n = 0;
-    let mut d = from;
-    while d < to {
-        match d.succ() {
-            Some(next) => d = next,
-            None => break,
-        }
-        if cal.is_working(d) {
-            n += 1;
-        }
-    }
-    sign * n
-}
-
 fn list(cx: &mut Cx, all: bool, today: Option<&str>, format: Format) -> Result<(), String> {
     let today = today_or(today)?;
-    let mut rows = Vec::new();
-    for r in cx.ledger.requests.iter().filter(|r| r.counted()) {
-        if !all && r.closure.is_some() {
-            continue;
-        }
-        let clock = RequestClock {
-            received: r.received,
-            channel: Some(r.channel),
-            events: r.events.clone(),
-        };
-        let d = deadlines(&cx.cal, &clock).map_err(|e| format!("{}：{e}", r.id))?;
-        let due = d.answer.as_ref().and_then(|a| a.due);
-        let left = match (&r.closure, due) {
-            (None, Some(due)) => Some(working_days_left(&cx.cal, today, due)),
-            _ => None,
-        };
-        let state = match (&r.closure, &d.answer, left) {
-            (Some(c), _, _) => format!("已办结：{}（{}）", c.outcome.name(), c.date),
-            (None, None, _) => "等待补正".to_string(),
-            (None, Some(a), _) if a.due.is_none() => {
-                format!("计时停止：{}", a.stopped_by.map_or("", |k| k.label()))
-            }
-            (None, _, Some(n)) if n < 0 => format!("逾期 {} 个工作日", -n),
-            (None, _, Some(0)) => "今天到期".to_string(),
-            (None, _, Some(n)) => format!("还有 {n} 个工作日"),
-            (None, _, None) => String::new(),
-        };
-        let provisional = d.answer.as_ref().is_some_and(|a| a.provisional);
-        rows.push((r, due, left, state, provisional));
-    }
-    // Overdue first, then by days left, then waiting ones, then closed; by number within.
-    rows.sort_by_key(|(r, due, left, _, _)| {
-        (
-            r.closure.is_some(),
-            left.is_none(),
-            *left,
-            *due,
-            r.id.clone(),
-        )
-    });
+    let items = gongkai_ledger::worklist(&cx.ledger, &cx.cal, today, all)
+        .map_err(|(id, e)| format!("{id}：{e}"))?;
     match format {
         Format::Json => {
-            let v: Vec<_> = rows
+            let v: Vec<_> = items
                 .iter()
-                .map(|(r, due, left, state, provisional)| {
+                .map(|w| {
+                    let r = w.request;
+                    let left = w.standing.working_days_left();
                     json!({
                         "id": r.id, "applicant": r.applicant.name, "kind": r.applicant.kind.code(),
-                        "received": r.received, "due": due, "working_days_left": left,
-                        "provisional": provisional, "state": state,
+                        "received": r.received, "due": w.due, "working_days_left": left,
+                        "provisional": w.provisional, "state": w.standing.label_zh(),
                         "outcome": r.closure.as_ref().map(|c| c.outcome.code()),
                     })
                 })
@@ -936,21 +872,22 @@ fn list(cx: &mut Cx, all: bool, today: Option<&str>, format: Format) -> Result<(
             );
         }
         Format::Human => {
-            if rows.is_empty() {
+            if items.is_empty() {
                 outln!(
                     "{}：没有{}申请",
                     cx.agency,
                     if all { "" } else { "未办结的" }
                 );
             }
-            for (r, due, _, state, provisional) in &rows {
+            for w in &items {
+                let r = w.request;
                 outln!(
                     "{}  收到 {}  期限 {}{}  {}  {}（{}）",
                     r.id,
                     r.received,
-                    due.map_or("待定".to_string(), |d| d.to_string()),
-                    if *provisional { "（暂定）" } else { "" },
-                    state,
+                    w.due.map_or("待定".to_string(), |d| d.to_string()),
+                    if w.provisional { "（暂定）" } else { "" },
+                    w.standing.label_zh(),
                     r.applicant.name,
                     r.applicant.kind.label()
                 );
@@ -1021,27 +958,10 @@ fn show(cx: &mut Cx, id: &str, format: Format) -> Result<(), String> {
 
 /// A cell named `row:column` in any of the three tables.
 fn parse_cell(s: &str) -> Result<CellRef, String> {
-    let (row, column) = s
-        .split_once(':')
-        .ok_or_else(|| format!("单元格应写成 行:列：{s}"))?;
-    if let (Some(row), Some(column)) = (
-        RequestRowKey::from_key(row),
-        RequestColumn::ALL.into_iter().find(|c| c.key() == column),
-    ) {
-        return Ok(CellRef::Request { row, column });
+    if !s.contains(':') {
+        return Err(format!("单元格应写成 行:列：{s}"));
     }
-    if let (Some(group), Some(column)) = (
-        ReviewGroup::ALL.into_iter().find(|g| g.key() == row),
-        ReviewColumn::ALL.into_iter().find(|c| c.key() == column),
-    ) {
-        return Ok(CellRef::Review { group, column });
-    }
-    let active_row = serde_json::from_value::<ActiveRowKey>(json!(row)).ok();
-    let active_column = serde_json::from_value::<ActiveColumnKey>(json!(column)).ok();
-    if let (Some(row), Some(column)) = (active_row, active_column) {
-        return Ok(CellRef::Active { row, column });
-    }
-    Err(format!("没有这个单元格：{s}"))
+    CellRef::from_key(s).ok_or_else(|| format!("没有这个单元格：{s}"))
 }
 
 fn tables(cx: &mut Cx, year: i32, cell: Option<&str>, format: Format) -> Result<(), String> {
@@ -1136,6 +1056,20 @@ fn tables(cx: &mut Cx, year: i32, cell: Option<&str>, format: Format) -> Result<
     Ok(())
 }
 
+/// Reads the files given for the report's three parts of the agency's own text into
+/// `text` (a part without a file is left as it is).
+fn read_texts(files: &[Option<PathBuf>; 3], text: &mut ReportText) -> Result<(), String> {
+    let parts = [&mut text.overview, &mut text.problems, &mut text.other];
+    for (file, part) in files.iter().zip(parts) {
+        if let Some(p) = file {
+            let t =
+                std::fs::read_to_string(p).map_err(|e| format!("无法读取 {}：{e}", p.display()))?;
+            *part = ReportText::paragraphs(&t);
+        }
+    }
+    Ok(())
+}
+
 /// Writes the year's report, gates it, and with `finalize` keeps it only when the gate
 /// passes (and records that in the audit log). `Ok(false)`: the gate did not pass.
 fn report(
@@ -1145,37 +1079,16 @@ fn report(
     texts: &[Option<PathBuf>; 3],
     finalize: bool,
 ) -> Result<bool, String> {
-    let read = |p: &Option<PathBuf>| -> Result<Vec<String>, String> {
-        match p {
-            Some(p) => std::fs::read_to_string(p)
-                .map(|t| gongkai_produce::AgencyText::paragraphs(&t))
-                .map_err(|e| format!("无法读取 {}：{e}", p.display())),
-            None => Ok(Vec::new()),
-        }
-    };
-    let text = gongkai_produce::AgencyText {
-        overview: read(&texts[0])?,
-        problems: read(&texts[1])?,
-        other: read(&texts[2])?,
-    };
+    // The text kept in the ledger, each part replaced by a file given for it.
+    let mut text = cx.ledger.texts.get(&year).cloned().unwrap_or_default();
+    read_texts(texts, &mut text)?;
     let t = compute(&cx.ledger, &cx.cal, year).map_err(|e| e.to_string())?;
-    let draft = gongkai_produce::draft(&cx.agency, &t, &text);
-    let ext = output
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    let bytes = match ext.as_deref() {
-        Some("docx") => gongkai_produce::docx(&draft),
-        Some("html" | "htm") => gongkai_produce::html(&draft).into_bytes(),
-        _ => {
-            return Err(format!(
-                "输出文件的扩展名应为 .docx 或 .html：{}",
-                output.display()
-            ))
-        }
-    };
     let name = output.display().to_string();
-    let result = gongkai_produce::gate(&name, &bytes, &t.report).map_err(|e| e.to_string())?;
+    let format = gongkai_produce::Format::of_name(&name)
+        .ok_or_else(|| format!("输出文件的扩展名应为 .docx 或 .html：{name}"))?;
+    let produced =
+        gongkai_produce::produce(&cx.agency, &t, &text, format).map_err(|e| e.to_string())?;
+    let (bytes, result) = (produced.bytes, produced.gate);
     for f in &result.findings {
         errln!("{} {}：{}", f.code, f.severity.display_zh(), f.message);
     }
@@ -1196,7 +1109,7 @@ fn report(
         );
         return Ok(false);
     }
-    let part = output.with_extension(format!("{}.part", ext.as_deref().unwrap_or("")));
+    let part = output.with_extension(format!("{}.part", format.extension()));
     std::fs::write(&part, &bytes)
         .and_then(|()| std::fs::rename(&part, output))
         .map_err(|e| format!("无法写出 {}：{e}", output.display()))?;

@@ -490,6 +490,33 @@ fn a_ledger_in_the_database_from_requests_to_tables() {
     // 5 added, 1 event, 3 closed, the split (the original and its 2 parts).
     assert_eq!(puts, 5 + 1 + 3 + 3);
     assert!(log.iter().all(|e| e.user_name == "命令行"));
+    // The text kept in the ledger (`ledger text`) is used when no file is given.
+    let (code, out, err) = run(&[
+        "text",
+        "--year",
+        "2026",
+        "--problems",
+        problems.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "已保存 某市教育局 2026 年度报告的文字\n");
+    let kept = dir.path().join("kept.docx");
+    let (code, out, err) = run(&[
+        "report",
+        "--year",
+        "2026",
+        "-o",
+        kept.to_str().unwrap(),
+        "--final",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("已定稿："), "{out}");
+    let mut store = gongkai_store::Store::open(db).unwrap();
+    let texts = store.ledger("某市教育局").unwrap().texts;
+    assert_eq!(
+        texts[&2026].problems,
+        ["政策解读形式较单一。", "下一步将丰富解读形式。"]
+    );
 }
 
 /// `ledger import` / `ledger export`: a sheet with planted bad rows changes nothing and

@@ -264,6 +264,29 @@ impl Calendar {
     pub fn is_working(&self, date: Date) -> bool {
         self.day(date).working
     }
+
+    /// Working days from `today` to `due`: how many are left (0 on the day itself), or,
+    /// negative, how many have passed since — the days after `today` up to `due`
+    /// (after `due` up to `today`) that are working days.
+    pub fn working_days_until(&self, today: Date, due: Date) -> i64 {
+        let (from, to, sign) = if due >= today {
+            (today, due, 1)
+        } else {
+            (due, today, -1)
+        };
+        let mut n = 0;
+        let mut d = from;
+        while d < to {
+            match d.succ() {
+                Some(next) => d = next,
+                None => break,
+            }
+            if self.is_working(d) {
+                n += 1;
+            }
+        }
+        sign * n
+    }
 }
 
 fn parse_kind(kind: &str) -> Option<bool> {
@@ -280,6 +303,18 @@ mod tests {
 
     fn d(s: &str) -> Date {
         Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn working_days_until_counts_forward_and_back() {
+        let cal = Calendar::official();
+        // Friday 2026-02-13 to Wednesday 2026-02-25: 14 Feb is a make-up Saturday, then
+        // 春节 (15–23 Feb); 24 and 25 Feb are working days.
+        assert_eq!(cal.working_days_until(d("2026-02-13"), d("2026-02-25")), 3);
+        assert_eq!(cal.working_days_until(d("2026-02-25"), d("2026-02-13")), -3);
+        assert_eq!(cal.working_days_until(d("2026-03-02"), d("2026-03-02")), 0);
+        // A weekend ahead: Friday to Monday is one working day.
+        assert_eq!(cal.working_days_until(d("2026-03-06"), d("2026-03-09")), 1);
     }
 
     #[test]

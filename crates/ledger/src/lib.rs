@@ -7,14 +7,18 @@
 //!
 //! No I/O: the corpus database stores a ledger, the CLI and the workspace edit it.
 
+pub mod change;
 pub mod fees;
 pub mod model;
 pub mod sample;
 pub mod tables;
+pub mod worklist;
 
+pub use change::LedgerChange;
 pub use fees::{page_fee, request_fee, FeeComputation, FeeMethod};
 pub use model::{
     Applicant, ApplicantKind, Case, CaseKind, CaseResult, Closure, DecisionCount, DecisionKind,
-    DocKind, Ledger, LedgerProblem, Outcome, RegisterDoc, Request,
+    DocKind, Ledger, LedgerProblem, Outcome, RegisterDoc, ReportText, Request,
 };
 pub use tables::{compute, Behind, YearTables};
+pub use worklist::{worklist, Standing, WorkItem};

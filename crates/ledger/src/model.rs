@@ -346,6 +346,40 @@ pub struct Ledger {
     /// 行政事业性收费 collected, per year, in 万元 as written (a decimal).
     #[serde(default)]
     pub fees_collected: BTreeMap<i32, String>,
+    /// The agency's own text of each year's report.
+    #[serde(default)]
+    pub texts: BTreeMap<i32, ReportText>,
+}
+
+/// What the agency writes itself in a year's report; the sentences that quote numbers
+/// are drafted from the ledger and added to it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportText {
+    /// 一、总体情况 (主动公开, 依申请公开, 政府信息管理, 平台建设, 监督保障): paragraphs.
+    #[serde(default)]
+    pub overview: Vec<String>,
+    /// 五、存在的主要问题及改进情况.
+    #[serde(default)]
+    pub problems: Vec<String>,
+    /// 六、其他需要报告的事项 (the fee sentence is added).
+    #[serde(default)]
+    pub other: Vec<String>,
+}
+
+impl ReportText {
+    /// Paragraphs of a text: blank lines separate them, lines inside one are joined.
+    pub fn paragraphs(text: &str) -> Vec<String> {
+        text.replace("\r\n", "\n")
+            .split("\n\n")
+            .map(|p| p.lines().map(str::trim).collect::<Vec<_>>().join(""))
+            .filter(|p| !p.is_empty())
+            .collect()
+    }
+
+    /// Paragraphs as a text box shows them: a blank line between two.
+    pub fn joined(paragraphs: &[String]) -> String {
+        paragraphs.join("\n\n")
+    }
 }
 
 /// Something in the ledger that cannot be right: tables are not computed from it.

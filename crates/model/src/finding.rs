@@ -100,6 +100,38 @@ impl CellRef {
             }
         }
     }
+
+    /// The cell as `row:column` of the canonical JSON keys (`granted:natural_person`,
+    /// `administrative_review:maintained`, `regulations:issued`): how commands and
+    /// links name a cell. [`CellRef::from_key`] reads it back.
+    pub fn key(&self) -> String {
+        match self {
+            CellRef::Active { row, column } => format!("{}:{}", row.key(), column.key()),
+            CellRef::Request { row, column } => format!("{}:{}", row.key(), column.key()),
+            CellRef::Review { group, column } => format!("{}:{}", group.key(), column.key()),
+        }
+    }
+
+    /// The cell a `row:column` key names, in any of the three tables.
+    pub fn from_key(s: &str) -> Option<CellRef> {
+        let (row, column) = s.split_once(':')?;
+        if let (Some(row), Some(column)) = (
+            RequestRowKey::from_key(row),
+            RequestColumn::ALL.into_iter().find(|c| c.key() == column),
+        ) {
+            return Some(CellRef::Request { row, column });
+        }
+        if let (Some(group), Some(column)) = (
+            ReviewGroup::ALL.into_iter().find(|g| g.key() == row),
+            ReviewColumn::ALL.into_iter().find(|c| c.key() == column),
+        ) {
+            return Some(CellRef::Review { group, column });
+        }
+        let row = serde_json::from_value::<ActiveRowKey>(serde_json::Value::from(row)).ok()?;
+        let column =
+            serde_json::from_value::<ActiveColumnKey>(serde_json::Value::from(column)).ok()?;
+        Some(CellRef::Active { row, column })
+    }
 }
 
 /// A place in the source that a finding points at, with what is there.
@@ -136,5 +168,59 @@ impl Finding {
     /// The primary location, if any.
     pub fn location(&self) -> Option<&Location> {
         self.labels.iter().find_map(|l| l.location.as_ref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_key_reads_back_as_the_cell() {
+        use crate::schema::ACTIVE_2021;
+        let mut cells = Vec::new();
+        for row in crate::schema::REQUEST_ROWS {
+            for column in RequestColumn::ALL {
+                cells.push(CellRef::Request {
+                    row: row.key,
+                    column,
+                });
+            }
+        }
+        for group in ReviewGroup::ALL {
+            for column in ReviewColumn::ALL {
+                cells.push(CellRef::Review { group, column });
+            }
+        }
+        for r in ACTIVE_2021 {
+            for c in r.columns {
+                cells.push(CellRef::Active {
+                    row: r.key,
+                    column: c.key,
+                });
+            }
+        }
+        let n = cells.len();
+        assert_eq!(n, crate::schema::REQUEST_ROWS.len() * 7 + 15 + 10);
+        for c in cells {
+            assert_eq!(CellRef::from_key(&c.key()), Some(c), "{}", c.key());
+        }
+        assert_eq!(
+            CellRef::from_key("granted:natural_person"),
+            Some(CellRef::Request {
+                row: RequestRowKey::Granted,
+                column: RequestColumn::NaturalPerson
+            })
+        );
+        for bad in [
+            "",
+            "granted",
+            "granted:",
+            ":total",
+            "total:granted",
+            "regulations:x",
+        ] {
+            assert_eq!(CellRef::from_key(bad), None, "{bad}");
+        }
     }
 }

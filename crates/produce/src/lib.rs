@@ -18,26 +18,8 @@ use serde::Serialize;
 
 pub use layout::blocks;
 
-/// What the agency writes itself; the drafted sentences are added to it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct AgencyText {
-    /// 一、总体情况 (主动公开, 依申请公开, 政府信息管理, 平台建设, 监督保障): paragraphs.
-    pub overview: Vec<String>,
-    /// 五、存在的主要问题及改进情况.
-    pub problems: Vec<String>,
-    /// 六、其他需要报告的事项 (the fee sentence is added).
-    pub other: Vec<String>,
-}
-
-impl AgencyText {
-    /// Paragraphs of a text: blank lines separate them, lines inside one are joined.
-    pub fn paragraphs(text: &str) -> Vec<String> {
-        text.split("\n\n")
-            .map(|p| p.lines().map(str::trim).collect::<Vec<_>>().join(""))
-            .filter(|p| !p.is_empty())
-            .collect()
-    }
-}
+/// What the agency writes itself (the ledger keeps it with each year).
+pub use gongkai_ledger::ReportText as AgencyText;
 
 /// The report to be written: title, sections' paragraphs, the tables.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -207,6 +189,78 @@ pub fn gate(name: &str, bytes: &[u8], computed: &Report) -> Result<GateResult, U
         findings: checked.findings,
         mismatches,
     })
+}
+
+/// A file format the report is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Docx,
+    Html,
+}
+
+impl Format {
+    /// By a file name's extension (`.docx`, `.html`, `.htm`).
+    pub fn of_name(name: &str) -> Option<Format> {
+        let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+        match ext.as_str() {
+            "docx" => Some(Format::Docx),
+            "html" | "htm" => Some(Format::Html),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Docx => "docx",
+            Format::Html => "html",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            Format::Html => "text/html; charset=utf-8",
+        }
+    }
+}
+
+/// A report written and read back: the file's bytes and what the gate found.
+#[derive(Clone, Debug)]
+pub struct Produced {
+    pub bytes: Vec<u8>,
+    pub gate: GateResult,
+}
+
+/// Writes the year's report of `agency` from its tables and own text in `format`,
+/// and gates it ([`gate`]): the one way the CLI and the workspace produce a report.
+pub fn produce(
+    agency: &str,
+    tables: &YearTables,
+    text: &AgencyText,
+    format: Format,
+) -> Result<Produced, Unreadable> {
+    let d = draft(agency, tables, text);
+    let bytes = match format {
+        Format::Docx => docx(&d),
+        Format::Html => html(&d).into_bytes(),
+    };
+    let name = format!(
+        "{agency}{}年度报告.{}",
+        tables_year(tables),
+        format.extension()
+    );
+    let gate = gate(&name, &bytes, &tables.report)?;
+    Ok(Produced { bytes, gate })
+}
+
+fn tables_year(t: &YearTables) -> String {
+    t.report
+        .year
+        .as_ref()
+        .map_or(String::new(), |y| y.value.to_string())
 }
 
 /// Every cell of a report's three tables.

@@ -5,44 +5,30 @@
 //! on the ledger as it would be): the store keeps what it is given.
 
 use gongkai_ledger::model::DecisionCount;
-use gongkai_ledger::{Case, Ledger, RegisterDoc, Request};
+use gongkai_ledger::Ledger;
 use serde_json::Value as Json;
 
 use crate::workspace::Actor;
 use crate::{now, Store, StoreError};
 
-/// One change to an agency's ledger.
-#[derive(Clone, Debug, PartialEq)]
-pub enum LedgerChange {
-    PutRequest(Request),
-    RemoveRequest(String),
-    PutCase(Case),
-    PutDocument(RegisterDoc),
-    PutDecision(DecisionCount),
-    /// 行政事业性收费 of a year, 万元 as written.
-    PutFeesCollected {
-        year: i32,
-        amount_10k_yuan: String,
-    },
-}
+pub use gongkai_ledger::LedgerChange;
 
-impl LedgerChange {
-    /// The audit action and the record's table key.
-    fn describe(&self) -> (&'static str, &'static str, String) {
-        match self {
-            LedgerChange::PutRequest(r) => ("ledger.request.put", "request", r.id.clone()),
-            LedgerChange::RemoveRequest(id) => ("ledger.request.remove", "request", id.clone()),
-            LedgerChange::PutCase(c) => ("ledger.case.put", "case", c.id.clone()),
-            LedgerChange::PutDocument(d) => ("ledger.document.put", "document", d.id.clone()),
-            LedgerChange::PutDecision(d) => (
-                "ledger.decision.put",
-                "decision",
-                format!("{}:{}", d.year, decision_code(d)),
-            ),
-            LedgerChange::PutFeesCollected { year, .. } => {
-                ("ledger.fees.put", "fees", year.to_string())
-            }
+/// The audit action and the record's table key.
+fn describe(change: &LedgerChange) -> (&'static str, &'static str, String) {
+    match change {
+        LedgerChange::PutRequest(r) => ("ledger.request.put", "request", r.id.clone()),
+        LedgerChange::RemoveRequest { id } => ("ledger.request.remove", "request", id.clone()),
+        LedgerChange::PutCase(c) => ("ledger.case.put", "case", c.id.clone()),
+        LedgerChange::PutDocument(d) => ("ledger.document.put", "document", d.id.clone()),
+        LedgerChange::PutDecision(d) => (
+            "ledger.decision.put",
+            "decision",
+            format!("{}:{}", d.year, decision_code(d)),
+        ),
+        LedgerChange::PutFeesCollected { year, .. } => {
+            ("ledger.fees.put", "fees", year.to_string())
         }
+        LedgerChange::PutText { year, .. } => ("ledger.text.put", "text", year.to_string()),
     }
 }
 
@@ -82,6 +68,13 @@ impl Store {
                 "case" => out.cases.push(serde_json::from_str(&data)?),
                 "document" => out.documents.push(serde_json::from_str(&data)?),
                 "decision" => out.decisions.push(serde_json::from_str(&data)?),
+                "text" => {
+                    let id: String = r.take("id")?;
+                    let year: i32 = id.parse().map_err(|_| {
+                        StoreError::Query(format!("台账报告文字的年份无法识别：{id}"))
+                    })?;
+                    out.texts.insert(year, serde_json::from_str(&data)?);
+                }
                 "fees" => {
                     let id: String = r.take("id")?;
                     let year: i32 = id.parse().map_err(|_| {
@@ -126,7 +119,7 @@ impl Store {
         self.in_transaction(|store| {
             let at = now();
             for change in changes {
-                let (action, kind, id) = change.describe();
+                let (action, kind, id) = describe(change);
                 let before = store.ledger_record(agency, kind, &id)?;
                 let after: Option<Json> = match change {
                     LedgerChange::PutRequest(r) => {
@@ -152,7 +145,7 @@ impl Store {
                         )?;
                         Some(serde_json::to_value(r)?)
                     }
-                    LedgerChange::RemoveRequest(id) => {
+                    LedgerChange::RemoveRequest { id } => {
                         if before.is_none() {
                             return Err(StoreError::NotFound(format!(
                                 "台账中没有申请 {id}（{agency}）"
@@ -174,6 +167,9 @@ impl Store {
                     LedgerChange::PutFeesCollected {
                         amount_10k_yuan, ..
                     } => Some(store.put_record(agency, kind, &id, amount_10k_yuan, at)?),
+                    LedgerChange::PutText { text, .. } => {
+                        Some(store.put_record(agency, kind, &id, text, at)?)
+                    }
                 };
                 store.record_audit(
                     actor,

@@ -88,7 +88,7 @@ fn a_ledger_reads_back_as_stored_and_every_change_is_audited() {
                 &ledger.agency,
                 &[
                     LedgerChange::PutRequest(r2),
-                    LedgerChange::RemoveRequest("不存在".into()),
+                    LedgerChange::RemoveRequest { id: "不存在".into() },
                 ],
             )
             .unwrap_err();
@@ -106,7 +106,7 @@ fn a_ledger_reads_back_as_stored_and_every_change_is_audited() {
             .change_ledger(
                 &actor,
                 &ledger.agency,
-                &[LedgerChange::RemoveRequest(r.id.clone())],
+                &[LedgerChange::RemoveRequest { id: r.id.clone() }],
             )
             .unwrap();
         assert_eq!(

@@ -635,20 +635,7 @@ fn parse_event(s: &str) -> Result<Event, String> {
         .split_once('=')
         .ok_or_else(|| format!("事件应写成 KIND=日期：{s}"))?;
     let d = date(when, &format!("事件 {kind} 的日期"))?;
-    Ok(match kind.trim() {
-        "correction-requested" => Event::CorrectionRequested(d),
-        "correction-received" => Event::CorrectionReceived(d),
-        "third-party-started" => Event::ThirdPartyStarted(d),
-        "third-party-ended" => Event::ThirdPartyEnded(d),
-        "consultation-started" => Event::ConsultationStarted(d),
-        "consultation-ended" => Event::ConsultationEnded(d),
-        "extended" => Event::Extended(d),
-        "fee-notice-sent" => Event::FeeNoticeSent(d),
-        "fee-notice-received" => Event::FeeNoticeReceived(d),
-        "fee-paid" => Event::FeePaid(d),
-        "answered" => Event::Answered(d),
-        other => return Err(format!("没有这种事件：{other}")),
-    })
+    Event::of_kind(kind, d).ok_or_else(|| format!("没有这种事件：{}", kind.trim()))
 }
 
 fn deadline(
@@ -837,9 +824,7 @@ fn today_or(s: Option<&str>) -> Result<Date, String> {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_err(|e| e.to_string())?
                 .as_secs() as i64;
-            // Beijing time: deadlines are Chinese calendar days.
-            Date::from_days_since_epoch((secs + 8 * 3600).div_euclid(86_400))
-                .ok_or_else(|| "系统日期超出范围".to_string())
+            Date::beijing_at(secs).ok_or_else(|| "系统日期超出范围".to_string())
         }
     }
 }

@@ -369,6 +369,57 @@ impl Event {
             Event::Answered(_) => "答复",
         }
     }
+
+    /// Every kind, by its code (`correction-requested` …), in the order they happen.
+    pub const KINDS: [&'static str; 11] = [
+        "correction-requested",
+        "correction-received",
+        "third-party-started",
+        "third-party-ended",
+        "consultation-started",
+        "consultation-ended",
+        "extended",
+        "fee-notice-sent",
+        "fee-notice-received",
+        "fee-paid",
+        "answered",
+    ];
+
+    /// The event of kind `code` ([`Event::KINDS`]) on `date`.
+    pub fn of_kind(code: &str, date: Date) -> Option<Event> {
+        Some(match code.trim() {
+            "correction-requested" => Event::CorrectionRequested(date),
+            "correction-received" => Event::CorrectionReceived(date),
+            "third-party-started" => Event::ThirdPartyStarted(date),
+            "third-party-ended" => Event::ThirdPartyEnded(date),
+            "consultation-started" => Event::ConsultationStarted(date),
+            "consultation-ended" => Event::ConsultationEnded(date),
+            "extended" => Event::Extended(date),
+            "fee-notice-sent" => Event::FeeNoticeSent(date),
+            "fee-notice-received" => Event::FeeNoticeReceived(date),
+            "fee-paid" => Event::FeePaid(date),
+            "answered" => Event::Answered(date),
+            _ => return None,
+        })
+    }
+
+    /// The code of this event's kind.
+    pub fn kind(self) -> &'static str {
+        let i = match self {
+            Event::CorrectionRequested(_) => 0,
+            Event::CorrectionReceived(_) => 1,
+            Event::ThirdPartyStarted(_) => 2,
+            Event::ThirdPartyEnded(_) => 3,
+            Event::ConsultationStarted(_) => 4,
+            Event::ConsultationEnded(_) => 5,
+            Event::Extended(_) => 6,
+            Event::FeeNoticeSent(_) => 7,
+            Event::FeeNoticeReceived(_) => 8,
+            Event::FeePaid(_) => 9,
+            Event::Answered(_) => 10,
+        };
+        Event::KINDS[i]
+    }
 }
 
 /// A request's receipt and the events on its clock.
@@ -632,4 +683,20 @@ pub fn deadlines(cal: &Calendar, clock: &RequestClock) -> Result<Deadlines, Cloc
         answered,
         answered_late,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_event_kind_reads_back() {
+        let d = Date::parse("2026-03-02").unwrap();
+        for code in Event::KINDS {
+            let e = Event::of_kind(code, d).unwrap();
+            assert_eq!(e.kind(), code);
+            assert_eq!(e.date(), d);
+        }
+        assert_eq!(Event::of_kind("answer", d), None);
+    }
 }

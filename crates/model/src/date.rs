@@ -10,6 +10,12 @@ pub struct Date {
 }
 
 impl Date {
+    /// The calendar day in Beijing (UTC+8, no daylight saving) at `unix_seconds`:
+    /// deadlines are counted in Chinese calendar days, wherever the server runs.
+    pub fn beijing_at(unix_seconds: i64) -> Option<Date> {
+        Date::from_days_since_epoch(unix_seconds.checked_add(8 * 3600)?.div_euclid(86_400))
+    }
+
     /// Reads `YYYY-MM-DD` (also `YYYY/MM/DD`, `YYYY.MM.DD` and `YYYY年M月D日`), checking
     /// that the day exists.
     pub fn parse(s: &str) -> Option<Date> {
@@ -107,6 +113,20 @@ impl std::fmt::Display for Date {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_day_in_beijing_turns_at_16_utc() {
+        // 2026-12-04T16:00:00Z is midnight of 5 December in Beijing.
+        assert_eq!(
+            Date::beijing_at(1_796_400_000 - 1).unwrap().to_string(),
+            "2026-12-04"
+        );
+        assert_eq!(
+            Date::beijing_at(1_796_400_000).unwrap().to_string(),
+            "2026-12-05"
+        );
+        assert_eq!(Date::beijing_at(i64::MAX), None);
+    }
+
     use super::*;
 
     #[test]

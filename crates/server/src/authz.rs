@@ -7,9 +7,9 @@
 //! | 角色 role | 范围 scope | may |
 //! |---|---|---|
 //! | 管理员 admin | everywhere | everything |
-//! | 审核人员 reviewer | regions (or everywhere) | read, upload, decide, export, coverage — in scope |
-//! | 机关人员 agency staff | one agency | read its reports and findings, upload its reports; no decisions |
-//! | 只读用户 viewer | regions (or everywhere) | read and export, in scope |
+//! | 审核人员 reviewer | regions (or everywhere) | read, upload, decide, export, coverage, read ledgers — in scope |
+//! | 机关人员 agency staff | one agency | read its reports and findings, upload its reports, read and keep its ledger; no decisions |
+//! | 只读用户 viewer | regions (or everywhere) | read and export, in scope; no ledgers (they name applicants) |
 //!
 //! A report whose agency could not be placed (no region code) is in no region: only
 //! users whose scope is everywhere see it — scope is never guessed.
@@ -47,10 +47,16 @@ pub enum Action {
     ManageMapping,
     /// The audit log.
     ReadAudit,
+    /// An agency's request ledger, its tables and report draft (applicants' names: not
+    /// for read-only users).
+    ReadLedger,
+    /// Change an agency's ledger, its report's text, and make the report final: the
+    /// agency's own staff (and administrators) only.
+    EditLedger,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 10] = [
         Action::Read,
         Action::Export,
         Action::Upload,
@@ -59,6 +65,8 @@ impl Action {
         Action::ManageUsers,
         Action::ManageMapping,
         Action::ReadAudit,
+        Action::ReadLedger,
+        Action::EditLedger,
     ];
 }
 
@@ -94,9 +102,17 @@ pub fn authorize(user: &Principal, action: Action, target: Target<'_>) -> Result
         Role::Admin => true,
         Role::Reviewer => matches!(
             action,
-            Action::Read | Action::Export | Action::Upload | Action::Decide | Action::ReadRegion
+            Action::Read
+                | Action::Export
+                | Action::Upload
+                | Action::Decide
+                | Action::ReadRegion
+                | Action::ReadLedger
         ),
-        Role::AgencyStaff => matches!(action, Action::Read | Action::Upload),
+        Role::AgencyStaff => matches!(
+            action,
+            Action::Read | Action::Upload | Action::ReadLedger | Action::EditLedger
+        ),
         Role::Viewer => matches!(action, Action::Read | Action::Export | Action::ReadRegion),
     };
     if !role_may {
@@ -192,6 +208,14 @@ mod tests {
             (&viewer, Decide, LUOYANG, Err(Denied::Role)),
             (&viewer, Upload, Target::Anything, Err(Denied::Role)),
             (&viewer, Read, UNPLACED, Err(Denied::Scope)),
+            (&admin, EditLedger, LUOYANG, Ok(())),
+            (&reviewer, ReadLedger, XINXIANG, Ok(())),
+            (&reviewer, ReadLedger, LUOYANG, Err(Denied::Scope)),
+            (&reviewer, EditLedger, XINXIANG, Err(Denied::Role)),
+            (&staff, ReadLedger, XINXIANG, Ok(())),
+            (&staff, EditLedger, XINXIANG, Ok(())),
+            (&staff, EditLedger, LUOYANG, Err(Denied::Scope)),
+            (&viewer, ReadLedger, LUOYANG, Err(Denied::Role)),
         ];
         for (u, action, target, expected) in cases {
             assert_eq!(

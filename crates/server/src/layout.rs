@@ -47,6 +47,7 @@ pub fn page_with(
                     a href="/exports" { "导出" }
                 }
                 @if user.role != Role::Viewer { a href="/upload" { "上传" } }
+                @if user.role != Role::Viewer { a href="/ledger" { "台账" } }
                 a href="/rules" { "规则" }
                 @if user.role == Role::Admin {
                     a href="/admin/users" { "用户" }

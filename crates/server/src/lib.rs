@@ -101,6 +101,7 @@ pub fn prepare(opts: &ServeOptions) -> Result<(AppState, Option<String>), ServeE
         limits: Limits::default(),
         data_dir: opts.data_dir.clone(),
         secure_cookies: opts.secure_cookies,
+        calendar: Arc::new(gongkai_deadline::Calendar::official()),
     };
     Ok((state, first_password))
 }

@@ -37,4 +37,7 @@ pub struct AppState {
     pub data_dir: PathBuf,
     /// Session cookies are sent only over HTTPS (set when served behind TLS).
     pub secure_cookies: bool,
+    /// Working days for the ledgers' deadlines: the official calendar, with the local
+    /// closures `gongkai serve --calendar` adds.
+    pub calendar: Arc<gongkai_deadline::Calendar>,
 }

@@ -85,6 +85,9 @@ const REGION_IT: Needs = Needs::Policy(&[(Action::ReadRegion, On::Subject)]);
 const USERS: Needs = Needs::Policy(&[(Action::ManageUsers, On::Anything)]);
 const MAPPING: Needs = Needs::Policy(&[(Action::ManageMapping, On::Anything)]);
 const AUDIT: Needs = Needs::Policy(&[(Action::ReadAudit, On::Anything)]);
+const LEDGERS: Needs = Needs::Policy(&[(Action::ReadLedger, On::Anything)]);
+const READ_LEDGER: Needs = Needs::Policy(&[(Action::ReadLedger, On::Subject)]);
+const EDIT_LEDGER: Needs = Needs::Policy(&[(Action::EditLedger, On::Subject)]);
 
 /// What a route's parameters refer to, in scope and out of it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,6 +131,11 @@ enum Subject {
     FreshSession,
     /// Logging in: the body holds the user's name (nobody: a user made for it).
     Login,
+    /// `{id}` (and `{year}` = 2026, `{format}` = docx): the ledger of 辉县市人民政府 /
+    /// of 瀍河回族区人民政府办公室.
+    Ledger,
+    /// As [`Subject::Ledger`], `{rid}`: a request made for the case in that ledger.
+    LedgerRequest,
 }
 
 impl Subject {
@@ -143,7 +151,9 @@ impl Subject {
             | Subject::Pair
             | Subject::Job
             | Subject::JobList
-            | Subject::Token => &[Scoped::In, Scoped::Out],
+            | Subject::Token
+            | Subject::Ledger
+            | Subject::LedgerRequest => &[Scoped::In, Scoped::Out],
             _ => &[Scoped::Na],
         }
     }
@@ -173,6 +183,14 @@ enum Carry {
     MappingCsv,
     LoginJson,
     LoginForm,
+    NewRequestJson,
+    NewRequestForm,
+    EventJson,
+    EventForm,
+    CloseJson,
+    CloseForm,
+    TextJson,
+    TextForm,
 }
 
 struct Route {
@@ -245,6 +263,16 @@ static API: &[Route] = &[
     r("GET", "/api/agencies/places", MAPPING, S::Nothing, &[200], B::Nothing),
     r("PATCH", "/api/agencies/{id}", MAPPING, S::FreshAgency, &[200], B::PlaceJson),
     r("POST", "/api/agencies/mapping", MAPPING, S::FreshMapping, &[200], B::MappingCsv),
+    r("GET", "/api/agencies/{id}/ledger", READ_LEDGER, S::Ledger, &[200], B::Nothing),
+    r("POST", "/api/agencies/{id}/ledger/requests", EDIT_LEDGER, S::Ledger, &[201], B::NewRequestJson),
+    r("GET", "/api/agencies/{id}/ledger/requests/{rid}", READ_LEDGER, S::LedgerRequest, &[200], B::Nothing),
+    r("POST", "/api/agencies/{id}/ledger/requests/{rid}/events", EDIT_LEDGER, S::LedgerRequest, &[200], B::EventJson),
+    r("POST", "/api/agencies/{id}/ledger/requests/{rid}/close", EDIT_LEDGER, S::LedgerRequest, &[200], B::CloseJson),
+    r("GET", "/api/agencies/{id}/ledger/tables/{year}", READ_LEDGER, S::Ledger, &[200], B::Nothing),
+    r("GET", "/api/agencies/{id}/ledger/report/{year}", READ_LEDGER, S::Ledger, &[200], B::Nothing),
+    r("PUT", "/api/agencies/{id}/ledger/report/{year}/text", EDIT_LEDGER, S::Ledger, &[200], B::TextJson),
+    // The walk's ledgers record no 许可/处罚/强制 counts: the gate does not pass (409).
+    r("POST", "/api/agencies/{id}/ledger/report/{year}/final", EDIT_LEDGER, S::Ledger, &[409], B::Nothing),
 ];
 
 /// Every other route of the router: pages, forms, logging in and out, static files.
@@ -298,10 +326,22 @@ static PAGES: &[Route] = &[
     r("POST", "/admin/agencies/{id}", MAPPING, S::FreshAgency, &[200], B::PlaceForm),
     r("GET", "/upload", UPLOAD, S::Nothing, &[200], B::Nothing),
     r("GET", "/upload/jobs/{id}", Needs::OwnJob, S::Job, &[200], B::Nothing),
+    // Agency staff are sent to their own agency's ledger.
+    r("GET", "/ledger", LEDGERS, S::Nothing, &[200, 303], B::Nothing),
+    r("GET", "/agencies/{id}/ledger", READ_LEDGER, S::Ledger, &[200], B::Nothing),
+    r("POST", "/agencies/{id}/ledger/requests", EDIT_LEDGER, S::Ledger, &[303], B::NewRequestForm),
+    r("GET", "/agencies/{id}/ledger/requests/{rid}", READ_LEDGER, S::LedgerRequest, &[200], B::Nothing),
+    r("POST", "/agencies/{id}/ledger/requests/{rid}/events", EDIT_LEDGER, S::LedgerRequest, &[303], B::EventForm),
+    r("POST", "/agencies/{id}/ledger/requests/{rid}/close", EDIT_LEDGER, S::LedgerRequest, &[303], B::CloseForm),
+    r("GET", "/agencies/{id}/ledger/tables/{year}", READ_LEDGER, S::Ledger, &[200], B::Nothing),
+    r("GET", "/agencies/{id}/ledger/report/{year}", READ_LEDGER, S::Ledger, &[200], B::Nothing),
+    r("POST", "/agencies/{id}/ledger/report/{year}/text", EDIT_LEDGER, S::Ledger, &[303], B::TextForm),
+    r("POST", "/agencies/{id}/ledger/report/{year}/final", EDIT_LEDGER, S::Ledger, &[409], B::EmptyForm),
+    r("GET", "/agencies/{id}/ledger/report/{year}/draft/{format}", READ_LEDGER, S::Ledger, &[200], B::Nothing),
 ];
 
 /// Cases walked: (API routes + pages) × users (4 and nobody) × scopes (1 or 2).
-const CASES: usize = 565;
+const CASES: usize = 760;
 
 // ---------------------------------------------------------------------------------
 // Every route is in a table
@@ -351,7 +391,7 @@ fn every_api_operation_is_walked() {
         "operations of the OpenAPI document missing from API: {unwalked:?}\n\
          API entries that are not operations of the document: {absent:?}"
     );
-    assert_eq!(ops.len(), 34);
+    assert_eq!(ops.len(), 43);
 }
 
 /// The end of the parenthesised text that starts at `open` (just after `(`), skipping
@@ -483,7 +523,7 @@ fn every_page_route_is_walked() {
         source.is_disjoint(&api),
         "a route is both a page and an API operation"
     );
-    assert_eq!(source.len(), 47);
+    assert_eq!(source.len(), 58);
 }
 
 // ---------------------------------------------------------------------------------
@@ -846,6 +886,36 @@ impl Fixture {
         (id, name)
     }
 
+    fn agency_name(&self, id: i64) -> String {
+        self.store().agency_by_id(id).unwrap().unwrap().info.name
+    }
+
+    /// A request made for a case in the ledger of `agency`: its number.
+    fn fresh_request(&self, agency: &str) -> String {
+        use gongkai_ledger::{Applicant, ApplicantKind, LedgerChange, Request};
+        let n = self.next();
+        let rid = format!("走查-{n}");
+        let r = Request {
+            id: rid.clone(),
+            applicant: Applicant {
+                name: "走查申请人".into(),
+                kind: ApplicantKind::ALL[0],
+            },
+            channel: gongkai_deadline::Channel::Online,
+            received: gongkai_model::date::Date::parse("2026-03-02").unwrap(),
+            content: String::new(),
+            events: Vec::new(),
+            closure: None,
+            fee: None,
+            split_from: None,
+            split: false,
+        };
+        self.store()
+            .change_ledger(&Actor::system(), agency, &[LedgerChange::PutRequest(r)])
+            .unwrap();
+        rid
+    }
+
     /// The newest audit entry's id: a refused request writes none.
     fn last_audit(&self) -> i64 {
         self.store()
@@ -893,6 +963,7 @@ enum Watch {
     User(i64),
     Tokens(i64),
     Agency(i64),
+    Ledger(String),
 }
 
 impl Watch {
@@ -901,6 +972,7 @@ impl Watch {
             Watch::User(id) => format!("{:?}", store.user(*id).unwrap()),
             Watch::Tokens(id) => format!("{:?}", store.api_tokens(*id).unwrap()),
             Watch::Agency(id) => format!("{:?}", store.agency_by_id(*id).unwrap()),
+            Watch::Ledger(name) => format!("{:?}", store.ledger(name).unwrap()),
         }
     }
 }
@@ -917,6 +989,8 @@ struct Prepared {
     key: String,
     agency_name: String,
     login: String,
+    /// A number for a new ledger request.
+    new_rid: String,
 }
 
 fn prepare(fx: &Fixture, route: &Route, who: Who, scoped: Scoped) -> Prepared {
@@ -931,6 +1005,7 @@ fn prepare(fx: &Fixture, route: &Route, who: Who, scoped: Scoped) -> Prepared {
         key: String::new(),
         agency_name: String::new(),
         login: String::new(),
+        new_rid: String::new(),
     };
     let inside = scoped != Scoped::Out;
     let region = if inside { REGION_IN } else { REGION_OUT };
@@ -1044,6 +1119,31 @@ fn prepare(fx: &Fixture, route: &Route, who: Who, scoped: Scoped) -> Prepared {
             }
             p.agency_name = name;
             p.watch.push(Watch::Agency(id));
+        }
+        S::Ledger | S::LedgerRequest => {
+            let (id, code) = if inside {
+                &fx.agency_in
+            } else {
+                &fx.agency_out
+            };
+            let name = fx.agency_name(*id);
+            set(&mut p, "{id}", id.to_string());
+            if p.path.contains("{year}") {
+                set(&mut p, "{year}", "2026".into());
+            }
+            if p.path.contains("{format}") {
+                set(&mut p, "{format}", "docx".into());
+            }
+            if route.subject == S::LedgerRequest {
+                let rid = fx.fresh_request(&name);
+                set(&mut p, "{rid}", rid);
+            }
+            p.new_rid = format!("走查新件{}", fx.next());
+            p.targets.push(Owned::Report {
+                agency_id: Some(*id),
+                region_code: Some(code.clone()),
+            });
+            p.watch.push(Watch::Ledger(name));
         }
         S::FreshSession => {
             p.session = me.map(|m| session_of(&mut fx.store(), m.principal.user_id));
@@ -1176,6 +1276,32 @@ fn body(send: Carry, p: &Prepared, valid: bool) -> Option<(String, Vec<u8>)> {
         )),
         B::LoginJson => json(json!({"name": p.login, "password": PASSWORD})),
         B::LoginForm => form(&[("name", &p.login), ("password", PASSWORD)]),
+        B::NewRequestJson => json(json!({
+            "id": p.new_rid, "applicant": "走查申请人", "applicant_kind": "natural_person",
+            "channel": "online", "received": "2026-03-02",
+        })),
+        B::NewRequestForm => form(&[
+            ("id", &p.new_rid),
+            ("applicant", "走查申请人"),
+            ("applicant_kind", "natural_person"),
+            ("channel", "online"),
+            ("received", "2026-03-02"),
+            ("content", ""),
+        ]),
+        B::EventJson => json(json!({"kind": "extended", "date": "2026-03-20"})),
+        B::EventForm => form(&[("kind", "extended"), ("date", "2026-03-20")]),
+        B::CloseJson => json(json!({"outcome": "granted", "date": "2026-03-10"})),
+        B::CloseForm => form(&[
+            ("outcome", "granted"),
+            ("date", "2026-03-10"),
+            ("grounds", ""),
+        ]),
+        B::TextJson => json(json!({"problems": ["走查：存在的问题。"]})),
+        B::TextForm => form(&[
+            ("overview", ""),
+            ("problems", "走查：存在的问题。"),
+            ("other", ""),
+        ]),
     }
 }
 

@@ -108,6 +108,23 @@ impl Store {
             .collect()
     }
 
+    /// The corpus agencies (id, name) that keep a ledger, with their request counts: a
+    /// ledger is kept under the agency's name, which `agencies.name` holds once.
+    pub fn ledger_agency_ids(&mut self) -> Result<Vec<(i64, String, i64)>, StoreError> {
+        let kept = self.ledger_agencies()?;
+        let mut out = Vec::new();
+        for (name, n) in kept {
+            let rows = self.conn.query(
+                "SELECT id FROM agencies WHERE name = $1",
+                &[name.as_str().into()],
+            )?;
+            if let Some(r) = rows.into_iter().next() {
+                out.push((r.get("id")?, name, n));
+            }
+        }
+        Ok(out)
+    }
+
     /// Applies changes to an agency's ledger in one transaction, each audited with the
     /// record before and after. Nothing is applied when one fails.
     pub fn change_ledger(

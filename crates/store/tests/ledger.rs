@@ -88,7 +88,9 @@ fn a_ledger_reads_back_as_stored_and_every_change_is_audited() {
                 &ledger.agency,
                 &[
                     LedgerChange::PutRequest(r2),
-                    LedgerChange::RemoveRequest { id: "不存在".into() },
+                    LedgerChange::RemoveRequest {
+                        id: "不存在".into(),
+                    },
                 ],
             )
             .unwrap_err();

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod corpus;
+pub mod ledger;
 pub mod login;
 pub mod reports;
 pub mod upload;
@@ -36,6 +37,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(upload::api())
         .merge(corpus::api())
         .merge(admin::api())
+        .merge(ledger::api())
         .split_for_parts()
 }
 
@@ -62,6 +64,7 @@ pub fn app(state: AppState) -> Router {
         .merge(upload::pages())
         .merge(corpus::pages())
         .merge(admin::pages())
+        .merge(ledger::pages())
         .fallback(|| async {
             crate::error::PageError(crate::error::AppError::NotFound("没有这个页面".into()))
         })

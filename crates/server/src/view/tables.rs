@@ -19,6 +19,8 @@ use maud::{html, Markup};
 #[derive(Default)]
 pub struct CellMarks {
     marks: BTreeMap<String, (Severity, Vec<String>)>,
+    /// A link on a cell's number (the ledger's drill-down), by [`cell_id`].
+    links: BTreeMap<String, String>,
 }
 
 impl CellMarks {
@@ -35,7 +37,18 @@ impl CellMarks {
                 }
             }
         }
-        CellMarks { marks }
+        CellMarks {
+            marks,
+            links: BTreeMap::new(),
+        }
+    }
+
+    /// Cells whose numbers link somewhere: `(cell, href)`.
+    pub fn linked(links: impl IntoIterator<Item = (CellRef, String)>) -> CellMarks {
+        CellMarks {
+            marks: BTreeMap::new(),
+            links: links.into_iter().map(|(c, h)| (cell_id(&c), h)).collect(),
+        }
     }
 
     fn get(&self, cell: &CellRef) -> Option<&(Severity, Vec<String>)> {
@@ -69,8 +82,11 @@ fn td(cell: Option<&Cell>, at: CellRef, marks: &CellMarks) -> Markup {
         Some(s) => format!("cell {state} marked {s}"),
         None => format!("cell {state}"),
     };
+    let link = marks.links.get(&id);
     html! {
-        td class=(class) data-cell=(id) data-findings=(codes) title=(codes) { (text) }
+        td class=(class) data-cell=(id) data-findings=(codes) title=(codes) {
+            @if let Some(href) = link { a href=(href) { (text) } } @else { (text) }
+        }
     }
 }
 

@@ -1,0 +1,258 @@
+//! The ledger in the workspace: agency staff keep their own agency's requests through
+//! the pages (forms) and the API, see them overdue and due-soon first, a request's
+//! timeline with its deadlines explained, the year's tables with what is behind a
+//! cell, and the report's gate; reviewers read, only the agency's own staff change;
+//! every change is in the audit log under its user.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{examples, TestApp};
+use gongkai_model::access::{Role, Scope};
+use serde_json::{json, Value};
+
+fn agency_id(t: &TestApp, name: &str) -> i64 {
+    let mut store = t.state.db.connect().unwrap();
+    store
+        .agencies()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.info.name == name)
+        .unwrap_or_else(|| panic!("no agency {name}"))
+        .id
+}
+
+#[tokio::test]
+async fn staff_keep_their_ledger_and_reviewers_read_it() {
+    let t = TestApp::new();
+    t.ingest(&[examples()]);
+    let huixian = agency_id(&t, "辉县市人民政府");
+    let other = agency_id(&t, "瀍河回族区人民政府办公室");
+    t.add_user("辉县台账员", Role::AgencyStaff, Scope::Agency(huixian));
+    t.add_user(
+        "新乡审核员",
+        Role::Reviewer,
+        Scope::Regions(vec!["4107".into()]),
+    );
+    let staff = t.login("辉县台账员").await;
+    let reviewer = t.login("新乡审核员").await;
+    let base = format!("/agencies/{huixian}/ledger");
+
+    // Two requests by form: one received before 春节 2026, one after.
+    for (id, received) in [("2026-001", "2026-02-02"), ("2026-002", "2026-03-02")] {
+        let a = t
+            .post_form(
+                &format!("{base}/requests"),
+                Some(&staff),
+                &[
+                    ("id", id),
+                    ("applicant", "张三"),
+                    ("applicant_kind", "natural_person"),
+                    ("channel", "online"),
+                    ("received", received),
+                    ("content", "某项目的批复"),
+                ],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+        assert_eq!(
+            a.headers["location"],
+            format!("{base}/requests/{id}").as_str()
+        );
+    }
+    // The same number again: shown on the page, nothing written (409).
+    let a = t
+        .post_form(
+            &format!("{base}/requests"),
+            Some(&staff),
+            &[
+                ("id", "2026-001"),
+                ("applicant", "李四"),
+                ("applicant_kind", "natural_person"),
+                ("channel", "online"),
+                ("received", "2026-03-03"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    assert!(
+        a.text().contains("申请编号 2026-001 已经登记"),
+        "{}",
+        a.text()
+    );
+    assert!(
+        a.text().contains(r#"value="李四""#),
+        "the form keeps what was typed"
+    );
+
+    // The worklist on 2026-03-27: the overdue one first, then the one due soon.
+    let w = t
+        .get(&format!("/api{base}?today=2026-03-27"), Some(&reviewer))
+        .await;
+    assert_eq!(w.status, StatusCode::OK, "{}", w.text());
+    let w = w.json();
+    let rows = w["requests"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    // Received Monday 2 February: 20 working days across 春节 2026 (the make-up
+    // Saturdays 14 and 28 February counted) end on 6 March.
+    assert_eq!(rows[0]["id"], "2026-001");
+    assert_eq!(rows[0]["due"], "2026-03-06");
+    assert_eq!(rows[0]["standing"], "逾期 15 个工作日");
+    assert_eq!(rows[1]["id"], "2026-002");
+    assert_eq!(rows[1]["due"], "2026-03-30");
+    assert_eq!(rows[1]["standing"], "还有 1 个工作日");
+    assert_eq!(rows[1]["urgent"], true);
+    assert_eq!(w["may_edit"], false, "a reviewer reads, does not edit");
+
+    // The reviewer may not change it; the staff of another agency may not read it.
+    let a = t
+        .post_json(
+            &format!("/api{base}/requests"),
+            Some(&reviewer),
+            json!({"id": "X", "applicant": "王五", "applicant_kind": "natural_person",
+                   "channel": "online", "received": "2026-03-02"}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    t.add_user("瀍河台账员", Role::AgencyStaff, Scope::Agency(other));
+    let stranger = t.login("瀍河台账员").await;
+    let a = t.get(&format!("/api{base}"), Some(&stranger)).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    // Staff opening /ledger go to their own ledger.
+    let a = t.get("/ledger", Some(&stranger)).await;
+    assert_eq!(
+        a.headers["location"],
+        format!("/agencies/{other}/ledger").as_str()
+    );
+
+    // An extension, then the answer, by form; the timeline and the explanation.
+    let req = format!("{base}/requests/2026-002");
+    let a = t
+        .post_form(
+            &format!("{req}/events"),
+            Some(&staff),
+            &[("kind", "extended"), ("date", "2026-03-20")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    let a = t
+        .post_form(
+            &format!("{req}/close"),
+            Some(&staff),
+            &[
+                ("outcome", "granted"),
+                ("date", "2026-04-10"),
+                ("grounds", ""),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    let v = t.get(&format!("/api{req}"), Some(&reviewer)).await.json();
+    let kinds: Vec<&str> = v["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["received", "extended", "closed"]);
+    assert_eq!(v["outcome"], "（一）予以公开");
+    assert_eq!(v["deadlines"]["answer"]["due"], "2026-04-28");
+    let page = t.get(&req, Some(&staff)).await.text();
+    assert!(page.contains("期限及其计算"), "{page}");
+    // A closing before the receipt gives the ledger a problem: refused, shown.
+    let a = t
+        .post_form(
+            &format!("{base}/requests/2026-001/close"),
+            Some(&staff),
+            &[("outcome", "granted"), ("date", "2026-01-05")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert!(a.text().contains("未保存："), "{}", a.text());
+
+    // The tables: 2026-002 granted to a natural person, 2026-001 carried forward.
+    let tables = t
+        .get(
+            &format!("/api{base}/tables/2026?cell=granted:natural_person"),
+            Some(&reviewer),
+        )
+        .await
+        .json();
+    assert_eq!(tables["cell"]["ids"], json!(["2026-002"]));
+    assert_eq!(tables["cell"]["value"], "1");
+    assert_eq!(
+        tables["tables"]["requests"]["rows"]["carried_forward"],
+        json!([1, 0, 0, 0, 0, 0, 1])
+    );
+    let page = t.get(&format!("{base}/tables/2026"), Some(&staff)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains(&format!(
+        "{base}/tables/2026?cell=granted:natural_person#drill"
+    )));
+
+    // The report: the gate lists what blocks it; final is refused (409) and not audited.
+    let r = t
+        .get(&format!("/api{base}/report/2026"), Some(&staff))
+        .await
+        .json();
+    assert_eq!(r["passed"], false);
+    let codes: Vec<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"S004"), "{codes:?}");
+    let a = t
+        .post_form(&format!("{base}/report/2026/final"), Some(&staff), &[])
+        .await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    assert!(a.text().contains("把关未通过"));
+    // The agency's text for 五 is kept; the draft downloads.
+    let a = t
+        .post_form(
+            &format!("{base}/report/2026/text"),
+            Some(&staff),
+            &[
+                ("overview", ""),
+                ("problems", "解读形式单一。\n\n将加以改进。"),
+                ("other", ""),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    let r: Value = t
+        .get(&format!("/api{base}/report/2026"), Some(&staff))
+        .await
+        .json();
+    assert_eq!(
+        r["text"]["problems"],
+        json!(["解读形式单一。", "将加以改进。"])
+    );
+    let d = t
+        .get(&format!("{base}/report/2026/draft/docx"), Some(&reviewer))
+        .await;
+    assert_eq!(d.status, StatusCode::OK);
+    assert!(d.body.starts_with(b"PK"), "a DOCX is a zip");
+
+    // Every change is in the audit log, under the staff member's name.
+    let mut store = t.state.db.connect().unwrap();
+    let log = store.audit_log(None, 100).unwrap();
+    let mine: Vec<&str> = log
+        .iter()
+        .filter(|e| e.user_name == "辉县台账员")
+        .map(|e| e.action.as_str())
+        .collect();
+    assert_eq!(
+        mine,
+        [
+            "ledger.text.put",
+            "ledger.request.put",
+            "ledger.request.put",
+            "ledger.request.put",
+            "ledger.request.put",
+            "session.login"
+        ]
+    );
+    assert!(log.iter().all(|e| e.action != "ledger.report.final"));
+}

@@ -54,7 +54,8 @@ fn classify(line: &str) -> Line {
         Line::Measurement
     } else if let Some(rest) = line.strip_prefix(CARGO_RUN) {
         Line::Run(format!("gongkai {rest}"))
-    } else if line.starts_with("gongkai ") {
+    } else if line.starts_with("gongkai ") || line.starts_with("printf ") {
+        // `printf … > FILE` writes a file the next command reads.
         Line::Run(line.to_string())
     } else if OTHER_TOOLS.iter().any(|p| line.starts_with(p)) {
         Line::OtherTool

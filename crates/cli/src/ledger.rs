@@ -153,7 +153,7 @@ pub enum LedgerCommand {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
-    /// 由台账生成年度报告全文（DOCX 或 HTML，按输出文件的扩展名），读回检查（把关）；
+    /// 由台账生成年度报告全文（DOCX、HTML 或 PDF，按输出文件的扩展名；PDF 需要中文字体），读回检查（把关）；
     /// --final 时只有把关通过才定稿并记入审计日志 (the whole report, read back and checked)
     Report {
         #[command(flatten)]
@@ -619,7 +619,7 @@ fn date(s: &str, what: &str) -> Result<Date, String> {
     Date::parse(s).ok_or_else(|| format!("{what}不是有效日期：{s}（应为 YYYY-MM-DD）"))
 }
 
-fn calendar_with(overrides: Option<&Path>) -> Result<Calendar, String> {
+pub(crate) fn calendar_with(overrides: Option<&Path>) -> Result<Calendar, String> {
     let mut cal = Calendar::official();
     if let Some(path) = overrides {
         let text = std::fs::read_to_string(path)
@@ -1146,83 +1146,33 @@ fn import(cx: &mut Cx, file: &Path, mapping: Option<&Path>, partial: bool) -> Re
     let bytes = std::fs::read(file).map_err(|e| format!("无法读取 {}：{e}", file.display()))?;
     let sheet = gongkai_ledger_sheet::import(&bytes, &mapping)
         .map_err(|e| format!("{}：{e}", file.display()))?;
-    let mut bad = sheet.bad;
-    let mut good = sheet.requests;
-    // Rows that read but would make the ledger wrong (a closure before the receipt, a
-    // split whose original is not there…): bad too, with the ledger's reason. Taking one
-    // out can leave another wrong (its parts), so until none is.
-    loop {
-        let mut after = cx.ledger.clone();
-        for (_, r) in &good {
-            after.requests.retain(|x| x.id != r.id);
-            after.requests.push(r.clone());
-        }
-        let before = cx.ledger.problems(&cx.cal);
-        let new: Vec<_> = after
-            .problems(&cx.cal)
-            .into_iter()
-            .filter(|p| !before.contains(p))
-            .collect();
-        let wrong: Vec<usize> = good
-            .iter()
-            .filter(|(_, r)| new.iter().any(|p| p.subject == r.id))
-            .map(|(n, _)| *n)
-            .collect();
-        if wrong.is_empty() {
-            // Problems not about an imported row (none expected): refuse.
-            if let Some(p) = new.first() {
-                return Err(format!("导入后台账有问题：{p}"));
-            }
-            break;
-        }
-        for (n, r) in good.iter().filter(|(n, _)| wrong.contains(n)) {
-            for p in new.iter().filter(|p| p.subject == r.id) {
-                bad.push(gongkai_ledger_sheet::BadRow {
-                    row: *n,
-                    column: String::new(),
-                    reason: p.message.clone(),
-                });
-            }
-        }
-        good.retain(|(n, _)| !wrong.contains(n));
-    }
-    bad.sort_by_key(|b| b.row);
-    let bad_rows = bad
-        .iter()
-        .map(|b| b.row)
-        .collect::<std::collections::BTreeSet<_>>()
-        .len();
-    for b in &bad {
+    let plan = gongkai_ledger_sheet::plan(&cx.ledger, &cx.cal, sheet)
+        .map_err(|p| format!("导入后台账有问题：{p}"))?;
+    let bad_rows = plan.bad_rows();
+    for b in &plan.bad {
         errln!("{b}");
     }
-    for c in &sheet.ignored_columns {
+    for c in &plan.ignored_columns {
         errln!("未导入的列（不是台账的标准列，可用 --mapping 对照）：{c}");
     }
-    if !bad.is_empty() && !partial {
+    if !plan.bad.is_empty() && !partial {
         errln!(
             "{bad_rows} 行有问题，未导入任何一行（改正后重新导入，或用 --partial 只导入没有问题的 {} 行）",
-            good.len()
+            plan.good.len()
         );
         return Ok(false);
     }
-    let updated = good
-        .iter()
-        .filter(|(_, r)| cx.ledger.requests.iter().any(|x| x.id == r.id))
-        .count();
-    let n = good.len();
-    let changes: Vec<LedgerChange> = good
-        .into_iter()
-        .map(|(_, r)| LedgerChange::PutRequest(r))
-        .collect();
-    cx.apply(changes)?;
+    let n = plan.good.len();
+    cx.apply(plan.changes())?;
     outln!(
-        "已导入 {n} 件申请（新增 {}，更新 {updated}）{}",
-        n - updated,
-        if bad.is_empty() {
+        "已导入 {n} 件申请（新增 {}，更新 {}）{}",
+        n - plan.updated,
+        plan.updated,
+        if plan.bad.is_empty() {
             String::new()
         } else {
             format!("；{bad_rows} 行有问题未导入")
         }
     );
-    Ok(bad.is_empty())
+    Ok(plan.bad.is_empty())
 }

@@ -321,6 +321,8 @@ enum Command {
         /// 只通过 HTTPS 发送会话 Cookie（部署在 TLS 之后时） (cookies over HTTPS only)
         #[arg(long)]
         secure_cookies: bool,
+        #[command(flatten)]
+        calendar: ledger::CalendarArg,
     },
     /// 工作台用户：新建、重设密码、列出 (workspace users)
     User {
@@ -495,7 +497,14 @@ fn main() -> ExitCode {
             listen,
             data_dir,
             secure_cookies,
-        } => serve::serve(&db, listen, data_dir, secure_cookies),
+            calendar,
+        } => serve::serve(
+            &db,
+            listen,
+            data_dir,
+            secure_cookies,
+            calendar.path.as_deref(),
+        ),
         Command::User { command } => serve::user(command),
     }
 }

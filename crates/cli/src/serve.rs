@@ -71,7 +71,16 @@ pub fn serve(
     listen: SocketAddr,
     data_dir: Option<PathBuf>,
     secure_cookies: bool,
+    calendar: Option<&std::path::Path>,
 ) -> ExitCode {
+    // The ledgers' working days: the official calendar and the local closures given.
+    let calendar = match crate::ledger::calendar_with(calendar) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            return ExitCode::from(2);
+        }
+    };
     let data_dir = data_dir.unwrap_or_else(|| default_data_dir(&db.database));
     let opts = ServeOptions {
         database: db.database.clone(),
@@ -80,13 +89,14 @@ pub fn serve(
         connections: 8,
         secure_cookies,
     };
-    let (state, first_password) = match gongkai_server::prepare(&opts) {
+    let (mut state, first_password) = match gongkai_server::prepare(&opts) {
         Ok(ready) => ready,
         Err(e) => {
             eprintln!("错误：{e}");
             return ExitCode::from(2);
         }
     };
+    state.calendar = std::sync::Arc::new(calendar);
     let started = |addr: SocketAddr| {
         println!("审核工作台：http://{addr}/");
         println!("数据库：{}", opts.database);

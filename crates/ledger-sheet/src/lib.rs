@@ -673,3 +673,92 @@ fn field_text(r: &Request, field: Field) -> String {
             .map_or(String::new(), |(_, _, pick)| events(*pick)),
     }
 }
+
+/// What an import would do to a ledger: the rows to keep, every bad row (the sheet's
+/// own, and the rows that read but would give the ledger a problem, with the ledger's
+/// reason), and how many kept rows replace requests already in the ledger.
+#[derive(Clone, Debug)]
+pub struct ImportPlan {
+    pub good: Vec<(usize, Request)>,
+    pub bad: Vec<BadRow>,
+    pub ignored_columns: Vec<String>,
+    /// Of `good`, the rows whose number is in the ledger already (updated, not added).
+    pub updated: usize,
+}
+
+impl ImportPlan {
+    /// How many rows are bad (a row may be bad for several reasons).
+    pub fn bad_rows(&self) -> usize {
+        self.bad
+            .iter()
+            .map(|b| b.row)
+            .collect::<BTreeSet<_>>()
+            .len()
+    }
+
+    /// The changes that keep the good rows.
+    pub fn changes(&self) -> Vec<gongkai_ledger::LedgerChange> {
+        self.good
+            .iter()
+            .map(|(_, r)| gongkai_ledger::LedgerChange::PutRequest(r.clone()))
+            .collect()
+    }
+}
+
+/// Plans the import of `sheet` into `ledger`: the one rule the CLI and the workspace
+/// apply. A row that reads but would make the ledger wrong (a closure before the
+/// receipt, a split whose original is not there …) is bad too; taking one out can
+/// leave another wrong (its parts), so rows are taken out until none is. `Err` when
+/// the ledger would have a problem that is about no imported row (not expected).
+pub fn plan(
+    ledger: &Ledger,
+    cal: &gongkai_deadline::Calendar,
+    sheet: Imported,
+) -> Result<ImportPlan, gongkai_ledger::LedgerProblem> {
+    let mut bad = sheet.bad;
+    let mut good = sheet.requests;
+    let before = ledger.problems(cal);
+    loop {
+        let mut after = ledger.clone();
+        for (_, r) in &good {
+            after.apply(&gongkai_ledger::LedgerChange::PutRequest(r.clone()));
+        }
+        let new: Vec<_> = after
+            .problems(cal)
+            .into_iter()
+            .filter(|p| !before.contains(p))
+            .collect();
+        let wrong: Vec<usize> = good
+            .iter()
+            .filter(|(_, r)| new.iter().any(|p| p.subject == r.id))
+            .map(|(n, _)| *n)
+            .collect();
+        if wrong.is_empty() {
+            if let Some(p) = new.into_iter().next() {
+                return Err(p);
+            }
+            break;
+        }
+        for (n, r) in good.iter().filter(|(n, _)| wrong.contains(n)) {
+            for p in new.iter().filter(|p| p.subject == r.id) {
+                bad.push(BadRow {
+                    row: *n,
+                    column: String::new(),
+                    reason: p.message.clone(),
+                });
+            }
+        }
+        good.retain(|(n, _)| !wrong.contains(n));
+    }
+    bad.sort_by_key(|b| b.row);
+    let updated = good
+        .iter()
+        .filter(|(_, r)| ledger.requests.iter().any(|x| x.id == r.id))
+        .count();
+    Ok(ImportPlan {
+        good,
+        bad,
+        ignored_columns: sheet.ignored_columns,
+        updated,
+    })
+}

@@ -43,6 +43,26 @@ use serde_json::{json, Value};
 // The tables
 // ---------------------------------------------------------------------------------
 
+/// A request received online on Monday 2 March 2026, still open.
+fn walk_request(id: &str) -> gongkai_ledger::Request {
+    use gongkai_ledger::{Applicant, ApplicantKind, Request};
+    Request {
+        id: id.to_string(),
+        applicant: Applicant {
+            name: "走查申请人".into(),
+            kind: ApplicantKind::ALL[0],
+        },
+        channel: gongkai_deadline::Channel::Online,
+        received: gongkai_model::date::Date::parse("2026-03-02").unwrap(),
+        content: String::new(),
+        events: Vec::new(),
+        closure: None,
+        fee: None,
+        split_from: None,
+        split: false,
+    }
+}
+
 /// What a route's policy check is about.
 #[derive(Clone, Copy, Debug)]
 enum On {
@@ -191,6 +211,8 @@ enum Carry {
     CloseForm,
     TextJson,
     TextForm,
+    /// An Excel 台账 of one new request (`file`), multipart.
+    Workbook,
 }
 
 struct Route {
@@ -273,6 +295,8 @@ static API: &[Route] = &[
     r("PUT", "/api/agencies/{id}/ledger/report/{year}/text", EDIT_LEDGER, S::Ledger, &[200], B::TextJson),
     // The walk's ledgers record no 许可/处罚/强制 counts: the gate does not pass (409).
     r("POST", "/api/agencies/{id}/ledger/report/{year}/final", EDIT_LEDGER, S::Ledger, &[409], B::Nothing),
+    r("POST", "/api/agencies/{id}/ledger/import", EDIT_LEDGER, S::Ledger, &[200], B::Workbook),
+    r("GET", "/api/agencies/{id}/ledger/export", READ_LEDGER, S::Ledger, &[200], B::Nothing),
 ];
 
 /// Every other route of the router: pages, forms, logging in and out, static files.
@@ -338,10 +362,12 @@ static PAGES: &[Route] = &[
     r("POST", "/agencies/{id}/ledger/report/{year}/text", EDIT_LEDGER, S::Ledger, &[303], B::TextForm),
     r("POST", "/agencies/{id}/ledger/report/{year}/final", EDIT_LEDGER, S::Ledger, &[409], B::EmptyForm),
     r("GET", "/agencies/{id}/ledger/report/{year}/draft/{format}", READ_LEDGER, S::Ledger, &[200], B::Nothing),
+    r("POST", "/agencies/{id}/ledger/import", EDIT_LEDGER, S::Ledger, &[200], B::Workbook),
+    r("GET", "/agencies/{id}/ledger/export", READ_LEDGER, S::Ledger, &[200], B::Nothing),
 ];
 
 /// Cases walked: (API routes + pages) × users (4 and nobody) × scopes (1 or 2).
-const CASES: usize = 760;
+const CASES: usize = 800;
 
 // ---------------------------------------------------------------------------------
 // Every route is in a table
@@ -391,7 +417,7 @@ fn every_api_operation_is_walked() {
         "operations of the OpenAPI document missing from API: {unwalked:?}\n\
          API entries that are not operations of the document: {absent:?}"
     );
-    assert_eq!(ops.len(), 43);
+    assert_eq!(ops.len(), 45);
 }
 
 /// The end of the parenthesised text that starts at `open` (just after `(`), skipping
@@ -523,7 +549,7 @@ fn every_page_route_is_walked() {
         source.is_disjoint(&api),
         "a route is both a page and an API operation"
     );
-    assert_eq!(source.len(), 58);
+    assert_eq!(source.len(), 60);
 }
 
 // ---------------------------------------------------------------------------------
@@ -892,24 +918,10 @@ impl Fixture {
 
     /// A request made for a case in the ledger of `agency`: its number.
     fn fresh_request(&self, agency: &str) -> String {
-        use gongkai_ledger::{Applicant, ApplicantKind, LedgerChange, Request};
+        use gongkai_ledger::LedgerChange;
         let n = self.next();
         let rid = format!("走查-{n}");
-        let r = Request {
-            id: rid.clone(),
-            applicant: Applicant {
-                name: "走查申请人".into(),
-                kind: ApplicantKind::ALL[0],
-            },
-            channel: gongkai_deadline::Channel::Online,
-            received: gongkai_model::date::Date::parse("2026-03-02").unwrap(),
-            content: String::new(),
-            events: Vec::new(),
-            closure: None,
-            fee: None,
-            split_from: None,
-            split: false,
-        };
+        let r = walk_request(&rid);
         self.store()
             .change_ledger(&Actor::system(), agency, &[LedgerChange::PutRequest(r)])
             .unwrap();
@@ -1302,6 +1314,27 @@ fn body(send: Carry, p: &Prepared, valid: bool) -> Option<(String, Vec<u8>)> {
             ("problems", "走查：存在的问题。"),
             ("other", ""),
         ]),
+        B::Workbook => {
+            let mut bytes = Vec::new();
+            if valid {
+                let ledger = gongkai_ledger::Ledger {
+                    agency: "走查".into(),
+                    requests: vec![walk_request(&p.new_rid)],
+                    ..Default::default()
+                };
+                let xlsx = gongkai_ledger_sheet::export(&ledger).unwrap();
+                bytes.extend_from_slice(
+                    format!(
+                        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; \
+                         filename=\"台账.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                    )
+                    .as_bytes(),
+                );
+                bytes.extend_from_slice(&xlsx);
+                bytes.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+            }
+            Some((format!("multipart/form-data; boundary={BOUNDARY}"), bytes))
+        }
     }
 }
 

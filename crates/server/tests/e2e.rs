@@ -422,3 +422,146 @@ async fn a_reviewers_day_in_the_browser() {
     assert_eq!(magic, "PK");
     c.close().await.unwrap();
 }
+
+/// Sets a form field's value (date inputs take keys in the browser's locale; the value
+/// is what the form sends).
+async fn set_value(c: &Client, css: &str, value: &str) {
+    c.execute(
+        "document.querySelector(arguments[0]).value = arguments[1];",
+        vec![serde_json::json!(css), serde_json::json!(value)],
+    )
+    .await
+    .unwrap();
+}
+
+async fn submit(c: &Client, form_css: &str) {
+    c.find(Locator::Css(&format!("{form_css} button[type=submit]")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agencys_ledger_in_the_browser() {
+    let Some((_driver, c)) = browser().await else {
+        return;
+    };
+    let t = TestApp::new();
+    t.ingest(&[common::examples()]);
+    let huixian = {
+        let mut store = t.state.db.connect().unwrap();
+        store
+            .agencies()
+            .unwrap()
+            .into_iter()
+            .find(|a| a.info.name == "辉县市人民政府")
+            .unwrap()
+            .id
+    };
+    t.add_user("辉县台账员", Role::AgencyStaff, Scope::Agency(huixian));
+    let base = serve(&t).await;
+    login(&c, &base, "辉县台账员").await;
+    wait_text(&c, "header.top", "台账").await;
+
+    // The navigation's 台账 goes to the agency's own ledger.
+    c.find(Locator::LinkText("台账"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&c, "h1", "辉县市人民政府 · 申请台账").await;
+    assert_eq!(
+        c.current_url().await.unwrap().path(),
+        format!("/agencies/{huixian}/ledger")
+    );
+
+    // A request received on Monday 2 February 2026, by the form.
+    let form = "form[action$='/ledger/requests']";
+    c.find(Locator::Css(&format!("{form} input[name=id]")))
+        .await
+        .unwrap()
+        .send_keys("2026-001")
+        .await
+        .unwrap();
+    c.find(Locator::Css(&format!("{form} input[name=applicant]")))
+        .await
+        .unwrap()
+        .send_keys("张三")
+        .await
+        .unwrap();
+    set_value(&c, &format!("{form} input[name=received]"), "2026-02-02").await;
+    c.find(Locator::Css(&format!("{form} textarea[name=content]")))
+        .await
+        .unwrap()
+        .send_keys("某项目的批复文件")
+        .await
+        .unwrap();
+    shot(&c, "11-ledger").await;
+    submit(&c, form).await;
+
+    // Its page: the timeline, the deadline across 春节 with every skipped day explained.
+    wait_text(&c, "h1", "申请 2026-001").await;
+    let explained = wait_text(&c, "ul.explanation", "春节").await;
+    assert!(explained.contains("2026-03-06"), "{explained}");
+    assert!(explained.contains("调休"), "{explained}");
+    // Answered on 5 March: 予以公开.
+    let close = "form[action$='/close']";
+    set_value(&c, &format!("{close} input[name=date]"), "2026-03-05").await;
+    shot(&c, "12-ledger-request").await;
+    submit(&c, close).await;
+    let timeline = wait_text(&c, "ol.timeline", "办结").await;
+    assert!(timeline.contains("（一）予以公开"), "{timeline}");
+
+    // The 2026 tables: the number of 予以公开 by natural persons lists the request.
+    c.goto(&format!("{base}/agencies/{huixian}/ledger/tables/2026"))
+        .await
+        .unwrap();
+    let cell = c
+        .find(Locator::Css(
+            "td[data-cell='request.granted.natural_person'] a",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(cell.text().await.unwrap(), "1");
+    cell.click().await.unwrap();
+    let drill = wait_text(&c, "#drill", "1 件申请").await;
+    assert!(drill.contains("2026-001"), "{drill}");
+    shot(&c, "13-ledger-tables").await;
+
+    // The report: the gate lists what blocks it (no text for 五 yet: S004).
+    c.goto(&format!("{base}/agencies/{huixian}/ledger/report/2026"))
+        .await
+        .unwrap();
+    let gate = wait_text(&c, "section.gate", "把关未通过").await;
+    assert!(gate.contains("S004"), "{gate}");
+    let final_button = c
+        .find(Locator::Css("form[action$='/final'] button"))
+        .await
+        .unwrap();
+    assert_eq!(
+        final_button.attr("disabled").await.unwrap().as_deref(),
+        Some("true")
+    );
+    // Writing 五 and saving: S004 is gone from the gate.
+    c.find(Locator::Css("textarea[name=problems]"))
+        .await
+        .unwrap()
+        .send_keys("政策解读形式较单一。")
+        .await
+        .unwrap();
+    submit(&c, "form[action$='/text']").await;
+    wait_text(&c, "textarea[name=problems]", "政策解读形式较单一。").await;
+    let gate = c
+        .find(Locator::Css("section.gate"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!gate.contains("S004"), "{gate}");
+    shot(&c, "14-ledger-report").await;
+    c.close().await.unwrap();
+}

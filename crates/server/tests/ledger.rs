@@ -256,3 +256,111 @@ async fn staff_keep_their_ledger_and_reviewers_read_it() {
     );
     assert!(log.iter().all(|e| e.action != "ledger.report.final"));
 }
+
+/// A multipart body with `workbook` as `file` and the other fields given.
+fn multipart(workbook: &[u8], fields: &[(&str, &str)]) -> (String, Vec<u8>) {
+    const B: &str = "ledger-import-boundary-7c1e";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{B}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"台账.xlsx\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(workbook);
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("\r\n--{B}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(format!("\r\n--{B}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={B}"), body)
+}
+
+#[tokio::test]
+async fn an_excel_ledger_is_imported_all_or_nothing_and_exported() {
+    use axum::body::Body;
+    use axum::http::{header, Method};
+    use gongkai_ledger::{Applicant, ApplicantKind, Closure, Ledger, Outcome, Request};
+    use gongkai_model::date::Date;
+
+    let t = TestApp::new();
+    t.ingest(&[examples()]);
+    let huixian = agency_id(&t, "辉县市人民政府");
+    t.add_user("辉县台账员", Role::AgencyStaff, Scope::Agency(huixian));
+    let staff = t.login("辉县台账员").await;
+    let request = |id: &str, closed: Option<&str>| Request {
+        id: id.into(),
+        applicant: Applicant {
+            name: "张三".into(),
+            kind: ApplicantKind::ALL[0],
+        },
+        channel: gongkai_deadline::Channel::Online,
+        received: Date::parse("2026-03-02").unwrap(),
+        content: String::new(),
+        events: Vec::new(),
+        closure: closed.map(|d| Closure {
+            outcome: Outcome::GRANTED,
+            date: Date::parse(d).unwrap(),
+            grounds: Vec::new(),
+        }),
+        fee: None,
+        split_from: None,
+        split: false,
+    };
+    // Row 3 is closed before it was received: the ledger's own rule makes it bad.
+    let sheet = gongkai_ledger_sheet::export(&Ledger {
+        agency: "辉县市人民政府".into(),
+        requests: vec![
+            request("2026-101", Some("2026-03-10")),
+            request("2026-102", Some("2026-02-10")),
+        ],
+        ..Default::default()
+    })
+    .unwrap();
+    let send = |fields: Vec<(&'static str, &'static str)>| {
+        let (content_type, body) = multipart(&sheet, &fields);
+        TestApp::request(
+            Method::POST,
+            &format!("/api/agencies/{huixian}/ledger/import"),
+            Some(&staff),
+        )
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .unwrap()
+    };
+    let a = t.send(send(vec![])).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.text());
+    let v = a.json();
+    assert_eq!(v["applied"], false);
+    assert_eq!(v["bad_rows"], 1);
+    assert_eq!(v["bad"][0]["row"], 3);
+    let mut store = t.state.db.connect().unwrap();
+    assert!(store.ledger("辉县市人民政府").unwrap().requests.is_empty());
+    // With partial: the good row only.
+    let a = t.send(send(vec![("partial", "true")])).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(a.json()["added"], 1);
+    let kept: Vec<String> = store
+        .ledger("辉县市人民政府")
+        .unwrap()
+        .requests
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(kept, ["2026-101"]);
+    // The export reads back as the ledger.
+    let x = t
+        .get(&format!("/agencies/{huixian}/ledger/export"), Some(&staff))
+        .await;
+    assert_eq!(x.status, StatusCode::OK);
+    let back = gongkai_ledger_sheet::import(&x.body, &Default::default()).unwrap();
+    assert!(back.bad.is_empty(), "{:?}", back.bad);
+    assert_eq!(back.requests.len(), 1);
+    assert_eq!(
+        back.requests[0].1,
+        store.ledger("辉县市人民政府").unwrap().requests[0]
+    );
+}

@@ -74,6 +74,14 @@ pub fn pages() -> Router<AppState> {
             "/agencies/{id}/ledger/report/{year}/draft/{format}",
             get(pages::draft_file),
         )
+        .route("/agencies/{id}/ledger/export", get(pages::export_file))
+        .merge(
+            Router::new()
+                .route("/agencies/{id}/ledger/import", post(pages::import_form))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    MAX_WORKBOOK + 64 * 1024,
+                )),
+        )
 }
 
 pub fn api() -> OpenApiRouter<AppState> {
@@ -87,6 +95,10 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(api_report))
         .routes(routes!(api_text))
         .routes(routes!(api_final))
+        .merge(OpenApiRouter::new().routes(routes!(api_import)).layer(
+            axum::extract::DefaultBodyLimit::max(MAX_WORKBOOK + 64 * 1024),
+        ))
+        .routes(routes!(api_export))
 }
 
 // ---------------------------------------------------------------------------------
@@ -1044,7 +1056,7 @@ pub(crate) fn format_of(s: Option<&str>) -> Result<gongkai_produce::Format, AppE
 /// 定稿：生成报告并读回检查，把关通过才返回文件并记入审计日志；不通过时返回 409 和把关结果。
 #[utoipa::path(post, path = "/api/agencies/{id}/ledger/report/{year}/final", tag = "台账",
     params(("id" = i64, Path, description = "机关编号"), ("year" = i32, Path, description = "年度"), FinalQuery),
-    responses((status = 200, description = "定稿文件（DOCX 或 HTML）"),
+    responses((status = 200, description = "定稿文件（DOCX、HTML 或 PDF）"),
         (status = 409, description = "把关未通过", body = ReportView),
         (status = 403, body = ErrorBody)))]
 pub async fn api_final(
@@ -1059,4 +1071,187 @@ pub async fn api_final(
         Ok((file, bytes)) => Ok(attachment(&file, format.content_type(), bytes)),
         Err(view) => Ok((StatusCode::CONFLICT, Json(view)).into_response()),
     }
+}
+
+// ---------------------------------------------------------------------------------
+// The Excel 台账: import and export
+// ---------------------------------------------------------------------------------
+
+/// The largest workbook taken (bytes).
+pub const MAX_WORKBOOK: usize = 32 * 1024 * 1024;
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct BadRowView {
+    /// The sheet's row number, as Excel shows it.
+    pub row: usize,
+    /// The column's header, when the problem is one cell's.
+    pub column: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct ImportView {
+    pub agency: AgencyRef,
+    /// Whether anything was written: all good rows, or with `partial` the good ones;
+    /// nothing when a row is bad and `partial` was not asked.
+    pub applied: bool,
+    pub partial: bool,
+    /// Rows read without a problem (kept when applied).
+    pub good: usize,
+    pub added: usize,
+    pub updated: usize,
+    pub bad_rows: usize,
+    pub bad: Vec<BadRowView>,
+    /// Columns of the sheet that are no field of the ledger (left out).
+    pub ignored_columns: Vec<String>,
+}
+
+/// What an import form or request brings.
+pub(crate) struct ImportInput {
+    pub workbook: Vec<u8>,
+    pub mapping: String,
+    pub partial: bool,
+}
+
+/// Reads `multipart`'s fields: `file` (the workbook), `mapping` (本地表头=标准表头 lines),
+/// `partial` (any value but empty or "false").
+pub(crate) async fn import_input(
+    mut multipart: axum::extract::Multipart,
+) -> Result<ImportInput, AppError> {
+    let mut input = ImportInput {
+        workbook: Vec::new(),
+        mapping: String::new(),
+        partial: false,
+    };
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        AppError::BadRequest(format!("上传内容无法读取：{e}"))
+    };
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        match field.name().unwrap_or("") {
+            "file" => {
+                let bytes = field.bytes().await.map_err(bad)?;
+                if bytes.len() > MAX_WORKBOOK {
+                    return Err(AppError::TooLarge(format!(
+                        "台账文件超过 {} MB",
+                        MAX_WORKBOOK / 1024 / 1024
+                    )));
+                }
+                input.workbook = bytes.to_vec();
+            }
+            "mapping" => input.mapping = field.text().await.map_err(bad)?,
+            "partial" => {
+                let v = field.text().await.map_err(bad)?;
+                input.partial = !v.trim().is_empty() && v.trim() != "false";
+            }
+            _ => {}
+        }
+    }
+    if input.workbook.is_empty() {
+        return Err(AppError::BadRequest("请选择台账文件（XLSX 或 XLS）".into()));
+    }
+    Ok(input)
+}
+
+/// Imports a workbook into the agency's ledger by the CLI's rule
+/// ([`gongkai_ledger_sheet::plan`]): all or nothing unless `partial`.
+pub(crate) async fn import(
+    state: &AppState,
+    auth: &Auth,
+    agency: AgencyRef,
+    input: ImportInput,
+) -> Result<ImportView, AppError> {
+    let mapping = gongkai_ledger_sheet::Mapping::parse(&input.mapping)
+        .map_err(|e| AppError::BadRequest(format!("表头对照：{e}")))?;
+    let name = agency.name.clone();
+    let actor = auth.actor();
+    let cal = state.calendar.clone();
+    let partial = input.partial;
+    state
+        .db
+        .run(move |store| {
+            let sheet = gongkai_ledger_sheet::import(&input.workbook, &mapping)
+                .map_err(|e| AppError::BadRequest(format!("台账文件无法读取：{e}")))?;
+            let ledger = store.ledger(&name)?;
+            let plan = gongkai_ledger_sheet::plan(&ledger, &cal, sheet)
+                .map_err(|p| AppError::BadRequest(format!("导入后台账有问题：{p}")))?;
+            let applied = (plan.bad.is_empty() || partial) && !plan.good.is_empty();
+            if applied {
+                store.change_ledger(&actor, &name, &plan.changes())?;
+            }
+            Ok(ImportView {
+                applied,
+                partial,
+                good: plan.good.len(),
+                added: plan.good.len() - plan.updated,
+                updated: plan.updated,
+                bad_rows: plan.bad_rows(),
+                bad: plan
+                    .bad
+                    .iter()
+                    .map(|b| BadRowView {
+                        row: b.row,
+                        column: b.column.clone(),
+                        reason: b.reason.clone(),
+                    })
+                    .collect(),
+                ignored_columns: plan.ignored_columns.clone(),
+                agency,
+            })
+        })
+        .await
+}
+
+/// 导入 Excel 台账（multipart：`file` 台账文件，`mapping` 表头对照，`partial` 只导入没有问题的行）。
+/// 有问题的行逐一列出（行、列、原因）；默认全部或全不导入（此时 422）。
+#[utoipa::path(post, path = "/api/agencies/{id}/ledger/import", tag = "台账",
+    params(("id" = i64, Path, description = "机关编号")),
+    request_body(content_type = "multipart/form-data", content = Object,
+        description = "file：XLSX 或 XLS；mapping：每行 本地表头=标准表头；partial：true 时只导入没有问题的行"),
+    responses((status = 200, body = ImportView), (status = 422, description = "有问题的行，未导入", body = ImportView),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn api_import(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    multipart: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    let agency = agency_for(&state, &auth, id, Action::EditLedger).await?;
+    let input = import_input(multipart).await?;
+    let v = import(&state, &auth, agency, input).await?;
+    let status = if v.applied || v.bad.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(v)).into_response())
+}
+
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The agency's ledger as the standard Excel 台账.
+pub(crate) async fn export(state: &AppState, auth: &Auth, id: i64) -> Result<Response, AppError> {
+    let agency = agency_for(state, auth, id, Action::ReadLedger).await?;
+    let ledger = ledger_of(state, &agency).await?;
+    let bytes = tokio::task::spawn_blocking(move || gongkai_ledger_sheet::export(&ledger))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(attachment(
+        &format!("{}申请台账.xlsx", agency.name),
+        XLSX,
+        bytes,
+    ))
+}
+
+/// 下载机关的台账（标准 Excel 台账，可再导入）。
+#[utoipa::path(get, path = "/api/agencies/{id}/ledger/export", tag = "台账",
+    params(("id" = i64, Path, description = "机关编号")),
+    responses((status = 200, description = "XLSX"), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn api_export(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    export(&state, &auth, id).await
 }

@@ -174,7 +174,17 @@ fn worklist_page(
                     }
                 }
             }
+            p {
+                a.download href={ (b) "/export" } { "下载 Excel 台账" }
+            }
             @if v.may_edit {
+                h2 { "导入 Excel 台账" }
+                form.ledger-form method="post" action={ (b) "/import" } enctype="multipart/form-data" data-files {
+                    p { label { "台账文件（XLSX 或 XLS） " input type="file" name="file" accept=".xlsx,.xls" required; } }
+                    p { label { "表头对照（可选，每行 本地表头=标准表头） " br; textarea name="mapping" rows="2" {} } }
+                    p { label { input type="checkbox" name="partial" value="true"; " 只导入没有问题的行（默认：有一行有问题就全部不导入）" } }
+                    p { button type="submit" { "导入" } }
+                }
                 h2 { "登记新申请" }
                 form.ledger-form method="post" action={ (b) "/requests" } {
                     (csrf(auth))
@@ -569,4 +579,66 @@ pub async fn draft_file(
 /// Where a cell's number links: the tables page with what is behind the cell.
 pub fn drill_link(agency: i64, year: i32, cell: &CellRef) -> String {
     format!("{}/tables/{year}?cell={}#drill", base(agency), cell.key())
+}
+
+// ---------------------------------------------------------------------------------
+// The Excel 台账
+// ---------------------------------------------------------------------------------
+
+pub async fn import_form(
+    State(state): State<AppState>,
+    PageAuth(auth): PageAuth,
+    Path(id): Path<i64>,
+    multipart: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let agency = agency_for(&state, &auth, id, Action::EditLedger).await?;
+    let input = super::import_input(multipart).await?;
+    let v = super::import(&state, &auth, agency, input).await?;
+    let b = base(id);
+    let status = if v.applied || v.bad.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let body = page(
+        &format!("{} 导入台账", v.agency.name),
+        &auth,
+        html! {
+            p.nav { a href=(b) { "← " (v.agency.name) " 申请台账" } }
+            h1 { "导入 Excel 台账" }
+            @if v.applied {
+                p.flash role="status" {
+                    "已导入 " (v.good) " 件申请（新增 " (v.added) "，更新 " (v.updated) "）"
+                    @if v.bad_rows > 0 { "；" (v.bad_rows) " 行有问题未导入" }
+                    "。"
+                }
+            } @else if v.bad.is_empty() {
+                p.flash role="status" { "台账文件中没有申请，未导入。" }
+            } @else {
+                div.flash.error role="alert" {
+                    p { (v.bad_rows) " 行有问题，未导入任何一行。改正后重新导入，或勾选“只导入没有问题的行”（" (v.good) " 行）。" }
+                }
+            }
+            @if !v.bad.is_empty() {
+                table.list.bad-rows {
+                    tr { th { "行" } th { "列" } th { "原因" } }
+                    @for r in &v.bad {
+                        tr { td.num { (r.row) } td { (r.column) } td { (r.reason) } }
+                    }
+                }
+            }
+            @for c in &v.ignored_columns {
+                p.note { "未导入的列（不是台账的标准列，可用表头对照）：" (c) }
+            }
+        },
+    );
+    Ok((status, body).into_response())
+}
+
+pub async fn export_file(
+    State(state): State<AppState>,
+    PageAuth(auth): PageAuth,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    Ok(super::export(&state, &auth, id).await?)
 }

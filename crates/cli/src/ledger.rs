@@ -547,15 +547,12 @@ pub fn ledger(command: LedgerCommand) -> ExitCode {
             repealed,
             title,
         } => with_ledger(&at, |cx| {
-            let kind = match kind.trim() {
-                "regulation" | "规章" => DocKind::Regulation,
-                "normative_document" | "行政规范性文件" => DocKind::NormativeDocument,
-                k => {
-                    return Err(format!(
-                        "文件类别应为 regulation 或 normative_document：{k}"
-                    ))
-                }
-            };
+            let kind = DocKind::parse(&kind).ok_or_else(|| {
+                format!(
+                    "文件类别应为 regulation 或 normative_document：{}",
+                    kind.trim()
+                )
+            })?;
             let doc = RegisterDoc {
                 id: id.clone(),
                 kind,

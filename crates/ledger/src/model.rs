@@ -242,15 +242,21 @@ impl CaseKind {
     pub fn code(self) -> &'static str {
         self.group().key()
     }
+    pub const ALL: [CaseKind; 3] = [
+        CaseKind::Review,
+        CaseKind::LitigationDirect,
+        CaseKind::LitigationAfterReview,
+    ];
+
+    pub fn label(self) -> &'static str {
+        ["行政复议", "未经复议直接起诉", "复议后起诉"][self as usize]
+    }
+
     pub fn parse(s: &str) -> Option<CaseKind> {
         let s = s.trim();
-        [
-            CaseKind::Review,
-            CaseKind::LitigationDirect,
-            CaseKind::LitigationAfterReview,
-        ]
-        .into_iter()
-        .find(|k| k.code() == s || s == ["行政复议", "未经复议直接起诉", "复议后起诉"][*k as usize])
+        CaseKind::ALL
+            .into_iter()
+            .find(|k| k.code() == s || s == k.label())
     }
 }
 
@@ -264,6 +270,16 @@ pub enum CaseResult {
 }
 
 impl CaseResult {
+    pub const ALL: [CaseResult; 3] = [CaseResult::Upheld, CaseResult::Corrected, CaseResult::Other];
+
+    pub fn code(self) -> &'static str {
+        self.column().key()
+    }
+
+    pub fn label(self) -> &'static str {
+        self.column().label()
+    }
+
     pub fn column(self) -> ReviewColumn {
         ReviewColumn::ALL[self as usize]
     }
@@ -299,6 +315,26 @@ pub enum DocKind {
     Regulation,
     /// 行政规范性文件.
     NormativeDocument,
+}
+
+impl DocKind {
+    pub const ALL: [DocKind; 2] = [DocKind::Regulation, DocKind::NormativeDocument];
+
+    pub fn code(self) -> &'static str {
+        ["regulation", "normative_document"][self as usize]
+    }
+
+    pub fn label(self) -> &'static str {
+        ["规章", "行政规范性文件"][self as usize]
+    }
+
+    /// A code or the Chinese name.
+    pub fn parse(s: &str) -> Option<DocKind> {
+        let s = s.trim();
+        DocKind::ALL
+            .into_iter()
+            .find(|k| k.code() == s || k.label() == s)
+    }
 }
 
 /// A regulation or normative document the agency issued.

@@ -213,6 +213,12 @@ enum Carry {
     TextForm,
     /// An Excel 台账 of one new request (`file`), multipart.
     Workbook,
+    RegisterJson,
+    RegisterForm,
+    CaseJson,
+    CaseForm,
+    DocumentJson,
+    DocumentForm,
 }
 
 struct Route {
@@ -297,6 +303,9 @@ static API: &[Route] = &[
     r("POST", "/api/agencies/{id}/ledger/report/{year}/final", EDIT_LEDGER, S::Ledger, &[409], B::Nothing),
     r("POST", "/api/agencies/{id}/ledger/import", EDIT_LEDGER, S::Ledger, &[200], B::Workbook),
     r("GET", "/api/agencies/{id}/ledger/export", READ_LEDGER, S::Ledger, &[200], B::Nothing),
+    r("POST", "/api/agencies/{id}/ledger/register/{year}", EDIT_LEDGER, S::Ledger, &[200], B::RegisterJson),
+    r("POST", "/api/agencies/{id}/ledger/cases", EDIT_LEDGER, S::Ledger, &[200], B::CaseJson),
+    r("POST", "/api/agencies/{id}/ledger/documents", EDIT_LEDGER, S::Ledger, &[200], B::DocumentJson),
 ];
 
 /// Every other route of the router: pages, forms, logging in and out, static files.
@@ -364,10 +373,13 @@ static PAGES: &[Route] = &[
     r("GET", "/agencies/{id}/ledger/report/{year}/draft/{format}", READ_LEDGER, S::Ledger, &[200], B::Nothing),
     r("POST", "/agencies/{id}/ledger/import", EDIT_LEDGER, S::Ledger, &[200], B::Workbook),
     r("GET", "/agencies/{id}/ledger/export", READ_LEDGER, S::Ledger, &[200], B::Nothing),
+    r("POST", "/agencies/{id}/ledger/tables/{year}/register", EDIT_LEDGER, S::Ledger, &[303], B::RegisterForm),
+    r("POST", "/agencies/{id}/ledger/cases", EDIT_LEDGER, S::Ledger, &[303], B::CaseForm),
+    r("POST", "/agencies/{id}/ledger/documents", EDIT_LEDGER, S::Ledger, &[303], B::DocumentForm),
 ];
 
 /// Cases walked: (API routes + pages) × users (4 and nobody) × scopes (1 or 2).
-const CASES: usize = 800;
+const CASES: usize = 860;
 
 // ---------------------------------------------------------------------------------
 // Every route is in a table
@@ -417,7 +429,7 @@ fn every_api_operation_is_walked() {
         "operations of the OpenAPI document missing from API: {unwalked:?}\n\
          API entries that are not operations of the document: {absent:?}"
     );
-    assert_eq!(ops.len(), 45);
+    assert_eq!(ops.len(), 48);
 }
 
 /// The end of the parenthesised text that starts at `open` (just after `(`), skipping
@@ -549,7 +561,7 @@ fn every_page_route_is_walked() {
         source.is_disjoint(&api),
         "a route is both a page and an API operation"
     );
-    assert_eq!(source.len(), 60);
+    assert_eq!(source.len(), 63);
 }
 
 // ---------------------------------------------------------------------------------
@@ -1335,6 +1347,28 @@ fn body(send: Carry, p: &Prepared, valid: bool) -> Option<(String, Vec<u8>)> {
             }
             Some((format!("multipart/form-data; boundary={BOUNDARY}"), bytes))
         }
+        B::RegisterJson => json(json!({"licensing": "3", "fees_10k_yuan": "0"})),
+        B::RegisterForm => form(&[("licensing", "3"), ("penalty", ""), ("coercion", "1")]),
+        B::CaseJson => json(json!({"id": p.new_rid, "kind": "review", "filed": "2026-04-01"})),
+        B::CaseForm => form(&[
+            ("id", &p.new_rid),
+            ("kind", "review"),
+            ("filed", "2026-04-01"),
+            ("result", "upheld"),
+            ("decided", "2026-05-20"),
+            ("back", "2026"),
+        ]),
+        B::DocumentJson => {
+            json(json!({"id": p.new_rid, "kind": "regulation", "issued": "2026-02-10"}))
+        }
+        B::DocumentForm => form(&[
+            ("id", &p.new_rid),
+            ("kind", "normative_document"),
+            ("title", "走查文件"),
+            ("issued", "2026-02-10"),
+            ("repealed", ""),
+            ("back", "2026"),
+        ]),
     }
 }
 

@@ -235,6 +235,53 @@ async fn staff_keep_their_ledger_and_reviewers_read_it() {
     assert_eq!(d.status, StatusCode::OK);
     assert!(d.body.starts_with(b"PK"), "a DOCX is a zip");
 
+    // Table 二's counts registered for the year: the gate passes, and final gives the
+    // file and audits it.
+    let a = t
+        .post_form(
+            &format!("{base}/tables/2026/register"),
+            Some(&staff),
+            &[
+                ("licensing", "12"),
+                ("penalty", "0"),
+                ("coercion", "0"),
+                ("fees_10k_yuan", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    let bad = t
+        .post_form(
+            &format!("{base}/tables/2026/register"),
+            Some(&staff),
+            &[("penalty", "-1")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.text().contains("行政处罚的决定数量应为非负整数"));
+    let r: Value = t
+        .get(&format!("/api{base}/report/2026"), Some(&staff))
+        .await
+        .json();
+    assert_eq!(r["passed"], true, "{r}");
+    let f = t
+        .post_form(
+            &format!("{base}/report/2026/final"),
+            Some(&staff),
+            &[("format", "html")],
+        )
+        .await;
+    assert_eq!(f.status, StatusCode::OK, "{}", f.text());
+    let page = String::from_utf8(f.body.clone()).unwrap();
+    assert!(page.contains("解读形式单一。"), "{page}");
+    let digest: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(&f.body)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+
     // Every change is in the audit log, under the staff member's name.
     let mut store = t.state.db.connect().unwrap();
     let log = store.audit_log(None, 100).unwrap();
@@ -246,6 +293,11 @@ async fn staff_keep_their_ledger_and_reviewers_read_it() {
     assert_eq!(
         mine,
         [
+            "ledger.report.final",
+            "ledger.fees.put",
+            "ledger.decision.put",
+            "ledger.decision.put",
+            "ledger.decision.put",
             "ledger.text.put",
             "ledger.request.put",
             "ledger.request.put",
@@ -254,7 +306,9 @@ async fn staff_keep_their_ledger_and_reviewers_read_it() {
             "session.login"
         ]
     );
-    assert!(log.iter().all(|e| e.action != "ledger.report.final"));
+    let fin = &log[0];
+    assert_eq!(fin.action, "ledger.report.final");
+    assert_eq!(fin.after.as_ref().unwrap()["sha256"], digest.as_str());
 }
 
 /// A multipart body with `workbook` as `file` and the other fields given.

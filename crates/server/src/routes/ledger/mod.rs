@@ -75,6 +75,15 @@ pub fn pages() -> Router<AppState> {
             get(pages::draft_file),
         )
         .route("/agencies/{id}/ledger/export", get(pages::export_file))
+        .route(
+            "/agencies/{id}/ledger/tables/{year}/register",
+            post(pages::register_form),
+        )
+        .route("/agencies/{id}/ledger/cases", post(pages::case_form))
+        .route(
+            "/agencies/{id}/ledger/documents",
+            post(pages::document_form),
+        )
         .merge(
             Router::new()
                 .route("/agencies/{id}/ledger/import", post(pages::import_form))
@@ -99,6 +108,9 @@ pub fn api() -> OpenApiRouter<AppState> {
             axum::extract::DefaultBodyLimit::max(MAX_WORKBOOK + 64 * 1024),
         ))
         .routes(routes!(api_export))
+        .routes(routes!(api_register))
+        .routes(routes!(api_case))
+        .routes(routes!(api_document))
 }
 
 // ---------------------------------------------------------------------------------
@@ -730,8 +742,35 @@ pub struct TablesView {
     pub processing_fees: usize,
     pub processing_fees_total_yuan: String,
     pub cell: Option<Drill>,
+    pub may_edit: bool,
+    /// The cases in the ledger (every year's: table 四 counts those filed this year).
+    pub cases: Vec<CaseRow>,
+    /// The documents in the ledger (the stock counts every year's).
+    pub documents: Vec<DocumentRow>,
     #[serde(skip)]
     pub computed: Option<YearTables>,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct CaseRow {
+    pub id: String,
+    pub kind: String,
+    #[schema(value_type = String)]
+    pub filed: Date,
+    /// 结果维持 (2026-05-01) …; empty while pending.
+    pub decided: String,
+    pub request: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct DocumentRow {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    #[schema(value_type = String)]
+    pub issued: Date,
+    #[schema(value_type = Option<String>)]
+    pub repealed: Option<Date>,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -761,7 +800,31 @@ pub(crate) async fn tables_view(
     year: i32,
     cell: Option<&str>,
 ) -> Result<TablesView, AppError> {
-    let (agency, _, t) = computed(state, auth, id, year).await?;
+    let (agency, ledger, t) = computed(state, auth, id, year).await?;
+    let cases = ledger
+        .cases
+        .iter()
+        .map(|c| CaseRow {
+            id: c.id.clone(),
+            kind: c.kind.label().to_string(),
+            filed: c.filed,
+            decided: c
+                .decided
+                .map_or(String::new(), |(r, d)| format!("{}（{d}）", r.label())),
+            request: c.request.clone(),
+        })
+        .collect();
+    let documents = ledger
+        .documents
+        .iter()
+        .map(|d| DocumentRow {
+            id: d.id.clone(),
+            kind: d.kind.label().to_string(),
+            title: d.title.clone(),
+            issued: d.issued,
+            repealed: d.repealed,
+        })
+        .collect();
     let cell = match cell.map(str::trim).filter(|c| !c.is_empty()) {
         None => None,
         Some(key) => {
@@ -790,6 +853,15 @@ pub(crate) async fn tables_view(
         unrecorded: t.unrecorded.iter().map(|c| c.describe_zh()).collect(),
         processing_fees: t.processing_fees.len(),
         processing_fees_total_yuan: t.processing_fees_total().to_string(),
+        may_edit: auth.allows(
+            Action::EditLedger,
+            Target::Report {
+                agency_id: Some(agency.id),
+                region_code: agency.region_code.as_deref(),
+            },
+        ),
+        cases,
+        documents,
         agency,
         year,
         cell,
@@ -1254,4 +1326,273 @@ pub async fn api_export(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     export(&state, &auth, id).await
+}
+
+// ---------------------------------------------------------------------------------
+// The register behind tables 二 and 四: a year's counts, cases, documents
+// ---------------------------------------------------------------------------------
+
+/// A year's counts for table 二, as text (a form's fields); a field left empty is
+/// left as it is.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct YearRegister {
+    /// 行政许可 本年处理决定数量.
+    #[serde(default)]
+    pub licensing: String,
+    /// 行政处罚.
+    #[serde(default)]
+    pub penalty: String,
+    /// 行政强制.
+    #[serde(default)]
+    pub coercion: String,
+    /// 行政事业性收费 本年收费金额（万元）, a decimal.
+    #[serde(default)]
+    pub fees_10k_yuan: String,
+}
+
+impl YearRegister {
+    fn changes(&self, year: i32) -> Result<Vec<LedgerChange>, AppError> {
+        use gongkai_ledger::{DecisionCount, DecisionKind};
+        let mut changes = Vec::new();
+        for (kind, text, what) in [
+            (DecisionKind::Licensing, &self.licensing, "行政许可"),
+            (DecisionKind::Penalty, &self.penalty, "行政处罚"),
+            (DecisionKind::Coercion, &self.coercion, "行政强制"),
+        ] {
+            let t = text.trim();
+            if t.is_empty() {
+                continue;
+            }
+            let count: u64 = t.parse().map_err(|_| {
+                AppError::BadRequest(format!("{what}的决定数量应为非负整数：“{t}”"))
+            })?;
+            changes.push(LedgerChange::PutDecision(DecisionCount {
+                year,
+                kind,
+                count,
+            }));
+        }
+        let fees = self.fees_10k_yuan.trim();
+        if !fees.is_empty() {
+            if !gongkai_ledger::model::is_decimal(fees) {
+                return Err(AppError::BadRequest(format!(
+                    "收费金额应为万元数（如 0 或 1.25）：“{fees}”"
+                )));
+            }
+            changes.push(LedgerChange::PutFeesCollected {
+                year,
+                amount_10k_yuan: fees.to_string(),
+            });
+        }
+        if changes.is_empty() {
+            return Err(AppError::BadRequest(
+                "没有填写要登记的数量（许可、处罚、强制的决定数量，收费金额）".into(),
+            ));
+        }
+        Ok(changes)
+    }
+}
+
+pub(crate) async fn register_year(
+    state: &AppState,
+    auth: &Auth,
+    agency: &AgencyRef,
+    year: i32,
+    r: YearRegister,
+) -> Result<(), AppError> {
+    if !(2000..=2100).contains(&year) {
+        return Err(AppError::BadRequest(format!("年度无效：{year}")));
+    }
+    let changes = r.changes(year)?;
+    change(state, auth, agency, move |_| Ok(changes))
+        .await
+        .map(|_| ())
+}
+
+/// 登记某年度表二的数量：许可、处罚、强制的决定数量和收费金额（万元）；留空的项不变。
+#[utoipa::path(post, path = "/api/agencies/{id}/ledger/register/{year}", tag = "台账",
+    params(("id" = i64, Path, description = "机关编号"), ("year" = i32, Path, description = "年度")),
+    request_body = YearRegister,
+    responses((status = 200, body = TablesView), (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+pub async fn api_register(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, year)): Path<(i64, i32)>,
+    body: Bytes,
+) -> Result<Json<TablesView>, AppError> {
+    let agency = agency_for(&state, &auth, id, Action::EditLedger).await?;
+    let r: YearRegister = json_body(&body)?;
+    register_year(&state, &auth, &agency, year, r).await?;
+    Ok(Json(tables_view(&state, &auth, id, year, None).await?))
+}
+
+/// A 行政复议 or 行政诉讼 case (table 四).
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct NewCase {
+    /// The case's number (unique in the ledger; the same number replaces it).
+    #[serde(default)]
+    pub id: String,
+    /// review (行政复议), litigation_direct, litigation_after_review (or the
+    /// Chinese name).
+    #[serde(default)]
+    pub kind: String,
+    /// The day it was filed (受理), YYYY-MM-DD.
+    #[serde(default)]
+    pub filed: String,
+    /// upheld, corrected, other — empty while pending.
+    #[serde(default)]
+    pub result: String,
+    /// The day it was decided, with `result`.
+    #[serde(default)]
+    pub decided: String,
+    /// The request it is about.
+    #[serde(default)]
+    pub request: String,
+}
+
+impl NewCase {
+    fn case(&self) -> Result<gongkai_ledger::Case, AppError> {
+        let id = self.id.trim();
+        if id.is_empty() || id.chars().count() > 100 {
+            return Err(AppError::BadRequest("案件编号不能为空，最多 100 字".into()));
+        }
+        let kind = gongkai_ledger::CaseKind::parse(&self.kind)
+            .ok_or_else(|| AppError::BadRequest(format!("没有这种案件类别：“{}”", self.kind)))?;
+        let decided = match (self.result.trim(), self.decided.trim()) {
+            ("", "") => None,
+            ("", _) | (_, "") => {
+                return Err(AppError::BadRequest(
+                    "审结的案件须同时填写结果和审结日期；未审结的两项都留空".into(),
+                ))
+            }
+            (r, d) => Some((
+                gongkai_ledger::CaseResult::parse(r)
+                    .ok_or_else(|| AppError::BadRequest(format!("没有这种结果：“{r}”")))?,
+                parse_date(d, "审结日期")?,
+            )),
+        };
+        let request = self.request.trim();
+        Ok(gongkai_ledger::Case {
+            id: id.to_string(),
+            kind,
+            filed: parse_date(&self.filed, "受理日期")?,
+            decided,
+            request: (!request.is_empty()).then(|| request.to_string()),
+        })
+    }
+}
+
+pub(crate) async fn put_case(
+    state: &AppState,
+    auth: &Auth,
+    agency: &AgencyRef,
+    c: NewCase,
+) -> Result<(), AppError> {
+    let case = c.case()?;
+    change(state, auth, agency, move |_| {
+        Ok(vec![LedgerChange::PutCase(case)])
+    })
+    .await
+    .map(|_| ())
+}
+
+/// 登记或更新一件行政复议、行政诉讼案件（表四）。
+#[utoipa::path(post, path = "/api/agencies/{id}/ledger/cases", tag = "台账",
+    params(("id" = i64, Path, description = "机关编号")),
+    request_body = NewCase,
+    responses((status = 200, body = WorklistView), (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+pub async fn api_case(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Json<WorklistView>, AppError> {
+    let agency = agency_for(&state, &auth, id, Action::EditLedger).await?;
+    let c: NewCase = json_body(&body)?;
+    put_case(&state, &auth, &agency, c).await?;
+    Ok(Json(
+        worklist_view(&state, &auth, id, &WorklistQuery::default()).await?,
+    ))
+}
+
+/// A regulation or normative document (table 二's stock).
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct NewDocument {
+    /// Its number (文号; unique in the ledger; the same number replaces it).
+    #[serde(default)]
+    pub id: String,
+    /// regulation or normative_document (规章, 行政规范性文件).
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub title: String,
+    /// YYYY-MM-DD.
+    #[serde(default)]
+    pub issued: String,
+    /// YYYY-MM-DD, empty while in force.
+    #[serde(default)]
+    pub repealed: String,
+}
+
+impl NewDocument {
+    fn document(&self) -> Result<gongkai_ledger::RegisterDoc, AppError> {
+        let id = self.id.trim();
+        if id.is_empty() || id.chars().count() > 100 {
+            return Err(AppError::BadRequest("文件编号不能为空，最多 100 字".into()));
+        }
+        let kind = gongkai_ledger::DocKind::parse(&self.kind).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "文件类别应为 规章 或 行政规范性文件：“{}”",
+                self.kind
+            ))
+        })?;
+        let repealed = self.repealed.trim();
+        Ok(gongkai_ledger::RegisterDoc {
+            id: id.to_string(),
+            kind,
+            title: bounded(&self.title, "文件标题")?,
+            issued: parse_date(&self.issued, "制发日期")?,
+            repealed: if repealed.is_empty() {
+                None
+            } else {
+                Some(parse_date(repealed, "废止日期")?)
+            },
+        })
+    }
+}
+
+pub(crate) async fn put_document(
+    state: &AppState,
+    auth: &Auth,
+    agency: &AgencyRef,
+    d: NewDocument,
+) -> Result<(), AppError> {
+    let doc = d.document()?;
+    change(state, auth, agency, move |_| {
+        Ok(vec![LedgerChange::PutDocument(doc)])
+    })
+    .await
+    .map(|_| ())
+}
+
+/// 登记或更新一件规章或行政规范性文件（表二的制发、废止和现行有效件数）。
+#[utoipa::path(post, path = "/api/agencies/{id}/ledger/documents", tag = "台账",
+    params(("id" = i64, Path, description = "机关编号")),
+    request_body = NewDocument,
+    responses((status = 200, body = WorklistView), (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+pub async fn api_document(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Json<WorklistView>, AppError> {
+    let agency = agency_for(&state, &auth, id, Action::EditLedger).await?;
+    let d: NewDocument = json_body(&body)?;
+    put_document(&state, &auth, &agency, d).await?;
+    Ok(Json(
+        worklist_view(&state, &auth, id, &WorklistQuery::default()).await?,
+    ))
 }

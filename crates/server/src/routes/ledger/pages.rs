@@ -415,8 +415,169 @@ pub async fn tables(
             (tables::requests(report, &marks))
             (tables::review(report, &marks))
             p { "信息处理费：" (v.processing_fees) " 件，合计 " (v.processing_fees_total_yuan) " 元。" }
+            (register(&auth, &v))
         },
     ))
+}
+
+/// What is registered behind tables 二 and 四, and (for those who may) the forms that
+/// add to it.
+fn register(auth: &Auth, v: &super::TablesView) -> Markup {
+    let b = base(v.agency.id);
+    let year = v.year;
+    html! {
+        section.register {
+            h2 { "行政复议、行政诉讼案件（表四）" }
+            @if v.cases.is_empty() { p { "台账中没有案件。" } } @else {
+                table.list {
+                    tr { th { "编号" } th { "类别" } th { "受理" } th { "结果" } th { "涉及申请" } }
+                    @for c in &v.cases {
+                        tr {
+                            td { (c.id) } td { (c.kind) } td { (c.filed) }
+                            td { @if c.decided.is_empty() { "尚未审结" } @else { (c.decided) } }
+                            td { (c.request.as_deref().unwrap_or("")) }
+                        }
+                    }
+                }
+            }
+            h2 { "规章和行政规范性文件（表二）" }
+            @if v.documents.is_empty() { p { "台账中没有文件。" } } @else {
+                table.list {
+                    tr { th { "文号" } th { "类别" } th { "标题" } th { "制发" } th { "废止" } }
+                    @for d in &v.documents {
+                        tr {
+                            td { (d.id) } td { (d.kind) } td { (d.title) } td { (d.issued) }
+                            td { @if let Some(r) = d.repealed { (r) } }
+                        }
+                    }
+                }
+            }
+            @if v.may_edit {
+                h2 { (year) "年登记的数量（表二）" }
+                p { "许可、处罚、强制的决定数量和收费金额由台账登记（不登记就留空，报告把关时列出）；留空的项不变。" }
+                form.ledger-form method="post" action={ (b) "/tables/" (year) "/register" } {
+                    (csrf(auth))
+                    label { "行政许可 " input type="text" inputmode="numeric" name="licensing" size="6"; } " "
+                    label { "行政处罚 " input type="text" inputmode="numeric" name="penalty" size="6"; } " "
+                    label { "行政强制 " input type="text" inputmode="numeric" name="coercion" size="6"; } " "
+                    label { "行政事业性收费（万元） " input type="text" inputmode="decimal" name="fees_10k_yuan" size="8"; } " "
+                    button type="submit" { "登记" }
+                }
+                h2 { "登记案件" }
+                form.ledger-form method="post" action={ (b) "/cases" } {
+                    (csrf(auth))
+                    input type="hidden" name="back" value=(year);
+                    p { label { "案件编号 " input type="text" name="id" required; } " "
+                        label { "类别 " select name="kind" {
+                            @for k in gongkai_ledger::CaseKind::ALL { option value=(k.code()) { (k.label()) } }
+                        } } }
+                    p { label { "受理日期 " input type="date" name="filed" required; } " "
+                        label { "结果 " select name="result" {
+                            option value="" { "尚未审结" }
+                            @for r in gongkai_ledger::CaseResult::ALL { option value=(r.code()) { (r.label()) } }
+                        } } " "
+                        label { "审结日期 " input type="date" name="decided"; } }
+                    p { label { "涉及的申请编号 " input type="text" name="request"; } }
+                    p { button type="submit" { "登记" } }
+                }
+                h2 { "登记文件" }
+                form.ledger-form method="post" action={ (b) "/documents" } {
+                    (csrf(auth))
+                    input type="hidden" name="back" value=(year);
+                    p { label { "文号 " input type="text" name="id" required; } " "
+                        label { "类别 " select name="kind" {
+                            @for k in gongkai_ledger::DocKind::ALL { option value=(k.code()) { (k.label()) } }
+                        } } }
+                    p { label { "标题 " input type="text" name="title" size="40"; } }
+                    p { label { "制发日期 " input type="date" name="issued" required; } " "
+                        label { "废止日期 " input type="date" name="repealed"; } }
+                    p { button type="submit" { "登记" } }
+                }
+            }
+        }
+    }
+}
+
+/// A register form: back to the year's tables, or the error page with what was wrong.
+async fn register_answer(
+    id: i64,
+    year: i32,
+    result: Result<(), AppError>,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("{}/tables/{year}", base(id))).into_response()),
+        Err(e) => {
+            let (status, flash) = with_flash(e)?;
+            let back = format!("{}/tables/{year}", base(id));
+            Ok((
+                status,
+                crate::layout::shell(
+                    "未保存",
+                    html! { main { (flash.render()) p { a href=(back) { "返回统计表" } } } },
+                ),
+            )
+                .into_response())
+        }
+    }
+}
+
+pub async fn register_form(
+    State(state): State<AppState>,
+    PageAuth(auth): PageAuth,
+    Path((id, year)): Path<(i64, i32)>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let agency = agency_for(&state, &auth, id, Action::EditLedger).await?;
+    let r: super::YearRegister = form_body(&body)?;
+    register_answer(
+        id,
+        year,
+        super::register_year(&state, &auth, &agency, year, r).await,
+    )
+    .await
+}
+
+/// Where a register form came from: the year whose tables it was on.
+#[derive(Debug, Default, Deserialize)]
+struct Back {
+    #[serde(default)]
+    back: String,
+}
+
+fn back_year(body: &[u8]) -> i32 {
+    serde_urlencoded::from_bytes::<Back>(body)
+        .ok()
+        .and_then(|b| b.back.parse().ok())
+        .unwrap_or(2021)
+}
+
+pub async fn case_form(
+    State(state): State<AppState>,
+    PageAuth(auth): PageAuth,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let agency = agency_for(&state, &auth, id, Action::EditLedger).await?;
+    let c: super::NewCase = form_body(&body)?;
+    let year = back_year(&body);
+    register_answer(id, year, super::put_case(&state, &auth, &agency, c).await).await
+}
+
+pub async fn document_form(
+    State(state): State<AppState>,
+    PageAuth(auth): PageAuth,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let agency = agency_for(&state, &auth, id, Action::EditLedger).await?;
+    let d: super::NewDocument = form_body(&body)?;
+    let year = back_year(&body);
+    register_answer(
+        id,
+        year,
+        super::put_document(&state, &auth, &agency, d).await,
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------

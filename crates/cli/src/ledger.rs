@@ -160,7 +160,7 @@ pub enum LedgerCommand {
         at: LedgerArgs,
         #[arg(long)]
         year: i32,
-        /// 输出文件：.docx 或 .html (the file written)
+        /// 输出文件：.docx、.html 或 .pdf (the file written)
         #[arg(long, short)]
         output: PathBuf,
         /// “总体情况”中本机关自己写的文字（空行分段） (the agency's text for 一)
@@ -1067,7 +1067,7 @@ fn report(
     let t = compute(&cx.ledger, &cx.cal, year).map_err(|e| e.to_string())?;
     let name = output.display().to_string();
     let format = gongkai_produce::Format::of_name(&name)
-        .ok_or_else(|| format!("输出文件的扩展名应为 .docx 或 .html：{name}"))?;
+        .ok_or_else(|| format!("输出文件的扩展名应为 .docx、.html 或 .pdf：{name}"))?;
     let produced =
         gongkai_produce::produce(&cx.agency, &t, &text, format).map_err(|e| e.to_string())?;
     let (bytes, result) = (produced.bytes, produced.gate);

@@ -500,6 +500,19 @@ fn a_ledger_in_the_database_from_requests_to_tables() {
     ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, "已保存 某市教育局 2026 年度报告的文字\n");
+    // PDF, in the installed Chinese font, read back through the PDF reader.
+    let pdf = dir.path().join("报告.pdf");
+    let (code, out, err) = run(&[
+        "report",
+        "--year",
+        "2026",
+        "-o",
+        pdf.to_str().unwrap(),
+        "--final",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("已定稿："), "{out}");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
     let kept = dir.path().join("kept.docx");
     let (code, out, err) = run(&[
         "report",

@@ -11,10 +11,24 @@ use gongkai_model::{Block, Cell, Grid, GridCell, Location, Piece, Report};
 
 use crate::Draft;
 
-/// A grid being drawn: rows of cells, each a text or a position a merged cell covers.
+/// A merged cell as the template draws it: its first row and column, how many rows
+/// and columns it spans. The grid only says which positions are covered, not by which
+/// cell (a covered position may continue the cell above or the cell to its left); a
+/// writer that draws borders itself (the PDF) needs to know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Merge {
+    pub row: usize,
+    pub column: usize,
+    pub rows: usize,
+    pub columns: usize,
+}
+
+/// A grid being drawn: rows of cells, each a text or a position a merged cell covers,
+/// and the merged cells as drawn.
 struct Drawing {
     table: u32,
     rows: Vec<Vec<GridCell>>,
+    merges: Vec<Merge>,
 }
 
 impl Drawing {
@@ -22,6 +36,7 @@ impl Drawing {
         Drawing {
             table,
             rows: Vec::new(),
+            merges: Vec::new(),
         }
     }
 
@@ -42,10 +57,29 @@ impl Drawing {
     /// position covered from the row above (a vertical merge).
     fn row(&mut self, cells: &[(Option<&str>, usize)]) {
         let mut out = Vec::new();
+        let row = self.rows.len();
         for &(text, span) in cells {
+            let column = out.len();
             match text {
-                Some(t) => out.push(self.cell(t, false)),
-                None => out.push(self.cell("", true)),
+                Some(t) => {
+                    out.push(self.cell(t, false));
+                    self.merges.push(Merge {
+                        row,
+                        column,
+                        rows: 1,
+                        columns: span,
+                    });
+                }
+                None => {
+                    out.push(self.cell("", true));
+                    // The cell above this position grows by this row (once, however
+                    // wide it is).
+                    if let Some(m) = self.merges.iter_mut().find(|m| {
+                        m.row + m.rows == row && m.column <= column && column < m.column + m.columns
+                    }) {
+                        m.rows += 1;
+                    }
+                }
             }
             for _ in 1..span {
                 out.push(self.cell("", true));
@@ -59,10 +93,13 @@ impl Drawing {
         self.rows.push(out);
     }
 
-    fn finish(self) -> Block {
-        Block::Table {
-            grid: Grid { rows: self.rows },
-        }
+    fn finish(self) -> (Block, Vec<Merge>) {
+        (
+            Block::Table {
+                grid: Grid { rows: self.rows },
+            },
+            self.merges,
+        )
     }
 }
 
@@ -73,7 +110,7 @@ fn text_of(cell: Option<&Cell>) -> String {
         .map_or_else(String::new, Cell::display)
 }
 
-fn table2(report: &Report, table: u32) -> Block {
+fn table2(report: &Report, table: u32) -> (Block, Vec<Merge>) {
     let mut d = Drawing::new(table);
     let active = report.active.as_ref();
     let value = |row: ActiveRowKey, i: usize| -> String {
@@ -123,7 +160,7 @@ fn table2(report: &Report, table: u32) -> Block {
     d.finish()
 }
 
-fn table3(report: &Report, table: u32) -> Block {
+fn table3(report: &Report, table: u32) -> (Block, Vec<Merge>) {
     let mut d = Drawing::new(table);
     d.row(&[
         (
@@ -194,7 +231,7 @@ fn table3(report: &Report, table: u32) -> Block {
     d.finish()
 }
 
-fn table4(report: &Report, table: u32) -> Block {
+fn table4(report: &Report, table: u32) -> (Block, Vec<Merge>) {
     let mut d = Drawing::new(table);
     d.row(&[(Some("行政复议"), 5), (Some("行政诉讼"), 10)]);
     let names = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
@@ -220,7 +257,13 @@ fn table4(report: &Report, table: u32) -> Block {
 
 /// The report as blocks: the title, then each section's heading, paragraphs and table.
 pub fn blocks(draft: &Draft) -> Vec<Block> {
+    blocks_and_merges(draft).0
+}
+
+/// [`blocks`], and the merged cells of each table as drawn, in order.
+pub(crate) fn blocks_and_merges(draft: &Draft) -> (Vec<Block>, Vec<Vec<Merge>>) {
     let mut out = Vec::new();
+    let mut merges = Vec::new();
     let mut paragraph = 0u32;
     let mut line = |out: &mut Vec<Block>, text: &str| {
         out.push(Block::Line {
@@ -244,10 +287,69 @@ pub fn blocks(draft: &Draft) -> Vec<Block> {
             SectionKind::ReviewLitigation => Some(table4(&draft.tables, table)),
             _ => None,
         };
-        if let Some(t) = t {
+        if let Some((t, m)) = t {
             out.push(t);
+            merges.push(m);
             table += 1;
         }
     }
-    out
+    (out, merges)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gongkai_deadline::Calendar;
+    use gongkai_ledger::sample::random_ledger;
+    use gongkai_ledger::tables::compute;
+
+    #[test]
+    fn the_merges_as_drawn_tile_each_grid_as_the_template_does() {
+        let t = compute(&random_ledger(11, 500), &Calendar::official(), 2023).unwrap();
+        let d = crate::draft("某市某局", &t, &crate::AgencyText::default());
+        let (blocks, merges) = blocks_and_merges(&d);
+        let grids: Vec<&Grid> = blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table { grid } => Some(grid),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(grids.len(), 3);
+        assert_eq!(merges.len(), 3);
+        for (grid, merges) in grids.iter().zip(&merges) {
+            // Every position in exactly one merged cell; its first position the one
+            // that is not covered.
+            let mut owner = vec![vec![0usize; grid.rows[0].len()]; grid.rows.len()];
+            for m in merges {
+                assert!(!grid.rows[m.row][m.column].covered, "{m:?}");
+                for row in owner.iter_mut().skip(m.row).take(m.rows) {
+                    for o in row.iter_mut().skip(m.column).take(m.columns) {
+                        *o += 1;
+                    }
+                }
+            }
+            for (r, row) in owner.iter().enumerate() {
+                for (c, &o) in row.iter().enumerate() {
+                    assert_eq!(o, 1, "row {r} column {c}");
+                    let origin = merges.iter().any(|m| m.row == r && m.column == c);
+                    assert_eq!(grid.rows[r][c].covered, !origin, "row {r} column {c}");
+                }
+            }
+        }
+        // Table 三 as the template draws it, where the grid alone could be read
+        // otherwise.
+        let at = |r: usize, c: usize| {
+            let m = merges[1]
+                .iter()
+                .find(|m| m.row == r && m.column == c)
+                .unwrap();
+            (grids[1].rows[r][c].text.as_str(), m.rows, m.columns)
+        };
+        assert_eq!(at(1, 9), ("总计", 2, 1));
+        assert_eq!(at(2, 8), ("其他", 1, 1));
+        assert_eq!(at(5, 0), ("三、本年度办理结果", 22, 1));
+        assert_eq!(at(26, 1), ("（七）总计", 1, 2));
+        assert_eq!(at(27, 0), ("四、结转下年度继续办理", 1, 3));
+    }
 }

@@ -2,7 +2,8 @@
 //! and the agency's own text become the whole report in the official layout — the six
 //! sections, the three tables with the 2021 template's labels and merged cells — with
 //! the sentences that quote numbers drafted from the tables, so that they cannot
-//! disagree with them. It is written as DOCX or HTML.
+//! disagree with them. It is written as DOCX, HTML or (where a Chinese font is
+//! installed) PDF.
 //!
 //! Before a report is final it passes the gate ([`gate`]): the bytes written are read
 //! back by gongkai's own readers (the one library path for one file,
@@ -10,6 +11,7 @@
 //! any doubt about the reading, or any cell read back other than computed blocks it.
 
 mod layout;
+mod pdf;
 
 use gongkai_ledger::YearTables;
 use gongkai_model::schema::{RequestColumn, RequestRowKey, ReviewColumn, ReviewGroup, SectionKind};
@@ -17,6 +19,7 @@ use gongkai_model::{Cell, CellRef, Finding, Report, Severity};
 use serde::Serialize;
 
 pub use layout::blocks;
+pub use pdf::{pdf, system_cjk_font, PdfError, PdfFont, CJK_FONT_PATHS};
 
 /// What the agency writes itself (the ledger keeps it with each year).
 pub use gongkai_ledger::ReportText as AgencyText;
@@ -162,6 +165,18 @@ impl std::fmt::Display for Unreadable {
     }
 }
 
+impl std::error::Error for Unreadable {}
+
+/// Why a report could not be produced: it could not be written (a PDF needs a
+/// Chinese font), or what was written could not be read back.
+#[derive(Debug, thiserror::Error)]
+pub enum ProduceError {
+    #[error(transparent)]
+    Pdf(#[from] PdfError),
+    #[error(transparent)]
+    Unreadable(#[from] Unreadable),
+}
+
 /// Reads `bytes` (a file named `name`, by whose extension it is loaded) back through
 /// the same path every report takes, checks it with every single-report rule, and
 /// compares each cell with the computed tables.
@@ -197,15 +212,17 @@ pub fn gate(name: &str, bytes: &[u8], computed: &Report) -> Result<GateResult, U
 pub enum Format {
     Docx,
     Html,
+    Pdf,
 }
 
 impl Format {
-    /// By a file name's extension (`.docx`, `.html`, `.htm`).
+    /// By a file name's extension (`.docx`, `.html`, `.htm`, `.pdf`).
     pub fn of_name(name: &str) -> Option<Format> {
         let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
         match ext.as_str() {
             "docx" => Some(Format::Docx),
             "html" | "htm" => Some(Format::Html),
+            "pdf" => Some(Format::Pdf),
             _ => None,
         }
     }
@@ -214,6 +231,7 @@ impl Format {
         match self {
             Format::Docx => "docx",
             Format::Html => "html",
+            Format::Pdf => "pdf",
         }
     }
 
@@ -223,6 +241,7 @@ impl Format {
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             }
             Format::Html => "text/html; charset=utf-8",
+            Format::Pdf => "application/pdf",
         }
     }
 }
@@ -236,16 +255,19 @@ pub struct Produced {
 
 /// Writes the year's report of `agency` from its tables and own text in `format`,
 /// and gates it ([`gate`]): the one way the CLI and the workspace produce a report.
+/// A PDF is written in the system's Chinese font ([`system_cjk_font`]); without one
+/// it is [`PdfError::NoFont`].
 pub fn produce(
     agency: &str,
     tables: &YearTables,
     text: &AgencyText,
     format: Format,
-) -> Result<Produced, Unreadable> {
+) -> Result<Produced, ProduceError> {
     let d = draft(agency, tables, text);
     let bytes = match format {
         Format::Docx => docx(&d),
         Format::Html => html(&d).into_bytes(),
+        Format::Pdf => pdf(&d, &system_cjk_font().ok_or(PdfError::NoFont)?)?,
     };
     let name = format!(
         "{agency}{}年度报告.{}",

@@ -1,13 +1,38 @@
-//! The report produced from random ledgers, written as DOCX and as HTML and read back by
-//! gongkai's own readers: every cell is read back as computed and no rule finds anything
-//! (the issue's done-when). And the gate does block: a report whose section 五 is empty,
-//! or whose table has a blank the ledger did not record, does not pass.
+//! The report produced from random ledgers, written as DOCX, as HTML and as PDF and
+//! read back by gongkai's own readers: every cell is read back as computed and no rule
+//! finds anything (the issue's done-when). And the gate does block: a report whose
+//! section 五 is empty, or whose table has a blank the ledger did not record, does not
+//! pass.
+//!
+//! The PDF needs a Chinese font: without one the PDF part is skipped with a note,
+//! unless `GONGKAI_REQUIRE_CJK_FONT` is set (as CI sets it), where it fails.
+
+use std::io::Write;
+use std::sync::LazyLock;
 
 use gongkai_deadline::Calendar;
 use gongkai_ledger::sample::random_ledger;
 use gongkai_ledger::tables::compute;
-use gongkai_produce::{docx, draft, gate, html, AgencyText};
+use gongkai_produce::{docx, draft, gate, html, pdf, system_cjk_font, AgencyText, PdfFont};
 use proptest::prelude::*;
+
+/// The system's Chinese font, looked up once.
+static FONT: LazyLock<Option<PdfFont>> = LazyLock::new(|| {
+    let font = system_cjk_font();
+    if font.is_none() {
+        assert!(
+            std::env::var_os("GONGKAI_REQUIRE_CJK_FONT").is_none(),
+            "GONGKAI_REQUIRE_CJK_FONT is set but no CJK font was found \
+             (install fonts-wqy-microhei or set GONGKAI_CJK_FONT)"
+        );
+        // Straight to stderr: the test harness would swallow eprintln!'s note.
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: no CJK font found, the PDF report is not tested"
+        );
+    }
+    font
+});
 
 fn text() -> AgencyText {
     AgencyText {
@@ -40,6 +65,13 @@ proptest! {
             prop_assert!(page.passed(), "{year} HTML: {:?} {:?}",
                 page.findings.iter().map(|f| format!("{} {}", f.code, f.message)).collect::<Vec<_>>(),
                 page.mismatches);
+            if let Some(font) = FONT.as_ref() {
+                let bytes = pdf(&d, font).unwrap();
+                let paper = gate("report.pdf", &bytes, &t.report).unwrap();
+                prop_assert!(paper.passed(), "{year} PDF: {:?} {:?}",
+                    paper.findings.iter().map(|f| format!("{} {}", f.code, f.message)).collect::<Vec<_>>(),
+                    paper.mismatches);
+            }
         }
     }
 }
@@ -65,12 +97,18 @@ fn the_gate_blocks_an_empty_section_and_an_unrecorded_count() {
     let result = gate("r.html", html(&d).as_bytes(), &t.report).unwrap();
     let codes: Vec<&str> = result.findings.iter().map(|f| f.code.as_str()).collect();
     assert_eq!(codes, ["V001", "V001", "V001"]);
+    // The PDF prints the blanks as empty cells: the same findings.
+    if let Some(font) = FONT.as_ref() {
+        let result = gate("r.pdf", &pdf(&d, font).unwrap(), &t.report).unwrap();
+        let codes: Vec<&str> = result.findings.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(codes, ["V001", "V001", "V001"]);
+    }
 }
 
 #[test]
 fn a_number_written_other_than_computed_is_caught() {
-    use gongkai_model::schema::{RequestColumn, RequestRowKey};
-    use gongkai_model::{Cell, CellRef};
+    use gongkai_model::schema::RequestRowKey;
+    use gongkai_model::Cell;
     let cal = Calendar::official();
     let t = compute(&random_ledger(9, 400), &cal, 2023).unwrap();
     let mut d = draft("某市某局", &t, &text());
@@ -79,7 +117,19 @@ fn a_number_written_other_than_computed_is_caught() {
     assert_eq!(row.key, RequestRowKey::NewReceived);
     let n = row.cells[0].int().unwrap();
     row.cells[0] = Cell::count(n + 1, None);
-    let result = gate("r.docx", &docx(&d), &t.report).unwrap();
+    let mut results = vec![gate("r.docx", &docx(&d), &t.report).unwrap()];
+    if let Some(font) = FONT.as_ref() {
+        results.push(gate("r.pdf", &pdf(&d, font).unwrap(), &t.report).unwrap());
+    }
+    for result in results {
+        caught(&result, n);
+    }
+}
+
+/// The one cell written as `n + 1` where `n` was computed is read back and reported.
+fn caught(result: &gongkai_produce::GateResult, n: i64) {
+    use gongkai_model::schema::{RequestColumn, RequestRowKey};
+    use gongkai_model::CellRef;
     assert!(!result.passed());
     assert_eq!(result.mismatches.len(), 1);
     let m = &result.mismatches[0];

@@ -234,6 +234,12 @@ async fn staff_keep_their_ledger_and_reviewers_read_it() {
         .await;
     assert_eq!(d.status, StatusCode::OK);
     assert!(d.body.starts_with(b"PK"), "a DOCX is a zip");
+    let d = t
+        .get(&format!("{base}/report/2026/draft/pdf"), Some(&reviewer))
+        .await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.text());
+    assert_eq!(d.headers["content-type"], "application/pdf");
+    assert!(d.body.starts_with(b"%PDF-"));
 
     // Table 二's counts registered for the year: the gate passes, and final gives the
     // file and audits it.

@@ -1110,7 +1110,7 @@ pub(crate) fn attachment(file: &str, content_type: &'static str, bytes: Vec<u8>)
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct FinalQuery {
-    /// docx (default) or html.
+    /// docx (default), html or pdf.
     #[serde(default)]
     pub format: Option<String>,
 }
@@ -1119,8 +1119,9 @@ pub(crate) fn format_of(s: Option<&str>) -> Result<gongkai_produce::Format, AppE
     match s.map(str::trim).unwrap_or("docx") {
         "docx" | "" => Ok(gongkai_produce::Format::Docx),
         "html" => Ok(gongkai_produce::Format::Html),
+        "pdf" => Ok(gongkai_produce::Format::Pdf),
         other => Err(AppError::NotFound(format!(
-            "没有这种格式：{other}（可选 docx、html）"
+            "没有这种格式：{other}（可选 docx、html、pdf）"
         ))),
     }
 }

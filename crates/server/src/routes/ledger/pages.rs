@@ -623,12 +623,13 @@ fn report_page(auth: &Auth, v: &ReportView, flash: Option<&Flash>) -> Markup {
                 p {
                     "下载草稿："
                     a href={ (at) "/draft/docx" } { "DOCX" } " · "
-                    a href={ (at) "/draft/html" } { "HTML" }
+                    a href={ (at) "/draft/html" } { "HTML" } " · "
+                    a href={ (at) "/draft/pdf" } { "PDF" }
                 }
                 @if v.may_edit {
                     form.inline method="post" action={ (at) "/final" } {
                         (csrf(auth))
-                        select name="format" { option value="docx" { "DOCX" } option value="html" { "HTML" } }
+                        select name="format" { option value="docx" { "DOCX" } option value="html" { "HTML" } option value="pdf" { "PDF" } }
                         " "
                         button type="submit" disabled[!v.passed] { "定稿并下载" }
                     }

@@ -163,15 +163,8 @@ pub enum LedgerCommand {
         /// 输出文件：.docx、.html 或 .pdf (the file written)
         #[arg(long, short)]
         output: PathBuf,
-        /// “总体情况”中本机关自己写的文字（空行分段） (the agency's text for 一)
-        #[arg(long, value_name = "FILE")]
-        overview: Option<PathBuf>,
-        /// “存在的主要问题及改进情况”的文字 (the text for 五)
-        #[arg(long, value_name = "FILE")]
-        problems: Option<PathBuf>,
-        /// “其他需要报告的事项”的文字（收费情况由台账自动写入） (the text for 六)
-        #[arg(long, value_name = "FILE")]
-        other: Option<PathBuf>,
+        #[command(flatten)]
+        texts: TextFiles,
         /// 把关通过才定稿：写入文件并记入审计日志；不通过时不写文件，退出码 1
         /// (final: written and audited only when the gate passes)
         #[arg(long = "final")]
@@ -184,15 +177,8 @@ pub enum LedgerCommand {
         at: LedgerArgs,
         #[arg(long)]
         year: i32,
-        /// “总体情况”的文字 (the text for 一)
-        #[arg(long, value_name = "FILE")]
-        overview: Option<PathBuf>,
-        /// “存在的主要问题及改进情况”的文字 (the text for 五)
-        #[arg(long, value_name = "FILE")]
-        problems: Option<PathBuf>,
-        /// “其他需要报告的事项”的文字 (the text for 六)
-        #[arg(long, value_name = "FILE")]
-        other: Option<PathBuf>,
+        #[command(flatten)]
+        texts: TextFiles,
     },
     /// 导入 Excel 台账（XLSX/XLS）：有问题的行逐一列出（行、列、原因）；默认全部或全不导入
     /// (import an Excel ledger: bad rows listed; all or nothing unless --partial)
@@ -298,6 +284,21 @@ fn parse_channel(s: &str) -> Result<Channel, String> {
 }
 
 /// `--calendar FILE`: local closures and working days.
+/// The agency's own text of a year's report, from files (plain text, a blank line
+/// between paragraphs); a part without a file keeps the text kept in the ledger.
+#[derive(Args, Debug, Clone, Default)]
+pub struct TextFiles {
+    /// “总体情况”中本机关自己写的文字（空行分段） (the agency's text for 一)
+    #[arg(long, value_name = "FILE")]
+    pub overview: Option<PathBuf>,
+    /// “存在的主要问题及改进情况”的文字 (the text for 五)
+    #[arg(long, value_name = "FILE")]
+    pub problems: Option<PathBuf>,
+    /// “其他需要报告的事项”的文字（收费情况由台账自动写入） (the text for 六)
+    #[arg(long, value_name = "FILE")]
+    pub other: Option<PathBuf>,
+}
+
 #[derive(Args)]
 pub struct CalendarArg {
     /// 本地放假/上班调整（CSV：日期,类型（休/班）,名称） (local closures and working days)
@@ -454,12 +455,9 @@ pub fn ledger(command: LedgerCommand) -> ExitCode {
             at,
             year,
             output,
-            overview,
-            problems,
-            other,
+            texts,
             finalize,
         } => {
-            let texts = [overview, problems, other];
             return match with_ledger(&at, |cx| report(cx, year, &output, &texts, finalize)) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::from(1),
@@ -469,15 +467,8 @@ pub fn ledger(command: LedgerCommand) -> ExitCode {
                 }
             };
         }
-        LedgerCommand::Text {
-            at,
-            year,
-            overview,
-            problems,
-            other,
-        } => with_ledger(&at, |cx| {
+        LedgerCommand::Text { at, year, texts } => with_ledger(&at, |cx| {
             let mut text = cx.ledger.texts.get(&year).cloned().unwrap_or_default();
-            let texts = [overview, problems, other];
             read_texts(&texts, &mut text)?;
             cx.apply(vec![LedgerChange::PutText { year, text }])?;
             outln!("已保存 {} {year} 年度报告的文字", cx.agency);
@@ -1040,9 +1031,10 @@ fn tables(cx: &mut Cx, year: i32, cell: Option<&str>, format: Format) -> Result<
 
 /// Reads the files given for the report's three parts of the agency's own text into
 /// `text` (a part without a file is left as it is).
-fn read_texts(files: &[Option<PathBuf>; 3], text: &mut ReportText) -> Result<(), String> {
+fn read_texts(files: &TextFiles, text: &mut ReportText) -> Result<(), String> {
     let parts = [&mut text.overview, &mut text.problems, &mut text.other];
-    for (file, part) in files.iter().zip(parts) {
+    let files = [&files.overview, &files.problems, &files.other];
+    for (file, part) in files.into_iter().zip(parts) {
         if let Some(p) = file {
             let t =
                 std::fs::read_to_string(p).map_err(|e| format!("无法读取 {}：{e}", p.display()))?;
@@ -1058,7 +1050,7 @@ fn report(
     cx: &mut Cx,
     year: i32,
     output: &Path,
-    texts: &[Option<PathBuf>; 3],
+    texts: &TextFiles,
     finalize: bool,
 ) -> Result<bool, String> {
     // The text kept in the ledger, each part replaced by a file given for it.

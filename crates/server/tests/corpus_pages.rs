@@ -85,14 +85,7 @@ impl Corpus {
     }
 
     fn agency_id_in(t: &TestApp, name: &str) -> i64 {
-        let mut store = t.state.db.connect().unwrap();
-        store
-            .agencies()
-            .unwrap()
-            .into_iter()
-            .find(|a| a.info.name == name)
-            .unwrap_or_else(|| panic!("no agency {name}"))
-            .id
+        t.agency_id(name)
     }
 
     fn agency_id(&self, name: &str) -> i64 {

@@ -450,16 +450,7 @@ async fn an_agencys_ledger_in_the_browser() {
     };
     let t = TestApp::new();
     t.ingest(&[common::examples()]);
-    let huixian = {
-        let mut store = t.state.db.connect().unwrap();
-        store
-            .agencies()
-            .unwrap()
-            .into_iter()
-            .find(|a| a.info.name == "辉县市人民政府")
-            .unwrap()
-            .id
-    };
+    let huixian = t.agency_id("辉县市人民政府");
     t.add_user("辉县台账员", Role::AgencyStaff, Scope::Agency(huixian));
     let base = serve(&t).await;
     login(&c, &base, "辉县台账员").await;

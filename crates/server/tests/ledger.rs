@@ -11,23 +11,12 @@ use common::{examples, TestApp};
 use gongkai_model::access::{Role, Scope};
 use serde_json::{json, Value};
 
-fn agency_id(t: &TestApp, name: &str) -> i64 {
-    let mut store = t.state.db.connect().unwrap();
-    store
-        .agencies()
-        .unwrap()
-        .into_iter()
-        .find(|a| a.info.name == name)
-        .unwrap_or_else(|| panic!("no agency {name}"))
-        .id
-}
-
 #[tokio::test]
 async fn staff_keep_their_ledger_and_reviewers_read_it() {
     let t = TestApp::new();
     t.ingest(&[examples()]);
-    let huixian = agency_id(&t, "辉县市人民政府");
-    let other = agency_id(&t, "瀍河回族区人民政府办公室");
+    let huixian = t.agency_id("辉县市人民政府");
+    let other = t.agency_id("瀍河回族区人民政府办公室");
     t.add_user("辉县台账员", Role::AgencyStaff, Scope::Agency(huixian));
     t.add_user(
         "新乡审核员",
@@ -348,7 +337,7 @@ async fn an_excel_ledger_is_imported_all_or_nothing_and_exported() {
 
     let t = TestApp::new();
     t.ingest(&[examples()]);
-    let huixian = agency_id(&t, "辉县市人民政府");
+    let huixian = t.agency_id("辉县市人民政府");
     t.add_user("辉县台账员", Role::AgencyStaff, Scope::Agency(huixian));
     let staff = t.login("辉县台账员").await;
     let request = |id: &str, closed: Option<&str>| Request {

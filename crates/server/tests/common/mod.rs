@@ -94,6 +94,18 @@ impl TestApp {
             .id
     }
 
+    /// The id of the agency named `name` in the corpus.
+    pub fn agency_id(&self, name: &str) -> i64 {
+        let mut store = self.state.db.connect().unwrap();
+        store
+            .agencies()
+            .unwrap()
+            .into_iter()
+            .find(|a| a.info.name == name)
+            .unwrap_or_else(|| panic!("no agency {name}"))
+            .id
+    }
+
     /// Reads, checks and stores files (with the cross-report rules), as `gongkai ingest`.
     pub fn ingest(&self, paths: &[PathBuf]) {
         let mut store = self.state.db.connect().unwrap();

@@ -155,6 +155,17 @@ pub(crate) async fn agency_for(
         .await
 }
 
+/// Whether `auth`'s user may change the agency's ledger (pages show the forms).
+fn may_edit(auth: &Auth, agency: &AgencyRef) -> bool {
+    auth.allows(
+        Action::EditLedger,
+        Target::Report {
+            agency_id: Some(agency.id),
+            region_code: agency.region_code.as_deref(),
+        },
+    )
+}
+
 /// The agency's ledger (the policy asked already: [`agency_for`]).
 async fn ledger_of(state: &AppState, agency: &AgencyRef) -> Result<Ledger, AppError> {
     let name = agency.name.clone();
@@ -185,6 +196,18 @@ async fn change(
             Ok(after)
         })
         .await
+}
+
+/// Applies changes that do not depend on the ledger as it is ([`change`]).
+async fn put(
+    state: &AppState,
+    auth: &Auth,
+    agency: &AgencyRef,
+    changes: Vec<LedgerChange>,
+) -> Result<(), AppError> {
+    change(state, auth, agency, move |_| Ok(changes))
+        .await
+        .map(|_| ())
 }
 
 /// Today in Beijing, or the `today` a query gives (to see the worklist as on a day).
@@ -316,13 +339,7 @@ pub(crate) async fn worklist_view(
     years.dedup();
     years.retain(|y| *y >= 2021);
     Ok(WorklistView {
-        may_edit: auth.allows(
-            Action::EditLedger,
-            Target::Report {
-                agency_id: Some(agency.id),
-                region_code: agency.region_code.as_deref(),
-            },
-        ),
+        may_edit: may_edit(auth, &agency),
         problems: ledger.problems(cal).iter().map(|p| p.to_string()).collect(),
         agency,
         today,
@@ -533,13 +550,7 @@ pub(crate) async fn request_view(
         })
         .unwrap_or_else(|| "已拆分（不计数，办理结果记在拆分后的各件上）".into());
     Ok(RequestView {
-        may_edit: auth.allows(
-            Action::EditLedger,
-            Target::Report {
-                agency_id: Some(agency.id),
-                region_code: agency.region_code.as_deref(),
-            },
-        ),
+        may_edit: may_edit(auth, &agency),
         applicant_kind: r.applicant.kind.label().to_string(),
         channel: r.channel.label().to_string(),
         explanation: d.explain(),
@@ -853,13 +864,7 @@ pub(crate) async fn tables_view(
         unrecorded: t.unrecorded.iter().map(|c| c.describe_zh()).collect(),
         processing_fees: t.processing_fees.len(),
         processing_fees_total_yuan: t.processing_fees_total().to_string(),
-        may_edit: auth.allows(
-            Action::EditLedger,
-            Target::Report {
-                agency_id: Some(agency.id),
-                region_code: agency.region_code.as_deref(),
-            },
-        ),
+        may_edit: may_edit(auth, &agency),
         cases,
         documents,
         agency,
@@ -957,13 +962,7 @@ pub(crate) async fn report_view(
     )
     .await?;
     Ok(ReportView {
-        may_edit: auth.allows(
-            Action::EditLedger,
-            Target::Report {
-                agency_id: Some(agency.id),
-                region_code: agency.region_code.as_deref(),
-            },
-        ),
+        may_edit: may_edit(auth, &agency),
         sections: draft
             .sections
             .iter()
@@ -1027,11 +1026,13 @@ async fn put_text(
     if !(2000..=2100).contains(&year) {
         return Err(AppError::BadRequest(format!("年度无效：{year}")));
     }
-    change(state, auth, agency, move |_| {
-        Ok(vec![LedgerChange::PutText { year, text }])
-    })
+    put(
+        state,
+        auth,
+        agency,
+        vec![LedgerChange::PutText { year, text }],
+    )
     .await
-    .map(|_| ())
 }
 
 /// 保存某年度报告中本机关自己写的文字（总体情况、存在的主要问题及改进情况、其他需要报告的事项）。
@@ -1404,10 +1405,7 @@ pub(crate) async fn register_year(
     if !(2000..=2100).contains(&year) {
         return Err(AppError::BadRequest(format!("年度无效：{year}")));
     }
-    let changes = r.changes(year)?;
-    change(state, auth, agency, move |_| Ok(changes))
-        .await
-        .map(|_| ())
+    put(state, auth, agency, r.changes(year)?).await
 }
 
 /// 登记某年度表二的数量：许可、处罚、强制的决定数量和收费金额（万元）；留空的项不变。
@@ -1490,12 +1488,7 @@ pub(crate) async fn put_case(
     agency: &AgencyRef,
     c: NewCase,
 ) -> Result<(), AppError> {
-    let case = c.case()?;
-    change(state, auth, agency, move |_| {
-        Ok(vec![LedgerChange::PutCase(case)])
-    })
-    .await
-    .map(|_| ())
+    put(state, auth, agency, vec![LedgerChange::PutCase(c.case()?)]).await
 }
 
 /// 登记或更新一件行政复议、行政诉讼案件（表四）。
@@ -1570,12 +1563,13 @@ pub(crate) async fn put_document(
     agency: &AgencyRef,
     d: NewDocument,
 ) -> Result<(), AppError> {
-    let doc = d.document()?;
-    change(state, auth, agency, move |_| {
-        Ok(vec![LedgerChange::PutDocument(doc)])
-    })
+    put(
+        state,
+        auth,
+        agency,
+        vec![LedgerChange::PutDocument(d.document()?)],
+    )
     .await
-    .map(|_| ())
 }
 
 /// 登记或更新一件规章或行政规范性文件（表二的制发、废止和现行有效件数）。

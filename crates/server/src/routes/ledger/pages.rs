@@ -298,24 +298,20 @@ fn request_page(auth: &Auth, v: &RequestView, flash: Option<&Flash>) -> Markup {
     )
 }
 
-/// A form for a request: the change, or the request page with what was wrong.
-async fn request_form<F, Fut>(
+/// A form for a request, once the policy let it through: the change `act` makes, then
+/// back to the request, or the request page with what was wrong.
+async fn request_form(
     state: &AppState,
     auth: &Auth,
     id: i64,
-    rid: String,
-    act: F,
-) -> Result<Response, PageError>
-where
-    F: FnOnce(super::AgencyRef) -> Fut,
-    Fut: std::future::Future<Output = Result<(), AppError>>,
-{
-    let agency = agency_for(state, auth, id, Action::EditLedger).await?;
-    match act(agency).await {
-        Ok(()) => Ok(Redirect::to(&format!("{}/requests/{}", base(id), seg(&rid))).into_response()),
+    rid: &str,
+    act: impl std::future::Future<Output = Result<(), AppError>>,
+) -> Result<Response, PageError> {
+    match act.await {
+        Ok(()) => Ok(Redirect::to(&format!("{}/requests/{}", base(id), seg(rid))).into_response()),
         Err(e) => {
             let (status, flash) = with_flash(e)?;
-            let v = request_view(state, auth, id, &rid).await?;
+            let v = request_view(state, auth, id, rid).await?;
             Ok((status, request_page(auth, &v, Some(&flash))).into_response())
         }
     }
@@ -328,13 +324,10 @@ pub async fn event_form(
     body: Bytes,
 ) -> Result<Response, PageError> {
     // The policy first, then the body (a refused request is refused whatever it sent).
-    agency_for(&state, &auth, id, Action::EditLedger).await?;
+    let agency = agency_for(&state, &auth, id, Action::EditLedger).await?;
     let e: NewEvent = form_body(&body)?;
-    let (s, a, r) = (state.clone(), auth.clone(), rid.clone());
-    request_form(&state, &auth, id, rid, move |agency| async move {
-        super::add_event(&s, &a, &agency, r, e).await
-    })
-    .await
+    let act = super::add_event(&state, &auth, &agency, rid.clone(), e);
+    request_form(&state, &auth, id, &rid, act).await
 }
 
 pub async fn close_form(
@@ -343,13 +336,10 @@ pub async fn close_form(
     Path((id, rid)): Path<(i64, String)>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    agency_for(&state, &auth, id, Action::EditLedger).await?;
+    let agency = agency_for(&state, &auth, id, Action::EditLedger).await?;
     let c: NewClosure = form_body(&body)?;
-    let (s, a, r) = (state.clone(), auth.clone(), rid.clone());
-    request_form(&state, &auth, id, rid, move |agency| async move {
-        super::close(&s, &a, &agency, r, c).await
-    })
-    .await
+    let act = super::close(&state, &auth, &agency, rid.clone(), c);
+    request_form(&state, &auth, id, &rid, act).await
 }
 
 // ---------------------------------------------------------------------------------

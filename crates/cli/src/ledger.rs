@@ -765,17 +765,24 @@ impl Cx {
 
     /// Applies changes when the ledger stays without problems (none that it did not
     /// have before: [`Ledger::changed`]); nothing is written otherwise.
+    /// The ledger is read again inside the write transaction
+    /// ([`Store::update_ledger`]), so a change made meanwhile (the workspace, another
+    /// command) is validated against too.
     fn apply(&mut self, changes: Vec<LedgerChange>) -> Result<(), String> {
-        let after = self.ledger.changed(&self.cal, &changes).map_err(|new| {
-            let new: Vec<String> = new.iter().map(|p| p.to_string()).collect();
-            format!("未保存：{}", new.join("；"))
-        })?;
         let actor = Actor {
             user_id: None,
             name: "命令行".into(),
         };
-        self.store
-            .change_ledger(&actor, &self.agency, &changes)
+        let cal = &self.cal;
+        let after = self
+            .store
+            .update_ledger(&actor, &self.agency, |ledger| {
+                let after = ledger.changed(cal, &changes).map_err(|new| {
+                    let new: Vec<String> = new.iter().map(|p| p.to_string()).collect();
+                    gongkai_store::StoreError::Conflict(format!("未保存：{}", new.join("；")))
+                })?;
+                Ok::<_, gongkai_store::StoreError>((changes.clone(), after))
+            })
             .map_err(|e| e.to_string())?;
         self.ledger = after;
         Ok(())

@@ -133,7 +133,50 @@ impl Store {
         agency: &str,
         changes: &[LedgerChange],
     ) -> Result<(), StoreError> {
-        self.in_transaction(|store| {
+        self.in_transaction(|store| store.write_ledger_changes(actor, agency, changes))
+    }
+
+    /// Reads the agency's ledger and applies the changes `decide` makes from it, in one
+    /// write transaction: two people changing one ledger at once are served one after
+    /// the other, so each change is decided (validated) on the ledger as it is when it
+    /// is written. `decide` refusing rolls back and is the answer.
+    pub fn update_ledger<T, E: From<StoreError>>(
+        &mut self,
+        actor: &Actor,
+        agency: &str,
+        decide: impl FnOnce(&Ledger) -> Result<(Vec<LedgerChange>, T), E>,
+    ) -> Result<T, E> {
+        let mut refused: Option<E> = None;
+        let written = self.in_transaction(|store| {
+            let ledger = store.ledger(agency)?;
+            match decide(&ledger) {
+                Ok((changes, answer)) => {
+                    store.write_ledger_changes(actor, agency, &changes)?;
+                    Ok(Some(answer))
+                }
+                Err(e) => {
+                    refused = Some(e);
+                    // Any error rolls the transaction back; the refusal is returned.
+                    Err(StoreError::Query("台账修改未通过检查".into()))
+                }
+            }
+        });
+        match (written, refused) {
+            (_, Some(e)) => Err(e),
+            (Ok(Some(answer)), None) => Ok(answer),
+            (Ok(None), None) => Err(StoreError::Query("台账修改没有结果".into()).into()),
+            (Err(e), None) => Err(e.into()),
+        }
+    }
+
+    fn write_ledger_changes(
+        &mut self,
+        actor: &Actor,
+        agency: &str,
+        changes: &[LedgerChange],
+    ) -> Result<(), StoreError> {
+        {
+            let store = self;
             let at = now();
             for change in changes {
                 let (action, kind, id) = describe(change);
@@ -197,7 +240,7 @@ impl Store {
                 )?;
             }
             Ok(())
-        })
+        }
     }
 
     fn put_record<T: serde::Serialize>(

@@ -7,12 +7,19 @@ use crate::Store;
 /// `GONGKAI_REQUIRE_POSTGRES` set (as `.ci/run` does) a missing server is a failure, not
 /// a skip, so CI cannot pass without having tested PostgreSQL.
 pub fn on_both_backends(name: &str, test: impl Fn(&mut Store)) {
+    on_both_backends_opening(name, |store, _| test(store))
+}
+
+/// [`on_both_backends`], with a way to open more connections to the same database
+/// (for tests of what two connections do at once).
+pub fn on_both_backends_opening(name: &str, test: impl Fn(&mut Store, &dyn Fn() -> Store)) {
     let dir = std::env::temp_dir().join(format!("gongkai-store-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temporary directory");
     let path = dir.join("corpus.db");
-    let mut sqlite = Store::open(&path.to_string_lossy()).expect("open SQLite");
-    test(&mut sqlite);
+    let target = path.to_string_lossy().into_owned();
+    let mut sqlite = Store::open(&target).expect("open SQLite");
+    test(&mut sqlite, &|| Store::open(&target).expect("open SQLite"));
     drop(sqlite);
     let _ = std::fs::remove_dir_all(&dir);
 
@@ -20,7 +27,9 @@ pub fn on_both_backends(name: &str, test: impl Fn(&mut Store)) {
         Ok(url) => {
             let schema = format!("t_{}_{name}", std::process::id());
             let mut pg = Store::open_postgres(&url, Some(&schema)).expect("open PostgreSQL");
-            test(&mut pg);
+            test(&mut pg, &|| {
+                Store::open_postgres(&url, Some(&schema)).expect("open PostgreSQL")
+            });
             pg.query(&format!("DROP SCHEMA {schema} CASCADE"), &[])
                 .expect("drop test schema");
         }

@@ -4,7 +4,7 @@
 
 use gongkai_ledger::sample::random_ledger;
 use gongkai_ledger::Ledger;
-use gongkai_store::testing::on_both_backends;
+use gongkai_store::testing::{on_both_backends, on_both_backends_opening};
 use gongkai_store::{Actor, LedgerChange, Store};
 
 fn changes_of(l: &Ledger) -> Vec<LedgerChange> {
@@ -118,5 +118,44 @@ fn a_ledger_reads_back_as_stored_and_every_change_is_audited() {
         let last = &store.audit_log(None, 1).unwrap()[0];
         assert_eq!(last.action, "ledger.request.remove");
         assert!(last.after.is_none());
+    });
+}
+
+/// Two connections adding the same request number at once: the second is decided on
+/// the ledger as the first left it (the read and the write are one transaction), so
+/// exactly one is kept and the other refused.
+#[test]
+fn concurrent_changes_to_one_ledger_are_decided_one_after_the_other() {
+    use std::time::Duration;
+    on_both_backends_opening("ledger_race", |_, open| {
+        let request = random_ledger(1, 1).requests.remove(0);
+        let attempt = |mut store: Store, wait_before: u64, hold: u64| {
+            let request = request.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(wait_before));
+                let actor = Actor {
+                    user_id: None,
+                    name: "并发测试".into(),
+                };
+                store.update_ledger(&actor, "某县财政局", |ledger| {
+                    if ledger.requests.iter().any(|r| r.id == request.id) {
+                        return Err(gongkai_store::StoreError::Conflict("已经登记".into()));
+                    }
+                    // Hold the transaction while the other one tries.
+                    std::thread::sleep(Duration::from_millis(hold));
+                    Ok((vec![LedgerChange::PutRequest(request.clone())], ()))
+                })
+            })
+        };
+        let first = attempt(open(), 0, 400);
+        let second = attempt(open(), 100, 0);
+        let (a, b) = (first.join().unwrap(), second.join().unwrap());
+        assert!(a.is_ok(), "{a:?}");
+        assert!(
+            matches!(&b, Err(gongkai_store::StoreError::Conflict(m)) if m == "已经登记"),
+            "{b:?}"
+        );
+        let mut store = open();
+        assert_eq!(store.ledger("某县财政局").unwrap().requests.len(), 1);
     });
 }

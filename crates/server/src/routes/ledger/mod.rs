@@ -173,7 +173,8 @@ async fn ledger_of(state: &AppState, agency: &AgencyRef) -> Result<Ledger, AppEr
 }
 
 /// Applies `make`'s changes to the agency's ledger as `auth`'s user, when they give the
-/// ledger no new problem; the problems otherwise (400, nothing written).
+/// ledger no new problem; the problems otherwise (400, nothing written). Reading,
+/// deciding and writing are one transaction ([`gongkai_store::Store::update_ledger`]).
 async fn change(
     state: &AppState,
     auth: &Auth,
@@ -186,14 +187,14 @@ async fn change(
     state
         .db
         .run(move |store| {
-            let ledger = store.ledger(&name)?;
-            let changes = make(&ledger)?;
-            let after = ledger.changed(&cal, &changes).map_err(|problems| {
-                let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-                AppError::BadRequest(format!("未保存：{}", lines.join("；")))
-            })?;
-            store.change_ledger(&actor, &name, &changes)?;
-            Ok(after)
+            store.update_ledger(&actor, &name, |ledger| {
+                let changes = make(ledger)?;
+                let after = ledger.changed(&cal, &changes).map_err(|problems| {
+                    let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+                    AppError::BadRequest(format!("未保存：{}", lines.join("；")))
+                })?;
+                Ok((changes, after))
+            })
         })
         .await
 }
@@ -1245,13 +1246,13 @@ pub(crate) async fn import(
         .run(move |store| {
             let sheet = gongkai_ledger_sheet::import(&input.workbook, &mapping)
                 .map_err(|e| AppError::BadRequest(format!("台账文件无法读取：{e}")))?;
-            let ledger = store.ledger(&name)?;
-            let plan = gongkai_ledger_sheet::plan(&ledger, &cal, sheet)
-                .map_err(|p| AppError::BadRequest(format!("导入后台账有问题：{p}")))?;
-            let applied = (plan.bad.is_empty() || partial) && !plan.good.is_empty();
-            if applied {
-                store.change_ledger(&actor, &name, &plan.changes())?;
-            }
+            let (plan, applied) = store.update_ledger(&actor, &name, |ledger| {
+                let plan = gongkai_ledger_sheet::plan(ledger, &cal, sheet)
+                    .map_err(|p| AppError::BadRequest(format!("导入后台账有问题：{p}")))?;
+                let applied = (plan.bad.is_empty() || partial) && !plan.good.is_empty();
+                let changes = if applied { plan.changes() } else { Vec::new() };
+                Ok::<_, AppError>((changes, (plan, applied)))
+            })?;
             Ok(ImportView {
                 applied,
                 partial,

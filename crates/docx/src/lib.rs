@@ -32,7 +32,7 @@ mod xml;
 use gongkai_model::Document;
 
 pub use soffice::{convert_with_soffice, find_soffice, is_ole};
-pub use writer::write;
+pub use writer::{write, write_with_spans};
 
 /// The caps applied while reading. Exceeding one is a [`DocxError::TooLarge`].
 pub mod limits {

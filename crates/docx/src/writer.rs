@@ -14,7 +14,7 @@
 
 use std::io::{Cursor, Write};
 
-use gongkai_model::{Block, Grid};
+use gongkai_model::{Block, Grid, Span};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
@@ -35,7 +35,16 @@ const TABLE_WIDTH: u32 = 9000;
 /// A minimal DOCX holding the blocks (lines as paragraphs, tables with merges;
 /// page breaks as page breaks).
 pub fn write(blocks: &[Block]) -> Vec<u8> {
-    let xml = document_xml(blocks);
+    write_with_spans(blocks, &[])
+}
+
+/// [`write`], with the merged cells of the document's tables given (`spans[i]` for
+/// its `i`-th table): a table whose spans are given is drawn with exactly those merged
+/// cells; one without (an empty list, or none) has them worked out from its covered
+/// positions, which is ambiguous where a covered position could continue the cell
+/// above or the one to its left.
+pub fn write_with_spans(blocks: &[Block], spans: &[Vec<Span>]) -> Vec<u8> {
+    let xml = document_xml(blocks, spans);
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     let opts = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
     let parts: [(&str, &str); 4] = [
@@ -105,7 +114,8 @@ fn paragraph(out: &mut String, text: &str) {
     out.push_str("</w:p>");
 }
 
-fn document_xml(blocks: &[Block]) -> String {
+fn document_xml(blocks: &[Block], spans: &[Vec<Span>]) -> String {
+    let mut tables = 0;
     let mut out = String::with_capacity(4096);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n");
     out.push_str("<w:document xmlns:w=\"");
@@ -127,7 +137,9 @@ fn document_xml(blocks: &[Block]) -> String {
                     // Two adjacent tables would be joined into one by Word.
                     out.push_str("<w:p/>");
                 }
-                table(&mut out, grid);
+                let given = spans.get(tables).map_or(&[][..], Vec::as_slice);
+                table(&mut out, grid, given);
+                tables += 1;
                 last_was_table = true;
             }
             Block::PageBreak { .. } => {
@@ -161,16 +173,72 @@ enum Slot {
     Orphan,
 }
 
-fn table(out: &mut String, grid: &Grid) {
+/// The slots of the given merged cells, when they tile the grid: each span starts at a
+/// cell that is not covered and covers only covered positions inside the grid, and no
+/// two overlap. `None` otherwise (the writer then works the merges out itself).
+fn given_slots(grid: &Grid, ncols: usize, spans: &[Span]) -> Option<Vec<Vec<Slot>>> {
+    let nrows = grid.rows.len();
+    let covered = |r: usize, c: usize| grid.rows[r].get(c).is_none_or(|x| x.covered);
+    let mut slots = vec![vec![Slot::Orphan; ncols]; nrows];
+    let mut claimed = vec![vec![false; ncols]; nrows];
+    for s in spans {
+        let (end_r, end_c) = (s.row.checked_add(s.rows)?, s.column.checked_add(s.columns)?);
+        if s.rows == 0 || s.columns == 0 || end_r > nrows || end_c > ncols {
+            return None;
+        }
+        for y in s.row..end_r {
+            for x in s.column..end_c {
+                let origin = (y, x) == (s.row, s.column);
+                if claimed[y][x] || covered(y, x) == origin {
+                    return None;
+                }
+                claimed[y][x] = true;
+                slots[y][x] = match (y == s.row, x == s.column) {
+                    (true, true) => Slot::Cell {
+                        span: s.columns,
+                        restart: s.rows > 1,
+                    },
+                    (false, true) => Slot::Continue { span: s.columns },
+                    _ => Slot::Taken,
+                };
+            }
+        }
+    }
+    // Every other real cell is a cell of its own; a covered position no span claims
+    // means the spans are not this grid's.
+    for (r, row) in slots.iter_mut().enumerate() {
+        for (c, slot) in row.iter_mut().enumerate() {
+            let position_covered = grid.rows[r].get(c).is_some_and(|x| x.covered);
+            if position_covered && !claimed[r][c] {
+                return None;
+            }
+            if !claimed[r][c] && !covered(r, c) {
+                *slot = Slot::Cell {
+                    span: 1,
+                    restart: false,
+                };
+            }
+        }
+    }
+    Some(slots)
+}
+
+fn table(out: &mut String, grid: &Grid, spans: &[Span]) {
     let ncols = grid.rows.iter().map(Vec::len).max().unwrap_or(0);
     if ncols == 0 {
         return;
     }
     let nrows = grid.rows.len();
     let covered = |r: usize, c: usize| grid.rows[r].get(c).is_none_or(|x| x.covered);
+    let given = (!spans.is_empty())
+        .then(|| given_slots(grid, ncols, spans))
+        .flatten();
     let mut slots = vec![vec![Slot::Orphan; ncols]; nrows];
     let mut claimed = vec![vec![false; ncols]; nrows];
     for r in 0..nrows {
+        if given.is_some() {
+            break;
+        }
         for c in 0..ncols {
             if claimed[r][c] || covered(r, c) {
                 continue;
@@ -207,6 +275,9 @@ fn table(out: &mut String, grid: &Grid) {
                 }
             }
         }
+    }
+    if let Some(g) = given {
+        slots = g;
     }
     let widths = column_widths(grid, ncols);
     out.push_str(

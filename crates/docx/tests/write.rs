@@ -238,3 +238,43 @@ fn libreoffice_opens_the_written_docx() {
     assert!(pdf.starts_with(b"%PDF"));
     assert!(pdf.len() > 1000);
 }
+
+/// Given merged cells: `[A, X] / [B, ~]` drawn with B two columns wide instead of X two
+/// rows high; spans that are not the grid's are ignored.
+#[test]
+fn given_spans_decide_an_ambiguous_grid() {
+    use gongkai_model::Span;
+    let blocks = vec![Block::Table {
+        grid: Grid {
+            rows: vec![vec![cell("A"), cell("X")], vec![cell("B"), covered()]],
+        },
+    }];
+    let xml = |bytes: Vec<u8>| -> String {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut s)
+            .unwrap();
+        s
+    };
+    let guessed = xml(gongkai_docx::write(&blocks));
+    assert!(guessed.contains("vMerge"), "{guessed}");
+    let b_wide = vec![Span {
+        row: 1,
+        column: 0,
+        rows: 1,
+        columns: 2,
+    }];
+    let given = xml(gongkai_docx::write_with_spans(&blocks, &[b_wide]));
+    assert!(!given.contains("vMerge"), "{given}");
+    assert!(given.contains(r#"<w:gridSpan w:val="2"/>"#), "{given}");
+    let wrong = vec![Span {
+        row: 0,
+        column: 0,
+        rows: 1,
+        columns: 2,
+    }];
+    assert_eq!(
+        xml(gongkai_docx::write_with_spans(&blocks, &[wrong])),
+        guessed
+    );
+}

@@ -37,7 +37,7 @@ pub use extract::{MAX_COLS, MAX_COLSPAN, MAX_PAGE_SLOTS, MAX_ROWS, MAX_ROWSPAN, 
 pub use script::{
     cut_short as script_cut_short, scan as scan_script, script_report, Scanned, ScriptReport,
 };
-pub use write::write;
+pub use write::{write, write_with_spans};
 
 /// Pages larger than this are refused (real reports are well under 1 MB).
 pub const MAX_BYTES: usize = 64 * 1024 * 1024;

@@ -2,7 +2,7 @@
 //! making HTML test inputs): paragraphs as `<p>`, tables as `<table>` with merged cells
 //! written as `colspan`/`rowspan` where the covered positions allow it.
 
-use gongkai_model::{Block, GridCell};
+use gongkai_model::{Block, GridCell, Span};
 
 /// Render `blocks` as a UTF-8 HTML page titled `doc_title` (the title goes only into
 /// `<title>`; put it in the blocks too to have it in the body).
@@ -12,7 +12,15 @@ use gongkai_model::{Block, GridCell};
 /// tiled by rectangles — only from a malformed source — or, rarely, an ambiguous one the
 /// bounded search gives up on, writes an untileable covered position as an empty cell.
 pub fn write(doc_title: &str, blocks: &[Block]) -> String {
+    write_with_spans(doc_title, blocks, &[])
+}
+
+/// [`write`], with the merged cells of the document's tables given (`spans[i]` for
+/// its `i`-th table): a table whose spans are given (and tile its covered positions)
+/// is drawn with exactly those merged cells; the others have them worked out.
+pub fn write_with_spans(doc_title: &str, blocks: &[Block], spans: &[Vec<Span>]) -> String {
     let mut out = String::new();
+    let mut tables = 0;
     out.push_str(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>",
     );
@@ -30,7 +38,11 @@ pub fn write(doc_title: &str, blocks: &[Block]) -> String {
                 }
                 out.push_str("</p>\n");
             }
-            Block::Table { grid } => table_into(&mut out, &grid.rows),
+            Block::Table { grid } => {
+                let given = spans.get(tables).map_or(&[][..], Vec::as_slice);
+                table_into(&mut out, &grid.rows, given);
+                tables += 1;
+            }
             Block::PageBreak { .. } => {}
         }
     }
@@ -38,8 +50,8 @@ pub fn write(doc_title: &str, blocks: &[Block]) -> String {
     out
 }
 
-fn table_into(out: &mut String, rows: &[Vec<GridCell>]) {
-    let spans = spans(rows);
+fn table_into(out: &mut String, rows: &[Vec<GridCell>], given: &[Span]) {
+    let spans = given_spans(rows, given).unwrap_or_else(|| spans(rows));
     out.push_str("<table border=\"1\">\n<tbody>\n");
     for (r, row) in rows.iter().enumerate() {
         out.push_str("<tr>");
@@ -66,6 +78,41 @@ fn table_into(out: &mut String, rows: &[Vec<GridCell>]) {
 }
 
 type Spans = Vec<Vec<Option<(usize, usize)>>>;
+
+/// The given merged cells as [`Spans`], when they tile the grid exactly: each starts
+/// at a real cell and covers only covered positions, none overlap, and every covered
+/// position is in one. `None` for no spans or spans that are not this grid's.
+fn given_spans(rows: &[Vec<GridCell>], given: &[Span]) -> Option<Spans> {
+    if given.is_empty() {
+        return None;
+    }
+    let mut out: Spans = rows
+        .iter()
+        .map(|row| row.iter().map(|c| (!c.covered).then_some((1, 1))).collect())
+        .collect();
+    let mut claimed: Vec<Vec<bool>> = rows.iter().map(|row| vec![false; row.len()]).collect();
+    for s in given {
+        if s.rows == 0 || s.columns == 0 {
+            return None;
+        }
+        for y in s.row..s.row.checked_add(s.rows)? {
+            for x in s.column..s.column.checked_add(s.columns)? {
+                let cell = rows.get(y)?.get(x)?;
+                let origin = (y, x) == (s.row, s.column);
+                if claimed[y][x] || cell.covered == origin {
+                    return None;
+                }
+                claimed[y][x] = true;
+                out[y][x] = origin.then_some((s.rows, s.columns));
+            }
+        }
+    }
+    let all_claimed = rows
+        .iter()
+        .zip(&claimed)
+        .all(|(row, cl)| row.iter().zip(cl).all(|(c, &k)| !c.covered || k));
+    all_claimed.then_some(out)
+}
 
 /// For every grid position: `Some((rowspan, colspan))` where a `<td>` starts, `None`
 /// where a merged cell covers it.

@@ -31,6 +31,18 @@ pub struct GridCell {
     pub covered: bool,
 }
 
+/// A merged cell as drawn: its first row and column and how many rows and columns it
+/// covers. The grid's `covered` flags say which positions a merged cell covers, not
+/// which cell: a writer that must draw a given layout (the official template) is given
+/// its merged cells too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub row: usize,
+    pub column: usize,
+    pub rows: usize,
+    pub columns: usize,
+}
+
 /// A table as a grid of rows (rows may have different lengths when the source did).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Grid {

@@ -24,6 +24,6 @@ pub mod schema;
 pub mod year_facts;
 
 pub use canonical::{canonical_json, CanonicalError, CanonicalOptions, CanonicalTables};
-pub use document::{Block, Document, Grid, GridCell, Piece};
+pub use document::{Block, Document, Grid, GridCell, Piece, Span};
 pub use finding::{CellRef, Finding, FindingKind, Label, Severity};
 pub use report::*;

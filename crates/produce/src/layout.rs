@@ -13,15 +13,9 @@ use crate::Draft;
 
 /// A merged cell as the template draws it: its first row and column, how many rows
 /// and columns it spans. The grid only says which positions are covered, not by which
-/// cell (a covered position may continue the cell above or the cell to its left); a
-/// writer that draws borders itself (the PDF) needs to know.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Merge {
-    pub row: usize,
-    pub column: usize,
-    pub rows: usize,
-    pub columns: usize,
-}
+/// cell (a covered position may continue the cell above or the cell to its left); the
+/// writers are given these so that each draws the template's merges.
+pub(crate) type Merge = gongkai_model::Span;
 
 /// A grid being drawn: rows of cells, each a text or a position a merged cell covers,
 /// and the merged cells as drawn.

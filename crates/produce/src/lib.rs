@@ -116,12 +116,14 @@ pub fn draft(agency: &str, t: &YearTables, text: &AgencyText) -> Draft {
 
 /// The report as a Word document.
 pub fn docx(draft: &Draft) -> Vec<u8> {
-    gongkai_docx::write(&blocks(draft))
+    let (blocks, merges) = layout::blocks_and_merges(draft);
+    gongkai_docx::write_with_spans(&blocks, &merges)
 }
 
 /// The report as a web page.
 pub fn html(draft: &Draft) -> String {
-    gongkai_html::write(&draft.title, &blocks(draft))
+    let (blocks, merges) = layout::blocks_and_merges(draft);
+    gongkai_html::write_with_spans(&draft.title, &blocks, &merges)
 }
 
 /// A computed cell read back as something else.

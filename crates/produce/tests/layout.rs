@@ -91,3 +91,47 @@ fn the_generated_tables_are_the_official_templates() {
     );
     assert!(text.contains("<td>其他</td>"));
 }
+
+/// The merged cells are the template's, not just the covered positions: where a covered
+/// position could continue the cell above or the one to its left, the writers are given
+/// the template's merges. In table 三, （七）总计 is one row two columns wide and
+/// 四、结转下年度继续办理 one row three columns wide (read the other way, the grid would
+/// draw （七）总计 two rows high beside a one-column 四); 三、本年度办理结果 spans its 22
+/// rows and 总计 the two header rows.
+#[test]
+fn the_writers_draw_the_templates_merged_cells() {
+    let cal = Calendar::official();
+    let t = compute(&random_ledger(5, 200), &cal, 2023).unwrap();
+    let d = draft("某市某局", &t, &AgencyText::default());
+    let page = html(&d);
+    for cell in [
+        r#"<td colspan="2">（七）总计</td>"#,
+        r#"<td colspan="3">四、结转下年度继续办理</td>"#,
+        r#"<td rowspan="22">三、本年度办理结果</td>"#,
+        r#"<td rowspan="2">总计</td>"#,
+    ] {
+        assert!(page.contains(cell), "{cell} not in the HTML");
+    }
+    // The DOCX: the same cells' properties in word/document.xml.
+    let bytes = docx(&d);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    // The properties of the cell whose text is `label`.
+    let props = |label: &str| -> String {
+        let at = xml
+            .find(&format!(">{label}<"))
+            .unwrap_or_else(|| panic!("{label}"));
+        let tc = xml[..at].rfind("<w:tc>").unwrap();
+        let end = xml[tc..].find("</w:tcPr>").unwrap() + tc;
+        xml[tc..end].to_string()
+    };
+    let seven = props("（七）总计");
+    assert!(seven.contains(r#"<w:gridSpan w:val="2"/>"#), "{seven}");
+    assert!(!seven.contains("vMerge"), "{seven}");
+    let four = props("四、结转下年度继续办理");
+    assert!(four.contains(r#"<w:gridSpan w:val="3"/>"#), "{four}");
+    let three = props("三、本年度办理结果");
+    assert!(three.contains(r#"<w:vMerge w:val="restart"/>"#), "{three}");
+}

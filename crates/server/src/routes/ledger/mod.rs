@@ -967,7 +967,7 @@ pub(crate) async fn report_view(
         sections: draft
             .sections
             .iter()
-            .map(|(k, ps)| (k.title().to_string(), ps.clone()))
+            .map(|(k, ps)| (format!("{}、{}", k.numeral(), k.title()), ps.clone()))
             .collect(),
         passed: p.gate.passed(),
         findings: p

@@ -87,77 +87,19 @@ pub const COLUMNS: &[(Field, &str, &[&str])] = &[
 ];
 
 /// The clock's event columns: the event a date in the column records, and back.
-type EventColumn = (Field, fn(Date) -> Event, fn(&Event) -> Option<Date>);
-
-const EVENT_COLUMNS: [EventColumn; 10] = [
-    (
-        Field::CorrectionRequested,
-        Event::CorrectionRequested,
-        |e| match e {
-            Event::CorrectionRequested(d) => Some(*d),
-            _ => None,
-        },
-    ),
-    (
-        Field::CorrectionReceived,
-        Event::CorrectionReceived,
-        |e| match e {
-            Event::CorrectionReceived(d) => Some(*d),
-            _ => None,
-        },
-    ),
-    (
-        Field::ThirdPartyStarted,
-        Event::ThirdPartyStarted,
-        |e| match e {
-            Event::ThirdPartyStarted(d) => Some(*d),
-            _ => None,
-        },
-    ),
-    (
-        Field::ThirdPartyEnded,
-        Event::ThirdPartyEnded,
-        |e| match e {
-            Event::ThirdPartyEnded(d) => Some(*d),
-            _ => None,
-        },
-    ),
-    (
-        Field::ConsultationStarted,
-        Event::ConsultationStarted,
-        |e| match e {
-            Event::ConsultationStarted(d) => Some(*d),
-            _ => None,
-        },
-    ),
-    (
-        Field::ConsultationEnded,
-        Event::ConsultationEnded,
-        |e| match e {
-            Event::ConsultationEnded(d) => Some(*d),
-            _ => None,
-        },
-    ),
-    (Field::Extended, Event::Extended, |e| match e {
-        Event::Extended(d) => Some(*d),
-        _ => None,
-    }),
-    (Field::FeeNoticeSent, Event::FeeNoticeSent, |e| match e {
-        Event::FeeNoticeSent(d) => Some(*d),
-        _ => None,
-    }),
-    (
-        Field::FeeNoticeReceived,
-        Event::FeeNoticeReceived,
-        |e| match e {
-            Event::FeeNoticeReceived(d) => Some(*d),
-            _ => None,
-        },
-    ),
-    (Field::FeePaid, Event::FeePaid, |e| match e {
-        Event::FeePaid(d) => Some(*d),
-        _ => None,
-    }),
+/// The event columns: each field and its event's kind ([`Event::KINDS`]; 答复 is the
+/// closing's date, not a column of its own).
+const EVENT_COLUMNS: [(Field, &str); 10] = [
+    (Field::CorrectionRequested, "correction-requested"),
+    (Field::CorrectionReceived, "correction-received"),
+    (Field::ThirdPartyStarted, "third-party-started"),
+    (Field::ThirdPartyEnded, "third-party-ended"),
+    (Field::ConsultationStarted, "consultation-started"),
+    (Field::ConsultationEnded, "consultation-ended"),
+    (Field::Extended, "extended"),
+    (Field::FeeNoticeSent, "fee-notice-sent"),
+    (Field::FeeNoticeReceived, "fee-notice-received"),
+    (Field::FeePaid, "fee-paid"),
 ];
 
 const REQUIRED: [Field; 5] = [
@@ -506,8 +448,12 @@ fn read_row(
         }
     };
     let mut events = Vec::new();
-    for (field, make, _) in EVENT_COLUMNS {
-        events.extend(date_of(field, &mut bad).into_iter().map(make));
+    for (field, kind) in EVENT_COLUMNS {
+        events.extend(
+            date_of(field, &mut bad)
+                .into_iter()
+                .filter_map(|d| Event::of_kind(kind, d)),
+        );
     }
     let outcome_text = text(Field::Outcome);
     let outcome = Outcome::parse(&outcome_text);
@@ -630,7 +576,14 @@ fn joined(ds: impl Iterator<Item = Date>) -> String {
 
 /// A request's field as the sheet writes it.
 fn field_text(r: &Request, field: Field) -> String {
-    let events = |pick: fn(&Event) -> Option<Date>| joined(r.events.iter().filter_map(pick));
+    let events = |kind: &str| {
+        joined(
+            r.events
+                .iter()
+                .filter(|e| e.kind() == kind)
+                .map(|e| e.date()),
+        )
+    };
     match field {
         Field::Id => r.id.clone(),
         Field::Applicant => r.applicant.name.clone(),
@@ -669,8 +622,8 @@ fn field_text(r: &Request, field: Field) -> String {
         }
         _ => EVENT_COLUMNS
             .iter()
-            .find(|(f, _, _)| *f == field)
-            .map_or(String::new(), |(_, _, pick)| events(*pick)),
+            .find(|(f, _)| *f == field)
+            .map_or(String::new(), |(_, kind)| events(kind)),
     }
 }
 

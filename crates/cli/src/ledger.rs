@@ -879,12 +879,7 @@ fn list(cx: &mut Cx, all: bool, today: Option<&str>, format: Format) -> Result<(
 
 fn show(cx: &mut Cx, id: &str, format: Format) -> Result<(), String> {
     let r = cx.request(id)?;
-    let clock = RequestClock {
-        received: r.received,
-        channel: Some(r.channel),
-        events: r.events.clone(),
-    };
-    let d = deadlines(&cx.cal, &clock).map_err(|e| e.to_string())?;
+    let d = r.deadlines(&cx.cal).map_err(|e| e.to_string())?;
     match format {
         Format::Json => {
             outln!(

@@ -212,6 +212,19 @@ pub struct Request {
 }
 
 impl Request {
+    /// Every deadline of the request on its clock (receipt, channel, events).
+    pub fn deadlines(
+        &self,
+        cal: &Calendar,
+    ) -> Result<gongkai_deadline::Deadlines, gongkai_deadline::ClockError> {
+        let clock = RequestClock {
+            received: self.received,
+            channel: Some(self.channel),
+            events: self.events.clone(),
+        };
+        deadlines(cal, &clock)
+    }
+
     /// Counted in table 三 (not a request that was split into parts).
     pub fn counted(&self) -> bool {
         !self.split
@@ -492,12 +505,7 @@ impl Ledger {
                     );
                 }
             }
-            let clock = RequestClock {
-                received: r.received,
-                channel: Some(r.channel),
-                events: r.events.clone(),
-            };
-            if let Err(e) = deadlines(cal, &clock) {
+            if let Err(e) = r.deadlines(cal) {
                 push(&r.id, e.to_string());
             }
         }

@@ -3,8 +3,8 @@
 //! clock waits, then the concluded ones. The CLI's `ledger list` and the workspace's
 //! ledger page both show this.
 
-use gongkai_deadline::clock::{deadlines, PauseKind};
-use gongkai_deadline::{Calendar, ClockError, RequestClock};
+use gongkai_deadline::clock::{Deadlines, PauseKind};
+use gongkai_deadline::{Calendar, ClockError};
 use gongkai_model::date::Date;
 use serde::Serialize;
 
@@ -38,6 +38,27 @@ impl Standing {
             Standing::Overdue { working_days } => format!("逾期 {working_days} 个工作日"),
             Standing::DueToday => "今天到期".into(),
             Standing::Due { working_days } => format!("还有 {working_days} 个工作日"),
+        }
+    }
+
+    /// Where `request`, whose deadlines are `d`, stands on `today`.
+    pub fn of(request: &Request, d: &Deadlines, cal: &Calendar, today: Date) -> Standing {
+        let due = d.answer.as_ref().and_then(|a| a.due);
+        match (&request.closure, &d.answer, due) {
+            (Some(c), _, _) => Standing::Closed {
+                outcome: c.outcome.name().to_string(),
+                date: c.date,
+            },
+            (None, None, _) => Standing::AwaitingCorrection,
+            (None, Some(a), None) => match a.stopped_by {
+                Some(by) => Standing::Stopped { by },
+                None => Standing::AwaitingCorrection,
+            },
+            (None, Some(_), Some(due)) => match cal.working_days_until(today, due) {
+                n if n < 0 => Standing::Overdue { working_days: -n },
+                0 => Standing::DueToday,
+                n => Standing::Due { working_days: n },
+            },
         }
     }
 
@@ -88,29 +109,9 @@ pub fn worklist<'a>(
         if !all && r.closure.is_some() {
             continue;
         }
-        let clock = RequestClock {
-            received: r.received,
-            channel: Some(r.channel),
-            events: r.events.clone(),
-        };
-        let d = deadlines(cal, &clock).map_err(|e| (r.id.clone(), e))?;
+        let d = r.deadlines(cal).map_err(|e| (r.id.clone(), e))?;
         let due = d.answer.as_ref().and_then(|a| a.due);
-        let standing = match (&r.closure, &d.answer, due) {
-            (Some(c), _, _) => Standing::Closed {
-                outcome: c.outcome.name().to_string(),
-                date: c.date,
-            },
-            (None, None, _) => Standing::AwaitingCorrection,
-            (None, Some(a), None) => match a.stopped_by {
-                Some(by) => Standing::Stopped { by },
-                None => Standing::AwaitingCorrection,
-            },
-            (None, Some(_), Some(due)) => match cal.working_days_until(today, due) {
-                n if n < 0 => Standing::Overdue { working_days: -n },
-                0 => Standing::DueToday,
-                n => Standing::Due { working_days: n },
-            },
-        };
+        let standing = Standing::of(r, &d, cal, today);
         items.push(WorkItem {
             request: r,
             id: &r.id,

@@ -251,6 +251,8 @@ impl Format {
 /// A report written and read back: the file's bytes and what the gate found.
 #[derive(Clone, Debug)]
 pub struct Produced {
+    /// What was written: the sections' paragraphs and the tables.
+    pub draft: Draft,
     pub bytes: Vec<u8>,
     pub gate: GateResult,
 }
@@ -271,20 +273,13 @@ pub fn produce(
         Format::Html => html(&d).into_bytes(),
         Format::Pdf => pdf(&d, &system_cjk_font().ok_or(PdfError::NoFont)?)?,
     };
-    let name = format!(
-        "{agency}{}年度报告.{}",
-        tables_year(tables),
-        format.extension()
-    );
+    let name = format!("{agency}{}年度报告.{}", tables.year, format.extension());
     let gate = gate(&name, &bytes, &tables.report)?;
-    Ok(Produced { bytes, gate })
-}
-
-fn tables_year(t: &YearTables) -> String {
-    t.report
-        .year
-        .as_ref()
-        .map_or(String::new(), |y| y.value.to_string())
+    Ok(Produced {
+        draft: d,
+        bytes,
+        gate,
+    })
 }
 
 /// Every cell of a report's three tables.

@@ -74,6 +74,18 @@ async fn staff_keep_their_ledger_and_reviewers_read_it() {
         "the form keeps what was typed"
     );
 
+    // /ledger lists, for the reviewer, the agencies in scope that keep a ledger, with
+    // their request counts.
+    let index = t.get("/ledger", Some(&reviewer)).await;
+    assert_eq!(index.status, StatusCode::OK);
+    assert!(
+        index.text().contains(&format!(
+            r#"<a href="{base}">辉县市人民政府</a></td><td>河南省新乡市辉县市</td><td class="num">2</td>"#
+        )),
+        "{}",
+        index.text()
+    );
+
     // The worklist on 2026-03-27: the overdue one first, then the one due soon.
     let w = t
         .get(&format!("/api{base}?today=2026-03-27"), Some(&reviewer))

@@ -111,18 +111,20 @@ impl Store {
     /// The corpus agencies (id, name) that keep a ledger, with their request counts: a
     /// ledger is kept under the agency's name, which `agencies.name` holds once.
     pub fn ledger_agency_ids(&mut self) -> Result<Vec<(i64, String, i64)>, StoreError> {
-        let kept = self.ledger_agencies()?;
-        let mut out = Vec::new();
-        for (name, n) in kept {
-            let rows = self.conn.query(
-                "SELECT id FROM agencies WHERE name = $1",
-                &[name.as_str().into()],
-            )?;
-            if let Some(r) = rows.into_iter().next() {
-                out.push((r.get("id")?, name, n));
-            }
-        }
-        Ok(out)
+        self.conn
+            .query(
+                "SELECT a.id, a.name, COUNT(r.id) AS n
+                 FROM agencies a
+                 JOIN (SELECT agency FROM ledger_requests
+                       UNION SELECT agency FROM ledger_records) k ON k.agency = a.name
+                 LEFT JOIN ledger_requests r ON r.agency = a.name
+                 GROUP BY a.id, a.name
+                 ORDER BY a.name",
+                &[],
+            )?
+            .into_iter()
+            .map(|r| Ok((r.get("id")?, r.get("name")?, r.get("n")?)))
+            .collect()
     }
 
     /// Applies changes to an agency's ledger in one transaction, each audited with the

@@ -23,8 +23,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use gongkai_deadline::clock::{deadlines, Deadlines};
-use gongkai_deadline::{Event, RequestClock};
+use gongkai_deadline::clock::Deadlines;
+use gongkai_deadline::Event;
 use gongkai_ledger::{
     compute, Applicant, ApplicantKind, Behind, Closure, Ledger, LedgerChange, Outcome, ReportText,
     Request, Standing, YearTables,
@@ -180,7 +180,7 @@ async fn change(
     auth: &Auth,
     agency: &AgencyRef,
     make: impl FnOnce(&Ledger) -> Result<Vec<LedgerChange>, AppError> + Send + 'static,
-) -> Result<Ledger, AppError> {
+) -> Result<(), AppError> {
     let name = agency.name.clone();
     let actor = auth.actor();
     let cal = state.calendar.clone();
@@ -189,11 +189,11 @@ async fn change(
         .run(move |store| {
             store.update_ledger(&actor, &name, |ledger| {
                 let changes = make(ledger)?;
-                let after = ledger.changed(&cal, &changes).map_err(|problems| {
+                ledger.changed(&cal, &changes).map_err(|problems| {
                     let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
                     AppError::BadRequest(format!("未保存：{}", lines.join("；")))
                 })?;
-                Ok((changes, after))
+                Ok((changes, ()))
             })
         })
         .await
@@ -206,9 +206,7 @@ async fn put(
     agency: &AgencyRef,
     changes: Vec<LedgerChange>,
 ) -> Result<(), AppError> {
-    change(state, auth, agency, move |_| Ok(changes))
-        .await
-        .map(|_| ())
+    change(state, auth, agency, move |_| Ok(changes)).await
 }
 
 /// Today in Beijing, or the `today` a query gives (to see the worklist as on a day).
@@ -507,12 +505,8 @@ pub(crate) async fn request_view(
         .find(|r| r.id == rid)
         .ok_or_else(|| AppError::NotFound(format!("{} 的台账中没有申请 {rid}", agency.name)))?
         .clone();
-    let clock = RequestClock {
-        received: r.received,
-        channel: Some(r.channel),
-        events: r.events.clone(),
-    };
-    let d = deadlines(&state.calendar, &clock)
+    let d = r
+        .deadlines(&state.calendar)
         .map_err(|e| AppError::BadRequest(format!("申请 {rid} 的期限无法计算：{e}")))?;
     let mut timeline = vec![TimelineEntry {
         date: r.received,
@@ -541,15 +535,11 @@ pub(crate) async fn request_view(
             ),
         });
     }
-    let standing = gongkai_ledger::worklist(&ledger, &state.calendar, today(None)?, true)
-        .ok()
-        .and_then(|items| {
-            items
-                .into_iter()
-                .find(|w| w.id == rid)
-                .map(|w| w.standing.label_zh())
-        })
-        .unwrap_or_else(|| "已拆分（不计数，办理结果记在拆分后的各件上）".into());
+    let standing = if r.counted() {
+        Standing::of(&r, &d, &state.calendar, today(None)?).label_zh()
+    } else {
+        "已拆分（不计数，办理结果记在拆分后的各件上）".to_string()
+    };
     Ok(RequestView {
         may_edit: may_edit(auth, &agency),
         applicant_kind: r.applicant.kind.label().to_string(),
@@ -598,20 +588,25 @@ impl NewEvent {
     }
 }
 
-/// The request `rid` of the ledger, changed by `f`.
-fn put_changed(
-    ledger: &Ledger,
-    rid: &str,
-    f: impl FnOnce(&mut Request) -> Result<(), AppError>,
-) -> Result<Vec<LedgerChange>, AppError> {
-    let mut r = ledger
-        .requests
-        .iter()
-        .find(|r| r.id == rid)
-        .cloned()
-        .ok_or_else(|| AppError::NotFound(format!("台账中没有申请 {rid}")))?;
-    f(&mut r)?;
-    Ok(vec![LedgerChange::PutRequest(r)])
+/// Changes the request `rid` of the agency's ledger by `f` ([`change`]).
+async fn change_request(
+    state: &AppState,
+    auth: &Auth,
+    agency: &AgencyRef,
+    rid: String,
+    f: impl FnOnce(&mut Request) -> Result<(), AppError> + Send + 'static,
+) -> Result<(), AppError> {
+    change(state, auth, agency, move |ledger| {
+        let mut r = ledger
+            .requests
+            .iter()
+            .find(|r| r.id == rid)
+            .cloned()
+            .ok_or_else(|| AppError::NotFound(format!("台账中没有申请 {rid}")))?;
+        f(&mut r)?;
+        Ok(vec![LedgerChange::PutRequest(r)])
+    })
+    .await
 }
 
 async fn add_event(
@@ -622,21 +617,18 @@ async fn add_event(
     e: NewEvent,
 ) -> Result<(), AppError> {
     let event = e.event()?;
-    change(state, auth, agency, move |ledger| {
-        put_changed(ledger, &rid, |r| {
-            if r.events.contains(&event) {
-                return Err(AppError::Conflict(format!(
-                    "{} {} 已经登记",
-                    event.date(),
-                    event.label()
-                )));
-            }
-            r.events.push(event);
-            Ok(())
-        })
+    change_request(state, auth, agency, rid, move |r| {
+        if r.events.contains(&event) {
+            return Err(AppError::Conflict(format!(
+                "{} {} 已经登记",
+                event.date(),
+                event.label()
+            )));
+        }
+        r.events.push(event);
+        Ok(())
     })
     .await
-    .map(|_| ())
 }
 
 /// 登记申请的一个事件（补正、征求意见、延期、收费、答复）。
@@ -688,23 +680,20 @@ async fn close(
         .filter(|g| !g.is_empty())
         .map(str::to_string)
         .collect();
-    change(state, auth, agency, move |ledger| {
-        put_changed(ledger, &rid, |r| {
-            if r.split {
-                return Err(AppError::BadRequest(
-                    "已拆分的申请不记办理结果：请在拆分后的各件上办结".into(),
-                ));
-            }
-            r.closure = Some(Closure {
-                outcome,
-                date,
-                grounds,
-            });
-            Ok(())
-        })
+    change_request(state, auth, agency, rid, move |r| {
+        if r.split {
+            return Err(AppError::BadRequest(
+                "已拆分的申请不记办理结果：请在拆分后的各件上办结".into(),
+            ));
+        }
+        r.closure = Some(Closure {
+            outcome,
+            date,
+            grounds,
+        });
+        Ok(())
     })
     .await
-    .map(|_| ())
 }
 
 /// 办结一件申请：表三的一个办理结果（每件只在一行），另列法律依据。
@@ -927,14 +916,12 @@ pub struct ReportView {
 
 /// Writes the report in `format` and gates it.
 async fn produced(
-    state: &AppState,
     agency: &AgencyRef,
     ledger: &Ledger,
     t: &YearTables,
     year: i32,
     format: gongkai_produce::Format,
 ) -> Result<gongkai_produce::Produced, AppError> {
-    let _ = state;
     let text = ledger.texts.get(&year).cloned().unwrap_or_default();
     let (name, t) = (agency.name.clone(), t.clone());
     // Writing and reading back is CPU work: off the async threads.
@@ -952,19 +939,11 @@ pub(crate) async fn report_view(
 ) -> Result<ReportView, AppError> {
     let (agency, ledger, t) = computed(state, auth, id, year).await?;
     let text = ledger.texts.get(&year).cloned().unwrap_or_default();
-    let draft = gongkai_produce::draft(&agency.name, &t, &text);
-    let p = produced(
-        state,
-        &agency,
-        &ledger,
-        &t,
-        year,
-        gongkai_produce::Format::Docx,
-    )
-    .await?;
+    let p = produced(&agency, &ledger, &t, year, gongkai_produce::Format::Docx).await?;
     Ok(ReportView {
         may_edit: may_edit(auth, &agency),
-        sections: draft
+        sections: p
+            .draft
             .sections
             .iter()
             .map(|(k, ps)| (format!("{}、{}", k.numeral(), k.title()), ps.clone()))
@@ -1066,7 +1045,7 @@ pub(crate) async fn make_final(
     let ledger = ledger_of(state, &agency).await?;
     let t =
         compute(&ledger, &state.calendar, year).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let p = produced(state, &agency, &ledger, &t, year, format).await?;
+    let p = produced(&agency, &ledger, &t, year, format).await?;
     if !p.gate.passed() {
         return Ok(Err(report_view(state, auth, agency.id, year).await?));
     }

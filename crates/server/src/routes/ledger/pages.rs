@@ -719,7 +719,7 @@ pub async fn draft_file(
     let ledger = super::ledger_of(&state, &agency).await?;
     let t = gongkai_ledger::compute(&ledger, &state.calendar, year)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let p = super::produced(&state, &agency, &ledger, &t, year, format).await?;
+    let p = super::produced(&agency, &ledger, &t, year, format).await?;
     let file = format!(
         "{}{year}年政府信息公开工作年度报告（草稿）.{}",
         agency.name,

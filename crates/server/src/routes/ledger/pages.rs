@@ -489,7 +489,7 @@ fn register(auth: &Auth, v: &super::TablesView) -> Markup {
 }
 
 /// A register form: back to the year's tables, or the error page with what was wrong.
-async fn register_answer(
+fn register_answer(
     id: i64,
     year: i32,
     result: Result<(), AppError>,
@@ -524,7 +524,6 @@ pub async fn register_form(
         year,
         super::register_year(&state, &auth, &agency, year, r).await,
     )
-    .await
 }
 
 /// Where a register form came from: the year whose tables it was on.
@@ -550,7 +549,7 @@ pub async fn case_form(
     let agency = agency_for(&state, &auth, id, Action::EditLedger).await?;
     let c: super::NewCase = form_body(&body)?;
     let year = back_year(&body);
-    register_answer(id, year, super::put_case(&state, &auth, &agency, c).await).await
+    register_answer(id, year, super::put_case(&state, &auth, &agency, c).await)
 }
 
 pub async fn document_form(
@@ -567,7 +566,6 @@ pub async fn document_form(
         year,
         super::put_document(&state, &auth, &agency, d).await,
     )
-    .await
 }
 
 // ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@
 //! `/dev/zero`, a FIFO or a file that grows while it is read cannot hold a run up.
 
 mod decode;
+mod ocr;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,11 @@ use std::path::{Path, PathBuf};
 use gongkai_model::{Document, SourceFormat};
 
 pub use decode::{decode, decode_lossy, Decoded, Replaced, Undecodable};
+pub use ocr::{
+    engine as ocr_engine, ocr_mode, recognise, recognise_with, set_ocr_mode, OcrMode, Recognised,
+    RecognisedPage, MAX_OCR_PAGES, PAGE_TIME_LIMIT,
+};
+pub use gongkai_ocr::Reading;
 
 /// Largest file read at all (text reports are a few dozen KB; PDFs a few MB).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -35,6 +41,8 @@ pub enum Detected {
     Zip,
     /// An OLE2 compound file: DOC, old WPS, XLS …
     Ole,
+    /// A picture: PNG, JPEG or TIFF (a photographed or scanned page).
+    Image,
     Binary,
 }
 
@@ -48,6 +56,7 @@ impl Detected {
             Detected::Pdf => "PDF",
             Detected::Zip => "Word（DOCX/ZIP）",
             Detected::Ole => "旧版 Word/WPS（DOC/WPS）",
+            Detected::Image => "图片（PNG/JPEG/TIFF）",
             Detected::Binary => "二进制文件",
         }
     }
@@ -73,6 +82,9 @@ pub struct Loaded {
     /// Bytes of a text file that were not valid in its encoding (or NUL), each replaced
     /// by U+FFFD in the text: reported as extraction doubts, never silently dropped.
     pub replaced: Vec<Replaced>,
+    /// For a scan read by OCR: the engine, the pages and every number read with its
+    /// confidence.
+    pub recognised: Option<Recognised>,
 }
 
 /// What a path that is not a regular file is.
@@ -203,6 +215,13 @@ fn sniff(bytes: &[u8]) -> (Detected, Option<ScriptFile>) {
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         return (Detected::Ole, None);
+    }
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n")
+        || bytes.starts_with(&[0xFF, 0xD8, 0xFF])
+        || bytes.starts_with(b"II*\0")
+        || bytes.starts_with(b"MM\0*")
+    {
+        return (Detected::Image, None);
     }
     if looks_binary(bytes) {
         return (Detected::Binary, None);
@@ -354,14 +373,44 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, IngestError> {
         content: Content::Document(doc),
         encoding: "",
         replaced: Vec::new(),
+        recognised: None,
+    };
+    let recognised = |format, pages: Result<Vec<gongkai_ocr::PageImage>, String>, what: &str| {
+        let pages = pages.map_err(|reason| read_err(format!("{what}，无法识别：{reason}")))?;
+        let (doc, recognised) =
+            ocr::recognise(pages).map_err(|e| read_err(format!("{what}，{e}")))?;
+        Ok(Loaded {
+            recognised: Some(recognised),
+            ..document(format, doc)
+        })
     };
     match detected {
         Detected::Pdf => {
-            let doc = gongkai_pdf::read(bytes).map_err(|e| match e {
-                gongkai_pdf::PdfError::Truncated(_) => incomplete(e.to_string()),
-                e => read_err(e.to_string()),
-            })?;
+            let doc = match gongkai_pdf::read(bytes) {
+                Ok(doc) => doc,
+                Err(gongkai_pdf::PdfError::Scanned) => {
+                    let what = gongkai_pdf::PdfError::Scanned.to_string();
+                    if let Some(refusal) = ocr_refusal(&what) {
+                        return Err(read_err(refusal));
+                    }
+                    return recognised(SourceFormat::Pdf, ocr::pdf_pages(bytes), &what);
+                }
+                Err(e @ gongkai_pdf::PdfError::Truncated(_)) => {
+                    return Err(incomplete(e.to_string()))
+                }
+                Err(e) => return Err(read_err(e.to_string())),
+            };
             return Ok(document(SourceFormat::Pdf, doc));
+        }
+        Detected::Image => {
+            let what = "图片文件（扫描或拍摄的页面）";
+            if let Some(refusal) = ocr_refusal(what) {
+                return Err(read_err(refusal));
+            }
+            let page = gongkai_ocr::decode_file(bytes)
+                .map(|(image, dpi)| vec![gongkai_ocr::PageImage::whole(1, image, dpi)])
+                .map_err(|e| e.to_string());
+            return recognised(SourceFormat::Image, page, what);
         }
         Detected::Zip => {
             let doc = gongkai_docx::read(bytes).map_err(|e| match e {
@@ -423,6 +472,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, IngestError> {
                     content: Content::Text(text),
                     encoding,
                     replaced: Vec::new(),
+                    recognised: None,
                 }),
                 gongkai_html::ScriptReport::NoReport => {
                     Err(IngestError::ScriptWithoutReport { path: p() })
@@ -452,7 +502,20 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, IngestError> {
         content: Content::Text(text),
         encoding,
         replaced,
+        recognised: None,
     })
+}
+
+/// Why scanned input is not recognised, when it is not: OCR turned off, or the engine
+/// not installed (with how to install it). `what` says what the input is.
+fn ocr_refusal(what: &str) -> Option<String> {
+    if ocr_mode() == OcrMode::Off {
+        return Some(format!("{what}，已按 --no-ocr 跳过文字识别（OCR）"));
+    }
+    match ocr::engine() {
+        Ok(_) => None,
+        Err(e) => Some(format!("{what}，需要文字识别：{e}")),
+    }
 }
 
 #[cfg(test)]

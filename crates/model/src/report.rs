@@ -379,6 +379,8 @@ pub enum SourceFormat {
     Pdf,
     Docx,
     Html,
+    /// A picture of a page (PNG, JPEG, TIFF), read by OCR.
+    Image,
 }
 
 /// A rows the national format does not have (provinces add some): kept and reported.

@@ -68,6 +68,24 @@ pub struct Rule {
     pub hi: f32,
 }
 
+/// An image XObject drawn on the page: the object and the box its unit square maps to
+/// (page space, after the CTM).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlacedImage {
+    pub id: Option<ObjectId>,
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+    /// Rows run bottom to top on the page (a negative vertical scale).
+    pub flipped: bool,
+    /// Turned a quarter (or any angle): the image's rows are not the page's.
+    pub rotated: bool,
+}
+
+/// A page drawing more images than this is not a scan: the rest are counted only.
+const MAX_PLACED_IMAGES: usize = 64;
+
 /// What a page draws.
 #[derive(Debug, Default)]
 pub struct PageContent {
@@ -76,6 +94,8 @@ pub struct PageContent {
     pub vrules: Vec<Rule>,
     /// Images drawn (XObjects and inline).
     pub images: usize,
+    /// Image XObjects drawn, with where: a scanned page is one (or a few) of them.
+    pub placed: Vec<PlacedImage>,
     /// Glyphs whose font had no way to text (no ToUnicode on an Identity font).
     pub unmapped: usize,
 }
@@ -577,7 +597,27 @@ impl<'d, 'c> Interp<'d, 'c> {
             return Ok(());
         };
         match get_name(doc, &s.dict, b"Subtype") {
-            Some(b"Image") => self.out.images += 1,
+            Some(b"Image") => {
+                self.out.images += 1;
+                let corners = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)]
+                    .map(|(x, y)| apply(&self.gs.ctm, x, y));
+                let xs = corners.map(|c| c.0);
+                let ys = corners.map(|c| c.1);
+                let min = |v: [f32; 4]| v.into_iter().fold(f32::INFINITY, f32::min);
+                let max = |v: [f32; 4]| v.into_iter().fold(f32::NEG_INFINITY, f32::max);
+                if self.out.placed.len() < MAX_PLACED_IMAGES {
+                    self.out.placed.push(PlacedImage {
+                        id: ref_id(xobjects, name),
+                        x0: min(xs),
+                        y0: min(ys),
+                        x1: max(xs),
+                        y1: max(ys),
+                        flipped: corners[2].1 < corners[0].1,
+                        rotated: (corners[1].1 - corners[0].1).abs() > 0.01
+                            || (corners[2].0 - corners[0].0).abs() > 0.01,
+                    });
+                }
+            }
             Some(b"Form") if depth < MAX_FORM_DEPTH => {
                 let id = ref_id(xobjects, name);
                 let data = match id.and_then(|id| self.cache.forms.get(&id)) {

@@ -19,12 +19,15 @@ mod lexer;
 mod lines;
 mod objects;
 mod rules;
+mod scanned;
 mod sfnt;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use gongkai_model::Document;
 use lopdf::{LoadOptions, Object};
+
+pub use scanned::{scanned_pages, ImageData, PageImage, ScannedPage};
 
 use interp::{Cache, Interp, Matrix};
 use objects::{as_stream, nums, resolve, stream_bytes};
@@ -42,7 +45,7 @@ pub enum PdfError {
     Truncated(String),
     #[error("PDF文件设有打开密码（已加密），无法读取；请提供未加密的文件")]
     Encrypted,
-    #[error("PDF是扫描件，没有文字层，暂不支持OCR")]
+    #[error("PDF是扫描件，没有文字层")]
     Scanned,
     #[error("PDF中没有可读取的文字")]
     NoText,
@@ -60,8 +63,8 @@ pub enum PdfError {
 pub const MAX_BYTES: usize = 200 << 20;
 pub const MAX_PAGES: usize = 2000;
 pub const MAX_OBJECTS: usize = 2_000_000;
-const MAX_OPERATORS: u64 = 50_000_000;
-const MAX_GLYPHS: usize = 5_000_000;
+pub(crate) const MAX_OPERATORS: u64 = 50_000_000;
+pub(crate) const MAX_GLYPHS: usize = 5_000_000;
 
 /// Read a PDF into a document of lines and table grids.
 pub fn read(bytes: &[u8]) -> Result<Document, PdfError> {
@@ -285,6 +288,67 @@ fn read_inner(bytes: &[u8]) -> Result<Document, PdfError> {
     }
     layout::drop_running_lines(&mut pages);
     Ok(assemble::document(pages))
+}
+
+/// The merged cells of the tables that ruling lines outline, as the reader builds them:
+/// per table, each merged cell's box `[x0, y0, x1, y1]` (page points, origin
+/// bottom-left). Rules as in [`PageDrawing`]: horizontal `(y, x0, x1)`, vertical
+/// `(x, y0, y1)`.
+pub fn ruled_cells(hrules: &[(f32, f32, f32)], vrules: &[(f32, f32, f32)]) -> Vec<Vec<[f32; 4]>> {
+    let rule = |&(pos, lo, hi): &(f32, f32, f32)| interp::Rule { pos, lo, hi };
+    let hs: Vec<interp::Rule> = hrules.iter().map(rule).collect();
+    let vs: Vec<interp::Rule> = vrules.iter().map(rule).collect();
+    rules::tables(&hs, &vs)
+        .iter()
+        .map(|g| {
+            let mut boxes = vec![[f32::INFINITY, f32::INFINITY, f32::NEG_INFINITY, f32::NEG_INFINITY]; g.groups];
+            for r in 0..g.rows() {
+                for c in 0..g.cols() {
+                    let b = &mut boxes[g.owner[r * g.cols() + c]];
+                    b[0] = b[0].min(g.xs[c]);
+                    b[2] = b[2].max(g.xs[c + 1]);
+                    // Rows run top to bottom: ys descend.
+                    b[1] = b[1].min(g.ys[r + 1]);
+                    b[3] = b[3].max(g.ys[r]);
+                }
+            }
+            boxes.retain(|b| b[0].is_finite() && b[1].is_finite());
+            boxes
+        })
+        .collect()
+}
+
+/// A document laid out from pages drawn by something other than a PDF content stream
+/// (the OCR reader's recognised glyphs and detected ruling lines): the same tables,
+/// lines, page-number and running-header handling as a PDF with a text layer.
+pub fn document_from_drawings(drawings: &[PageDrawing]) -> Document {
+    let mut pages: Vec<layout::Page> = drawings
+        .iter()
+        .map(|d| {
+            let rule = |&(pos, lo, hi): &(f32, f32, f32)| interp::Rule { pos, lo, hi };
+            let content = interp::PageContent {
+                glyphs: d
+                    .glyphs
+                    .iter()
+                    .map(|g| interp::Glyph {
+                        c: g.c,
+                        x0: g.x0,
+                        y0: g.y0,
+                        x1: g.x1,
+                        y1: g.y1,
+                        size: g.size,
+                        vertical: false,
+                    })
+                    .collect(),
+                hrules: d.hrules.iter().map(rule).collect(),
+                vrules: d.vrules.iter().map(rule).collect(),
+                ..Default::default()
+            };
+            layout::page(d.number, d.width, d.height, &content)
+        })
+        .collect();
+    layout::drop_running_lines(&mut pages);
+    assemble::document(pages)
 }
 
 /// The page's content streams concatenated (a space between them, as the spec says).

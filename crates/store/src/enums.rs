@@ -59,6 +59,7 @@ stored_words!(SourceFormat, "来源格式", {
     Pdf => "pdf",
     Docx => "docx",
     Html => "html",
+    Image => "image",
 });
 
 stored_words!(SectionKind, "章节类别", {

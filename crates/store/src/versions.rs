@@ -29,14 +29,16 @@ fn reading_rank(reading: Option<ReadingStatus>) -> u8 {
 }
 
 /// Which format's reading a report prefers when it has several sources: the
-/// published document (PDF, then Word) over the web page over a text copy.
+/// published document (PDF, then Word) over the web page over a text copy over a
+/// picture of a page (read by OCR).
 pub fn format_rank(format: SourceFormat) -> u8 {
     match format {
-        SourceFormat::Pdf => 4,
-        SourceFormat::Docx => 3,
-        SourceFormat::Html => 2,
-        SourceFormat::Markdown => 1,
-        SourceFormat::Text => 0,
+        SourceFormat::Pdf => 5,
+        SourceFormat::Docx => 4,
+        SourceFormat::Html => 3,
+        SourceFormat::Markdown => 2,
+        SourceFormat::Text => 1,
+        SourceFormat::Image => 0,
     }
 }
 

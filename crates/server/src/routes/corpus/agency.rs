@@ -125,6 +125,7 @@ fn format_label(f: SourceFormat) -> &'static str {
         SourceFormat::Pdf => "PDF",
         SourceFormat::Docx => "DOCX",
         SourceFormat::Html => "网页",
+        SourceFormat::Image => "图片",
     }
 }
 

@@ -1,0 +1,172 @@
+//! Scanned input: image-only PDFs and image files recognised by the OCR engine, when it
+//! is installed and OCR is not turned off. The recognised pages become the same
+//! `Document` a PDF with a text layer gives; every number read carries its confidence.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::OnceLock;
+
+use gongkai_model::Document;
+use gongkai_ocr::{Engine, EngineError, OcrError, PageImage, PageRead, Reading, Tesseract};
+
+/// Whether image-only input is recognised.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OcrMode {
+    /// When the engine is installed (else the clear error says how to install it).
+    #[default]
+    Auto,
+    /// Never (`--no-ocr`): scanned input is refused as before.
+    Off,
+}
+
+static MODE: AtomicU8 = AtomicU8::new(0);
+
+/// The process's OCR mode (the CLI's `--no-ocr`, the server's configuration).
+pub fn set_ocr_mode(mode: OcrMode) {
+    MODE.store(
+        match mode {
+            OcrMode::Auto => 0,
+            OcrMode::Off => 1,
+        },
+        Ordering::Relaxed,
+    );
+}
+
+pub fn ocr_mode() -> OcrMode {
+    match MODE.load(Ordering::Relaxed) {
+        1 => OcrMode::Off,
+        _ => OcrMode::Auto,
+    }
+}
+
+/// The engine, looked for once per process.
+pub fn engine() -> Result<&'static Tesseract, EngineError> {
+    static ENGINE: OnceLock<Result<Tesseract, EngineError>> = OnceLock::new();
+    ENGINE
+        .get_or_init(|| {
+            let mut t = Tesseract::find()?;
+            t.timeout = PAGE_TIME_LIMIT;
+            Ok(t)
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// Longest the engine may take over one page (one process); a page over it fails the
+/// document with a clear error instead of holding up a batch.
+pub const PAGE_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Pages recognised beyond this are refused (a scanned report has a few dozen).
+pub const MAX_OCR_PAGES: usize = 200;
+
+/// What OCR did for a document: which engine, each page's resolution and skew, and
+/// every number read with its confidence.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recognised {
+    pub engine: String,
+    pub pages: Vec<RecognisedPage>,
+    pub numbers: Vec<Reading>,
+}
+
+/// One recognised page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecognisedPage {
+    pub number: u32,
+    /// The resolution it was read at.
+    pub dpi: u32,
+    /// The skew corrected (degrees, counter-clockwise positive).
+    pub skew: f32,
+}
+
+/// Read page images into a document. Pages run in parallel, one engine process each.
+pub fn recognise(pages: Vec<PageImage>) -> Result<(Document, Recognised), OcrError> {
+    let engine = engine()?;
+    recognise_with(pages, engine)
+}
+
+/// [`recognise`] with a given engine.
+pub fn recognise_with(
+    pages: Vec<PageImage>,
+    engine: &dyn Engine,
+) -> Result<(Document, Recognised), OcrError> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<(usize, Result<PageRead, OcrError>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads.min(pages.len()))
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(p) = pages.get(i) else { break };
+                        done.push((i, gongkai_ocr::read_page(p, engine)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut results = results;
+    results.sort_by_key(|(i, _)| *i);
+    let mut drawings = Vec::with_capacity(results.len());
+    let mut recognised = Recognised {
+        engine: engine.name().to_string(),
+        pages: Vec::new(),
+        numbers: Vec::new(),
+    };
+    for (_, r) in results {
+        let page = r?;
+        recognised.pages.push(RecognisedPage {
+            number: page.drawing.number,
+            dpi: page.dpi,
+            skew: page.skew,
+        });
+        recognised.numbers.extend(page.numbers);
+        drawings.push(page.drawing);
+    }
+    Ok((gongkai_pdf::document_from_drawings(&drawings), recognised))
+}
+
+/// The pages of a scanned PDF as images to recognise.
+pub fn pdf_pages(bytes: &[u8]) -> Result<Vec<PageImage>, String> {
+    let pages = gongkai_pdf::scanned_pages(bytes).map_err(|e| e.to_string())?;
+    if pages.len() > MAX_OCR_PAGES {
+        return Err(format!(
+            "扫描件页数过多（{}页，OCR上限{MAX_OCR_PAGES}页）",
+            pages.len()
+        ));
+    }
+    let mut out = Vec::with_capacity(pages.len());
+    for p in pages {
+        let image = p
+            .image
+            .map_err(|reason| format!("第{}页：{reason}", p.number))?;
+        let mut gray = gongkai_ocr::decode_pdf_image(&image.data)
+            .map_err(|e| format!("第{}页：{e}", p.number))?;
+        if image.flipped {
+            let (w, h) = (gray.width as usize, gray.height as usize);
+            let mut flipped = Vec::with_capacity(gray.pixels.len());
+            for row in (0..h).rev() {
+                flipped.extend_from_slice(&gray.pixels[row * w..(row + 1) * w]);
+            }
+            gray.pixels = flipped;
+        }
+        out.push(PageImage {
+            number: p.number,
+            image: gray,
+            page_width: p.width,
+            page_height: p.height,
+            x0: image.x0,
+            y0: image.y0,
+            x1: image.x1,
+            y1: image.y1,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,728 @@
+//! Read scanned reports: page images → the PDF reader's page drawings (recognised
+//! glyphs with their boxes, ruling lines found in the image) → the same `Document`
+//! grid every other reader produces, so parsing and checking do not change.
+//!
+//! `image → grey (colour seals dropped out) → scaled to a working resolution →
+//! binarised → deskewed → ruling lines found and painted out → the engine reads the
+//! page → every number read again, digits only → words as glyphs in page points`.
+//!
+//! Nothing read is taken on trust: every number carries the confidences of both
+//! readings, and a number whose readings disagree, or whose confidence is low, is
+//! returned as a [`Reading`] with both — the caller reports it as a doubt, never
+//! silently picks one.
+
+pub mod engine;
+pub mod labels;
+pub mod raster;
+pub mod rules;
+pub mod scanset;
+
+use gongkai_pdf::{DrawnGlyph, PageDrawing};
+
+pub use engine::{Engine, EngineError, Tesseract, Task, Word};
+pub use raster::{decode_file, decode_pdf_image, Bits, DecodeError, Gray};
+
+/// One page image to read and where it lies on its page.
+#[derive(Clone, Debug)]
+pub struct PageImage {
+    /// 1-based.
+    pub number: u32,
+    pub image: Gray,
+    /// The page, in points.
+    pub page_width: f32,
+    pub page_height: f32,
+    /// The box the image fills on the page (points, origin bottom-left).
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+}
+
+impl PageImage {
+    /// An image file as a page of its own: its stated resolution, or an A4 page's width
+    /// when it states none.
+    pub fn whole(number: u32, image: Gray, dpi: Option<f32>) -> PageImage {
+        let dpi = dpi
+            .filter(|d| (50.0..=1200.0).contains(d))
+            .unwrap_or(image.width as f32 / (595.0 / 72.0));
+        let (w, h) = (
+            image.width as f32 * 72.0 / dpi,
+            image.height as f32 * 72.0 / dpi,
+        );
+        PageImage {
+            number,
+            image,
+            page_width: w,
+            page_height: h,
+            x0: 0.0,
+            y0: 0.0,
+            x1: w,
+            y1: h,
+        }
+    }
+
+    /// Dots per inch across the image.
+    pub fn dpi(&self) -> f32 {
+        let w = (self.x1 - self.x0).abs().max(1.0);
+        self.image.width as f32 / (w / 72.0)
+    }
+}
+
+/// A number read with less than certainty: both readings and their confidences, and
+/// where it is on the page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reading {
+    pub page: u32,
+    /// The box, page points (origin bottom-left).
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+    /// What the page text now says (the reading with the higher confidence).
+    pub text: String,
+    pub confidence: f32,
+    /// The other reading, when the two passes disagree.
+    pub alternative: Option<(String, f32)>,
+}
+
+impl Reading {
+    /// Whether this number is in doubt: the passes disagree, or the confidence is low.
+    pub fn doubtful(&self) -> bool {
+        self.alternative.is_some() || self.confidence < LOW_CONFIDENCE
+    }
+}
+
+/// A digits-only reading scored below this is no reading at all.
+const NO_READING: f32 = 30.0;
+
+/// Below this confidence (0–100) a number is a doubt even when both passes agree.
+pub const LOW_CONFIDENCE: f32 = 60.0;
+
+/// A page read: its drawing for the layout, every number read with its confidence,
+/// and what was done to the image.
+#[derive(Clone, Debug)]
+pub struct PageRead {
+    pub drawing: PageDrawing,
+    pub numbers: Vec<Reading>,
+    /// The skew corrected, degrees.
+    pub skew: f32,
+    /// The resolution read at.
+    pub dpi: u32,
+}
+
+/// Why a page could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OcrError {
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error("第{page}页图像无法读取：{reason}")]
+    Image { page: u32, reason: String },
+}
+
+/// The resolution pages are read at: the engine's models are trained on text about
+/// 30 pixels high, which body text is at 300 dpi.
+const WORKING_DPI: f32 = 300.0;
+
+/// Read one page.
+pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrError> {
+    let dpi_in = page.dpi();
+    if page.image.width < 16 || page.image.height < 16 || !dpi_in.is_finite() {
+        return Err(OcrError::Image {
+            page: page.number,
+            reason: "图像过小".into(),
+        });
+    }
+    let factor = if !(250.0..=400.0).contains(&dpi_in) {
+        WORKING_DPI / dpi_in
+    } else {
+        1.0
+    };
+    let gray = if (factor - 1.0).abs() > 0.01 {
+        page.image.scaled(factor)
+    } else {
+        page.image.clone()
+    };
+    let dpi = dpi_in * factor;
+    let threshold = gray.otsu();
+    let bits = gray.binarised(threshold);
+    let skew = raster::skew(&bits, 3.0);
+    let (gray, bits, threshold) = if skew.abs() >= 0.05 {
+        let g = gray.rotated(-skew);
+        let t = g.otsu();
+        let b = g.binarised(t);
+        (g, b, t)
+    } else {
+        (gray, bits, threshold)
+    };
+    let found = rules::find(&bits, dpi);
+    let mut clean = gray.clone();
+    rules::erase(&mut clean, &found);
+    if let Some(dir) = std::env::var_os("GONGKAI_OCR_DEBUG_DIR") {
+        let _ = std::fs::write(
+            std::path::Path::new(&dir).join(format!("page-{}.pgm", page.number)),
+            clean.to_pgm(),
+        );
+        if let Some(img) = image::GrayImage::from_raw(clean.width, clean.height, clean.pixels.clone()) {
+            let small = image::imageops::resize(&img, clean.width / 2, clean.height / 2, image::imageops::FilterType::Triangle);
+            let _ = small.save(std::path::Path::new(&dir).join(format!("page-{}.png", page.number)));
+        }
+    }
+
+    // The tables' cells, built as the PDF reader builds them (in points, y up, over the
+    // working image) and brought back to pixels.
+    let k = 72.0 / dpi;
+    let hh = gray.height as f32;
+    let hr: Vec<(f32, f32, f32)> = found
+        .horizontal
+        .iter()
+        .map(|r| ((hh - r.pos) * k, r.lo as f32 * k, r.hi as f32 * k))
+        .collect();
+    let vr: Vec<(f32, f32, f32)> = found
+        .vertical
+        .iter()
+        .map(|r| (r.pos * k, (hh - r.hi as f32) * k, (hh - r.lo as f32) * k))
+        .collect();
+    let tables: Vec<Vec<[f32; 4]>> = gongkai_pdf::ruled_cells(&hr, &vr)
+        .into_iter()
+        .map(|cells| {
+            cells
+                .into_iter()
+                .map(|b| [b[0] / k, hh - b[3] / k, b[2] / k, hh - b[1] / k])
+                .collect()
+        })
+        .collect();
+
+    // Prose: the page with its tables painted out, read as a page.
+    let mut prose = clean.clone();
+    for cells in &tables {
+        for b in cells {
+            fill(&mut prose, b, 255);
+        }
+    }
+    let mut placed: Vec<Placed> = engine
+        .words(&prose, dpi.round() as u32, Task::Page)?
+        .into_iter()
+        .map(|w| Placed::from_word(&w, (0, w.line.0, w.line.1, w.line.2), 0.0, 0.0))
+        .collect();
+
+    // Pixels of the working image → page points.
+    let sx = (page.x1 - page.x0) / gray.width as f32;
+    let sy = (page.y1 - page.y0) / gray.height as f32;
+    let px = |x: f32| page.x0 + x * sx;
+    let py = |y: f32| page.y1 - y * sy;
+    let reading_at = |x0: f32, y0: f32, x1: f32, y1: f32, d: Decided| Reading {
+        page: page.number,
+        x0: px(x0),
+        y0: py(y1),
+        x1: px(x1),
+        y1: py(y0),
+        text: d.text,
+        confidence: d.confidence,
+        alternative: d.alternative,
+    };
+    let mut readings = Vec::new();
+
+    // Cells: each cell's ink cut out, read as text and again as digits only.
+    let inset = (dpi / 60.0).ceil();
+    let min_ink = (dpi / 15.0) as usize;
+    let mut crops: Vec<(Gray, u32, u32)> = Vec::new();
+    for cells in &tables {
+        for b in cells {
+            let (x0, y0, x1, y1) = (b[0] + inset, b[1] + inset, b[2] - inset, b[3] - inset);
+            if x1 - x0 < 4.0 || y1 - y0 < 4.0 {
+                continue;
+            }
+            if let Some((ix0, iy0, ix1, iy1)) = ink_box(&clean, threshold, x0, y0, x1, y1, min_ink) {
+                let pad = (dpi / 50.0) as u32;
+                let (cx0, cy0) = (ix0.saturating_sub(pad), iy0.saturating_sub(pad));
+                crops.push((clean.crop(cx0, cy0, ix1 + pad, iy1 + pad), cx0, cy0));
+            }
+        }
+    }
+    if let Some(dir) = std::env::var_os("GONGKAI_OCR_DEBUG_DIR") {
+        for (n, (c, ox, oy)) in crops.iter().enumerate() {
+            if let Some(img) = image::GrayImage::from_raw(c.width, c.height, c.pixels.clone()) {
+                let _ = img.save(std::path::Path::new(&dir).join(format!("cell-{}-{n}-{ox}-{oy}.png", page.number)));
+            }
+        }
+    }
+    let items: Vec<&Gray> = crops.iter().map(|c| &c.0).collect();
+    let as_text = read_strip(&items, dpi, Task::Lines, engine)?;
+    let as_digits = read_strip(&items, dpi, Task::Numbers, engine)?;
+    for (n, (crop, ox, oy)) in crops.iter().enumerate() {
+        let text_words = &as_text[n];
+        let text = line_text(text_words);
+        if has_words(&text) {
+            if let Some(label) = labels::snap(&text) {
+                // One word for the whole cell, where its words were.
+                let x0 = text_words.iter().map(|w| w.x0).min().unwrap_or(0) as f32 + *ox as f32;
+                let y0 = text_words.iter().map(|w| w.y0).min().unwrap_or(0) as f32 + *oy as f32;
+                let x1 = text_words.iter().map(|w| w.x1).max().unwrap_or(0) as f32 + *ox as f32;
+                let y1 = text_words.iter().map(|w| w.y1).max().unwrap_or(0) as f32 + *oy as f32;
+                placed.push(Placed {
+                    x0,
+                    y0,
+                    x1,
+                    y1,
+                    line: (n as u32 + 1, 0, 0, 0),
+                    text: label.to_string(),
+                    confidence: min_confidence(text_words),
+                });
+                continue;
+            }
+            for w in text_words {
+                placed.push(Placed::from_word(
+                    w,
+                    (n as u32 + 1, w.line.0, w.line.1, w.line.2),
+                    *ox as f32,
+                    *oy as f32,
+                ));
+            }
+            continue;
+        }
+        // A number, or ink that reads as nothing.
+        let first = is_number_like(&text).then(|| (text.clone(), min_confidence(text_words)));
+        let digits = &as_digits[n];
+        let second = (line_text(digits), min_confidence(digits));
+        let mut d = decide(first, second);
+        // A cell holds a number and nothing else: what the text reading put around it
+        // ("2?", "“84") is the engine's, not the document's.
+        d.text = number_text(&d.text);
+        let (x0, y0) = (*ox as f32, *oy as f32);
+        let (x1, y1) = (x0 + crop.width as f32, y0 + crop.height as f32);
+        if !d.text.is_empty() {
+            placed.push(Placed {
+                x0,
+                y0,
+                x1,
+                y1,
+                line: (n as u32 + 1, 0, 0, 0),
+                text: d.text.clone(),
+                confidence: d.confidence,
+            });
+        }
+        readings.push(reading_at(x0, y0, x1, y1, d));
+    }
+
+    // Numbers in the prose read again, digits only, cut close so that no neighbouring
+    // character is taken for a digit.
+    let prose_numbers: Vec<usize> = placed
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.line.0 == 0 && is_number_like(&p.text))
+        .map(|(i, _)| i)
+        .collect();
+    let vpad = (dpi / 40.0) as u32;
+    let number_crops: Vec<Gray> = prose_numbers
+        .iter()
+        .map(|&i| {
+            let p = &placed[i];
+            clean.crop(
+                p.x0 as u32,
+                (p.y0 as u32).saturating_sub(vpad),
+                p.x1 as u32,
+                p.y1 as u32 + vpad,
+            )
+        })
+        .collect();
+    let rereads = read_strip(&number_crops.iter().collect::<Vec<_>>(), dpi, Task::Numbers, engine)?;
+    for (&i, words) in prose_numbers.iter().zip(&rereads) {
+        let p = &mut placed[i];
+        let d = decide(
+            Some((p.text.clone(), p.confidence)),
+            (line_text(words), min_confidence(words)),
+        );
+        p.text = d.text.clone();
+        readings.push(reading_at(p.x0, p.y0, p.x1, p.y1, d));
+    }
+    close_gaps(&mut placed);
+
+    // Each line's height is its glyphs' size.
+    let mut line_height: std::collections::HashMap<(u32, u32, u32, u32), (f32, f32)> =
+        std::collections::HashMap::new();
+    for p in &placed {
+        let e = line_height.entry(p.line).or_insert((p.y0, p.y1));
+        e.0 = e.0.min(p.y0);
+        e.1 = e.1.max(p.y1);
+    }
+    let mut glyphs = Vec::new();
+    for p in &placed {
+        if p.text.is_empty() {
+            continue;
+        }
+        let (ly0, ly1) = line_height[&p.line];
+        let size = ((ly1 - ly0) * sy).max(1.0);
+        let chars: Vec<char> = p.text.chars().collect();
+        let step = (p.x1 - p.x0) / chars.len() as f32;
+        for (k, c) in chars.iter().enumerate() {
+            let gx0 = p.x0 + step * k as f32;
+            glyphs.push(DrawnGlyph {
+                c: *c,
+                x0: px(gx0),
+                y0: py(p.y1),
+                x1: px(gx0 + step),
+                y1: py(p.y0),
+                size,
+            });
+        }
+    }
+    let hrules = found
+        .horizontal
+        .iter()
+        .map(|r| (py(r.pos), px(r.lo as f32), px(r.hi as f32)))
+        .collect();
+    let vrules = found
+        .vertical
+        .iter()
+        .map(|r| (px(r.pos), py(r.hi as f32), py(r.lo as f32)))
+        .collect();
+    Ok(PageRead {
+        drawing: PageDrawing {
+            number: page.number,
+            width: page.page_width,
+            height: page.page_height,
+            glyphs,
+            hrules,
+            vrules,
+        },
+        numbers: readings,
+        skew,
+        dpi: dpi.round() as u32,
+    })
+}
+
+/// A number as decided from its two readings.
+#[derive(Clone, Debug, PartialEq)]
+struct Decided {
+    text: String,
+    confidence: f32,
+    alternative: Option<(String, f32)>,
+}
+
+/// Which reading of a number stands: the text reading (when it read a number) and the
+/// digits-only reading. Agreeing, the higher confidence; disagreeing, the higher
+/// confidence stands and the other is kept as the alternative; one reading only, that
+/// one; neither, nothing (the ink is unread, which the caller reports).
+fn decide(first: Option<(String, f32)>, second: (String, f32)) -> Decided {
+    let (second, c2) = second;
+    // The digits-only model scores what it could not read near zero: no reading.
+    let (second, c2) = if c2 < NO_READING {
+        (String::new(), 0.0)
+    } else {
+        (second, c2)
+    };
+    match first {
+        Some((text, c1)) => {
+            let digits = digits_of(&text);
+            if digits == second {
+                Decided {
+                    text,
+                    confidence: c1.max(c2),
+                    alternative: None,
+                }
+            } else if second.is_empty() {
+                Decided {
+                    text,
+                    confidence: c1,
+                    alternative: None,
+                }
+            } else if c1 >= c2 {
+                Decided {
+                    text,
+                    confidence: c1,
+                    alternative: Some((second, c2)),
+                }
+            } else {
+                Decided {
+                    text: replace_digits(&text, &second),
+                    confidence: c2,
+                    alternative: Some((text, c1)),
+                }
+            }
+        }
+        None => Decided {
+            text: second,
+            confidence: c2,
+            alternative: None,
+        },
+    }
+}
+
+/// A cell's number as the document prints it: digits, a decimal point between digits,
+/// a leading minus; nothing the engine added around them.
+fn number_text(read: &str) -> String {
+    let chars: Vec<char> = read.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let digit_before = chars[..i].iter().any(char::is_ascii_digit);
+        let digit_after = chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        match c {
+            '0'..='9' => out.push(c),
+            '.' if digit_before && digit_after => out.push(c),
+            '-' if out.is_empty() && digit_after => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The words of one item in reading order, joined (no spaces: Chinese and digits).
+fn line_text(words: &[Word]) -> String {
+    let mut sorted: Vec<&Word> = words.iter().collect();
+    sorted.sort_by_key(|w| (w.line, w.x0));
+    sorted.iter().map(|w| clean_text(&w.text)).collect()
+}
+
+fn min_confidence(words: &[Word]) -> f32 {
+    let c = words.iter().map(|w| w.confidence).fold(f32::INFINITY, f32::min);
+    if c.is_finite() {
+        c
+    } else {
+        0.0
+    }
+}
+
+/// Whether a cell's reading is words (a label) rather than a number: it has a Chinese
+/// character that is not one the engine makes of a digit (〇 for 0, 一 for 1 …) or
+/// two letters in a row.
+fn has_words(text: &str) -> bool {
+    const DIGIT_LIKE: &str = "〇一二三丁了乙己王口日目曰工丨子";
+    let ideographs = text
+        .chars()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c) && !DIGIT_LIKE.contains(*c))
+        .count();
+    let letters = text.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    ideographs > 0 || letters >= 3
+}
+
+/// A word placed on the working image (pixels, top-left origin).
+#[derive(Clone, Debug)]
+struct Placed {
+    x0: f32,
+    y0: f32,
+    x1: f32,
+    y1: f32,
+    /// (cell or 0 for prose, block, paragraph, line): words with one key are one line.
+    line: (u32, u32, u32, u32),
+    text: String,
+    confidence: f32,
+}
+
+impl Placed {
+    fn from_word(w: &Word, line: (u32, u32, u32, u32), ox: f32, oy: f32) -> Placed {
+        Placed {
+            x0: w.x0 as f32 + ox,
+            y0: w.y0 as f32 + oy,
+            x1: w.x1 as f32 + ox,
+            y1: w.y1 as f32 + oy,
+            line,
+            text: clean_text(&w.text),
+            confidence: w.confidence,
+        }
+    }
+}
+
+/// Chinese is written without spaces, and the engine splits a line into "words" where
+/// it likes: words of one line closer than a character's height are made to touch, so
+/// the layout does not read the gap as a space or a cell boundary.
+fn close_gaps(placed: &mut [Placed]) {
+    let mut order: Vec<usize> = (0..placed.len()).collect();
+    order.sort_by(|&a, &b| {
+        placed[a]
+            .line
+            .cmp(&placed[b].line)
+            .then(placed[a].x0.total_cmp(&placed[b].x0))
+    });
+    for pair in order.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        if placed[a].line != placed[b].line {
+            continue;
+        }
+        let height = (placed[a].y1 - placed[a].y0).max(placed[b].y1 - placed[b].y0);
+        let gap = placed[b].x0 - placed[a].x1;
+        if gap > 0.0 && gap < height * 0.8 {
+            placed[a].x1 = placed[b].x0;
+        }
+    }
+}
+
+fn fill(image: &mut Gray, b: &[f32; 4], v: u8) {
+    let x0 = b[0].max(0.0) as u32;
+    let y0 = b[1].max(0.0) as u32;
+    let x1 = (b[2].max(0.0) as u32).min(image.width);
+    let y1 = (b[3].max(0.0) as u32).min(image.height);
+    for y in y0..y1 {
+        for x in x0..x1 {
+            image.set(x, y, v);
+        }
+    }
+}
+
+/// The box of the ink inside a rectangle, if there is enough of it to be writing.
+fn ink_box(
+    image: &Gray,
+    threshold: u8,
+    x0: f32,
+    y0: f32,
+    x1: f32,
+    y1: f32,
+    min_ink: usize,
+) -> Option<(u32, u32, u32, u32)> {
+    let x0 = x0.max(0.0) as u32;
+    let y0 = y0.max(0.0) as u32;
+    let x1 = (x1.max(0.0) as u32).min(image.width);
+    let y1 = (y1.max(0.0) as u32).min(image.height);
+    let (mut bx0, mut by0, mut bx1, mut by1, mut n) = (u32::MAX, u32::MAX, 0, 0, 0usize);
+    for y in y0..y1 {
+        for x in x0..x1 {
+            if image.get(x, y) <= threshold {
+                n += 1;
+                bx0 = bx0.min(x);
+                by0 = by0.min(y);
+                bx1 = bx1.max(x + 1);
+                by1 = by1.max(y + 1);
+            }
+        }
+    }
+    (n >= min_ink).then_some((bx0, by0, bx1, by1))
+}
+
+/// Tallest strip given to the engine at once (pixels): Leptonica refuses images over
+/// 32767 pixels high, and the engine's line finder slows on very tall ones.
+const MAX_STRIP_HEIGHT: u32 = 12_000;
+
+/// Images read in strips, one engine run for many small images: the words of each, in
+/// its own pixels. Items of one line's height are set side by side, several to a line,
+/// as a table row is — the engine drops a lone small word ("0") on a line of its own
+/// as noise, but reads a row of them; taller items (wrapped labels) get a line each.
+fn read_strip(
+    items: &[&Gray],
+    dpi: f32,
+    task: Task,
+    engine: &dyn Engine,
+) -> Result<Vec<Vec<Word>>, OcrError> {
+    let mut out: Vec<Vec<Word>> = vec![Vec::new(); items.len()];
+    if items.is_empty() {
+        return Ok(out);
+    }
+    let mut heights: Vec<u32> = items.iter().map(|c| c.height).collect();
+    heights.sort_unstable();
+    let typical = heights[heights.len() / 2].max(1);
+    let gap = (dpi / 6.0) as u32 + typical;
+    let line_width = (dpi * 7.0) as u32;
+    // Lines of items: (item indices, line height).
+    let mut lines: Vec<(Vec<usize>, u32)> = Vec::new();
+    let mut current: (Vec<usize>, u32, u32) = (Vec::new(), 0, gap);
+    for (i, c) in items.iter().enumerate() {
+        // The digits-only model runs widely spaced digits into one word: one a line.
+        let single = c.height <= typical * 3 / 2 && task != Task::Numbers;
+        let fits = current.2 + c.width + gap <= line_width;
+        if !single || !fits {
+            if !current.0.is_empty() {
+                lines.push((std::mem::take(&mut current.0), current.1));
+            }
+            current = (Vec::new(), 0, gap);
+        }
+        current.0.push(i);
+        current.1 = current.1.max(c.height.min(MAX_STRIP_HEIGHT));
+        current.2 += c.width + gap;
+        if !single {
+            lines.push((std::mem::take(&mut current.0), current.1));
+            current = (Vec::new(), 0, gap);
+        }
+    }
+    if !current.0.is_empty() {
+        lines.push((current.0, current.1));
+    }
+    let mut start = 0;
+    while start < lines.len() {
+        let mut end = start;
+        let mut height = gap;
+        while end < lines.len() && (end == start || height + lines[end].1 + gap <= MAX_STRIP_HEIGHT) {
+            height += lines[end].1 + gap;
+            end += 1;
+        }
+        let chunk = &lines[start..end];
+        let width = chunk
+            .iter()
+            .map(|(ids, _)| ids.iter().map(|&i| items[i].width + gap).sum::<u32>())
+            .max()
+            .unwrap_or(1)
+            + gap;
+        let mut strip = Gray::new(width, height, 255);
+        // Each item's box in the strip.
+        let mut boxes: Vec<(usize, u32, u32, u32, u32)> = Vec::new();
+        let mut y = gap;
+        for (ids, line_height) in chunk {
+            let mut x = gap;
+            for &i in ids {
+                let c = items[i];
+                let top = y + (line_height - c.height.min(*line_height)) / 2;
+                strip.paste(c, x, top);
+                boxes.push((i, x, top, x + c.width, top + c.height));
+                x += c.width + gap;
+            }
+            y += line_height + gap;
+        }
+        if let Some(dir) = std::env::var_os("GONGKAI_OCR_DEBUG_DIR") {
+            static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let _ = std::fs::write(std::path::Path::new(&dir).join(format!("strip-{n}-{task:?}.pgm")), strip.to_pgm());
+        }
+        for w in engine.words(&strip, dpi.round() as u32, task)? {
+            let (cx, cy) = ((w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2);
+            if let Some(&(i, bx0, by0, _, _)) = boxes
+                .iter()
+                .find(|b| cx >= b.1 && cx < b.3 && cy >= b.2 && cy < b.4)
+            {
+                out[i].push(Word {
+                    x0: w.x0.saturating_sub(bx0),
+                    x1: w.x1.saturating_sub(bx0),
+                    y0: w.y0.saturating_sub(by0),
+                    y1: w.y1.saturating_sub(by0),
+                    ..w
+                });
+            }
+        }
+        start = end;
+    }
+    Ok(out)
+}
+
+/// What the engine may write that is never on a page of a report: stray strokes of a
+/// border it read as text.
+fn clean_text(t: &str) -> String {
+    t.chars()
+        .filter(|c| !matches!(c, '|' | '丨' | '｜' | '¦'))
+        .collect()
+}
+
+fn digits_of(t: &str) -> String {
+    t.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// A word that is a number once punctuation is set aside ("9487", "3.", "2024年" is not).
+fn is_number_like(t: &str) -> bool {
+    t.chars().any(|c| c.is_ascii_digit())
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_punctuation() || "。，、．".contains(c))
+}
+
+/// `text` with its digits replaced by `digits` (the other characters, such as a
+/// decimal point or a trailing 。, kept where they are when the counts match).
+fn replace_digits(text: &str, digits: &str) -> String {
+    let n = text.chars().filter(char::is_ascii_digit).count();
+    if n == digits.chars().count() {
+        let mut d = digits.chars();
+        text.chars()
+            .map(|c| if c.is_ascii_digit() { d.next().unwrap_or(c) } else { c })
+            .collect()
+    } else {
+        let rest: String = text.chars().filter(|c| !c.is_ascii_digit()).collect();
+        if rest.chars().all(|c| c.is_ascii_punctuation() || c.is_whitespace()) {
+            digits.to_string()
+        } else {
+            text.to_string()
+        }
+    }
+}

@@ -194,8 +194,60 @@ pub fn check(report: &Report, locate: Option<&dyn Locate>, selection: &Selection
             run(report, &ctx, &mut out);
         }
     }
+    not_on_a_misreading(report, &mut out);
     sort_findings(&mut out);
     out
+}
+
+/// Rules that say something is not in the document (a section, a table, a value).
+const ABSENCE_RULES: [&str; 4] = ["S001", "S003", "S004", "V001"];
+
+/// A document error that rests on a number OCR read with doubt is not said of the
+/// document: the finding becomes a doubt about the reading (its rule code kept), with
+/// the doubtful cells named — the scan may print the number right and the engine have
+/// misread it.
+fn not_on_a_misreading(report: &Report, findings: &mut [Finding]) {
+    // What OCR did not read is not shown to be absent from the page: a section or table
+    // "missing", a section or row "empty", from a scan, is a doubt about the reading.
+    if report.recognition.is_some() {
+        for f in findings.iter_mut().filter(|f| {
+            f.kind == FindingKind::Document && ABSENCE_RULES.contains(&f.code.as_str())
+        }) {
+            f.kind = FindingKind::Extraction;
+            f.severity = Severity::Warning;
+            f.message = format!("{}（扫描件经OCR识别，未识别到不等于原文没有）", f.message);
+            f.notes
+                .push("请对照扫描件原件核对；有文字层的PDF、Word或网页版本时，请用它代替扫描件".into());
+        }
+    }
+    let doubted: Vec<gongkai_model::CellRef> = report
+        .doubts
+        .iter()
+        .filter(|d| d.kind == gongkai_model::DoubtKind::Recognised)
+        .flat_map(|d| d.cells.iter().copied())
+        .collect();
+    if doubted.is_empty() {
+        return;
+    }
+    for f in findings.iter_mut().filter(|f| f.kind == FindingKind::Document) {
+        let involved: Vec<String> = f
+            .labels
+            .iter()
+            .filter_map(|l| l.cell)
+            .filter(|c| doubted.contains(c))
+            .map(|c| c.describe_zh())
+            .collect();
+        if involved.is_empty() {
+            continue;
+        }
+        f.kind = FindingKind::Extraction;
+        f.severity = Severity::Warning;
+        f.message = format!("{}（涉及OCR识别存疑的数字，可能是识别错误，不认定原文有误）", f.message);
+        f.notes.push(format!(
+            "OCR识别存疑：{}；请对照扫描件原件核对",
+            involved.join("、")
+        ));
+    }
 }
 
 /// Sort key of a location: variant rank, then position in reading order.

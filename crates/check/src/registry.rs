@@ -46,6 +46,7 @@ pub(crate) static REGISTRY: &[Rule] = &[
     Rule { info: &doubts::X007, check: Some(doubts::unread_part) },
     Rule { info: &doubts::X008, check: Some(doubts::uncertain_metadata) },
     Rule { info: &doubts::X009, check: Some(doubts::invalid_bytes) },
+    Rule { info: &doubts::X010, check: Some(doubts::ocr_uncertain) },
     // Across reports (implemented by the corpus tools).
     Rule { info: &corpus::Y001, check: None },
     Rule { info: &corpus::Y002, check: None },

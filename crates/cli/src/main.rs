@@ -42,6 +42,9 @@ use serde_json::json;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// 扫描件（没有文字层的PDF、图片）不做文字识别，按无法读取报告 (do not OCR scanned input)
+    #[arg(long, global = true)]
+    no_ocr: bool,
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
@@ -346,6 +349,9 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.no_ocr {
+        gongkai_ingest::set_ocr_mode(gongkai_ingest::OcrMode::Off);
+    }
     match cli.command {
         Command::Check {
             files,

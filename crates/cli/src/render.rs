@@ -235,7 +235,7 @@ pub fn checked(name: &str, c: &Checked, tally: Tally) -> String {
         r.edition
             .map(|e| format!("，{}", e.display_zh()))
             .unwrap_or_default(),
-        r.reading.display_zh(),
+        r.reading_zh(),
         r.url
             .as_ref()
             .map(|u| format!("  网址：{u}\n"))

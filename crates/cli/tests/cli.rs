@@ -223,14 +223,23 @@ fn scanned_encrypted_truncated_zip_bomb_and_huge_files() {
     let mut args = vec!["check", "--color", "never"];
     args.extend(files.iter().map(String::as_str));
     let started = std::time::Instant::now();
-    let out = gongkai(&args);
+    // As on a machine without the OCR engine: the scan is refused with how to install it.
+    let out = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(&args)
+        .env("GONGKAI_TESSERACT", "/nonexistent/tesseract")
+        .output()
+        .expect("run gongkai");
     assert_eq!(out.status.code(), Some(2));
     let s = String::from_utf8(out.stdout).unwrap();
     let e = String::from_utf8(out.stderr).unwrap();
     let errors: Vec<&str> = e.lines().filter(|l| l.starts_with("无法读取：")).collect();
     assert_eq!(errors.len(), 5, "{e}");
     assert!(
-        errors[0].ends_with("scanned.pdf: PDF是扫描件，没有文字层，暂不支持OCR"),
+        errors[0].ends_with(
+            "scanned.pdf: PDF是扫描件，没有文字层，需要文字识别：未安装OCR引擎：\
+             找不到 tesseract 程序或其简体中文语言包 chi_sim\
+             （Debian/Ubuntu：apt-get install tesseract-ocr tesseract-ocr-chi-sim）"
+        ),
         "{e}"
     );
     assert!(
@@ -248,6 +257,22 @@ fn scanned_encrypted_truncated_zip_bomb_and_huge_files() {
     // Not a timing assertion on speed: only that no input hangs the batch.
     assert!(started.elapsed().as_secs() < 60);
     std::fs::remove_dir_all(&huge_dir).ok();
+}
+
+/// `--no-ocr`: a scan is refused as unread, whether or not the engine is installed.
+#[test]
+fn no_ocr_refuses_a_scan_in_one_line() {
+    let scan = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bad-input/scanned.pdf");
+    let out = gongkai(&["check", "--no-ocr", "--color", "never", scan.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let e = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        e,
+        format!(
+            "无法读取：{}: PDF是扫描件，没有文字层，已按 --no-ocr 跳过文字识别（OCR）\n",
+            scan.display()
+        )
+    );
 }
 
 #[test]

@@ -351,6 +351,10 @@ pub enum DoubtKind {
     /// Bytes of a text file that were not valid in its encoding (or NUL) were replaced
     /// by U+FFFD; the notes give their offset in the file.
     InvalidBytes,
+    /// A number of a scanned page read by OCR with low confidence, or read two ways by
+    /// the two recognition passes (both readings in the message), or ink in a cell that
+    /// read as nothing.
+    Recognised,
 }
 
 /// A doubt about our reading, raised by the parser; the check layer turns doubts into
@@ -431,6 +435,23 @@ pub struct Report {
     /// same agency's adjacent years) can decide them later.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub undecided: Vec<UndecidedRow>,
+    /// Read from page images by OCR (a scan or a photo): which engine, and how sure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recognition: Option<Recognition>,
+}
+
+/// How a scanned report was recognised: every number it holds was read from an image.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Recognition {
+    /// The OCR engine and its version, e.g. "tesseract 5.3.0".
+    pub engine: String,
+    pub pages: u32,
+    /// Numbers read (tables and prose).
+    pub numbers: u32,
+    /// Of those, read with doubt (each an extraction doubt with both readings).
+    pub doubtful: u32,
+    /// The lowest confidence (0–100) of a number read without doubt.
+    pub lowest_confidence: Option<f32>,
 }
 
 /// A table-二 row printed as a run of digits that splits more than one way.
@@ -544,6 +565,17 @@ impl ReadingStatus {
             ReadingStatus::Whole => "完整读取",
             ReadingStatus::WithDoubts => "读取存疑",
             ReadingStatus::Partial => "部分未读",
+        }
+    }
+}
+
+impl Report {
+    /// The reading status as a reviewer reads it, saying when the report was read by OCR
+    /// ("读取存疑（OCR识别）").
+    pub fn reading_zh(&self) -> String {
+        match self.recognition {
+            Some(_) => format!("{}（OCR识别）", self.reading.display_zh()),
+            None => self.reading.display_zh().to_string(),
         }
     }
 }

@@ -96,6 +96,33 @@ fn join(mut runs: Vec<(u32, u32, u32)>, max_thickness: u32) -> Vec<PixelRule> {
         .collect()
 }
 
+/// Whether a horizontal run of ink is the foot of a line of text rather than a border:
+/// the strokes of bold characters standing on their baseline run together into one
+/// long stroke, but what lies just above it is characters — ink and paper mixed — where
+/// above and below a border is paper (or, beside a shaded cell, all ink).
+fn under_text(bits: &Bits, r: &PixelRule) -> bool {
+    let density = |y: i64| -> f32 {
+        if y < 0 || y >= bits.height as i64 {
+            return 0.0;
+        }
+        let (lo, hi) = (r.lo.min(bits.width), r.hi.min(bits.width));
+        if hi <= lo {
+            return 0.0;
+        }
+        let ink = (lo..hi).filter(|&x| bits.at(x, y as u32)).count();
+        ink as f32 / (hi - lo) as f32
+    };
+    let half = r.thickness as i64 / 2 + 1;
+    let side = |sign: i64| -> f32 {
+        (2..=8)
+            .step_by(3)
+            .map(|d| density(r.pos as i64 + sign * (half + d)))
+            .fold(0.0, f32::max)
+    };
+    let textured = |d: f32| (0.2..0.85).contains(&d);
+    textured(side(-1)) || textured(side(1))
+}
+
 /// How far (pixels) a rule may stop short of the one it meets.
 fn reach(dpi: f32) -> f32 {
     (dpi / 25.0).max(4.0)
@@ -113,7 +140,10 @@ pub fn find(bits: &Bits, dpi: f32) -> Rules {
     let min_v = (dpi * 0.12) as u32;
     let gap = (dpi / 100.0).ceil() as u32;
     let thick = (dpi / 20.0).ceil() as u32;
-    let horizontal = join(runs(w, h, |s, a| bits.at(s, a), min_h, gap), thick);
+    let horizontal: Vec<PixelRule> = join(runs(w, h, |s, a| bits.at(s, a), min_h, gap), thick)
+        .into_iter()
+        .filter(|r| !under_text(bits, r))
+        .collect();
     let vertical = join(runs(h, w, |s, a| bits.at(a, s), min_v, gap), thick);
     let r = reach(dpi);
     // A border meets (or crosses) two horizontal borders at least — as the PDF reader

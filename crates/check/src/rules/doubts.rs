@@ -204,6 +204,26 @@ pub(crate) static X009: RuleInfo = RuleInfo {
     example: "本年度共收到申�请3件。（原文件第 71 字节处是 \\xFF）",
 };
 
+pub(crate) static X010: RuleInfo = RuleInfo {
+    code: "X010",
+    name: "ocr-uncertain",
+    kind: FindingKind::Extraction,
+    severity: Severity::Warning,
+    scope: Scope::Report,
+    summary: "扫描件中的数字经OCR识别把握不足：置信度低、两次识别结果不同，或单元格有笔迹却未能识别",
+    explanation: "\
+**检查什么**：扫描件（没有文字层的PDF、图片）由OCR识别。每个数字识别两次：一次按中文文本识别，\
+一次只识别数字。两次结果不同、置信度低于60，或单元格里有笔迹却识别不出内容时，报告一次，\
+列出两种读法和各自的置信度，以及该数字在页面上的位置。
+
+**为什么**：OCR会把“1”读成“7”、把“0”读成“8”。识别不准的数字是对读取结果的疑问，不是报告本身的错误；\
+它参与的勾稽关系检查即使不平衡，也只作为识别存疑报告，不认定原文有误。
+
+**如何修改**：对照扫描件原件（或所在页的图像）核对该数字；有文字层的PDF、Word或网页版本时，\
+用它代替扫描件。",
+    example: "第3页：表三「（一）予以公开」行「自然人」列识别为“7”（置信度62），另一读法“1”（置信度58）",
+};
+
 /// One finding per doubt of `kind`; `here` labels the doubt's own location.
 fn doubts_of(
     kind: DoubtKind,
@@ -336,6 +356,11 @@ pub(crate) fn uncertain_metadata(report: &Report, _ctx: &Ctx, out: &mut Vec<Find
         out.push(f);
     }
     doubts_of(DoubtKind::Metadata, &X008, "机关或年度", report, out);
+}
+
+/// X010.
+pub(crate) fn ocr_uncertain(report: &Report, _ctx: &Ctx, out: &mut Vec<Finding>) {
+    doubts_of(DoubtKind::Recognised, &X010, "识别存疑的数字", report, out);
 }
 
 /// X009.

@@ -1,0 +1,79 @@
+//! Pixel work on synthetic pages: skew found and removed, ruling lines found where they
+//! were drawn, whatever the angle, the resolution and the noise.
+
+use gongkai_ocr::raster::{skew, Gray};
+use gongkai_ocr::rules;
+use proptest::prelude::*;
+
+/// A page with a ruled table (`rows` × `cols`) and lines of "text" (short dashes) above.
+fn ruled_page(w: u32, h: u32, rows: u32, cols: u32) -> (Gray, Vec<u32>, Vec<u32>) {
+    let mut g = Gray::new(w, h, 255);
+    let (x0, x1) = (w / 10, w * 9 / 10);
+    let (y0, y1) = (h / 3, h * 9 / 10);
+    let ys: Vec<u32> = (0..=rows).map(|i| y0 + (y1 - y0) * i / rows).collect();
+    let xs: Vec<u32> = (0..=cols).map(|i| x0 + (x1 - x0) * i / cols).collect();
+    for &y in &ys {
+        for x in x0..=x1 {
+            for t in 0..3 {
+                g.set(x, y + t, 0);
+            }
+        }
+    }
+    for &x in &xs {
+        for y in y0..=y1 + 2 {
+            for t in 0..3 {
+                g.set(x + t, y, 0);
+            }
+        }
+    }
+    // Text lines: dashes of character size.
+    for line in 0..8 {
+        let y = h / 12 + line * (h / 40);
+        let mut x = x0;
+        while x + 20 < x1 {
+            for dx in 0..16 {
+                for dy in 0..12 {
+                    if (dx + dy) % 5 < 3 {
+                        g.set(x + dx, y + dy, 0);
+                    }
+                }
+            }
+            x += 22;
+        }
+    }
+    (g, xs, ys)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn skew_is_found_within_a_tenth_of_a_degree(angle in -2.5f32..2.5) {
+        let (page, _, _) = ruled_page(1200, 1600, 6, 5);
+        let turned = page.rotated(angle);
+        let bits = turned.binarised(turned.otsu());
+        let found = skew(&bits, 3.0);
+        prop_assert!((found - angle).abs() < 0.1, "drawn {angle}, found {found}");
+    }
+
+    #[test]
+    fn the_rules_drawn_are_the_rules_found(rows in 2u32..12, cols in 2u32..9, noise in 0u8..40) {
+        let (mut page, xs, ys) = ruled_page(1240, 1754, rows, cols);
+        // Speckle of grey levels that never reach the ink threshold.
+        for (i, p) in page.pixels.iter_mut().enumerate() {
+            if *p == 255 {
+                *p = 255 - ((i as u32).wrapping_mul(2654435761) % (noise as u32 + 1)) as u8;
+            }
+        }
+        let bits = page.binarised(page.otsu());
+        let found = rules::find(&bits, 150.0);
+        prop_assert_eq!(found.horizontal.len(), ys.len());
+        prop_assert_eq!(found.vertical.len(), xs.len());
+        for (r, y) in found.horizontal.iter().zip(&ys) {
+            prop_assert!((r.pos - (*y as f32 + 1.0)).abs() <= 1.0);
+        }
+        for (r, x) in found.vertical.iter().zip(&xs) {
+            prop_assert!((r.pos - (*x as f32 + 1.0)).abs() <= 1.0);
+        }
+    }
+}

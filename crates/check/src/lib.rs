@@ -210,14 +210,16 @@ fn not_on_a_misreading(report: &Report, findings: &mut [Finding]) {
     // What OCR did not read is not shown to be absent from the page: a section or table
     // "missing", a section or row "empty", from a scan, is a doubt about the reading.
     if report.recognition.is_some() {
-        for f in findings.iter_mut().filter(|f| {
-            f.kind == FindingKind::Document && ABSENCE_RULES.contains(&f.code.as_str())
-        }) {
+        for f in findings
+            .iter_mut()
+            .filter(|f| f.kind == FindingKind::Document && ABSENCE_RULES.contains(&f.code.as_str()))
+        {
             f.kind = FindingKind::Extraction;
             f.severity = Severity::Warning;
             f.message = format!("{}（扫描件经OCR识别，未识别到不等于原文没有）", f.message);
-            f.notes
-                .push("请对照扫描件原件核对；有文字层的PDF、Word或网页版本时，请用它代替扫描件".into());
+            f.notes.push(
+                "请对照扫描件原件核对；有文字层的PDF、Word或网页版本时，请用它代替扫描件".into(),
+            );
         }
     }
     let doubted: Vec<gongkai_model::CellRef> = report
@@ -229,7 +231,10 @@ fn not_on_a_misreading(report: &Report, findings: &mut [Finding]) {
     if doubted.is_empty() {
         return;
     }
-    for f in findings.iter_mut().filter(|f| f.kind == FindingKind::Document) {
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.kind == FindingKind::Document)
+    {
         let involved: Vec<String> = f
             .labels
             .iter()
@@ -242,7 +247,10 @@ fn not_on_a_misreading(report: &Report, findings: &mut [Finding]) {
         }
         f.kind = FindingKind::Extraction;
         f.severity = Severity::Warning;
-        f.message = format!("{}（涉及OCR识别存疑的数字，可能是识别错误，不认定原文有误）", f.message);
+        f.message = format!(
+            "{}（涉及OCR识别存疑的数字，可能是识别错误，不认定原文有误）",
+            f.message
+        );
         f.notes.push(format!(
             "OCR识别存疑：{}；请对照扫描件原件核对",
             involved.join("、")

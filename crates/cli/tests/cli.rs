@@ -263,7 +263,13 @@ fn scanned_encrypted_truncated_zip_bomb_and_huge_files() {
 #[test]
 fn no_ocr_refuses_a_scan_in_one_line() {
     let scan = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bad-input/scanned.pdf");
-    let out = gongkai(&["check", "--no-ocr", "--color", "never", scan.to_str().unwrap()]);
+    let out = gongkai(&[
+        "check",
+        "--no-ocr",
+        "--color",
+        "never",
+        scan.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let e = String::from_utf8(out.stderr).unwrap();
     assert_eq!(

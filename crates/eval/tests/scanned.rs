@@ -127,7 +127,10 @@ fn scanned_reports_read_exactly_or_say_what_they_doubt() {
         results.iter().map(|(s, c, e)| (*s, *c, e.len())).collect();
     eprintln!("{summary:?}");
     for (stem, _, silent) in &results {
-        assert!(silent.is_empty(), "{stem}: wrong cells with no doubt: {silent:?}");
+        assert!(
+            silent.is_empty(),
+            "{stem}: wrong cells with no doubt: {silent:?}"
+        );
     }
     assert_eq!(
         summary,
@@ -141,7 +144,7 @@ fn scanned_reports_read_exactly_or_say_what_they_doubt() {
 
     // Through the eval runner, as `gongkai eval` reads the folder: no document error
     // said on a misreading.
-    let eval = gongkai_eval::run(&[set.clone()], &Default::default()).unwrap();
+    let eval = gongkai_eval::run(std::slice::from_ref(&set), &Default::default()).unwrap();
     assert_eq!(eval.false_alarms, 0);
     std::fs::remove_dir_all(&out).ok();
 }

@@ -362,7 +362,7 @@ fn row_reports(ws: &mut Worksheet, row: u32, r: &ExportReport<'_>) -> Result<u32
         ws.write_number_with_format(row, 10 + j as u16, n, &int)?;
     }
     // Statistics can leave out what was not read.
-    ws.write_string(row, 15, &r.report.reading_zh())?;
+    ws.write_string(row, 15, r.report.reading_zh())?;
     Ok(1)
 }
 

@@ -18,7 +18,11 @@ fn main() {
                 match b {
                     Block::Line { pieces } => println!(
                         "{}",
-                        pieces.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join(" ⟂ ")
+                        pieces
+                            .iter()
+                            .map(|p| p.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ⟂ ")
                     ),
                     Block::Table { grid } => {
                         println!("┌ table");

@@ -18,11 +18,11 @@ use std::path::{Path, PathBuf};
 use gongkai_model::{Document, SourceFormat};
 
 pub use decode::{decode, decode_lossy, Decoded, Replaced, Undecodable};
+pub use gongkai_ocr::Reading;
 pub use ocr::{
     engine as ocr_engine, ocr_mode, recognise, recognise_with, set_ocr_mode, OcrMode, Recognised,
     RecognisedPage, MAX_OCR_PAGES, PAGE_TIME_LIMIT,
 };
-pub use gongkai_ocr::Reading;
 
 /// Largest file read at all (text reports are a few dozen KB; PDFs a few MB).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;

@@ -77,7 +77,9 @@ impl Tesseract {
             .map_err(|_| EngineError::NotInstalled)?;
         let listed = String::from_utf8_lossy(&langs.stdout).to_string()
             + &String::from_utf8_lossy(&langs.stderr);
-        if !listed.lines().any(|l| l.trim() == "chi_sim") || !listed.lines().any(|l| l.trim() == "eng") {
+        if !listed.lines().any(|l| l.trim() == "chi_sim")
+            || !listed.lines().any(|l| l.trim() == "eng")
+        {
             return Err(EngineError::NotInstalled);
         }
         let version = Command::new(&program)
@@ -87,7 +89,12 @@ impl Tesseract {
             .map_err(|_| EngineError::NotInstalled)?;
         let text = String::from_utf8_lossy(&version.stdout).to_string()
             + &String::from_utf8_lossy(&version.stderr);
-        let first = text.lines().next().unwrap_or("tesseract").trim().to_string();
+        let first = text
+            .lines()
+            .next()
+            .unwrap_or("tesseract")
+            .trim()
+            .to_string();
         Ok(Tesseract {
             program,
             name: first,
@@ -125,19 +132,30 @@ impl Engine for Tesseract {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let mut child = cmd.spawn().map_err(|e| EngineError::Failed(e.to_string()))?;
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| EngineError::Failed(e.to_string()))?;
         let pgm = image.to_pgm();
-        let mut stdin = child.stdin.take().ok_or(EngineError::Failed("stdin".into()))?;
+        let mut stdin = child
+            .stdin
+            .take()
+            .ok_or(EngineError::Failed("stdin".into()))?;
         let writer = std::thread::spawn(move || {
             let _ = stdin.write_all(&pgm);
         });
-        let mut stdout = child.stdout.take().ok_or(EngineError::Failed("stdout".into()))?;
+        let mut stdout = child
+            .stdout
+            .take()
+            .ok_or(EngineError::Failed("stdout".into()))?;
         let reader = std::thread::spawn(move || {
             let mut out = Vec::new();
             let _ = stdout.read_to_end(&mut out);
             out
         });
-        let mut stderr = child.stderr.take().ok_or(EngineError::Failed("stderr".into()))?;
+        let mut stderr = child
+            .stderr
+            .take()
+            .ok_or(EngineError::Failed("stderr".into()))?;
         let err_reader = std::thread::spawn(move || {
             let mut out = Vec::new();
             let _ = stderr.read_to_end(&mut out);

@@ -19,7 +19,7 @@ pub mod scanset;
 
 use gongkai_pdf::{DrawnGlyph, PageDrawing};
 
-pub use engine::{Engine, EngineError, Tesseract, Task, Word};
+pub use engine::{Engine, EngineError, Task, Tesseract, Word};
 pub use raster::{decode_file, decode_pdf_image, Bits, DecodeError, Gray};
 
 /// One page image to read and where it lies on its page.
@@ -166,9 +166,17 @@ pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrE
             std::path::Path::new(&dir).join(format!("rules-{}.txt", page.number)),
             format!("threshold {threshold}\n{:#?}", found),
         );
-        if let Some(img) = image::GrayImage::from_raw(clean.width, clean.height, clean.pixels.clone()) {
-            let small = image::imageops::resize(&img, clean.width / 2, clean.height / 2, image::imageops::FilterType::Triangle);
-            let _ = small.save(std::path::Path::new(&dir).join(format!("page-{}.png", page.number)));
+        if let Some(img) =
+            image::GrayImage::from_raw(clean.width, clean.height, clean.pixels.clone())
+        {
+            let small = image::imageops::resize(
+                &img,
+                clean.width / 2,
+                clean.height / 2,
+                image::imageops::FilterType::Triangle,
+            );
+            let _ =
+                small.save(std::path::Path::new(&dir).join(format!("page-{}.png", page.number)));
         }
     }
 
@@ -236,7 +244,8 @@ pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrE
             if x1 - x0 < 4.0 || y1 - y0 < 4.0 {
                 continue;
             }
-            if let Some((ix0, iy0, ix1, iy1)) = ink_box(&clean, threshold, x0, y0, x1, y1, min_ink) {
+            if let Some((ix0, iy0, ix1, iy1)) = ink_box(&clean, threshold, x0, y0, x1, y1, min_ink)
+            {
                 let pad = (dpi / 50.0) as u32;
                 let (cx0, cy0) = (ix0.saturating_sub(pad), iy0.saturating_sub(pad));
                 crops.push((clean.crop(cx0, cy0, ix1 + pad, iy1 + pad), cx0, cy0));
@@ -246,7 +255,10 @@ pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrE
     if let Some(dir) = std::env::var_os("GONGKAI_OCR_DEBUG_DIR") {
         for (n, (c, ox, oy)) in crops.iter().enumerate() {
             if let Some(img) = image::GrayImage::from_raw(c.width, c.height, c.pixels.clone()) {
-                let _ = img.save(std::path::Path::new(&dir).join(format!("cell-{}-{n}-{ox}-{oy}.png", page.number)));
+                let _ = img.save(
+                    std::path::Path::new(&dir)
+                        .join(format!("cell-{}-{n}-{ox}-{oy}.png", page.number)),
+                );
             }
         }
     }
@@ -314,7 +326,10 @@ pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrE
     // Numbers in the prose, with the engine's confidence. They are not read a second
     // time: cut out of a line of Chinese, a number reads worse alone than in its line
     // (the digits-only pass took the edge of 年 for a 4 and lost digits at the edges).
-    for p in placed.iter().filter(|p| p.line.0 == 0 && is_number_like(&p.text)) {
+    for p in placed
+        .iter()
+        .filter(|p| p.line.0 == 0 && is_number_like(&p.text))
+    {
         readings.push(reading_at(
             p.x0,
             p.y0,
@@ -468,7 +483,10 @@ fn line_text(words: &[Word]) -> String {
 }
 
 fn min_confidence(words: &[Word]) -> f32 {
-    let c = words.iter().map(|w| w.confidence).fold(f32::INFINITY, f32::min);
+    let c = words
+        .iter()
+        .map(|w| w.confidence)
+        .fold(f32::INFINITY, f32::min);
     if c.is_finite() {
         c
     } else {
@@ -635,7 +653,8 @@ fn read_strip(
     while start < lines.len() {
         let mut end = start;
         let mut height = gap;
-        while end < lines.len() && (end == start || height + lines[end].1 + gap <= MAX_STRIP_HEIGHT) {
+        while end < lines.len() && (end == start || height + lines[end].1 + gap <= MAX_STRIP_HEIGHT)
+        {
             height += lines[end].1 + gap;
             end += 1;
         }
@@ -664,7 +683,10 @@ fn read_strip(
         if let Some(dir) = std::env::var_os("GONGKAI_OCR_DEBUG_DIR") {
             static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
             let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let _ = std::fs::write(std::path::Path::new(&dir).join(format!("strip-{n}-{task:?}.pgm")), strip.to_pgm());
+            let _ = std::fs::write(
+                std::path::Path::new(&dir).join(format!("strip-{n}-{task:?}.pgm")),
+                strip.to_pgm(),
+            );
         }
         for w in engine.words(&strip, dpi.round() as u32, task)? {
             let (cx, cy) = ((w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2);
@@ -712,11 +734,20 @@ fn replace_digits(text: &str, digits: &str) -> String {
     if n == digits.chars().count() {
         let mut d = digits.chars();
         text.chars()
-            .map(|c| if c.is_ascii_digit() { d.next().unwrap_or(c) } else { c })
+            .map(|c| {
+                if c.is_ascii_digit() {
+                    d.next().unwrap_or(c)
+                } else {
+                    c
+                }
+            })
             .collect()
     } else {
         let rest: String = text.chars().filter(|c| !c.is_ascii_digit()).collect();
-        if rest.chars().all(|c| c.is_ascii_punctuation() || c.is_whitespace()) {
+        if rest
+            .chars()
+            .all(|c| c.is_ascii_punctuation() || c.is_whitespace())
+        {
             digits.to_string()
         } else {
             text.to_string()

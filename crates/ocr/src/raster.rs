@@ -40,8 +40,8 @@ impl Gray {
         let (x0, y0) = (x0.min(x1), y0.min(y1));
         let mut out = Gray::new(x1 - x0, y1 - y0, 255);
         for y in y0..y1 {
-            let src = &self.pixels
-                [y as usize * self.width as usize + x0 as usize..y as usize * self.width as usize + x1 as usize];
+            let src = &self.pixels[y as usize * self.width as usize + x0 as usize
+                ..y as usize * self.width as usize + x1 as usize];
             let dst_start = (y - y0) as usize * out.width as usize;
             out.pixels[dst_start..dst_start + src.len()].copy_from_slice(src);
         }
@@ -146,7 +146,11 @@ impl Gray {
             hist[p as usize] += 1;
         }
         let total = self.pixels.len() as f64;
-        let sum: f64 = hist.iter().enumerate().map(|(i, &n)| i as f64 * n as f64).sum();
+        let sum: f64 = hist
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| i as f64 * n as f64)
+            .sum();
         let (mut sum_b, mut w_b, mut best, mut best_t) = (0.0, 0.0, -1.0, 127u8);
         for (t, &n) in hist.iter().enumerate() {
             w_b += n as f64;
@@ -261,7 +265,8 @@ fn dropout(r: u8, g: u8, b: u8) -> u8 {
 /// An image file (PNG, JPEG, TIFF …) as grey, with the resolution it states (dots per
 /// inch, when it states one).
 pub fn decode_file(bytes: &[u8]) -> Result<(Gray, Option<f32>), DecodeError> {
-    let format = image::guess_format(bytes).map_err(|e| DecodeError(format!("无法识别的图像格式（{e}）")))?;
+    let format = image::guess_format(bytes)
+        .map_err(|e| DecodeError(format!("无法识别的图像格式（{e}）")))?;
     let dpi = stated_dpi(bytes, format);
     let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
     let mut limits = image::Limits::default();
@@ -331,7 +336,15 @@ pub fn decode_pdf_image(data: &ImageData) -> Result<Gray, DecodeError> {
             palette,
             inverted,
             data,
-        } => Ok(raw(*width, *height, *bits, *components, palette.as_ref(), *inverted, data)),
+        } => Ok(raw(
+            *width,
+            *height,
+            *bits,
+            *components,
+            palette.as_ref(),
+            *inverted,
+            data,
+        )),
         ImageData::Ccitt {
             width,
             height,

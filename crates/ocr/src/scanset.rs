@@ -64,7 +64,8 @@ impl Rng {
     }
     /// Roughly normal (sum of uniforms), mean 0, deviation 1.
     pub fn normal(&mut self) -> f32 {
-        (0..6).map(|_| self.unit()).sum::<f32>() * std::f32::consts::SQRT_2 - 6.0 * std::f32::consts::FRAC_1_SQRT_2
+        (0..6).map(|_| self.unit()).sum::<f32>() * std::f32::consts::SQRT_2
+            - 6.0 * std::f32::consts::FRAC_1_SQRT_2
     }
 }
 
@@ -112,7 +113,12 @@ pub fn rasterise(pdf: &Path, dpi: u32) -> Result<Vec<RgbImage>, String> {
 
 /// A page made to look scanned. `table` is the box of a table on the page (pixels,
 /// top-left origin), where the seal goes.
-pub fn degrade(page: &RgbImage, d: &Degradation, table: Option<[u32; 4]>, rng: &mut Rng) -> RgbImage {
+pub fn degrade(
+    page: &RgbImage,
+    d: &Degradation,
+    table: Option<[u32; 4]>,
+    rng: &mut Rng,
+) -> RgbImage {
     let mut img = page.clone();
     if d.seal {
         if let Some([x0, y0, x1, y1]) = table {
@@ -161,7 +167,13 @@ fn stamp_seal(img: &mut RgbImage, cx: f32, cy: f32, radius: f32) {
             let angle = dy.atan2(dx);
             let on_ring = (r - (radius - ring)).abs() < ring;
             // A five-pointed star of radius 0.3.
-            let star_r = radius * 0.3 * (0.55 + 0.45 * ((angle * 5.0 + std::f32::consts::FRAC_PI_2).cos()).abs().powf(8.0));
+            let star_r = radius
+                * 0.3
+                * (0.55
+                    + 0.45
+                        * ((angle * 5.0 + std::f32::consts::FRAC_PI_2).cos())
+                            .abs()
+                            .powf(8.0));
             let in_star = r < star_r;
             // Text strokes: short radial bars along the upper arc.
             let on_text = r > radius * 0.6
@@ -210,7 +222,12 @@ fn rotate_rgb(img: &RgbImage, degrees: f32) -> RgbImage {
 
 /// Pages as an image-only PDF: one image per page, filling it (`dpi` sets the page
 /// size). JPEG when `jpeg` is given, else lossless (Flate); grey pages as DeviceGray.
-pub fn image_pdf(pages: &[RgbImage], dpi: u32, jpeg: Option<u8>, grey: bool) -> Result<Vec<u8>, String> {
+pub fn image_pdf(
+    pages: &[RgbImage],
+    dpi: u32,
+    jpeg: Option<u8>,
+    grey: bool,
+) -> Result<Vec<u8>, String> {
     let mut objects: Vec<Vec<u8>> = Vec::new();
     // 1: catalog, 2: pages; then per page: page, content, image.
     let n = pages.len();
@@ -230,7 +247,10 @@ pub fn image_pdf(pages: &[RgbImage], dpi: u32, jpeg: Option<u8>, grey: bool) -> 
             .into_bytes(),
         );
         let content = format!("q {pw:.2} 0 0 {ph:.2} 0 0 cm /Im0 Do Q");
-        objects.push(stream(&format!("<< /Length {} >>", content.len()), content.as_bytes()));
+        objects.push(stream(
+            &format!("<< /Length {} >>", content.len()),
+            content.as_bytes(),
+        ));
         let cs = if grey { "/DeviceGray" } else { "/DeviceRGB" };
         let (filter, data) = match jpeg {
             Some(q) => {
@@ -252,7 +272,8 @@ pub fn image_pdf(pages: &[RgbImage], dpi: u32, jpeg: Option<u8>, grey: bool) -> 
                 } else {
                     page.as_raw().clone()
                 };
-                let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+                let mut z =
+                    flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
                 z.write_all(&raw).map_err(|e| e.to_string())?;
                 ("/FlateDecode", z.finish().map_err(|e| e.to_string())?)
             }
@@ -274,7 +295,9 @@ pub fn image_pdf(pages: &[RgbImage], dpi: u32, jpeg: Option<u8>, grey: bool) -> 
         out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for o in offsets {
         out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }

@@ -301,7 +301,15 @@ pub fn ruled_cells(hrules: &[(f32, f32, f32)], vrules: &[(f32, f32, f32)]) -> Ve
     rules::tables(&hs, &vs)
         .iter()
         .map(|g| {
-            let mut boxes = vec![[f32::INFINITY, f32::INFINITY, f32::NEG_INFINITY, f32::NEG_INFINITY]; g.groups];
+            let mut boxes = vec![
+                [
+                    f32::INFINITY,
+                    f32::INFINITY,
+                    f32::NEG_INFINITY,
+                    f32::NEG_INFINITY
+                ];
+                g.groups
+            ];
             for r in 0..g.rows() {
                 for c in 0..g.cols() {
                     let b = &mut boxes[g.owner[r * g.cols() + c]];

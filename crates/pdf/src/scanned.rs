@@ -183,8 +183,12 @@ const MAX_PIXELS: u64 = 100_000_000;
 
 fn image_data(doc: &lopdf::Document, s: &Stream) -> Result<ImageData, String> {
     let d = &s.dict;
-    let width = int(doc, d, b"Width").filter(|w| *w > 0).ok_or("图像缺少宽度")?;
-    let height = int(doc, d, b"Height").filter(|h| *h > 0).ok_or("图像缺少高度")?;
+    let width = int(doc, d, b"Width")
+        .filter(|w| *w > 0)
+        .ok_or("图像缺少宽度")?;
+    let height = int(doc, d, b"Height")
+        .filter(|h| *h > 0)
+        .ok_or("图像缺少高度")?;
     if (width as u64).saturating_mul(height as u64) > MAX_PIXELS {
         return Err(format!("图像过大（{width}×{height}像素）"));
     }
@@ -208,8 +212,8 @@ fn image_data(doc: &lopdf::Document, s: &Stream) -> Result<ImageData, String> {
                 _ => None,
             });
             let k = parms.and_then(|p| int(doc, p, b"K")).unwrap_or(0) as i32;
-            let black_is_1 =
-                parms.is_some_and(|p| matches!(get(doc, p, b"BlackIs1"), Some(Object::Boolean(true))));
+            let black_is_1 = parms
+                .is_some_and(|p| matches!(get(doc, p, b"BlackIs1"), Some(Object::Boolean(true))));
             return Ok(ImageData::Ccitt {
                 width,
                 height,
@@ -243,11 +247,18 @@ fn image_data(doc: &lopdf::Document, s: &Stream) -> Result<ImageData, String> {
         colour_space(doc, get(doc, d, b"ColorSpace"))?
     };
     let decode_inverted = match get(doc, d, b"Decode") {
-        Some(Object::Array(a)) => a.first().and_then(crate::objects::num).is_some_and(|v| v > 0.5),
+        Some(Object::Array(a)) => a
+            .first()
+            .and_then(crate::objects::num)
+            .is_some_and(|v| v > 0.5),
         _ => false,
     };
     // A stencil mask paints where the sample is 0 (unless /Decode says otherwise).
-    let inverted = if mask { !decode_inverted } else { decode_inverted };
+    let inverted = if mask {
+        !decode_inverted
+    } else {
+        decode_inverted
+    };
     let row = (width as u64 * components as u64 * bits as u64).div_ceil(8);
     if (data.len() as u64) < row * height as u64 {
         return Err("图像数据不完整".into());
@@ -263,11 +274,14 @@ fn image_data(doc: &lopdf::Document, s: &Stream) -> Result<ImageData, String> {
     })
 }
 
+/// An indexed colour space's base components and lookup table.
+type Palette = (u8, Vec<u8>);
+
 /// Components per pixel and, for an indexed space, the palette.
 fn colour_space(
     doc: &lopdf::Document,
     cs: Option<&Object>,
-) -> Result<(u8, Option<(u8, Vec<u8>)>), String> {
+) -> Result<(u8, Option<Palette>), String> {
     let Some(cs) = cs else {
         return Ok((1, None));
     };
@@ -277,7 +291,10 @@ fn colour_space(
                 b"DeviceGray" | b"CalGray" | b"G" => Ok(1),
                 b"DeviceRGB" | b"CalRGB" | b"RGB" => Ok(3),
                 b"DeviceCMYK" | b"CMYK" => Ok(4),
-                other => Err(format!("图像颜色空间{}无法读取", String::from_utf8_lossy(other))),
+                other => Err(format!(
+                    "图像颜色空间{}无法读取",
+                    String::from_utf8_lossy(other)
+                )),
             },
             Object::Array(a) => match a.first().map(|o| resolve(doc, o)) {
                 Some(Object::Name(n)) if n == b"ICCBased" => {
@@ -296,8 +313,7 @@ fn colour_space(
         }
     };
     match resolve(doc, cs) {
-        Object::Array(a)
-            if matches!(a.first().map(|o| resolve(doc, o)), Some(Object::Name(n)) if n == b"Indexed" || n == b"I") =>
+        Object::Array(a) if matches!(a.first().map(|o| resolve(doc, o)), Some(Object::Name(n)) if n == b"Indexed" || n == b"I") =>
         {
             let b = a.get(1).map(base).ok_or("索引颜色空间缺少基础空间")??;
             let table = match a.get(3).map(|o| resolve(doc, o)) {

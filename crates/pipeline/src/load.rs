@@ -62,7 +62,11 @@ fn recognition(report: &mut gongkai_model::Report, r: &gongkai_ingest::Recognise
         let (cx, cy) = ((n.x0 + n.x1) / 2.0, (n.y0 + n.y1) / 2.0);
         cells.iter().find_map(|(r, l)| match *l {
             Location::Pdf {
-                page, x0, y0, x1, y1,
+                page,
+                x0,
+                y0,
+                x1,
+                y1,
             } if page == n.page
                 && cx >= x0 - 2.0
                 && cx <= x1 + 2.0

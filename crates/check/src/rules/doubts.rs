@@ -210,7 +210,8 @@ pub(crate) static X010: RuleInfo = RuleInfo {
     kind: FindingKind::Extraction,
     severity: Severity::Warning,
     scope: Scope::Report,
-    summary: "扫描件中的数字经OCR识别把握不足：置信度低、两次识别结果不同，或单元格有笔迹却未能识别",
+    summary:
+        "扫描件中的数字经OCR识别把握不足：置信度低、两次识别结果不同，或单元格有笔迹却未能识别",
     explanation: "\
 **检查什么**：扫描件（没有文字层的PDF、图片）由OCR识别。每个数字识别两次：一次按中文文本识别，\
 一次只识别数字。两次结果不同、置信度低于60，或单元格里有笔迹却识别不出内容时，报告一次，\
@@ -221,7 +222,8 @@ pub(crate) static X010: RuleInfo = RuleInfo {
 
 **如何修改**：对照扫描件原件（或所在页的图像）核对该数字；有文字层的PDF、Word或网页版本时，\
 用它代替扫描件。",
-    example: "第3页：表三「（一）予以公开」行「自然人」列识别为“7”（置信度62），另一读法“1”（置信度58）",
+    example:
+        "第3页：表三「（一）予以公开」行「自然人」列识别为“7”（置信度62），另一读法“1”（置信度58）",
 };
 
 /// One finding per doubt of `kind`; `here` labels the doubt's own location.

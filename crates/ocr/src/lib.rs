@@ -273,19 +273,18 @@ pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrE
         if is_label(&text, &second) {
             if let Some(label) = labels::snap(&text) {
                 // One word for the whole cell, where its words were.
-                let x0 = text_words.iter().map(|w| w.x0).min().unwrap_or(0) as f32 + *ox as f32;
-                let y0 = text_words.iter().map(|w| w.y0).min().unwrap_or(0) as f32 + *oy as f32;
-                let x1 = text_words.iter().map(|w| w.x1).max().unwrap_or(0) as f32 + *ox as f32;
-                let y1 = text_words.iter().map(|w| w.y1).max().unwrap_or(0) as f32 + *oy as f32;
-                placed.push(Placed {
-                    x0,
-                    y0,
-                    x1,
-                    y1,
-                    line: (n as u32 + 1, 0, 0, 0),
-                    text: label.to_string(),
-                    confidence: min_confidence(text_words),
-                });
+                let (ox, oy) = (*ox as f32, *oy as f32);
+                let x0 = text_words.iter().map(|w| w.x0).min().unwrap_or(0) as f32 + ox;
+                let y0 = text_words.iter().map(|w| w.y0).min().unwrap_or(0) as f32 + oy;
+                let x1 = text_words.iter().map(|w| w.x1).max().unwrap_or(0) as f32 + ox;
+                let y1 = text_words.iter().map(|w| w.y1).max().unwrap_or(0) as f32 + oy;
+                let confidence = min_confidence(text_words);
+                placed.push(Placed::cell(
+                    [x0, y0, x1, y1],
+                    n,
+                    label.to_string(),
+                    confidence,
+                ));
                 continue;
             }
             for w in text_words {
@@ -310,15 +309,12 @@ pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrE
         let (x0, y0) = (*ox as f32, *oy as f32);
         let (x1, y1) = (x0 + crop.width as f32, y0 + crop.height as f32);
         if !d.text.is_empty() {
-            placed.push(Placed {
-                x0,
-                y0,
-                x1,
-                y1,
-                line: (n as u32 + 1, 0, 0, 0),
-                text: d.text.clone(),
-                confidence: d.confidence,
-            });
+            placed.push(Placed::cell(
+                [x0, y0, x1, y1],
+                n,
+                d.text.clone(),
+                d.confidence,
+            ));
         }
         readings.push(reading_at(x0, y0, x1, y1, d));
     }
@@ -524,6 +520,19 @@ struct Placed {
 }
 
 impl Placed {
+    /// The whole of cell `n` as one word.
+    fn cell(b: [f32; 4], n: usize, text: String, confidence: f32) -> Placed {
+        Placed {
+            x0: b[0],
+            y0: b[1],
+            x1: b[2],
+            y1: b[3],
+            line: (n as u32 + 1, 0, 0, 0),
+            text,
+            confidence,
+        }
+    }
+
     fn from_word(w: &Word, line: (u32, u32, u32, u32), ox: f32, oy: f32) -> Placed {
         Placed {
             x0: w.x0 as f32 + ox,

@@ -150,6 +150,34 @@ pub struct DrawnGlyph {
     pub size: f32,
 }
 
+impl From<&interp::Glyph> for DrawnGlyph {
+    fn from(g: &interp::Glyph) -> DrawnGlyph {
+        DrawnGlyph {
+            c: g.c,
+            x0: g.x0,
+            y0: g.y0,
+            x1: g.x1,
+            y1: g.y1,
+            size: g.size,
+        }
+    }
+}
+
+/// A glyph drawn by something other than a content stream (OCR) is written across.
+impl From<&DrawnGlyph> for interp::Glyph {
+    fn from(g: &DrawnGlyph) -> interp::Glyph {
+        interp::Glyph {
+            c: g.c,
+            x0: g.x0,
+            y0: g.y0,
+            x1: g.x1,
+            y1: g.y1,
+            size: g.size,
+            vertical: false,
+        }
+    }
+}
+
 /// Page `number` (1-based) of a PDF as the reader sees it. The same limits as
 /// [`read`] apply; a page that does not exist is [`PdfError::Corrupt`].
 pub fn page_drawing(bytes: &[u8], number: u32) -> Result<PageDrawing, PdfError> {
@@ -193,18 +221,7 @@ fn page_drawing_inner(bytes: &[u8], number: u32) -> Result<PageDrawing, PdfError
         number,
         width,
         height,
-        glyphs: pc
-            .glyphs
-            .iter()
-            .map(|g| DrawnGlyph {
-                c: g.c,
-                x0: g.x0,
-                y0: g.y0,
-                x1: g.x1,
-                y1: g.y1,
-                size: g.size,
-            })
-            .collect(),
+        glyphs: pc.glyphs.iter().map(DrawnGlyph::from).collect(),
         hrules: pc.hrules.iter().map(|r| (r.pos, r.lo, r.hi)).collect(),
         vrules: pc.vrules.iter().map(|r| (r.pos, r.lo, r.hi)).collect(),
     })
@@ -335,19 +352,7 @@ pub fn document_from_drawings(drawings: &[PageDrawing]) -> Document {
         .map(|d| {
             let rule = |&(pos, lo, hi): &(f32, f32, f32)| interp::Rule { pos, lo, hi };
             let content = interp::PageContent {
-                glyphs: d
-                    .glyphs
-                    .iter()
-                    .map(|g| interp::Glyph {
-                        c: g.c,
-                        x0: g.x0,
-                        y0: g.y0,
-                        x1: g.x1,
-                        y1: g.y1,
-                        size: g.size,
-                        vertical: false,
-                    })
-                    .collect(),
+                glyphs: d.glyphs.iter().map(interp::Glyph::from).collect(),
                 hrules: d.hrules.iter().map(rule).collect(),
                 vrules: d.vrules.iter().map(rule).collect(),
                 ..Default::default()

@@ -77,3 +77,46 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Whatever a file or a PDF stores, decoding gives an error or a whole image.
+    #[test]
+    fn decoding_never_panics(
+        bytes in proptest::collection::vec(any::<u8>(), 0..2048),
+        width in 1u32..64,
+        height in 1u32..64,
+        bits in prop::sample::select(vec![1u8, 2, 4, 8, 16]),
+        components in 1u8..5,
+        palette in proptest::option::of(proptest::collection::vec(any::<u8>(), 0..64)),
+        k in -1i32..2,
+    ) {
+        if let Ok((g, _)) = gongkai_ocr::decode_file(&bytes) {
+            prop_assert_eq!(g.pixels.len(), g.width as usize * g.height as usize);
+        }
+        for data in [
+            gongkai_pdf::ImageData::Jpeg(bytes.clone()),
+            gongkai_pdf::ImageData::Raw {
+                width,
+                height,
+                bits,
+                components,
+                palette: palette.clone().map(|p| (3, p)),
+                inverted: k > 0,
+                data: bytes.clone(),
+            },
+            gongkai_pdf::ImageData::Ccitt {
+                width,
+                height,
+                k,
+                black_is_1: false,
+                data: bytes.clone(),
+            },
+        ] {
+            if let Ok(g) = gongkai_ocr::decode_pdf_image(&data) {
+                prop_assert_eq!(g.pixels.len(), g.width as usize * g.height as usize);
+            }
+        }
+    }
+}

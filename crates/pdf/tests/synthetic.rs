@@ -218,7 +218,7 @@ fn image_only_pages_are_a_scan() {
     ];
     let err = read(&save(build(&f, &pages))).unwrap_err();
     assert_eq!(err, PdfError::Scanned);
-    assert_eq!(err.to_string(), "PDF是扫描件，没有文字层，暂不支持OCR");
+    assert_eq!(err.to_string(), "PDF是扫描件，没有文字层");
 }
 
 #[test]

@@ -133,12 +133,12 @@ fn selection_by_prefix_code_and_name() {
     let sel = Selection::new(&s(&["b001"]), &s(&["B"])).expect("valid");
     assert!(rules().iter().all(|r| !sel.enabled(r)));
     let sel = Selection::new(&[], &s(&["S00"])).expect("valid");
-    assert_eq!(rules().iter().filter(|r| sel.enabled(r)).count(), 27 - 6);
+    assert_eq!(rules().iter().filter(|r| sel.enabled(r)).count(), 28 - 6);
     let all = Selection::all();
     assert!(rules().iter().all(|r| all.enabled(r)));
     assert!(rules().iter().all(|r| Selection::default().enabled(r)));
     let sel = Selection::new(&s(&["ALL"]), &s(&["Y"])).expect("valid");
-    assert_eq!(rules().iter().filter(|r| sel.enabled(r)).count(), 24);
+    assert_eq!(rules().iter().filter(|r| sel.enabled(r)).count(), 25);
 }
 
 #[test]

@@ -130,7 +130,64 @@ pub fn recognise_with(
         recognised.numbers.extend(page.numbers);
         drawings.push(page.drawing);
     }
-    Ok((gongkai_pdf::document_from_drawings(&drawings), recognised))
+    let mut document = gongkai_pdf::document_from_drawings(&drawings);
+    fixed_phrases(&mut document);
+    Ok((document, recognised))
+}
+
+/// The report's fixed phrases read back in the laid-out lines
+/// ([`gongkai_ocr::labels::snap_phrases`]), each character in place in its piece; a
+/// title whose ending the engine split over two pieces (a gap read between 信息 and
+/// 公开) is one piece again, as a title line is never a table row.
+fn fixed_phrases(document: &mut Document) {
+    use gongkai_model::{Block, Location, Piece};
+    for block in &mut document.blocks {
+        let Block::Line { pieces } = block else {
+            continue;
+        };
+        let text: String = pieces.iter().map(|p| p.text.as_str()).collect();
+        if let Some(snapped) = gongkai_ocr::labels::snap_phrases(&text) {
+            let mut chars = snapped.chars();
+            for p in pieces.iter_mut() {
+                let n = p.text.chars().count();
+                p.text = chars.by_ref().take(n).collect();
+            }
+        }
+        let title = gongkai_ocr::labels::TITLE_END;
+        let joined: String = pieces.iter().map(|p| p.text.as_str()).collect();
+        if pieces.len() > 1
+            && joined.contains(title)
+            && !pieces.iter().any(|p| p.text.contains(title))
+        {
+            let boxes: Vec<(u32, f32, f32, f32, f32)> = pieces
+                .iter()
+                .filter_map(|p| match p.location {
+                    Location::Pdf {
+                        page,
+                        x0,
+                        y0,
+                        x1,
+                        y1,
+                    } => Some((page, x0, y0, x1, y1)),
+                    _ => None,
+                })
+                .collect();
+            let location = match boxes.first() {
+                Some(&(page, ..)) => Location::Pdf {
+                    page,
+                    x0: boxes.iter().map(|b| b.1).fold(f32::INFINITY, f32::min),
+                    y0: boxes.iter().map(|b| b.2).fold(f32::INFINITY, f32::min),
+                    x1: boxes.iter().map(|b| b.3).fold(f32::NEG_INFINITY, f32::max),
+                    y1: boxes.iter().map(|b| b.4).fold(f32::NEG_INFINITY, f32::max),
+                },
+                None => pieces[0].location.clone(),
+            };
+            *pieces = vec![Piece {
+                text: joined,
+                location,
+            }];
+        }
+    }
 }
 
 /// The pages of a scanned PDF as images to recognise.
@@ -169,4 +226,55 @@ pub fn pdf_pages(bytes: &[u8]) -> Result<Vec<PageImage>, String> {
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gongkai_model::{Block, Location, Piece};
+
+    fn piece(text: &str, x0: f32) -> Piece {
+        Piece {
+            text: text.into(),
+            location: Location::Pdf {
+                page: 1,
+                x0,
+                y0: 700.0,
+                x1: x0 + 50.0,
+                y1: 716.0,
+            },
+        }
+    }
+
+    #[test]
+    fn a_misread_title_is_read_back_and_one_piece() {
+        let mut doc = Document::default();
+        doc.blocks.push(Block::Line {
+            pieces: vec![
+                piece("2024年政府信息", 100.0),
+                piece("公开工年作度报告", 300.0),
+            ],
+        });
+        doc.blocks.push(Block::Line {
+            pieces: vec![piece("规章", 100.0), piece("0", 300.0)],
+        });
+        fixed_phrases(&mut doc);
+        assert_eq!(
+            doc.line_texts("|"),
+            vec!["2024年政府信息公开工作年度报告", "规章|0"]
+        );
+        let Block::Line { pieces } = &doc.blocks[0] else {
+            panic!("a line")
+        };
+        assert_eq!(
+            pieces[0].location,
+            Location::Pdf {
+                page: 1,
+                x0: 100.0,
+                y0: 700.0,
+                x1: 350.0,
+                y1: 716.0
+            }
+        );
+    }
 }

@@ -6,7 +6,7 @@
 use std::sync::OnceLock;
 
 use gongkai_model::schema::{
-    active_rows, request_rows, Edition, RequestColumn, RequestGroup, ReviewColumn,
+    active_rows, request_rows, Edition, RequestColumn, RequestGroup, ReviewColumn, SectionKind,
 };
 
 /// Labels the tables print beyond the rows' and columns' own.
@@ -172,6 +172,65 @@ pub fn snap(read: &str) -> Option<&'static str> {
     Some(label)
 }
 
+/// What every report prints in its prose: the end of its title, anywhere in a line.
+pub const TITLE_END: &str = "政府信息公开工作年度报告";
+
+/// The six section headings as printed at the start of a line ("二、主动公开政府信息情况").
+fn headings() -> &'static [Vec<char>] {
+    static HEADINGS: OnceLock<Vec<Vec<char>>> = OnceLock::new();
+    HEADINGS.get_or_init(|| {
+        SectionKind::ALL
+            .iter()
+            .flat_map(|k| {
+                k.titles()
+                    .iter()
+                    .map(move |t| format!("{}、{t}", k.numeral()).chars().collect())
+            })
+            .filter(|h: &Vec<char>| h.len() >= 6)
+            .collect()
+    })
+}
+
+fn edits(a: &[char], b: &[char]) -> usize {
+    distance(a, b).min(unordered(a, b) + 1)
+}
+
+/// A line of prose with the report's fixed phrases read back where the engine misread
+/// a character or swapped two ("2024年政府信息公开工年作度报告"): the title's ending
+/// anywhere, a section heading at the start of the line. The line keeps its length, so
+/// every character stays where it was read. `None` when nothing is changed.
+pub fn snap_phrases(line: &str) -> Option<String> {
+    let mut chars: Vec<char> = line.chars().collect();
+    let mut changed = false;
+    for heading in headings() {
+        let n = heading.len();
+        if chars.len() >= n {
+            let d = edits(&chars[..n], heading);
+            if d == 1 {
+                chars[..n].copy_from_slice(heading);
+                changed = true;
+                break;
+            }
+        }
+    }
+    let title: Vec<char> = TITLE_END.chars().collect();
+    let n = title.len();
+    let mut s = 0;
+    while s + n <= chars.len() {
+        let d = edits(&chars[s..s + n], &title);
+        if d == 0 {
+            s += n;
+        } else if d <= 2 && chars[s] == title[0] {
+            chars[s..s + n].copy_from_slice(&title);
+            changed = true;
+            s += n;
+        } else {
+            s += 1;
+        }
+    }
+    changed.then(|| chars.into_iter().collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,5 +246,26 @@ mod tests {
         // Too far from every label.
         assert_eq!(snap("源册讲贡汁赠v葡酒"), None);
         assert_eq!(snap("王"), None);
+    }
+
+    #[test]
+    fn fixed_phrases_in_prose() {
+        assert_eq!(
+            snap_phrases("淮安市人民政府2024年政府信息公开工年作度报告").as_deref(),
+            Some("淮安市人民政府2024年政府信息公开工作年度报告")
+        );
+        assert_eq!(
+            snap_phrases("一站、总体情况").as_deref(),
+            None,
+            "a heading is only snapped when the whole window is one edit away"
+        );
+        assert_eq!(
+            snap_phrases("二、主动公开政府信息情兄").as_deref(),
+            Some("二、主动公开政府信息情况")
+        );
+        // Right already, or prose that only shares words.
+        assert_eq!(snap_phrases("2024年政府信息公开工作年度报告"), None);
+        assert_eq!(snap_phrases("（二）主动公开政府信息情况如下"), None);
+        assert_eq!(snap_phrases("全年政府信息公开工作稳步推进"), None);
     }
 }

@@ -157,28 +157,6 @@ pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrE
     let found = rules::find(&bits, dpi);
     let mut clean = gray.clone();
     rules::erase(&mut clean, &found);
-    if let Some(dir) = std::env::var_os("GONGKAI_OCR_DEBUG_DIR") {
-        let _ = std::fs::write(
-            std::path::Path::new(&dir).join(format!("page-{}.pgm", page.number)),
-            clean.to_pgm(),
-        );
-        let _ = std::fs::write(
-            std::path::Path::new(&dir).join(format!("rules-{}.txt", page.number)),
-            format!("threshold {threshold}\n{:#?}", found),
-        );
-        if let Some(img) =
-            image::GrayImage::from_raw(clean.width, clean.height, clean.pixels.clone())
-        {
-            let small = image::imageops::resize(
-                &img,
-                clean.width / 2,
-                clean.height / 2,
-                image::imageops::FilterType::Triangle,
-            );
-            let _ =
-                small.save(std::path::Path::new(&dir).join(format!("page-{}.png", page.number)));
-        }
-    }
 
     // The tables' cells, built as the PDF reader builds them (in points, y up, over the
     // working image) and brought back to pixels.
@@ -249,16 +227,6 @@ pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrE
                 let pad = (dpi / 50.0) as u32;
                 let (cx0, cy0) = (ix0.saturating_sub(pad), iy0.saturating_sub(pad));
                 crops.push((clean.crop(cx0, cy0, ix1 + pad, iy1 + pad), cx0, cy0));
-            }
-        }
-    }
-    if let Some(dir) = std::env::var_os("GONGKAI_OCR_DEBUG_DIR") {
-        for (n, (c, ox, oy)) in crops.iter().enumerate() {
-            if let Some(img) = image::GrayImage::from_raw(c.width, c.height, c.pixels.clone()) {
-                let _ = img.save(
-                    std::path::Path::new(&dir)
-                        .join(format!("cell-{}-{n}-{ox}-{oy}.png", page.number)),
-                );
             }
         }
     }
@@ -688,14 +656,6 @@ fn read_strip(
                 x += c.width + gap;
             }
             y += line_height + gap;
-        }
-        if let Some(dir) = std::env::var_os("GONGKAI_OCR_DEBUG_DIR") {
-            static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-            let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let _ = std::fs::write(
-                std::path::Path::new(&dir).join(format!("strip-{n}-{task:?}.pgm")),
-                strip.to_pgm(),
-            );
         }
         for w in engine.words(&strip, dpi.round() as u32, task)? {
             let (cx, cy) = ((w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2);

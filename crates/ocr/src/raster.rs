@@ -268,14 +268,20 @@ pub fn decode_file(bytes: &[u8]) -> Result<(Gray, Option<f32>), DecodeError> {
     let format = image::guess_format(bytes)
         .map_err(|e| DecodeError(format!("无法识别的图像格式（{e}）")))?;
     let dpi = stated_dpi(bytes, format);
+    Ok((decoded(bytes, format, "图像")?, dpi))
+}
+
+/// `bytes` of a known format decoded within the pixel limit, as grey; `what` names the
+/// image in the error.
+fn decoded(bytes: &[u8], format: image::ImageFormat, what: &str) -> Result<Gray, DecodeError> {
     let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(MAX_PIXELS * 4);
     reader.limits(limits);
     let img = reader
         .decode()
-        .map_err(|e| DecodeError(format!("图像无法解码（{e}）")))?;
-    Ok((from_dynamic(&img), dpi))
+        .map_err(|e| DecodeError(format!("{what}无法解码（{e}）")))?;
+    Ok(from_dynamic(&img))
 }
 
 fn from_dynamic(img: &image::DynamicImage) -> Gray {
@@ -315,19 +321,7 @@ fn stated_dpi(bytes: &[u8], format: image::ImageFormat) -> Option<f32> {
 /// An image taken out of a PDF, as grey.
 pub fn decode_pdf_image(data: &ImageData) -> Result<Gray, DecodeError> {
     match data {
-        ImageData::Jpeg(bytes) => {
-            let mut reader = image::ImageReader::with_format(
-                std::io::Cursor::new(bytes),
-                image::ImageFormat::Jpeg,
-            );
-            let mut limits = image::Limits::default();
-            limits.max_alloc = Some(MAX_PIXELS * 4);
-            reader.limits(limits);
-            let img = reader
-                .decode()
-                .map_err(|e| DecodeError(format!("JPEG图像无法解码（{e}）")))?;
-            Ok(from_dynamic(&img))
-        }
+        ImageData::Jpeg(bytes) => decoded(bytes, image::ImageFormat::Jpeg, "JPEG图像"),
         ImageData::Raw {
             width,
             height,

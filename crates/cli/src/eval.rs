@@ -81,6 +81,9 @@ pub fn human(r: &EvalResult, verbose: bool) -> String {
                 let _ = writeln!(out, "    误报：{f}");
             }
         }
+        for e in &d.silent {
+            let _ = writeln!(out, "    未标存疑的错误单元格：{e}");
+        }
         if verbose {
             for m in &d.score.mismatches {
                 let _ = writeln!(
@@ -110,8 +113,8 @@ pub fn human(r: &EvalResult, verbose: bool) -> String {
     );
     let _ = writeln!(
         out,
-        "预期发现：{}/{} 已发现；误报（未预期的文档错误）：{}",
-        r.expected_found, r.expected_total, r.false_alarms
+        "预期发现：{}/{} 已发现；误报（未预期的文档错误）：{}；未标存疑的错误单元格：{}",
+        r.expected_found, r.expected_total, r.false_alarms, r.silent_errors
     );
     out
 }

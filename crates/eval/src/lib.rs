@@ -6,7 +6,7 @@
 
 mod runner;
 
-pub use runner::{run, DocResult, EvalError, EvalResult};
+pub use runner::{run, silent_errors, DocResult, EvalError, EvalResult};
 
 use std::collections::BTreeMap;
 

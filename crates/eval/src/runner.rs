@@ -68,6 +68,9 @@ pub struct DocResult {
     pub expected: Vec<(String, bool)>,
     /// Document errors produced that were not expected (None: no expectations recorded).
     pub false_alarms: Option<Vec<String>>,
+    /// Wrong cells read as printed values that no doubt names: errors the reading
+    /// did not own up to ("path expected → got").
+    pub silent: Vec<String>,
     /// What the truth file says a checker should find, in its own words.
     #[serde(skip)]
     pub truth_notes: Vec<String>,
@@ -83,6 +86,8 @@ pub struct EvalResult {
     pub expected_found: usize,
     pub expected_total: usize,
     pub false_alarms: usize,
+    /// Wrong cells, over all documents, that no doubt names.
+    pub silent_errors: usize,
 }
 
 impl EvalResult {
@@ -91,6 +96,7 @@ impl EvalResult {
         self.cells.is_perfect()
             && self.expected_found == self.expected_total
             && self.false_alarms == 0
+            && self.silent_errors == 0
     }
 }
 
@@ -157,15 +163,20 @@ pub fn run(dirs: &[PathBuf], metadata: &MetadataOptions) -> Result<EvalResult, E
                 .unwrap_or("")
                 .to_string();
             let truth_notes = strings(&truth["expected_findings"]);
-            let (got, findings, error) = match checked {
+            let (got, findings, error, report) = match checked {
                 Ok(c) => (
                     canonical_json(&c.parsed.report, CanonicalOptions::default()),
                     c.findings,
                     None,
+                    Some(c.parsed.report),
                 ),
-                Err(e) => (json!({}), Vec::new(), Some(e.to_string())),
+                Err(e) => (json!({}), Vec::new(), Some(e.to_string()), None),
             };
             let score = crate::compare(&truth, &got).map_err(bad_truth)?;
+            let silent = report
+                .as_ref()
+                .map(|r| silent_errors(r, &score))
+                .unwrap_or_default();
             let exp = expected.get(&stem);
             let expected_hits = exp
                 .map(|names| {
@@ -192,6 +203,7 @@ pub fn run(dirs: &[PathBuf], metadata: &MetadataOptions) -> Result<EvalResult, E
                 score,
                 expected: expected_hits,
                 false_alarms,
+                silent,
                 truth_notes,
             });
         }
@@ -218,8 +230,43 @@ pub fn run(dirs: &[PathBuf], metadata: &MetadataOptions) -> Result<EvalResult, E
             .iter()
             .map(|d| d.false_alarms.as_ref().map_or(0, Vec::len))
             .sum(),
+        silent_errors: documents_out.iter().map(|d| d.silent.len()).sum(),
         documents: documents_out,
         tables,
         cells,
     })
+}
+
+/// The wrong cells of a reading that it printed as read (not unread, not derived) and
+/// that no doubt names: what a reviewer would take on trust and should not.
+pub fn silent_errors(report: &gongkai_model::Report, score: &DocScore) -> Vec<String> {
+    use gongkai_model::{CellRef, Origin};
+    let doubted: Vec<CellRef> = report
+        .doubts
+        .iter()
+        .flat_map(|d| d.cells.iter().copied())
+        .collect();
+    score
+        .mismatches
+        .iter()
+        .filter(|m| {
+            let mut parts = m.path.splitn(3, '.');
+            let (_, row, column) = (parts.next(), parts.next(), parts.next());
+            let Some(cell) = row
+                .zip(column)
+                .and_then(|(r, c)| CellRef::from_key(&format!("{r}:{c}")))
+            else {
+                // A path that names no cell cannot be shown doubted: counted.
+                return true;
+            };
+            let read_as_printed = report
+                .cell(&cell)
+                .is_some_and(|c| c.origin == Origin::Printed);
+            read_as_printed && !doubted.contains(&cell)
+        })
+        .map(|m| {
+            let show = |v: &Option<Json>| v.as_ref().map_or("空".to_string(), Json::to_string);
+            format!("{} {} → {}", m.path, show(&m.expected), show(&m.got))
+        })
+        .collect()
 }

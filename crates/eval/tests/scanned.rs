@@ -9,7 +9,6 @@
 
 use std::path::{Path, PathBuf};
 
-use gongkai_model::{CellRef, Origin};
 use gongkai_ocr::scanset::{scan_folder, Degradation};
 
 fn corpus() -> PathBuf {
@@ -71,30 +70,7 @@ fn silent_errors(pdf: &Path, truth: &Path) -> (usize, Vec<String>) {
         serde_json::from_str(&std::fs::read_to_string(truth).unwrap()).unwrap();
     let got = gongkai_model::canonical_json(report, gongkai_model::CanonicalOptions::default());
     let score = gongkai_eval::compare(&truth, &got).unwrap();
-    let doubted: Vec<CellRef> = report
-        .doubts
-        .iter()
-        .flat_map(|d| d.cells.iter().copied())
-        .collect();
-    let silent = score
-        .mismatches
-        .iter()
-        .filter(|m| {
-            let mut parts = m.path.splitn(3, '.');
-            let (_, row, column) = (parts.next(), parts.next(), parts.next());
-            let Some(cell) = row
-                .zip(column)
-                .and_then(|(r, c)| CellRef::from_key(&format!("{r}:{c}")))
-            else {
-                return true;
-            };
-            let unread = report
-                .cell(&cell)
-                .is_none_or(|c| c.origin != Origin::Printed);
-            !unread && !doubted.contains(&cell)
-        })
-        .map(|m| format!("{} {:?} → {:?}", m.path, m.expected, m.got))
-        .collect();
+    let silent = gongkai_eval::silent_errors(report, &score);
     (score.cells().correct, silent)
 }
 

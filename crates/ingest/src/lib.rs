@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use gongkai_model::{Document, SourceFormat};
 
 pub use decode::{decode, decode_lossy, Decoded, Replaced, Undecodable};
-pub use gongkai_ocr::Reading;
+pub use gongkai_ocr::{LabelByOrder, Reading};
 pub use ocr::{
     engine as ocr_engine, ocr_mode, recognise, recognise_with, set_ocr_mode, OcrMode, Recognised,
     RecognisedPage, MAX_OCR_PAGES, PAGE_TIME_LIMIT,

@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::OnceLock;
 
 use gongkai_model::Document;
-use gongkai_ocr::{Engine, EngineError, OcrError, PageImage, PageRead, Reading, Tesseract};
+use gongkai_ocr::{
+    Engine, EngineError, LabelByOrder, OcrError, PageImage, PageRead, Reading, Tesseract,
+};
 
 /// Whether image-only input is recognised.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -65,6 +67,8 @@ pub struct Recognised {
     pub engine: String,
     pub pages: Vec<RecognisedPage>,
     pub numbers: Vec<Reading>,
+    /// Row labels of table 三 unreadable and placed by the rows around them.
+    pub labels_by_order: Vec<LabelByOrder>,
 }
 
 /// One recognised page.
@@ -119,6 +123,7 @@ pub fn recognise_with(
         engine: engine.name().to_string(),
         pages: Vec::new(),
         numbers: Vec::new(),
+        labels_by_order: Vec::new(),
     };
     for (_, r) in results {
         let page = r?;
@@ -128,6 +133,7 @@ pub fn recognise_with(
             skew: page.skew,
         });
         recognised.numbers.extend(page.numbers);
+        recognised.labels_by_order.extend(page.labels_by_order);
         drawings.push(page.drawing);
     }
     let mut document = gongkai_pdf::document_from_drawings(&drawings);

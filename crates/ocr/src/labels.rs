@@ -172,6 +172,152 @@ pub fn snap(read: &str) -> Option<&'static str> {
     Some(label)
 }
 
+/// The template label a cell's reading is, exactly or once snapped.
+pub fn template_label(read: &str) -> Option<&'static str> {
+    let r = normalised(read);
+    vocabulary()
+        .iter()
+        .find(|(label, _)| *label == r)
+        .map(|(_, original)| *original)
+        .or_else(|| snap(read))
+}
+
+/// Whether a cell's reading is the label of a row of table 二 or 三 (exactly or once
+/// snapped): what stands to its right in its row are that row's numbers.
+pub fn is_row_label(read: &str) -> bool {
+    static ROWS: OnceLock<Vec<Vec<char>>> = OnceLock::new();
+    let rows = ROWS.get_or_init(|| {
+        let mut all: Vec<&'static str> = Vec::new();
+        for edition in [Edition::E2021, Edition::E2019] {
+            for row in active_rows(edition) {
+                all.push(row.label);
+                all.extend(row.aliases.iter().copied());
+            }
+        }
+        for split in [true, false] {
+            for row in request_rows(split) {
+                all.push(row.label);
+                all.extend(row.aliases.iter().copied());
+            }
+        }
+        all.into_iter()
+            .filter(|l| !l.is_empty())
+            .map(normalised)
+            .collect()
+    });
+    template_label(read).is_some_and(|l| rows.contains(&normalised(l)))
+}
+
+/// A table's rows in printed order, each as its normalised label and aliases, and the
+/// label itself.
+type Sequence = Vec<(Vec<Vec<char>>, &'static str)>;
+
+/// The row orders the template prints: table 三 with either layout of （六）其他处理,
+/// table 二 of either edition.
+fn sequences() -> &'static [Sequence] {
+    static SEQUENCES: OnceLock<Vec<Sequence>> = OnceLock::new();
+    SEQUENCES.get_or_init(|| {
+        let forms = |label: &'static str, aliases: &[&'static str]| {
+            let mut f: Vec<Vec<char>> = vec![normalised(label)];
+            f.extend(aliases.iter().map(|a| normalised(a)));
+            (f, label)
+        };
+        let mut out: Vec<Sequence> = [true, false]
+            .into_iter()
+            .map(|split| {
+                request_rows(split)
+                    .map(|row| forms(row.label, row.aliases))
+                    .collect()
+            })
+            .collect();
+        for edition in [Edition::E2021, Edition::E2019] {
+            out.push(
+                active_rows(edition)
+                    .iter()
+                    .map(|row| forms(row.label, row.aliases))
+                    .collect(),
+            );
+        }
+        out
+    })
+}
+
+/// The labels of table rows that read as nothing the template prints, found by their
+/// place: `leaves` are the labels of one table's rows of numbers on a page, top to
+/// bottom, as read. A row whose label is unreadable takes the template's label when
+/// the rows around it fix it — read labels above and below with exactly as many
+/// template rows between them as unreadable rows, or the table's first or last rows
+/// when the read label is that many rows from the template's start or end. Every row
+/// order of the template is tried (table 三 with both layouts of （六）, table 二 of both
+/// editions); where two that fit disagree nothing is placed. Read labels out of the
+/// template's order place nothing.
+pub fn rows_by_order(leaves: &[&str]) -> Vec<Option<&'static str>> {
+    let n = leaves.len();
+    let read: Vec<Option<Vec<char>>> = leaves
+        .iter()
+        .map(|l| template_label(l).map(normalised))
+        .collect();
+    // Each order's placements: the label and the row's forms.
+    type Placed = Option<(&'static str, &'static [Vec<char>])>;
+    let mut per_sequence: Vec<Vec<Placed>> = Vec::new();
+    for sequence in sequences() {
+        let at: Vec<Option<usize>> = read
+            .iter()
+            .map(|r| {
+                r.as_ref()
+                    .and_then(|r| sequence.iter().position(|(forms, _)| forms.contains(r)))
+            })
+            .collect();
+        // Anchors: rows whose label is a row of this order, in increasing order.
+        let anchors: Vec<(usize, usize)> = at
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.map(|p| (i, p)))
+            .collect();
+        if anchors.len() < 2 || anchors.windows(2).any(|w| w[1].1 <= w[0].1) {
+            continue;
+        }
+        let mut placed: Vec<Placed> = vec![None; n];
+        // A label read that is not a row of this order (a header, the other layout's
+        // row) is not unreadable: the rows around it are not placed.
+        let unreadable = |i: usize| read[i].is_none();
+        let mut fill = |from_row: usize, to_row: usize, from_seq: usize| {
+            if (from_row..to_row).all(unreadable) {
+                for (k, row) in (from_row..to_row).enumerate() {
+                    let (forms, label) = &sequence[from_seq + k];
+                    placed[row] = Some((label, forms.as_slice()));
+                }
+            }
+        };
+        let (first_row, first_seq) = anchors[0];
+        if first_row == first_seq {
+            fill(0, first_row, 0);
+        }
+        for w in anchors.windows(2) {
+            let ((r0, s0), (r1, s1)) = (w[0], w[1]);
+            if r1 - r0 == s1 - s0 {
+                fill(r0 + 1, r1, s0 + 1);
+            }
+        }
+        let (last_row, last_seq) = anchors[anchors.len() - 1];
+        if n - last_row == sequence.len() - last_seq {
+            fill(last_row + 1, n, last_seq + 1);
+        }
+        per_sequence.push(placed);
+    }
+    (0..n)
+        .map(|i| {
+            // Orders that place a row here must place the same row (a label one
+            // edition prints and the other has as an alias is the same row).
+            let (first, forms) = per_sequence.iter().find_map(|p| p[i])?;
+            let agreed = per_sequence
+                .iter()
+                .all(|p| p[i].is_none_or(|(l, _)| forms.contains(&normalised(l))));
+            agreed.then_some(first)
+        })
+        .collect()
+}
+
 /// What every report prints in its prose: the end of its title, anywhere in a line.
 pub const TITLE_END: &str = "政府信息公开工作年度报告";
 
@@ -246,6 +392,84 @@ mod tests {
         // Too far from every label.
         assert_eq!(snap("源册讲贡汁赠v葡酒"), None);
         assert_eq!(snap("王"), None);
+    }
+
+    #[test]
+    fn row_labels_are_told_from_headers() {
+        assert!(is_row_label("行政规范性文件"));
+        assert!(is_row_label("规章"));
+        assert!(is_row_label("4.第保三方合护法权益"));
+        assert!(!is_row_label("信息内容"));
+        assert!(!is_row_label("本年制发件数"));
+        assert!(!is_row_label("留"));
+    }
+
+    #[test]
+    fn unreadable_rows_are_placed_only_where_their_neighbours_fix_them() {
+        // The 2019 layout's end: （六）其他处理 read, （七）总计 garbled, 四 read.
+        let leaves = [
+            "2.重复申请",
+            "（六）其他处理",
+            "如玖和课",
+            "四、结转下年度继续办理",
+        ];
+        assert_eq!(
+            rows_by_order(&leaves[1..]),
+            vec![None, Some("（七）总计"), None]
+        );
+        // The table's first row garbled before 二: it is 一.
+        assert_eq!(
+            rows_by_order(&[
+                "请数量",
+                "二、上年结转政府信息公开申请数量",
+                "（一）予以公开"
+            ]),
+            vec![Some("一、本年新收政府信息公开申请数量"), None, None]
+        );
+        // Between 1. and 3. of （四）.
+        assert_eq!(
+            rows_by_order(&[
+                "1.本机关不掌握相关政府信息",
+                "作",
+                "3.补正后申请内容仍不明确"
+            ]),
+            vec![None, Some("2.没有现成信息需要另行制作"), None]
+        );
+        // Two unreadable rows where the template has one between: nothing placed.
+        assert_eq!(
+            rows_by_order(&[
+                "1.本机关不掌握相关政府信息",
+                "作",
+                "乙丙",
+                "3.补正后申请内容仍不明确"
+            ]),
+            vec![None; 4]
+        );
+        // A page that starts inside the table: the rows above the first read label
+        // are not the template's first rows.
+        assert_eq!(
+            rows_by_order(&[
+                "乙丙",
+                "2.没有现成信息需要另行制作",
+                "3.补正后申请内容仍不明确"
+            ]),
+            vec![None; 3]
+        );
+        // Table 二: 规范性文件 read short between 规章 and 行政许可 (the editions print
+        // 行政规范性文件 and 规范性文件, each the other's alias: one row).
+        assert_eq!(
+            rows_by_order(&["规章", "规范性", "行政许可"]),
+            vec![None, Some("行政规范性文件"), None]
+        );
+        // The two layouts of （六） disagree on what stands between 5. and 四.
+        assert_eq!(
+            rows_by_order(&[
+                "5.要求行政机关确认或重新出具已获取信息",
+                "乙丙",
+                "四、结转下年度继续办理"
+            ]),
+            vec![None; 3]
+        );
     }
 
     #[test]

@@ -92,6 +92,22 @@ impl Reading {
     }
 }
 
+/// A row label of table 三 that read as nothing the template prints, taken for the
+/// template's label by its place between rows whose labels were read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabelByOrder {
+    pub page: u32,
+    /// The label cell's ink, page points (origin bottom-left).
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+    /// What the engine read.
+    pub read: String,
+    /// The template's label put in its place.
+    pub label: &'static str,
+}
+
 /// A digits-only reading scored below this is no reading at all.
 const NO_READING: f32 = 30.0;
 
@@ -104,6 +120,9 @@ pub const LOW_CONFIDENCE: f32 = 60.0;
 pub struct PageRead {
     pub drawing: PageDrawing,
     pub numbers: Vec<Reading>,
+    /// Table 三's row labels that read as nothing the template prints, placed by the
+    /// rows around them.
+    pub labels_by_order: Vec<LabelByOrder>,
     /// The skew corrected, degrees.
     pub skew: f32,
     /// The resolution read at.
@@ -157,6 +176,13 @@ pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrE
     let found = rules::find(&bits, dpi);
     let mut clean = gray.clone();
     rules::erase(&mut clean, &found);
+    rules::erase(
+        &mut clean,
+        &rules::Rules {
+            horizontal: rules::underlines(&bits, dpi),
+            vertical: Vec::new(),
+        },
+    );
 
     // The tables' cells, built as the PDF reader builds them (in points, y up, over the
     // working image) and brought back to pixels.
@@ -216,7 +242,9 @@ pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrE
     let inset = (dpi / 60.0).ceil();
     let min_ink = (dpi / 15.0) as usize;
     let mut crops: Vec<(Gray, u32, u32)> = Vec::new();
-    for cells in &tables {
+    // Each crop's cell: (table, box).
+    let mut crop_cells: Vec<(usize, [f32; 4])> = Vec::new();
+    for (t, cells) in tables.iter().enumerate() {
         for b in cells {
             let (x0, y0, x1, y1) = (b[0] + inset, b[1] + inset, b[2] - inset, b[3] - inset);
             if x1 - x0 < 4.0 || y1 - y0 < 4.0 {
@@ -227,18 +255,55 @@ pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrE
                 let pad = (dpi / 50.0) as u32;
                 let (cx0, cy0) = (ix0.saturating_sub(pad), iy0.saturating_sub(pad));
                 crops.push((clean.crop(cx0, cy0, ix1 + pad, iy1 + pad), cx0, cy0));
+                crop_cells.push((t, *b));
             }
         }
     }
     let items: Vec<&Gray> = crops.iter().map(|c| &c.0).collect();
     let as_text = read_strip(&items, dpi, Task::Lines, engine)?;
     let as_digits = read_strip(&items, dpi, Task::Numbers, engine)?;
+    let texts: Vec<String> = as_text.iter().map(|w| line_text(w)).collect();
+    let seconds: Vec<(String, f32)> = as_digits
+        .iter()
+        .map(|d| (line_text(d), min_confidence(d)))
+        .collect();
+    let read_as_label: Vec<bool> = texts
+        .iter()
+        .zip(&seconds)
+        .map(|(t, s)| is_label(t, s))
+        .collect();
+    let in_number_columns = number_positions(&crop_cells, &read_as_label, &texts, &seconds, dpi);
+    let is_label_cell: Vec<bool> = (0..crops.len())
+        .map(|n| read_as_label[n] && !in_number_columns[n])
+        .collect();
+    let by_order = request_labels_by_order(&crop_cells, &is_label_cell, &texts, &seconds, dpi);
+    let mut labels_by_order = Vec::new();
     for (n, (crop, ox, oy)) in crops.iter().enumerate() {
         let text_words = &as_text[n];
-        let text = line_text(text_words);
-        let digits = &as_digits[n];
-        let second = (line_text(digits), min_confidence(digits));
-        if is_label(&text, &second) {
+        let text = texts[n].clone();
+        let second = seconds[n].clone();
+        let forced = read_as_label[n] && in_number_columns[n];
+        if let Some(label) = by_order.get(&n) {
+            let (x0, y0) = (*ox as f32, *oy as f32);
+            let (x1, y1) = (x0 + crop.width as f32, y0 + crop.height as f32);
+            placed.push(Placed::cell(
+                [x0, y0, x1, y1],
+                n,
+                label.to_string(),
+                min_confidence(text_words),
+            ));
+            labels_by_order.push(LabelByOrder {
+                page: page.number,
+                x0: px(x0),
+                y0: py(y1),
+                x1: px(x1),
+                y1: py(y0),
+                read: text,
+                label,
+            });
+            continue;
+        }
+        if is_label_cell[n] {
             if let Some(label) = labels::snap(&text) {
                 // One word for the whole cell, where its words were.
                 let (ox, oy) = (*ox as f32, *oy as f32);
@@ -271,6 +336,14 @@ pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrE
             .any(|c| c.is_ascii_digit())
             .then(|| (text.clone(), min_confidence(text_words)));
         let mut d = decide(first, second);
+        if forced {
+            // Where its row prints numbers the text pass read words ("让" for 1 under
+            // a seal): the digits reading stands, never on trust, beside the words.
+            d.confidence = d.confidence.min(LOW_CONFIDENCE - 1.0);
+            if d.alternative.is_none() && !text.is_empty() {
+                d.alternative = Some((text.clone(), min_confidence(text_words)));
+            }
+        }
         // A cell holds a number and nothing else: what the text reading put around it
         // ("2?", "“84") is the engine's, not the document's.
         d.text = number_text(&d.text);
@@ -357,9 +430,125 @@ pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrE
             vrules,
         },
         numbers: readings,
+        labels_by_order,
         skew,
         dpi: dpi.round() as u32,
     })
+}
+
+/// Which cells stand where their row prints numbers: right of a cell that reads as a
+/// row label of the template; or, in a row with at least two cells read surely as
+/// numbers, right of the first of them, or anywhere when what was read is one
+/// character (no label of the tables is). A table row of the national format
+/// prints its label on the left and its numbers to the right (table 四 numbers only),
+/// so a cell there whose text reading came out as words (a digit under a seal, in
+/// noise) is a number read badly, not a label.
+fn number_positions(
+    cells: &[(usize, [f32; 4])],
+    read_as_label: &[bool],
+    texts: &[String],
+    digits: &[(String, f32)],
+    dpi: f32,
+) -> Vec<bool> {
+    const SURE: f32 = 80.0;
+    let tolerance = dpi / 30.0;
+    let same_row = |a: &[f32; 4], b: &[f32; 4]| {
+        (a[1] - b[1]).abs() <= tolerance && (a[3] - b[3]).abs() <= tolerance
+    };
+    let sure_number =
+        |i: usize| !read_as_label[i] && !digits[i].0.is_empty() && digits[i].1 >= SURE;
+    (0..cells.len())
+        .map(|i| {
+            let (table, b) = &cells[i];
+            let row: Vec<usize> = (0..cells.len())
+                .filter(|&j| cells[j].0 == *table && same_row(&cells[j].1, b))
+                .collect();
+            let numbers: Vec<usize> = row.iter().copied().filter(|&j| sure_number(j)).collect();
+            let first = numbers
+                .iter()
+                .map(|&j| cells[j].1[0])
+                .fold(f32::INFINITY, f32::min);
+            // Digits and a unit ("75394432.52元"): a number printed with words, read.
+            let with_unit = !digits[i].0.is_empty() && digits_of(&texts[i]) == digits[i].0;
+            let one_character = texts[i]
+                .chars()
+                .filter(|c| !c.is_ascii_punctuation())
+                .count()
+                <= 1;
+            let after_row_label = row.iter().any(|&j| {
+                read_as_label[j]
+                    && cells[j].1[2] <= b[0] + tolerance
+                    && labels::is_row_label(&texts[j])
+            });
+            !with_unit
+                && ((numbers.len() >= 2 && (b[0] > first || one_character)) || after_row_label)
+        })
+        .collect()
+}
+
+/// The cells whose label is placed by the order of the template's rows
+/// ([`labels::rows_by_order`]): per table, its rows of numbers top to bottom,
+/// each with its label — the rightmost label cell of the row left of its numbers.
+fn request_labels_by_order(
+    cells: &[(usize, [f32; 4])],
+    is_label_cell: &[bool],
+    texts: &[String],
+    digits: &[(String, f32)],
+    dpi: f32,
+) -> std::collections::HashMap<usize, &'static str> {
+    // Ink that read as nothing either way: a label the engine could not read, or a
+    // number it lost — not a number to count a row by.
+    let unread = |i: usize| !texts[i].chars().any(|c| c.is_ascii_digit()) && digits[i].0.is_empty();
+    let is_number = |i: usize| !is_label_cell[i] && !unread(i);
+    let tolerance = dpi / 30.0;
+    let same_row = |a: &[f32; 4], b: &[f32; 4]| {
+        (a[1] - b[1]).abs() <= tolerance && (a[3] - b[3]).abs() <= tolerance
+    };
+    let mut out = std::collections::HashMap::new();
+    let tables: std::collections::BTreeSet<usize> = cells.iter().map(|c| c.0).collect();
+    for table in tables {
+        let in_table: Vec<usize> = (0..cells.len()).filter(|&i| cells[i].0 == table).collect();
+        // Rows of numbers: (top, the leaf label's cell if any).
+        let mut rows: Vec<(f32, Option<usize>)> = Vec::new();
+        let mut seen: Vec<[f32; 4]> = Vec::new();
+        for &i in &in_table {
+            let b = cells[i].1;
+            if !is_number(i) || seen.iter().any(|s| same_row(s, &b)) {
+                continue;
+            }
+            let row: Vec<usize> = in_table
+                .iter()
+                .copied()
+                .filter(|&j| same_row(&cells[j].1, &b))
+                .collect();
+            let numbers: Vec<usize> = row.iter().copied().filter(|&j| is_number(j)).collect();
+            if numbers.is_empty() {
+                continue;
+            }
+            seen.push(b);
+            let first = numbers
+                .iter()
+                .map(|&j| cells[j].1[0])
+                .fold(f32::INFINITY, f32::min);
+            let leaf = row
+                .iter()
+                .copied()
+                .filter(|&j| (is_label_cell[j] || unread(j)) && cells[j].1[2] <= first + tolerance)
+                .max_by(|&a, &b| cells[a].1[0].total_cmp(&cells[b].1[0]));
+            rows.push((b[1], leaf));
+        }
+        rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let leaves: Vec<&str> = rows
+            .iter()
+            .map(|(_, leaf)| leaf.map_or("", |j| texts[j].as_str()))
+            .collect();
+        for (k, label) in labels::rows_by_order(&leaves).into_iter().enumerate() {
+            if let (Some(label), Some(cell)) = (label, rows[k].1) {
+                out.insert(cell, label);
+            }
+        }
+    }
+    out
 }
 
 /// A number as decided from its two readings.
@@ -422,8 +611,23 @@ fn decide(first: Option<(String, f32)>, second: (String, f32)) -> Decided {
 }
 
 /// A cell's number as the document prints it: digits, a decimal point between digits,
-/// a leading minus; nothing the engine added around them.
+/// a leading minus, the unit printed with it (元, 万元) after them; nothing the engine
+/// added around them. The engine sometimes reads the unit between the last digits
+/// ("75394432.5元2"): it is put after them, where a cell prints it.
 fn number_text(read: &str) -> String {
+    let mut out = number_digits(read);
+    if !out.is_empty() {
+        for unit in ["万元", "元"] {
+            if read.contains(unit) {
+                out.push_str(unit);
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn number_digits(read: &str) -> String {
     let chars: Vec<char> = read.chars().collect();
     let mut out = String::new();
     for (i, &c) in chars.iter().enumerate() {

@@ -171,6 +171,56 @@ pub fn find(bits: &Bits, dpi: f32) -> Rules {
     }
 }
 
+/// Lines drawn under text (links in a page printed from a browser, emphasis): thin
+/// horizontal runs at least as long as the text above them is high, with that text
+/// touching or nearly touching them. The engine reads an underlined line badly (a
+/// label's first line lost, an underlined 1 read as 荆), so they are painted out with
+/// the borders. A stroke of a character is no longer than the character is high or
+/// has more of the character below it, and the top bar of a 7 or a 5 has paper above
+/// it, not text.
+pub fn underlines(bits: &Bits, dpi: f32) -> Vec<PixelRule> {
+    let (w, h) = (bits.width, bits.height);
+    let min_len = (dpi * 0.08) as u32;
+    let thick = (dpi / 50.0).ceil() as u32;
+    let near = (dpi / 75.0).ceil() as i64;
+    let density = |y: i64, lo: u32, hi: u32| -> f32 {
+        if y < 0 || y >= h as i64 || hi <= lo {
+            return 0.0;
+        }
+        (lo..hi.min(w)).filter(|&x| bits.at(x, y as u32)).count() as f32 / (hi - lo) as f32
+    };
+    join(runs(w, h, |s, a| bits.at(s, a), min_len, 1), thick)
+        .into_iter()
+        .filter(|r| {
+            let top = r.pos as i64 - r.thickness as i64 / 2;
+            // Text just above: ink in the rows right over the line.
+            let touching = (1..=near).any(|d| density(top - d, r.lo, r.hi) >= 0.03);
+            // Paper below: a character's stroke with more of the character under it
+            // (the bar of 大) is not an underline.
+            let bottom = top + r.thickness as i64;
+            let paper_below = (1..=near).all(|d| density(bottom + d, r.lo, r.hi) < 0.02);
+            if !touching || !paper_below {
+                return false;
+            }
+            // The text's height: inked rows above, gaps of a row or two bridged.
+            let mut height = 0i64;
+            let mut blank = 0;
+            let mut y = top - 1;
+            while y >= 0 && blank <= 2 && height < (dpi as i64) {
+                if density(y, r.lo, r.hi) >= 0.02 {
+                    blank = 0;
+                } else {
+                    blank += 1;
+                }
+                height += 1;
+                y -= 1;
+            }
+            let height = height - blank;
+            height >= (dpi / 30.0) as i64 && (r.hi - r.lo) as i64 * 2 >= height * 3
+        })
+        .collect()
+}
+
 /// The rules painted out (white) of a grey image, so that the engine reads the cells'
 /// text without borders run into it.
 pub fn erase(image: &mut crate::raster::Gray, rules: &Rules) {

@@ -114,6 +114,29 @@ fn recognition(report: &mut gongkai_model::Report, r: &gongkai_ingest::Recognise
             notes: Vec::new(),
         });
     }
+    for l in &r.labels_by_order {
+        let read = if l.read.is_empty() {
+            "有笔迹但未能识别".to_string()
+        } else {
+            format!("识别为“{}”", l.read)
+        };
+        report.doubts.push(Doubt {
+            kind: DoubtKind::PlacedByLayout,
+            message: format!(
+                "第{}页表三一行的标签{read}，对不上标准格式的任何一行，按上下两行的行序归入「{}」",
+                l.page, l.label
+            ),
+            location: Some(Location::Pdf {
+                page: l.page,
+                x0: l.x0,
+                y0: l.y0,
+                x1: l.x1,
+                y1: l.y1,
+            }),
+            cells: Vec::new(),
+            notes: Vec::new(),
+        });
+    }
     report.recognition = Some(gongkai_model::Recognition {
         engine: r.engine.clone(),
         pages: r.pages.len() as u32,

@@ -379,6 +379,7 @@ fn eval_seeds_is_exact() {
     assert_eq!(v["documents_exact"], 5);
     assert_eq!(v["expected_found"], v["expected_total"]);
     assert_eq!(v["false_alarms"], 0);
+    assert_eq!(v["silent_errors"], 0);
 }
 
 /// A report crawled onto one line: each finding shows its line around the numbers only,

@@ -175,7 +175,7 @@ pub fn run(dirs: &[PathBuf], metadata: &MetadataOptions) -> Result<EvalResult, E
             let score = crate::compare(&truth, &got).map_err(bad_truth)?;
             let silent = report
                 .as_ref()
-                .map(|r| silent_errors(r, &score))
+                .map(|r| silent_errors(r, &findings, &score))
                 .unwrap_or_default();
             let exp = expected.get(&stem);
             let expected_hits = exp
@@ -238,13 +238,25 @@ pub fn run(dirs: &[PathBuf], metadata: &MetadataOptions) -> Result<EvalResult, E
 }
 
 /// The wrong cells of a reading that it printed as read (not unread, not derived) and
-/// that no doubt names: what a reviewer would take on trust and should not.
-pub fn silent_errors(report: &gongkai_model::Report, score: &DocScore) -> Vec<String> {
+/// that no doubt names — neither a doubt of the reading nor a finding about the
+/// reading (an extraction finding, such as a sum that fails on a scan where a number
+/// may be misread): what a reviewer would take on trust and should not.
+pub fn silent_errors(
+    report: &gongkai_model::Report,
+    findings: &[gongkai_model::Finding],
+    score: &DocScore,
+) -> Vec<String> {
     use gongkai_model::{CellRef, Origin};
     let doubted: Vec<CellRef> = report
         .doubts
         .iter()
         .flat_map(|d| d.cells.iter().copied())
+        .chain(
+            findings
+                .iter()
+                .filter(|f| f.kind == FindingKind::Extraction)
+                .flat_map(|f| f.labels.iter().filter_map(|l| l.cell)),
+        )
         .collect();
     score
         .mismatches

@@ -36,11 +36,17 @@ fn ocr_available() -> bool {
     false
 }
 
-/// The two 洪泽区 reports (tables over page breaks, merged cells, a vertical header).
+/// The two 洪泽区 reports (tables over page breaks, merged cells, a vertical header),
+/// and 平潭 2019 (a web page printed to PDF: every word underlined, labels wrapped in
+/// narrow cells, table 三 over a page break, the 2019 edition).
 fn sources(out: &Path) -> PathBuf {
     let src = out.join("source");
     std::fs::create_dir_all(src.join("truth")).unwrap();
-    for stem in ["hongze_district_2023", "hongze_district_2024"] {
+    for stem in [
+        "hongze_district_2023",
+        "hongze_district_2024",
+        "pingtan_zone_2019-pdf",
+    ] {
         std::fs::copy(
             corpus().join(format!("{stem}.pdf")),
             src.join(format!("{stem}.pdf")),
@@ -70,7 +76,7 @@ fn silent_errors(pdf: &Path, truth: &Path) -> (usize, Vec<String>) {
         serde_json::from_str(&std::fs::read_to_string(truth).unwrap()).unwrap();
     let got = gongkai_model::canonical_json(report, gongkai_model::CanonicalOptions::default());
     let score = gongkai_eval::compare(&truth, &got).unwrap();
-    let silent = gongkai_eval::silent_errors(report, &score);
+    let silent = gongkai_eval::silent_errors(report, &checked.findings, &score);
     (score.cells().correct, silent)
 }
 
@@ -85,6 +91,14 @@ fn scanned_reports_read_exactly_or_say_what_they_doubt() {
     let set = out.join("set");
     scan_folder(&src, &set, 200, "clean", &Degradation::CLEAN).unwrap();
     scan_folder(&src, &set, 200, "scanned", &Degradation::SCANNED).unwrap();
+    // The scanned 平潭 pages are not read here (13 pages): the clean ones are, for the
+    // underlines and the labels placed by order; `.ci/run` evaluates the whole set.
+    for name in [
+        "pingtan_zone_2019-pdf-200dpi-scanned.pdf",
+        "truth/pingtan_zone_2019-pdf-200dpi-scanned.json",
+    ] {
+        std::fs::remove_file(set.join(name)).unwrap();
+    }
 
     let mut results = Vec::new();
     for stem in [
@@ -92,6 +106,7 @@ fn scanned_reports_read_exactly_or_say_what_they_doubt() {
         "hongze_district_2024-200dpi-clean",
         "hongze_district_2023-200dpi-scanned",
         "hongze_district_2024-200dpi-scanned",
+        "pingtan_zone_2019-pdf-200dpi-clean",
     ] {
         let (correct, silent) = silent_errors(
             &set.join(format!("{stem}.pdf")),
@@ -114,7 +129,8 @@ fn scanned_reports_read_exactly_or_say_what_they_doubt() {
             ("hongze_district_2023-200dpi-clean", 186, 0),
             ("hongze_district_2024-200dpi-clean", 186, 0),
             ("hongze_district_2023-200dpi-scanned", 185, 0),
-            ("hongze_district_2024-200dpi-scanned", 176, 0),
+            ("hongze_district_2024-200dpi-scanned", 186, 0),
+            ("pingtan_zone_2019-pdf-200dpi-clean", 198, 0),
         ]
     );
 

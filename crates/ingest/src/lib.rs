@@ -18,10 +18,10 @@ use std::path::{Path, PathBuf};
 use gongkai_model::{Document, SourceFormat};
 
 pub use decode::{decode, decode_lossy, Decoded, Replaced, Undecodable};
-pub use gongkai_ocr::{LabelByOrder, Reading};
+pub use gongkai_ocr::{Gray, LabelByOrder, PageImage, Reading};
 pub use ocr::{
-    engine as ocr_engine, ocr_mode, recognise, recognise_with, set_ocr_mode, OcrMode, Recognised,
-    RecognisedPage, MAX_OCR_PAGES, PAGE_TIME_LIMIT,
+    engine as ocr_engine, ocr_mode, page_image, recognise, recognise_with, set_ocr_mode, OcrMode,
+    Recognised, RecognisedPage, MAX_OCR_PAGES, PAGE_TIME_LIMIT,
 };
 
 /// Largest file read at all (text reports are a few dozen KB; PDFs a few MB).
@@ -393,7 +393,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, IngestError> {
                     if let Some(refusal) = ocr_refusal(&what) {
                         return Err(read_err(refusal));
                     }
-                    return recognised(SourceFormat::Pdf, ocr::pdf_pages(bytes), &what);
+                    return recognised(SourceFormat::Image, ocr::pdf_pages(bytes), &what);
                 }
                 Err(e @ gongkai_pdf::PdfError::Truncated(_)) => {
                     return Err(incomplete(e.to_string()))

@@ -198,6 +198,25 @@ fn fixed_phrases(document: &mut Document) {
 
 /// The pages of a scanned PDF as images to recognise.
 pub fn pdf_pages(bytes: &[u8]) -> Result<Vec<PageImage>, String> {
+    pdf_page_images(bytes, None)
+}
+
+/// Page `n` (1-based) of a scanned report — an image-only PDF or an image file — as
+/// it was recognised, for showing it with the places read on it.
+pub fn page_image(bytes: &[u8], n: u32) -> Result<PageImage, String> {
+    match crate::detect(bytes) {
+        crate::Detected::Pdf => pdf_page_images(bytes, Some(n))?
+            .pop()
+            .ok_or_else(|| format!("没有第{n}页")),
+        crate::Detected::Image if n == 1 => gongkai_ocr::decode_file(bytes)
+            .map(|(image, dpi)| PageImage::whole(1, image, dpi))
+            .map_err(|e| e.to_string()),
+        crate::Detected::Image => Err(format!("图片文件只有一页，没有第{n}页")),
+        other => Err(format!("不是扫描件（{}）", other.display_zh())),
+    }
+}
+
+fn pdf_page_images(bytes: &[u8], only: Option<u32>) -> Result<Vec<PageImage>, String> {
     let pages = gongkai_pdf::scanned_pages(bytes).map_err(|e| e.to_string())?;
     if pages.len() > MAX_OCR_PAGES {
         return Err(format!(
@@ -206,7 +225,10 @@ pub fn pdf_pages(bytes: &[u8]) -> Result<Vec<PageImage>, String> {
         ));
     }
     let mut out = Vec::with_capacity(pages.len());
-    for p in pages {
+    for p in pages
+        .into_iter()
+        .filter(|p| only.is_none_or(|n| p.number == n))
+    {
         let image = p
             .image
             .map_err(|reason| format!("第{}页：{reason}", p.number))?;

@@ -383,8 +383,23 @@ pub enum SourceFormat {
     Pdf,
     Docx,
     Html,
-    /// A picture of a page (PNG, JPEG, TIFF), read by OCR.
+    /// Pictures of pages read by OCR: an image file (PNG, JPEG, TIFF) or a PDF of
+    /// page images with no text layer (a scan).
     Image,
+}
+
+impl SourceFormat {
+    /// What a reviewer calls it; a scan says it was read by OCR.
+    pub fn display_zh(self) -> &'static str {
+        match self {
+            SourceFormat::Text => "文本",
+            SourceFormat::Markdown => "Markdown",
+            SourceFormat::Pdf => "PDF",
+            SourceFormat::Docx => "DOCX",
+            SourceFormat::Html => "网页",
+            SourceFormat::Image => "扫描件（OCR识别）",
+        }
+    }
 }
 
 /// A rows the national format does not have (provinces add some): kept and reported.

@@ -33,6 +33,9 @@ pub enum Task {
     Lines,
     /// A column of numbers, one per line: digits only.
     Numbers,
+    /// Numbers set apart on a page, found one by one (sparse text): digits and a
+    /// decimal point. A third reading of the numbers the first two left in doubt.
+    SparseNumbers,
 }
 
 /// Why recognition failed.
@@ -123,6 +126,14 @@ impl Engine for Tesseract {
                 "6",
                 "-c",
                 "tessedit_char_whitelist=0123456789",
+            ]),
+            Task::SparseNumbers => cmd.args([
+                "-l",
+                "eng",
+                "--psm",
+                "11",
+                "-c",
+                "tessedit_char_whitelist=0123456789.",
             ]),
         };
         cmd.arg("tsv")

@@ -23,25 +23,33 @@ const HEADERS: &[&str] = &[
     "复议后起诉",
 ];
 
+/// The rows' own labels and aliases of tables 二 (both editions) and 三 (both layouts
+/// of （六）).
+fn row_labels() -> impl Iterator<Item = &'static str> {
+    [Edition::E2021, Edition::E2019]
+        .into_iter()
+        .flat_map(active_rows)
+        .flat_map(|row| std::iter::once(row.label).chain(row.aliases.iter().copied()))
+        .chain(
+            [true, false]
+                .into_iter()
+                .flat_map(request_rows)
+                .flat_map(|row| std::iter::once(row.label).chain(row.aliases.iter().copied())),
+        )
+}
+
 fn vocabulary() -> &'static [(Vec<char>, &'static str)] {
     static WORDS: OnceLock<Vec<(Vec<char>, &'static str)>> = OnceLock::new();
     WORDS.get_or_init(|| {
         let mut all: Vec<&'static str> = HEADERS.to_vec();
+        all.extend(row_labels());
         for edition in [Edition::E2021, Edition::E2019] {
             for row in active_rows(edition) {
                 all.push(row.block);
-                all.push(row.label);
-                all.extend(row.aliases.iter().copied());
                 for c in row.columns {
                     all.push(c.label);
                     all.extend(c.aliases.iter().copied());
                 }
-            }
-        }
-        for split in [true, false] {
-            for row in request_rows(split) {
-                all.push(row.label);
-                all.extend(row.aliases.iter().copied());
             }
         }
         for g in [
@@ -187,20 +195,7 @@ pub fn template_label(read: &str) -> Option<&'static str> {
 pub fn is_row_label(read: &str) -> bool {
     static ROWS: OnceLock<Vec<Vec<char>>> = OnceLock::new();
     let rows = ROWS.get_or_init(|| {
-        let mut all: Vec<&'static str> = Vec::new();
-        for edition in [Edition::E2021, Edition::E2019] {
-            for row in active_rows(edition) {
-                all.push(row.label);
-                all.extend(row.aliases.iter().copied());
-            }
-        }
-        for split in [true, false] {
-            for row in request_rows(split) {
-                all.push(row.label);
-                all.extend(row.aliases.iter().copied());
-            }
-        }
-        all.into_iter()
+        row_labels()
             .filter(|l| !l.is_empty())
             .map(normalised)
             .collect()

@@ -276,13 +276,61 @@ pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrE
     let is_label_cell: Vec<bool> = (0..crops.len())
         .map(|n| read_as_label[n] && !in_number_columns[n])
         .collect();
-    let by_order = request_labels_by_order(&crop_cells, &is_label_cell, &texts, &seconds, dpi);
+    let by_order = labels_by_order(&crop_cells, &is_label_cell, &texts, &seconds, dpi);
+    if std::env::var_os("GK_DBG").is_some() {
+        for (n, (t, b)) in crop_cells.iter().enumerate() {
+            eprintln!(
+                "p{} t{} [{:.0},{:.0},{:.0},{:.0}] label={} text={:?} digits={:?}",
+                page.number, t, b[0], b[1], b[2], b[3], is_label_cell[n], texts[n], seconds[n]
+            );
+        }
+    }
+    // Every number cell's decision from the first two readings; those left in doubt
+    // are read a third time, the numbers set apart on a strip of their own.
+    let mut decisions: Vec<Option<Decided>> = (0..crops.len())
+        .map(|n| {
+            if by_order.contains_key(&n) || is_label_cell[n] {
+                return None;
+            }
+            let text = &texts[n];
+            let first = text
+                .chars()
+                .any(|c| c.is_ascii_digit())
+                .then(|| (text.clone(), min_confidence(&as_text[n])));
+            let mut d = decide(first, seconds[n].clone());
+            if read_as_label[n] && in_number_columns[n] {
+                // Where its row prints numbers the text pass read words ("让" for 1
+                // under a seal): the digits reading stands, never on trust, beside
+                // the words.
+                d.confidence = d.confidence.min(LOW_CONFIDENCE - 1.0);
+                if d.alternative.is_none() && !text.is_empty() {
+                    d.alternative = Some((text.clone(), min_confidence(&as_text[n])));
+                }
+            }
+            Some(d)
+        })
+        .collect();
+    let doubtful: Vec<usize> = (0..crops.len())
+        .filter(|&n| {
+            decisions[n]
+                .as_ref()
+                .is_some_and(|d| d.alternative.is_some() || d.confidence < LOW_CONFIDENCE)
+        })
+        .collect();
+    if !doubtful.is_empty() {
+        let items: Vec<&Gray> = doubtful.iter().map(|&n| &crops[n].0).collect();
+        let third = read_strip(&items, dpi, Task::SparseNumbers, engine)?;
+        for (k, &n) in doubtful.iter().enumerate() {
+            let reading = (line_text(&third[k]), min_confidence(&third[k]));
+            if let Some(d) = decisions[n].take() {
+                decisions[n] = Some(with_third(d, reading));
+            }
+        }
+    }
     let mut labels_by_order = Vec::new();
     for (n, (crop, ox, oy)) in crops.iter().enumerate() {
         let text_words = &as_text[n];
         let text = texts[n].clone();
-        let second = seconds[n].clone();
-        let forced = read_as_label[n] && in_number_columns[n];
         if let Some(label) = by_order.get(&n) {
             let (x0, y0) = (*ox as f32, *oy as f32);
             let (x1, y1) = (x0 + crop.width as f32, y0 + crop.height as f32);
@@ -304,7 +352,7 @@ pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrE
             continue;
         }
         if is_label_cell[n] {
-            if let Some(label) = labels::snap(&text) {
+            if let Some(label) = labels::template_label(&text) {
                 // One word for the whole cell, where its words were.
                 let (ox, oy) = (*ox as f32, *oy as f32);
                 let x0 = text_words.iter().map(|w| w.x0).min().unwrap_or(0) as f32 + ox;
@@ -331,19 +379,9 @@ pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrE
             continue;
         }
         // A number, or ink that reads as nothing.
-        let first = text
-            .chars()
-            .any(|c| c.is_ascii_digit())
-            .then(|| (text.clone(), min_confidence(text_words)));
-        let mut d = decide(first, second);
-        if forced {
-            // Where its row prints numbers the text pass read words ("让" for 1 under
-            // a seal): the digits reading stands, never on trust, beside the words.
-            d.confidence = d.confidence.min(LOW_CONFIDENCE - 1.0);
-            if d.alternative.is_none() && !text.is_empty() {
-                d.alternative = Some((text.clone(), min_confidence(text_words)));
-            }
-        }
+        let Some(mut d) = decisions[n].take() else {
+            continue;
+        };
         // A cell holds a number and nothing else: what the text reading put around it
         // ("2?", "“84") is the engine's, not the document's.
         d.text = number_text(&d.text);
@@ -436,6 +474,16 @@ pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrE
     })
 }
 
+/// How far (pixels) the borders of two cells of one table row may lie apart.
+fn row_tolerance(dpi: f32) -> f32 {
+    dpi / 30.0
+}
+
+/// Whether two cells' boxes (pixels) are in one row: between the same borders.
+fn same_row(a: &[f32; 4], b: &[f32; 4], tolerance: f32) -> bool {
+    (a[1] - b[1]).abs() <= tolerance && (a[3] - b[3]).abs() <= tolerance
+}
+
 /// Which cells stand where their row prints numbers: right of a cell that reads as a
 /// row label of the template; or, in a row with at least two cells read surely as
 /// numbers, right of the first of them, or anywhere when what was read is one
@@ -451,10 +499,8 @@ fn number_positions(
     dpi: f32,
 ) -> Vec<bool> {
     const SURE: f32 = 80.0;
-    let tolerance = dpi / 30.0;
-    let same_row = |a: &[f32; 4], b: &[f32; 4]| {
-        (a[1] - b[1]).abs() <= tolerance && (a[3] - b[3]).abs() <= tolerance
-    };
+    let tolerance = row_tolerance(dpi);
+    let same_row = |a: &[f32; 4], b: &[f32; 4]| same_row(a, b, tolerance);
     let sure_number =
         |i: usize| !read_as_label[i] && !digits[i].0.is_empty() && digits[i].1 >= SURE;
     (0..cells.len())
@@ -489,7 +535,7 @@ fn number_positions(
 /// The cells whose label is placed by the order of the template's rows
 /// ([`labels::rows_by_order`]): per table, its rows of numbers top to bottom,
 /// each with its label — the rightmost label cell of the row left of its numbers.
-fn request_labels_by_order(
+fn labels_by_order(
     cells: &[(usize, [f32; 4])],
     is_label_cell: &[bool],
     texts: &[String],
@@ -500,10 +546,8 @@ fn request_labels_by_order(
     // number it lost — not a number to count a row by.
     let unread = |i: usize| !texts[i].chars().any(|c| c.is_ascii_digit()) && digits[i].0.is_empty();
     let is_number = |i: usize| !is_label_cell[i] && !unread(i);
-    let tolerance = dpi / 30.0;
-    let same_row = |a: &[f32; 4], b: &[f32; 4]| {
-        (a[1] - b[1]).abs() <= tolerance && (a[3] - b[3]).abs() <= tolerance
-    };
+    let tolerance = row_tolerance(dpi);
+    let same_row = |a: &[f32; 4], b: &[f32; 4]| same_row(a, b, tolerance);
     let mut out = std::collections::HashMap::new();
     let tables: std::collections::BTreeSet<usize> = cells.iter().map(|c| c.0).collect();
     for table in tables {
@@ -607,6 +651,46 @@ fn decide(first: Option<(String, f32)>, second: (String, f32)) -> Decided {
             confidence: c2,
             alternative: None,
         },
+    }
+}
+
+/// A decision revised by a third reading of the number. The third settles which of
+/// two disagreeing readings stands when it agrees with one; it gives a reading to ink
+/// the first two could not read; it replaces a reading made with little confidence
+/// when it is sure. Whatever it decides stays in doubt: the other readings are kept
+/// beside it, and a reading it gives alone is never taken on trust.
+fn with_third(d: Decided, third: (String, f32)) -> Decided {
+    let (text, confidence) = third;
+    let digits = digits_of(&text);
+    if confidence < NO_READING || digits.is_empty() || digits == digits_of(&d.text) {
+        return d;
+    }
+    if d.text.is_empty() {
+        return Decided {
+            text,
+            confidence: confidence.min(LOW_CONFIDENCE - 1.0),
+            alternative: d.alternative,
+        };
+    }
+    let agrees_with_alternative = d
+        .alternative
+        .as_ref()
+        .is_some_and(|(alt, _)| digits_of(alt) == digits);
+    if agrees_with_alternative || (d.confidence < 50.0 && confidence >= 80.0) {
+        let replaced = if agrees_with_alternative {
+            d.alternative.clone().map(|a| a.0).unwrap_or(text)
+        } else {
+            text
+        };
+        return Decided {
+            text: replaced,
+            confidence: confidence.min(LOW_CONFIDENCE - 1.0),
+            alternative: Some((d.text, d.confidence)),
+        };
+    }
+    Decided {
+        alternative: d.alternative.or(Some((text, confidence))),
+        ..d
     }
 }
 
@@ -811,7 +895,8 @@ fn read_strip(
     let mut current: (Vec<usize>, u32, u32) = (Vec::new(), 0, gap);
     for (i, c) in items.iter().enumerate() {
         // The digits-only model runs widely spaced digits into one word: one a line.
-        let single = c.height <= typical * 3 / 2 && task != Task::Numbers;
+        let single =
+            c.height <= typical * 3 / 2 && !matches!(task, Task::Numbers | Task::SparseNumbers);
         let fits = current.2 + c.width + gap <= line_width;
         if !single || !fits {
             if !current.0.is_empty() {

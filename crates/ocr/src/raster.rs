@@ -72,6 +72,21 @@ impl Gray {
         out
     }
 
+    /// The image as a PNG file (for showing a scanned page).
+    pub fn to_png(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let encoder = image::codecs::png::PngEncoder::new(&mut out);
+        // A buffer of width × height bytes always encodes.
+        let _ = image::ImageEncoder::write_image(
+            encoder,
+            &self.pixels,
+            self.width,
+            self.height,
+            image::ExtendedColorType::L8,
+        );
+        out
+    }
+
     /// Resampled by `factor` (area average going down, bilinear going up).
     pub fn scaled(&self, factor: f32) -> Gray {
         let w = ((self.width as f32 * factor).round() as u32).max(1);

@@ -172,8 +172,8 @@ pub fn find(bits: &Bits, dpi: f32) -> Rules {
 }
 
 /// Lines drawn under text (links in a page printed from a browser, emphasis): thin
-/// horizontal runs at least as long as the text above them is high, with that text
-/// touching or nearly touching them. The engine reads an underlined line badly (a
+/// horizontal runs under text that touches them or stands a few rows of paper above
+/// them; touching, half again as long as the text is high, apart, three fifths. The engine reads an underlined line badly (a
 /// label's first line lost, an underlined 1 read as 荆), so they are painted out with
 /// the borders. A stroke of a character is no longer than the character is high or
 /// has more of the character below it, and the top bar of a 7 or a 5 has paper above
@@ -202,10 +202,18 @@ pub fn underlines(bits: &Bits, dpi: f32) -> Vec<PixelRule> {
             if !touching || !paper_below {
                 return false;
             }
+            // Paper between the line and the text (an underline set below the glyphs,
+            // where no stroke of a glyph is): the line may be as short as the text it
+            // underlines, a single digit's; touching, it must be longer than the
+            // strokes of any one character.
+            let mut gap = 0i64;
+            while gap < near && density(top - 1 - gap, r.lo, r.hi) < 0.02 {
+                gap += 1;
+            }
             // The text's height: inked rows above, gaps of a row or two bridged.
             let mut height = 0i64;
             let mut blank = 0;
-            let mut y = top - 1;
+            let mut y = top - 1 - gap;
             while y >= 0 && blank <= 2 && height < (dpi as i64) {
                 if density(y, r.lo, r.hi) >= 0.02 {
                     blank = 0;
@@ -216,7 +224,13 @@ pub fn underlines(bits: &Bits, dpi: f32) -> Vec<PixelRule> {
                 y -= 1;
             }
             let height = height - blank;
-            height >= (dpi / 30.0) as i64 && (r.hi - r.lo) as i64 * 2 >= height * 3
+            let length = (r.hi - r.lo) as i64;
+            let long_enough = if gap > 0 {
+                length * 5 >= height * 3
+            } else {
+                length * 2 >= height * 3
+            };
+            height >= (dpi / 30.0) as i64 && long_enough
         })
         .collect()
 }

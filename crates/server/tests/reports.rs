@@ -1077,3 +1077,106 @@ async fn every_answer_carries_the_server_time() {
         assert!(ms >= 0.0, "{path}: {v}");
     }
 }
+
+/// A scanned report (the corpus PDF made an image-only PDF, as the scanned test set
+/// makes it): marked as a scan in the list and the view, and its page shown as the
+/// scanned image with the boxes of a finding's numbers over it. Needs Tesseract with
+/// `chi_sim` and `pdftoppm`; fails without them when `GONGKAI_REQUIRE_OCR` is set (CI).
+#[tokio::test]
+async fn a_scanned_page_is_shown_as_its_image_with_the_boxes() {
+    let engine = gongkai_ingest::ocr_engine().is_ok();
+    let poppler = std::process::Command::new("pdftoppm")
+        .arg("-v")
+        .output()
+        .is_ok();
+    if !(engine && poppler) {
+        assert!(
+            std::env::var_os("GONGKAI_REQUIRE_OCR").is_none(),
+            "GONGKAI_REQUIRE_OCR is set but tesseract (chi_sim) or pdftoppm is missing"
+        );
+        eprintln!("skipped: tesseract with chi_sim and pdftoppm are needed");
+        return;
+    }
+    let t = TestApp::new();
+    let src = t.dir.path().join("src");
+    std::fs::create_dir_all(src.join("truth")).unwrap();
+    std::fs::copy(
+        shared().join("corpus/hongze_district_2023.pdf"),
+        src.join("hongze_district_2023.pdf"),
+    )
+    .unwrap();
+    std::fs::copy(
+        shared().join("corpus/truth/hongze_district_2023.json"),
+        src.join("truth/hongze_district_2023.json"),
+    )
+    .unwrap();
+    let set = t.dir.path().join("set");
+    gongkai_ocr::scanset::scan_folder(
+        &src,
+        &set,
+        150,
+        "clean",
+        &gongkai_ocr::scanset::Degradation::CLEAN,
+    )
+    .unwrap();
+    t.ingest(&[set.join("hongze_district_2023-150dpi-clean.pdf")]);
+    t.add_user("管理员甲", Role::Admin, Scope::Everywhere);
+    let admin = t.login("管理员甲").await;
+    let id = report_id(&t, &admin, "洪泽区").await;
+    let view = t
+        .get(&format!("/api/reports/{id}"), Some(&admin))
+        .await
+        .json();
+    assert_eq!(view["meta"]["format"], "image");
+    assert_eq!(view["meta"]["format_zh"], "扫描件（OCR识别）");
+    let page = t.get(&format!("/reports/{id}"), Some(&admin)).await.text();
+    assert!(
+        page.contains("扫描件（OCR识别）"),
+        "the view says it is a scan"
+    );
+    let listed = list(&t, &admin, "").await;
+    let item = listed["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap();
+    assert_eq!(item["format_zh"], "扫描件（OCR识别）");
+
+    // Every finding's places, and the first page with boxes as the scan.
+    let places = t
+        .get(&format!("/api/reports/{id}/source"), Some(&admin))
+        .await
+        .json();
+    let boxes: Vec<&Value> = places["places"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["kind"] == "pdf")
+        .collect();
+    assert!(!boxes.is_empty(), "{places}");
+    let n = boxes[0]["page"].as_u64().unwrap();
+    let on_page = boxes.iter().filter(|b| b["page"] == n).count();
+    let a = t
+        .get(&format!("/reports/{id}/source/page/{n}"), Some(&admin))
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.headers["content-type"], "image/svg+xml; charset=utf-8");
+    let svg = a.text();
+    assert!(
+        svg.starts_with(r#"<svg class="page scan""#),
+        "{}",
+        &svg[..200]
+    );
+    assert!(svg.contains(r#"href="data:image/png;base64,iVBORw0KGgo"#));
+    assert_eq!(svg.matches(r#"<rect class="highlight"#).count(), on_page);
+    // No such page.
+    let a = t
+        .get(&format!("/api/reports/{id}/source/page/99"), Some(&admin))
+        .await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    assert!(a.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("无法显示第99页"));
+}

@@ -47,6 +47,58 @@ pub fn pdf_page(page: &PageDrawing, highlights: &[Highlight]) -> Markup {
     }
 }
 
+/// A scanned page as SVG: the page image (PNG) where it lies on the page, the boxes
+/// OCR read the highlighted places from drawn over it. SVG's y runs down, PDF's up.
+pub fn image_page(
+    number: u32,
+    page: (f32, f32),
+    image_box: [f32; 4],
+    png: &[u8],
+    highlights: &[Highlight],
+) -> Markup {
+    let (w, h) = page;
+    let [x0, y0, x1, y1] = image_box;
+    let view = format!("0 0 {:.1} {:.1}", w, h);
+    let href = format!("data:image/png;base64,{}", base64(png));
+    html! {
+        svg.page.scan xmlns="http://www.w3.org/2000/svg" viewBox=(view)
+            data-page=(number) role="img" aria-label=(format!("第{number}页（扫描件）")) {
+            rect x="0" y="0" width=(fmt(w)) height=(fmt(h)) fill="white" {}
+            image x=(fmt(x0)) y=(fmt(h - y1)) width=(fmt(x1 - x0)) height=(fmt(y1 - y0))
+                preserveAspectRatio="none" href=(href) {}
+            @for b in highlights {
+                rect class=(format!("highlight {}", b.class))
+                    x=(fmt(b.x0 - 1.0)) y=(fmt(h - b.y1 - 1.0))
+                    width=(fmt(b.x1 - b.x0 + 2.0)) height=(fmt(b.y1 - b.y0 + 2.0)) {
+                    title { (b.title) }
+                }
+            }
+        }
+    }
+}
+
+/// Standard base64 with padding.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * k)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 /// A line of a text source with the byte range `start..end` (of the line) marked.
 pub fn text_line(line_no: u32, line: &str, start: usize, end: usize) -> Markup {
     let (start, end) = (
@@ -96,6 +148,48 @@ fn fmt(v: f32) -> String {
 mod tests {
     use super::*;
     use gongkai_pdf::DrawnGlyph;
+
+    #[test]
+    fn base64_as_the_standard_says() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn a_scanned_page_is_its_image_with_the_boxes_over_it() {
+        let svg = image_page(
+            3,
+            (100.0, 200.0),
+            [0.0, 0.0, 100.0, 200.0],
+            b"\x89PNG",
+            &[Highlight {
+                x0: 10.0,
+                y0: 150.0,
+                x1: 20.0,
+                y1: 160.0,
+                class: "warning",
+                title: "识别为“7”<置信度40>".into(),
+            }],
+        )
+        .into_string();
+        assert!(
+            svg.contains(r#"href="data:image/png;base64,iVBORw==""#),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(r#"<image x="0.0" y="0.0" width="100.0" height="200.0""#),
+            "{svg}"
+        );
+        // Flipped: the box's top (160) is 40 from the top of a 200-high page, less 1.
+        assert!(
+            svg.contains(r#"class="highlight warning" x="9.0" y="39.0""#),
+            "{svg}"
+        );
+        assert!(svg.contains("&lt;置信度40&gt;"), "escaped: {svg}");
+    }
 
     #[test]
     fn the_page_is_flipped_and_glyphs_escaped() {

@@ -12,7 +12,7 @@ use std::path::Path as FsPath;
 use axum::extract::{Path, State};
 use axum::Json;
 use gongkai_model::metrics::{MetricKey, MetricKind};
-use gongkai_model::{ReadingStatus, Severity, SourceFormat};
+use gongkai_model::{ReadingStatus, Severity};
 use maud::{html, Markup};
 use serde::Serialize;
 
@@ -118,17 +118,6 @@ pub struct YearFindings {
     pub corpus: Option<i64>,
 }
 
-fn format_label(f: SourceFormat) -> &'static str {
-    match f {
-        SourceFormat::Text => "文本",
-        SourceFormat::Markdown => "Markdown",
-        SourceFormat::Pdf => "PDF",
-        SourceFormat::Docx => "DOCX",
-        SourceFormat::Html => "网页",
-        SourceFormat::Image => "图片",
-    }
-}
-
 fn agency_view(
     store: &mut gongkai_store::Store,
     auth: &Auth,
@@ -182,7 +171,7 @@ fn agency_view(
                 }
                 _ => "已被新版本取代".to_string(),
             }),
-            format: format_label(r.format).to_string(),
+            format: r.format.display_zh().to_string(),
             reading: r.reading.map(|x| x.display_zh().to_string()),
             file: FsPath::new(&r.source)
                 .file_name()

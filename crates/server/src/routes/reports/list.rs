@@ -78,6 +78,8 @@ pub struct ReportItem {
     pub is_current: bool,
     /// text | markdown | pdf | docx | html.
     pub format: String,
+    /// The format as a reviewer reads it (扫描件（OCR识别） for a scan).
+    pub format_zh: String,
     /// whole | with_doubts | partial.
     pub reading: Option<String>,
     /// The file's name (not the server's path).
@@ -105,6 +107,7 @@ impl ReportItem {
             version: row.version,
             is_current: row.is_current,
             format: gongkai_store::StoredEnum::as_str(row.format).to_string(),
+            format_zh: row.format.display_zh().to_string(),
             reading: row.reading.map(|r| r.as_str().to_string()),
             file,
             errors: r.errors,
@@ -323,7 +326,7 @@ pub fn render(list: &ReportList, p: &ListParams) -> Markup {
                             td { (r.level.as_deref().unwrap_or("")) }
                             td { @if let Some(y) = r.year { (y) } @else { "未识别" } }
                             td { (r.version) @if !r.is_current { "（旧）" } }
-                            td { (r.format) }
+                            td { (r.format_zh) }
                             td { (r.reading.as_deref().and_then(|k| params::READINGS.into_iter().find(|x| x.as_str() == k)).map(|x| x.display_zh()).unwrap_or("")) }
                             td.num.severity-error { @if r.errors > 0 { (r.errors) } }
                             td.num.severity-warning { @if r.warnings > 0 { (r.warnings) } }

@@ -28,7 +28,7 @@ use crate::decisions::FindingKey;
 use crate::error::{AppError, PageError};
 use crate::sources::source_bytes;
 use crate::state::AppState;
-use crate::view::source::{pdf_page, source_table, text_line, Highlight};
+use crate::view::source::{image_page, pdf_page, source_table, text_line, Highlight};
 use crate::view::tables::cell_id;
 
 /// Which places: a finding's (by key) or one cell's (by id); neither: every finding's.
@@ -504,9 +504,9 @@ pub async fn page_svg(
     p: &SourceParams,
 ) -> Result<String, AppError> {
     let row = authorized_row(state, auth, id, Action::Read).await?;
-    if row.format != SourceFormat::Pdf {
+    if !matches!(row.format, SourceFormat::Pdf | SourceFormat::Image) {
         return Err(AppError::BadRequest(
-            "该报告的原文不是 PDF，没有页面可画".into(),
+            "该报告的原文不是 PDF 或扫描件，没有页面可画".into(),
         ));
     }
     let which = Which::of(p)?;
@@ -516,8 +516,6 @@ pub async fn page_svg(
     tokio::task::spawn_blocking(move || {
         let bytes = source_bytes(&data_dir, &row.hash, &row.source)
             .map_err(|e| AppError::NotFound(format!("无法显示原文：{e}")))?;
-        let page = gongkai_pdf::page_drawing(&bytes, n)
-            .map_err(|e| AppError::NotFound(format!("无法绘制第{n}页：{e}")))?;
         let highlights: Vec<Highlight> = spots
             .iter()
             .filter_map(|s| match s.location {
@@ -538,10 +536,39 @@ pub async fn page_svg(
                 _ => None,
             })
             .collect();
+        if row.format == SourceFormat::Image {
+            // A scan is shown as scanned — the page image, not the text OCR made of
+            // it — with the boxes of the numbers read drawn over it.
+            let page = gongkai_ingest::page_image(&bytes, n)
+                .map_err(|e| AppError::NotFound(format!("无法显示第{n}页：{e}")))?;
+            let png = shown(&page.image).to_png();
+            return Ok(image_page(
+                n,
+                (page.page_width, page.page_height),
+                [page.x0, page.y0, page.x1, page.y1],
+                &png,
+                &highlights,
+            )
+            .into_string());
+        }
+        let page = gongkai_pdf::page_drawing(&bytes, n)
+            .map_err(|e| AppError::NotFound(format!("无法绘制第{n}页：{e}")))?;
         Ok(pdf_page(&page, &highlights).into_string())
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+/// Widest a scanned page is sent to a browser (pixels): an A4 page at about 150 dpi,
+/// enough to read a table's digits and a fifth of a 300 dpi scan's bytes.
+const SHOWN_WIDTH: u32 = 1240;
+
+fn shown(image: &gongkai_ingest::Gray) -> gongkai_ingest::Gray {
+    if image.width > SHOWN_WIDTH {
+        image.scaled(SHOWN_WIDTH as f32 / image.width as f32)
+    } else {
+        image.clone()
+    }
 }
 
 fn svg(body: String) -> Response {

@@ -38,6 +38,8 @@ pub struct ReportMeta {
     pub is_current: bool,
     /// text | markdown | pdf | docx | html.
     pub format: String,
+    /// The format as a reviewer reads it (扫描件（OCR识别） for a scan).
+    pub format_zh: String,
     /// whole | with_doubts | partial.
     pub reading: Option<String>,
     /// The file's name.
@@ -60,6 +62,7 @@ impl ReportMeta {
             version: r.version,
             is_current: r.is_current,
             format: gongkai_store::StoredEnum::as_str(r.format).to_string(),
+            format_zh: r.format.display_zh().to_string(),
             reading: r.reading.map(|x| x.as_str().to_string()),
             file: file_name(&r.source),
             url: r.url.clone(),
@@ -415,7 +418,7 @@ pub fn render(v: &ReportView, csrf: &str) -> Markup {
                 @if let Some(r) = &m.region { (r) " · " }
                 @if let Some(l) = &m.level { (l) "级 · " }
                 "第 " (m.version) " 版" @if !m.is_current { "（非当前版本）" }
-                " · " (m.file) " · " (m.format) " · " (reading_label(m.reading.as_deref()))
+                " · " (m.file) " · " (m.format_zh) " · " (reading_label(m.reading.as_deref()))
                 // Only a web address becomes a link (never `javascript:` from a manifest).
                 @if let Some(u) = m.url.as_deref().filter(|u| u.starts_with("https://") || u.starts_with("http://")) {
                     " · " a href=(u) rel="noopener noreferrer" { "原文链接" }

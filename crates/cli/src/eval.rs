@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use gongkai_eval::{EvalResult, Score};
-use serde_json::Value as Json;
 
 use crate::render::pad;
 
@@ -90,8 +89,8 @@ pub fn human(r: &EvalResult, verbose: bool) -> String {
                     out,
                     "    错误单元格 {}：应为 {}，读为 {}",
                     m.path,
-                    show(&m.expected),
-                    show(&m.got)
+                    gongkai_eval::show_value(&m.expected),
+                    gongkai_eval::show_value(&m.got)
                 );
             }
             for n in &d.truth_notes {
@@ -117,13 +116,6 @@ pub fn human(r: &EvalResult, verbose: bool) -> String {
         r.expected_found, r.expected_total, r.false_alarms, r.silent_errors
     );
     out
-}
-
-fn show(v: &Option<Json>) -> String {
-    match v {
-        None => "空".into(),
-        Some(v) => v.to_string(),
-    }
 }
 
 fn file_name(p: &str) -> &str {

@@ -23,6 +23,11 @@ pub struct Mismatch {
     pub got: Option<Json>,
 }
 
+/// A cell's value as the eval shows it: its JSON, or 空 when blank.
+pub fn show_value(v: &Option<Json>) -> String {
+    v.as_ref().map_or_else(|| "空".to_string(), Json::to_string)
+}
+
 /// Exact-cell score of one table.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Score {

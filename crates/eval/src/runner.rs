@@ -277,8 +277,12 @@ pub fn silent_errors(
             read_as_printed && !doubted.contains(&cell)
         })
         .map(|m| {
-            let show = |v: &Option<Json>| v.as_ref().map_or("空".to_string(), Json::to_string);
-            format!("{} {} → {}", m.path, show(&m.expected), show(&m.got))
+            format!(
+                "{} {} → {}",
+                m.path,
+                crate::show_value(&m.expected),
+                crate::show_value(&m.got)
+            )
         })
         .collect()
 }

@@ -88,7 +88,7 @@ pub struct Reading {
 impl Reading {
     /// Whether this number is in doubt: the passes disagree, or the confidence is low.
     pub fn doubtful(&self) -> bool {
-        self.alternative.is_some() || self.confidence < LOW_CONFIDENCE
+        in_doubt(&self.alternative, self.confidence)
     }
 }
 
@@ -106,6 +106,12 @@ pub struct LabelByOrder {
     pub read: String,
     /// The template's label put in its place.
     pub label: &'static str,
+}
+
+/// Whether a number read with this confidence, and this other reading if any, is in
+/// doubt.
+fn in_doubt(alternative: &Option<(String, f32)>, confidence: f32) -> bool {
+    alternative.is_some() || confidence < LOW_CONFIDENCE
 }
 
 /// A digits-only reading scored below this is no reading at all.
@@ -276,15 +282,7 @@ pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrE
     let is_label_cell: Vec<bool> = (0..crops.len())
         .map(|n| read_as_label[n] && !in_number_columns[n])
         .collect();
-    let by_order = labels_by_order(&crop_cells, &is_label_cell, &texts, &seconds, dpi);
-    if std::env::var_os("GK_DBG").is_some() {
-        for (n, (t, b)) in crop_cells.iter().enumerate() {
-            eprintln!(
-                "p{} t{} [{:.0},{:.0},{:.0},{:.0}] label={} text={:?} digits={:?}",
-                page.number, t, b[0], b[1], b[2], b[3], is_label_cell[n], texts[n], seconds[n]
-            );
-        }
-    }
+    let by_order = labels_placed_by_order(&crop_cells, &is_label_cell, &texts, &seconds, dpi);
     // Every number cell's decision from the first two readings; those left in doubt
     // are read a third time, the numbers set apart on a strip of their own.
     let mut decisions: Vec<Option<Decided>> = (0..crops.len())
@@ -314,7 +312,7 @@ pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrE
         .filter(|&n| {
             decisions[n]
                 .as_ref()
-                .is_some_and(|d| d.alternative.is_some() || d.confidence < LOW_CONFIDENCE)
+                .is_some_and(|d| in_doubt(&d.alternative, d.confidence))
         })
         .collect();
     if !doubtful.is_empty() {
@@ -535,7 +533,7 @@ fn number_positions(
 /// The cells whose label is placed by the order of the template's rows
 /// ([`labels::rows_by_order`]): per table, its rows of numbers top to bottom,
 /// each with its label — the rightmost label cell of the row left of its numbers.
-fn labels_by_order(
+fn labels_placed_by_order(
     cells: &[(usize, [f32; 4])],
     is_label_cell: &[bool],
     texts: &[String],

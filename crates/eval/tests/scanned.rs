@@ -128,7 +128,7 @@ fn scanned_reports_read_exactly_or_say_what_they_doubt() {
         vec![
             ("hongze_district_2023-200dpi-clean", 186, 0),
             ("hongze_district_2024-200dpi-clean", 186, 0),
-            ("hongze_district_2023-200dpi-scanned", 185, 0),
+            ("hongze_district_2023-200dpi-scanned", 186, 0),
             ("hongze_district_2024-200dpi-scanned", 186, 0),
             ("pingtan_zone_2019-pdf-200dpi-clean", 198, 0),
         ]

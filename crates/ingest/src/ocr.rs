@@ -7,7 +7,8 @@ use std::sync::OnceLock;
 
 use gongkai_model::Document;
 use gongkai_ocr::{
-    Engine, EngineError, LabelByOrder, OcrError, PageImage, PageRead, Reading, Tesseract,
+    DigitShapes, Engine, EngineError, LabelByOrder, OcrError, PageCells, PageImage, Reading,
+    Tesseract,
 };
 
 /// Whether image-only input is recognised.
@@ -97,7 +98,7 @@ pub fn recognise_with(
         .unwrap_or(1)
         .clamp(1, 8);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<(usize, Result<PageRead, OcrError>)> = std::thread::scope(|s| {
+    let results: Vec<(usize, Result<PageCells, OcrError>)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads.min(pages.len()))
             .map(|_| {
                 s.spawn(|| {
@@ -105,7 +106,7 @@ pub fn recognise_with(
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(p) = pages.get(i) else { break };
-                        done.push((i, gongkai_ocr::read_page(p, engine)));
+                        done.push((i, gongkai_ocr::read_cells(p, engine)));
                     }
                     done
                 })
@@ -125,8 +126,18 @@ pub fn recognise_with(
         numbers: Vec::new(),
         labels_by_order: Vec::new(),
     };
-    for (_, r) in results {
-        let page = r?;
+    let pages: Vec<PageCells> = results
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect::<Result<_, _>>()?;
+    // The document's digits, as its pages' sure numbers show them: a number in doubt
+    // on one page is read by the shapes of every page.
+    let mut shapes = DigitShapes::default();
+    for page in &pages {
+        shapes.merge(&page.exemplars);
+    }
+    for page in pages {
+        let page = page.finish(&shapes);
         recognised.pages.push(RecognisedPage {
             number: page.drawing.number,
             dpi: page.dpi,

@@ -36,6 +36,10 @@ pub enum Task {
     /// Numbers set apart on a page, found one by one (sparse text): digits and a
     /// decimal point. A third reading of the numbers the first two left in doubt.
     SparseNumbers,
+    /// One number alone in its image, as one word: digits and a decimal point. For a
+    /// number every reading of it among others lost (a lone 7 or 1 is dropped from a
+    /// strip of many).
+    LoneNumber,
 }
 
 /// Why recognition failed.
@@ -126,6 +130,14 @@ impl Engine for Tesseract {
                 "6",
                 "-c",
                 "tessedit_char_whitelist=0123456789",
+            ]),
+            Task::LoneNumber => cmd.args([
+                "-l",
+                "eng",
+                "--psm",
+                "8",
+                "-c",
+                "tessedit_char_whitelist=0123456789.",
             ]),
             Task::SparseNumbers => cmd.args([
                 "-l",

@@ -4,7 +4,11 @@
 //!
 //! `image → grey (colour seals dropped out) → scaled to a working resolution →
 //! binarised → deskewed → ruling lines found and painted out → the engine reads the
-//! page → every number read again, digits only → words as glyphs in page points`.
+//! prose → each cell's writing cut out (specks and a seal's remains whitened) and
+//! read as text and again as digits → numbers in doubt read a third time, numbers
+//! lost read alone → the document's digits learned from its sure numbers, and the
+//! numbers still in doubt read by those shapes → words as glyphs in page points`.
+//! The last step needs every page ([`read_cells`], [`PageCells::finish`]).
 //!
 //! Nothing read is taken on trust: every number carries the confidences of both
 //! readings, and a number whose readings disagree, or whose confidence is low, is
@@ -12,14 +16,18 @@
 //! silently picks one.
 
 pub mod engine;
+mod glyphs;
 pub mod labels;
+mod numbers;
 pub mod raster;
 pub mod rules;
 pub mod scanset;
 
 use gongkai_pdf::{DrawnGlyph, PageDrawing};
+use numbers::{decide, digits_of, number_text, with_shapes, with_third, Decided};
 
 pub use engine::{Engine, EngineError, Task, Tesseract, Word};
+pub use glyphs::DigitShapes;
 pub use raster::{decode_file, decode_pdf_image, Bits, DecodeError, Gray};
 
 /// One page image to read and where it lies on its page.
@@ -114,6 +122,12 @@ fn in_doubt(alternative: &Option<(String, f32)>, confidence: f32) -> bool {
     alternative.is_some() || confidence < LOW_CONFIDENCE
 }
 
+/// Most numbers of a page read alone, one engine run each.
+const MAX_LONE_READINGS: usize = 16;
+
+/// Both passes read a number at least this surely: its glyphs teach the page's digits.
+const SURE: f32 = 80.0;
+
 /// A digits-only reading scored below this is no reading at all.
 const NO_READING: f32 = 30.0;
 
@@ -148,8 +162,18 @@ pub enum OcrError {
 /// 30 pixels high, which body text is at 300 dpi.
 const WORKING_DPI: f32 = 300.0;
 
-/// Read one page.
+/// Read one page, its numbers weighed against the shapes of its own digits. A
+/// document's pages are better read with [`read_cells`] and the shapes of all its
+/// pages ([`DigitShapes::merge`]).
 pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrError> {
+    let cells = read_cells(page, engine)?;
+    let shapes = cells.exemplars.clone();
+    Ok(cells.finish(&shapes))
+}
+
+/// Read one page by the engine: its prose and the readings of every cell, and the
+/// shapes of the digits it read surely.
+pub fn read_cells(page: &PageImage, engine: &dyn Engine) -> Result<PageCells, OcrError> {
     let dpi_in = page.dpi();
     if page.image.width < 16 || page.image.height < 16 || !dpi_in.is_finite() {
         return Err(OcrError::Image {
@@ -221,32 +245,18 @@ pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrE
             fill(&mut prose, b, 255);
         }
     }
-    let mut placed: Vec<Placed> = engine
+    let placed: Vec<Placed> = engine
         .words(&prose, dpi.round() as u32, Task::Page)?
         .into_iter()
         .map(|w| Placed::from_word(&w, (0, w.line.0, w.line.1, w.line.2), 0.0, 0.0))
         .collect();
 
-    // Pixels of the working image → page points.
-    let sx = (page.x1 - page.x0) / gray.width as f32;
-    let sy = (page.y1 - page.y0) / gray.height as f32;
-    let px = |x: f32| page.x0 + x * sx;
-    let py = |y: f32| page.y1 - y * sy;
-    let reading_at = |x0: f32, y0: f32, x1: f32, y1: f32, d: Decided| Reading {
-        page: page.number,
-        x0: px(x0),
-        y0: py(y1),
-        x1: px(x1),
-        y1: py(y0),
-        text: d.text,
-        confidence: d.confidence,
-        alternative: d.alternative,
-    };
-    let mut readings = Vec::new();
-
     // Cells: each cell's ink cut out, read as text and again as digits only.
     let inset = (dpi / 60.0).ceil();
     let min_ink = (dpi / 15.0) as usize;
+    let core = clean.ink_core(threshold);
+    let speck = ((dpi / 100.0) * (dpi / 100.0)).ceil() as usize;
+    let margin = (dpi / 75.0).round() as usize;
     let mut crops: Vec<(Gray, u32, u32)> = Vec::new();
     // Each crop's cell: (table, box).
     let mut crop_cells: Vec<(usize, [f32; 4])> = Vec::new();
@@ -256,11 +266,23 @@ pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrE
             if x1 - x0 < 4.0 || y1 - y0 < 4.0 {
                 continue;
             }
-            if let Some((ix0, iy0, ix1, iy1)) = ink_box(&clean, threshold, x0, y0, x1, y1, min_ink)
+            // The cell's writing alone: specks and the remains of a seal turned white.
+            let (rx0, ry0) = (x0.max(0.0) as u32, y0.max(0.0) as u32);
+            let region = clean
+                .crop(rx0, ry0, x1.max(0.0) as u32, y1.max(0.0) as u32)
+                .ink_only(threshold, core, speck, margin);
+            let (rw, rh) = (region.width as f32, region.height as f32);
+            if let Some((ix0, iy0, ix1, iy1)) =
+                ink_box(&region, threshold, 0.0, 0.0, rw, rh, min_ink)
             {
                 let pad = (dpi / 50.0) as u32;
-                let (cx0, cy0) = (ix0.saturating_sub(pad), iy0.saturating_sub(pad));
-                crops.push((clean.crop(cx0, cy0, ix1 + pad, iy1 + pad), cx0, cy0));
+                let mut crop = Gray::new(ix1 - ix0 + 2 * pad, iy1 - iy0 + 2 * pad, 255);
+                crop.paste(&region.crop(ix0, iy0, ix1, iy1), pad, pad);
+                let (cx0, cy0) = (
+                    (rx0 + ix0).saturating_sub(pad),
+                    (ry0 + iy0).saturating_sub(pad),
+                );
+                crops.push((crop, cx0, cy0));
                 crop_cells.push((t, *b));
             }
         }
@@ -325,151 +347,285 @@ pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrE
             }
         }
     }
-    let mut labels_by_order = Vec::new();
-    for (n, (crop, ox, oy)) in crops.iter().enumerate() {
-        let text_words = &as_text[n];
-        let text = texts[n].clone();
-        if let Some(label) = by_order.get(&n) {
-            let (x0, y0) = (*ox as f32, *oy as f32);
-            let (x1, y1) = (x0 + crop.width as f32, y0 + crop.height as f32);
-            placed.push(Placed::cell(
-                [x0, y0, x1, y1],
-                n,
-                label.to_string(),
-                min_confidence(text_words),
-            ));
-            labels_by_order.push(LabelByOrder {
-                page: page.number,
-                x0: px(x0),
-                y0: py(y1),
-                x1: px(x1),
-                y1: py(y0),
-                read: text,
-                label,
-            });
-            continue;
+    // Numbers no reading found a digit in, each read alone (a few a page at most: one
+    // engine run each).
+    let lost: Vec<usize> = (0..crops.len())
+        .filter(|&n| {
+            decisions[n]
+                .as_ref()
+                .is_some_and(|d| digits_of(&d.text).is_empty())
+        })
+        .take(MAX_LONE_READINGS)
+        .collect();
+    for n in lost {
+        let crop = &crops[n].0;
+        // A little more paper than the crop has (measured: the engine drops a lone
+        // glyph with much paper around it).
+        let pad = (dpi / 100.0).round() as u32;
+        let mut alone = Gray::new(crop.width + 2 * pad, crop.height + 2 * pad, 255);
+        alone.paste(crop, pad, pad);
+        let words = engine.words(&alone, dpi.round() as u32, Task::LoneNumber)?;
+        let reading = (line_text(&words), min_confidence(&words));
+        if let Some(d) = decisions[n].take() {
+            decisions[n] = Some(with_third(d, reading));
         }
-        if is_label_cell[n] {
-            if let Some(label) = labels::template_label(&text) {
-                // One word for the whole cell, where its words were.
-                let (ox, oy) = (*ox as f32, *oy as f32);
-                let x0 = text_words.iter().map(|w| w.x0).min().unwrap_or(0) as f32 + ox;
-                let y0 = text_words.iter().map(|w| w.y0).min().unwrap_or(0) as f32 + oy;
-                let x1 = text_words.iter().map(|w| w.x1).max().unwrap_or(0) as f32 + ox;
-                let y1 = text_words.iter().map(|w| w.y1).max().unwrap_or(0) as f32 + oy;
-                let confidence = min_confidence(text_words);
+    }
+    // What the page's digits look like, from the numbers both passes read surely.
+    let mut exemplars = DigitShapes::default();
+    for n in 0..crops.len() {
+        let sure = decisions[n].is_some()
+            && !seconds[n].0.is_empty()
+            && digits_of(&texts[n]) == seconds[n].0
+            && seconds[n].1 >= SURE
+            && min_confidence(&as_text[n]) >= SURE;
+        if sure {
+            exemplars.learn(&crops[n].0, threshold, &number_text(&texts[n]));
+        }
+    }
+    Ok(PageCells {
+        number: page.number,
+        page_box: [page.x0, page.y0, page.x1, page.y1],
+        page_size: (page.page_width, page.page_height),
+        working_size: (gray.width, gray.height),
+        threshold,
+        found,
+        skew,
+        dpi,
+        placed,
+        crops,
+        as_text,
+        texts,
+        by_order,
+        is_label_cell,
+        decisions,
+        exemplars,
+    })
+}
+
+/// A page read by the engine, its numbers not yet weighed against the shapes of the
+/// document's digits ([`PageCells::finish`]).
+pub struct PageCells {
+    number: u32,
+    /// Where the image lies on its page, points: x0, y0, x1, y1.
+    page_box: [f32; 4],
+    page_size: (f32, f32),
+    /// The working image's size, pixels.
+    working_size: (u32, u32),
+    threshold: u8,
+    found: rules::Rules,
+    skew: f32,
+    dpi: f32,
+    /// The prose's words.
+    placed: Vec<Placed>,
+    /// Each cell's ink and where it was cut from (working pixels).
+    crops: Vec<(Gray, u32, u32)>,
+    /// Each cell's words as text, and joined.
+    as_text: Vec<Vec<Word>>,
+    texts: Vec<String>,
+    by_order: std::collections::HashMap<usize, &'static str>,
+    is_label_cell: Vec<bool>,
+    /// Each number cell's decision from the engine's readings.
+    decisions: Vec<Option<Decided>>,
+    /// The shapes of the digits this page's sure numbers show.
+    pub exemplars: DigitShapes,
+}
+
+impl PageCells {
+    /// The page finished: the numbers still in doubt read by `shapes` (learned from the
+    /// whole document: a page may print no sure 7 for its lone 7 to be read by), the
+    /// words placed as glyphs in page points.
+    pub fn finish(self, shapes: &DigitShapes) -> PageRead {
+        let PageCells {
+            number,
+            page_box,
+            page_size,
+            working_size,
+            threshold,
+            found,
+            skew,
+            dpi,
+            mut placed,
+            crops,
+            as_text,
+            texts,
+            by_order,
+            is_label_cell,
+            mut decisions,
+            exemplars: _,
+        } = self;
+        // Pixels of the working image → page points.
+        let sx = (page_box[2] - page_box[0]) / working_size.0 as f32;
+        let sy = (page_box[3] - page_box[1]) / working_size.1 as f32;
+        let px = |x: f32| page_box[0] + x * sx;
+        let py = |y: f32| page_box[3] - y * sy;
+        let reading_at = |x0: f32, y0: f32, x1: f32, y1: f32, d: Decided| Reading {
+            page: number,
+            x0: px(x0),
+            y0: py(y1),
+            x1: px(x1),
+            y1: py(y0),
+            text: d.text,
+            confidence: d.confidence,
+            alternative: d.alternative,
+        };
+        let mut readings = Vec::new();
+        // The numbers still in doubt weighed against the document's digits.
+        for (slot, (crop, _, _)) in decisions.iter_mut().zip(&crops) {
+            let Some(d) = slot.take() else { continue };
+            let by_shapes = in_doubt(&d.alternative, d.confidence)
+                .then(|| shapes.read(crop, threshold))
+                .flatten();
+            *slot = Some(match by_shapes {
+                Some(reading) => with_shapes(d, reading),
+                None => d,
+            });
+        }
+        let mut labels_by_order = Vec::new();
+        for (n, (crop, ox, oy)) in crops.iter().enumerate() {
+            let text_words = &as_text[n];
+            let text = texts[n].clone();
+            if let Some(label) = by_order.get(&n) {
+                let (x0, y0) = (*ox as f32, *oy as f32);
+                let (x1, y1) = (x0 + crop.width as f32, y0 + crop.height as f32);
                 placed.push(Placed::cell(
                     [x0, y0, x1, y1],
                     n,
                     label.to_string(),
-                    confidence,
+                    min_confidence(text_words),
                 ));
+                labels_by_order.push(LabelByOrder {
+                    page: number,
+                    x0: px(x0),
+                    y0: py(y1),
+                    x1: px(x1),
+                    y1: py(y0),
+                    read: text,
+                    label,
+                });
                 continue;
             }
-            for w in text_words {
-                placed.push(Placed::from_word(
-                    w,
-                    (n as u32 + 1, w.line.0, w.line.1, w.line.2),
-                    *ox as f32,
-                    *oy as f32,
+            if is_label_cell[n] {
+                if let Some(label) = labels::template_label(&text) {
+                    // One word for the whole cell, where its words were.
+                    let (ox, oy) = (*ox as f32, *oy as f32);
+                    let x0 = text_words.iter().map(|w| w.x0).min().unwrap_or(0) as f32 + ox;
+                    let y0 = text_words.iter().map(|w| w.y0).min().unwrap_or(0) as f32 + oy;
+                    let x1 = text_words.iter().map(|w| w.x1).max().unwrap_or(0) as f32 + ox;
+                    let y1 = text_words.iter().map(|w| w.y1).max().unwrap_or(0) as f32 + oy;
+                    let confidence = min_confidence(text_words);
+                    placed.push(Placed::cell(
+                        [x0, y0, x1, y1],
+                        n,
+                        label.to_string(),
+                        confidence,
+                    ));
+                    continue;
+                }
+                for w in text_words {
+                    placed.push(Placed::from_word(
+                        w,
+                        (n as u32 + 1, w.line.0, w.line.1, w.line.2),
+                        *ox as f32,
+                        *oy as f32,
+                    ));
+                }
+                continue;
+            }
+            // A number, or ink that reads as nothing.
+            let Some(mut d) = decisions[n].take() else {
+                continue;
+            };
+            // A cell holds a number and nothing else: what the text reading put around it
+            // ("2?", "“84") is the engine's, not the document's.
+            d.text = number_text(&d.text);
+            let (x0, y0) = (*ox as f32, *oy as f32);
+            let (x1, y1) = (x0 + crop.width as f32, y0 + crop.height as f32);
+            if !d.text.is_empty() {
+                placed.push(Placed::cell(
+                    [x0, y0, x1, y1],
+                    n,
+                    d.text.clone(),
+                    d.confidence,
                 ));
             }
-            continue;
+            readings.push(reading_at(x0, y0, x1, y1, d));
         }
-        // A number, or ink that reads as nothing.
-        let Some(mut d) = decisions[n].take() else {
-            continue;
-        };
-        // A cell holds a number and nothing else: what the text reading put around it
-        // ("2?", "“84") is the engine's, not the document's.
-        d.text = number_text(&d.text);
-        let (x0, y0) = (*ox as f32, *oy as f32);
-        let (x1, y1) = (x0 + crop.width as f32, y0 + crop.height as f32);
-        if !d.text.is_empty() {
-            placed.push(Placed::cell(
-                [x0, y0, x1, y1],
-                n,
-                d.text.clone(),
-                d.confidence,
+
+        // Numbers in the prose, with the engine's confidence. They are not read a second
+        // time: cut out of a line of Chinese, a number reads worse alone than in its line
+        // (the digits-only pass took the edge of 年 for a 4 and lost digits at the edges).
+        for p in placed
+            .iter()
+            .filter(|p| p.line.0 == 0 && is_number_like(&p.text))
+        {
+            readings.push(reading_at(
+                p.x0,
+                p.y0,
+                p.x1,
+                p.y1,
+                Decided {
+                    text: p.text.clone(),
+                    confidence: p.confidence,
+                    alternative: None,
+                },
             ));
         }
-        readings.push(reading_at(x0, y0, x1, y1, d));
-    }
+        close_gaps(&mut placed);
 
-    // Numbers in the prose, with the engine's confidence. They are not read a second
-    // time: cut out of a line of Chinese, a number reads worse alone than in its line
-    // (the digits-only pass took the edge of 年 for a 4 and lost digits at the edges).
-    for p in placed
-        .iter()
-        .filter(|p| p.line.0 == 0 && is_number_like(&p.text))
-    {
-        readings.push(reading_at(
-            p.x0,
-            p.y0,
-            p.x1,
-            p.y1,
-            Decided {
-                text: p.text.clone(),
-                confidence: p.confidence,
-                alternative: None,
+        // Each line's height is its glyphs' size.
+        let mut line_height: std::collections::HashMap<(u32, u32, u32, u32), (f32, f32)> =
+            std::collections::HashMap::new();
+        for p in &placed {
+            let e = line_height.entry(p.line).or_insert((p.y0, p.y1));
+            e.0 = e.0.min(p.y0);
+            e.1 = e.1.max(p.y1);
+        }
+        let mut glyphs = Vec::new();
+        for p in &placed {
+            if p.text.is_empty() {
+                continue;
+            }
+            let (ly0, ly1) = line_height[&p.line];
+            let size = ((ly1 - ly0) * sy).max(1.0);
+            let chars: Vec<char> = p.text.chars().collect();
+            let step = (p.x1 - p.x0) / chars.len() as f32;
+            for (k, c) in chars.iter().enumerate() {
+                let gx0 = p.x0 + step * k as f32;
+                glyphs.push(DrawnGlyph {
+                    c: *c,
+                    x0: px(gx0),
+                    y0: py(p.y1),
+                    x1: px(gx0 + step),
+                    y1: py(p.y0),
+                    size,
+                });
+            }
+        }
+        let hrules = found
+            .horizontal
+            .iter()
+            .map(|r| (py(r.pos), px(r.lo as f32), px(r.hi as f32)))
+            .collect();
+        let vrules = found
+            .vertical
+            .iter()
+            .map(|r| (px(r.pos), py(r.hi as f32), py(r.lo as f32)))
+            .collect();
+        PageRead {
+            drawing: PageDrawing {
+                number,
+                width: page_size.0,
+                height: page_size.1,
+                glyphs,
+                hrules,
+                vrules,
             },
-        ));
-    }
-    close_gaps(&mut placed);
-
-    // Each line's height is its glyphs' size.
-    let mut line_height: std::collections::HashMap<(u32, u32, u32, u32), (f32, f32)> =
-        std::collections::HashMap::new();
-    for p in &placed {
-        let e = line_height.entry(p.line).or_insert((p.y0, p.y1));
-        e.0 = e.0.min(p.y0);
-        e.1 = e.1.max(p.y1);
-    }
-    let mut glyphs = Vec::new();
-    for p in &placed {
-        if p.text.is_empty() {
-            continue;
-        }
-        let (ly0, ly1) = line_height[&p.line];
-        let size = ((ly1 - ly0) * sy).max(1.0);
-        let chars: Vec<char> = p.text.chars().collect();
-        let step = (p.x1 - p.x0) / chars.len() as f32;
-        for (k, c) in chars.iter().enumerate() {
-            let gx0 = p.x0 + step * k as f32;
-            glyphs.push(DrawnGlyph {
-                c: *c,
-                x0: px(gx0),
-                y0: py(p.y1),
-                x1: px(gx0 + step),
-                y1: py(p.y0),
-                size,
-            });
+            numbers: readings,
+            labels_by_order,
+            skew,
+            dpi: dpi.round() as u32,
         }
     }
-    let hrules = found
-        .horizontal
-        .iter()
-        .map(|r| (py(r.pos), px(r.lo as f32), px(r.hi as f32)))
-        .collect();
-    let vrules = found
-        .vertical
-        .iter()
-        .map(|r| (px(r.pos), py(r.hi as f32), py(r.lo as f32)))
-        .collect();
-    Ok(PageRead {
-        drawing: PageDrawing {
-            number: page.number,
-            width: page.page_width,
-            height: page.page_height,
-            glyphs,
-            hrules,
-            vrules,
-        },
-        numbers: readings,
-        labels_by_order,
-        skew,
-        dpi: dpi.round() as u32,
-    })
 }
 
 /// How far (pixels) the borders of two cells of one table row may lie apart.
@@ -550,8 +706,8 @@ fn labels_placed_by_order(
     let tables: std::collections::BTreeSet<usize> = cells.iter().map(|c| c.0).collect();
     for table in tables {
         let in_table: Vec<usize> = (0..cells.len()).filter(|&i| cells[i].0 == table).collect();
-        // Rows of numbers: (top, the leaf label's cell if any).
-        let mut rows: Vec<(f32, Option<usize>)> = Vec::new();
+        // Rows of numbers: (top, the row's cells, where its first number starts).
+        let mut found: Vec<(f32, Vec<usize>, f32)> = Vec::new();
         let mut seen: Vec<[f32; 4]> = Vec::new();
         for &i in &in_table {
             let b = cells[i].1;
@@ -572,13 +728,32 @@ fn labels_placed_by_order(
                 .iter()
                 .map(|&j| cells[j].1[0])
                 .fold(f32::INFINITY, f32::min);
-            let leaf = row
-                .iter()
-                .copied()
-                .filter(|&j| (is_label_cell[j] || unread(j)) && cells[j].1[2] <= first + tolerance)
-                .max_by(|&a, &b| cells[a].1[0].total_cmp(&cells[b].1[0]));
-            rows.push((b[1], leaf));
+            found.push((b[1], row, first));
         }
+        // The numbers' columns start where most rows' first number does: ink left
+        // unread right of that is a number lost, not a label (a row whose first
+        // number was lost starts later).
+        let mut starts: Vec<f32> = found.iter().map(|r| r.2).collect();
+        starts.sort_by(f32::total_cmp);
+        let numbers_start = starts
+            .get(starts.len() / 2)
+            .copied()
+            .unwrap_or(f32::INFINITY);
+        let mut rows: Vec<(f32, Option<usize>)> = found
+            .into_iter()
+            .map(|(top, row, first)| {
+                let leaf = row
+                    .iter()
+                    .copied()
+                    .filter(|&j| {
+                        let end = cells[j].1[2];
+                        (is_label_cell[j] && end <= first + tolerance)
+                            || (unread(j) && end <= first.min(numbers_start) + tolerance)
+                    })
+                    .max_by(|&a, &b| cells[a].1[0].total_cmp(&cells[b].1[0]));
+                (top, leaf)
+            })
+            .collect();
         rows.sort_by(|a, b| a.0.total_cmp(&b.0));
         let leaves: Vec<&str> = rows
             .iter()
@@ -588,138 +763,6 @@ fn labels_placed_by_order(
             if let (Some(label), Some(cell)) = (label, rows[k].1) {
                 out.insert(cell, label);
             }
-        }
-    }
-    out
-}
-
-/// A number as decided from its two readings.
-#[derive(Clone, Debug, PartialEq)]
-struct Decided {
-    text: String,
-    confidence: f32,
-    alternative: Option<(String, f32)>,
-}
-
-/// Which reading of a number stands: the text reading (when it read a number) and the
-/// digits-only reading. Agreeing, the higher confidence; disagreeing, the higher
-/// confidence stands and the other is kept as the alternative; one reading only, that
-/// one; neither, nothing (the ink is unread, which the caller reports).
-fn decide(first: Option<(String, f32)>, second: (String, f32)) -> Decided {
-    let (second, c2) = second;
-    // The digits-only model scores what it could not read near zero: no reading.
-    let (second, c2) = if c2 < NO_READING {
-        (String::new(), 0.0)
-    } else {
-        (second, c2)
-    };
-    match first {
-        Some((text, c1)) => {
-            let digits = digits_of(&text);
-            if digits == second {
-                Decided {
-                    text,
-                    confidence: c1.max(c2),
-                    alternative: None,
-                }
-            } else if second.is_empty() {
-                // Read by one pass only: a digit lost under a seal or in noise reads
-                // the same way, so this is never taken on trust.
-                Decided {
-                    text,
-                    confidence: c1.min(LOW_CONFIDENCE - 1.0),
-                    alternative: None,
-                }
-            } else if c1 >= c2 {
-                Decided {
-                    text,
-                    confidence: c1,
-                    alternative: Some((second, c2)),
-                }
-            } else {
-                Decided {
-                    text: replace_digits(&text, &second),
-                    confidence: c2,
-                    alternative: Some((text, c1)),
-                }
-            }
-        }
-        None => Decided {
-            text: second,
-            confidence: c2,
-            alternative: None,
-        },
-    }
-}
-
-/// A decision revised by a third reading of the number. The third settles which of
-/// two disagreeing readings stands when it agrees with one; it gives a reading to ink
-/// the first two could not read; it replaces a reading made with little confidence
-/// when it is sure. Whatever it decides stays in doubt: the other readings are kept
-/// beside it, and a reading it gives alone is never taken on trust.
-fn with_third(d: Decided, third: (String, f32)) -> Decided {
-    let (text, confidence) = third;
-    let digits = digits_of(&text);
-    if confidence < NO_READING || digits.is_empty() || digits == digits_of(&d.text) {
-        return d;
-    }
-    if d.text.is_empty() {
-        return Decided {
-            text,
-            confidence: confidence.min(LOW_CONFIDENCE - 1.0),
-            alternative: d.alternative,
-        };
-    }
-    let agrees_with_alternative = d
-        .alternative
-        .as_ref()
-        .is_some_and(|(alt, _)| digits_of(alt) == digits);
-    if agrees_with_alternative || (d.confidence < 50.0 && confidence >= 80.0) {
-        let replaced = if agrees_with_alternative {
-            d.alternative.clone().map(|a| a.0).unwrap_or(text)
-        } else {
-            text
-        };
-        return Decided {
-            text: replaced,
-            confidence: confidence.min(LOW_CONFIDENCE - 1.0),
-            alternative: Some((d.text, d.confidence)),
-        };
-    }
-    Decided {
-        alternative: d.alternative.or(Some((text, confidence))),
-        ..d
-    }
-}
-
-/// A cell's number as the document prints it: digits, a decimal point between digits,
-/// a leading minus, the unit printed with it (元, 万元) after them; nothing the engine
-/// added around them. The engine sometimes reads the unit between the last digits
-/// ("75394432.5元2"): it is put after them, where a cell prints it.
-fn number_text(read: &str) -> String {
-    let mut out = number_digits(read);
-    if !out.is_empty() {
-        for unit in ["万元", "元"] {
-            if read.contains(unit) {
-                out.push_str(unit);
-                break;
-            }
-        }
-    }
-    out
-}
-
-fn number_digits(read: &str) -> String {
-    let chars: Vec<char> = read.chars().collect();
-    let mut out = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        let digit_before = chars[..i].iter().any(char::is_ascii_digit);
-        let digit_after = chars.get(i + 1).is_some_and(char::is_ascii_digit);
-        match c {
-            '0'..='9' => out.push(c),
-            '.' if digit_before && digit_after => out.push(c),
-            '-' if out.is_empty() && digit_after => out.push(c),
-            _ => {}
         }
     }
     out
@@ -972,10 +1015,6 @@ fn clean_text(t: &str) -> String {
         .collect()
 }
 
-fn digits_of(t: &str) -> String {
-    t.chars().filter(char::is_ascii_digit).collect()
-}
-
 /// A word that is a number once punctuation is set aside ("9487", "3.", "2024年" is not).
 fn is_number_like(t: &str) -> bool {
     t.chars().any(|c| c.is_ascii_digit())
@@ -983,30 +1022,73 @@ fn is_number_like(t: &str) -> bool {
             .all(|c| c.is_ascii_digit() || c.is_ascii_punctuation() || "。，、．".contains(c))
 }
 
-/// `text` with its digits replaced by `digits` (the other characters, such as a
-/// decimal point or a trailing 。, kept where they are when the counts match).
-fn replace_digits(text: &str, digits: &str) -> String {
-    let n = text.chars().filter(char::is_ascii_digit).count();
-    if n == digits.chars().count() {
-        let mut d = digits.chars();
-        text.chars()
-            .map(|c| {
-                if c.is_ascii_digit() {
-                    d.next().unwrap_or(c)
-                } else {
-                    c
-                }
-            })
-            .collect()
-    } else {
-        let rest: String = text.chars().filter(|c| !c.is_ascii_digit()).collect();
-        if rest
-            .chars()
-            .all(|c| c.is_ascii_punctuation() || c.is_whitespace())
-        {
-            digits.to_string()
-        } else {
-            text.to_string()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Table 三's rows as cells: a label over the label columns and seven numbers.
+    /// `rows`: (label, the numbers as read; "" where the ink read as nothing).
+    fn table(rows: &[(&str, [&str; 7])]) -> (Vec<(usize, [f32; 4])>, Vec<String>) {
+        let mut cells = Vec::new();
+        let mut texts = Vec::new();
+        for (r, (label, numbers)) in rows.iter().enumerate() {
+            let (y0, y1) = (100.0 * r as f32, 100.0 * r as f32 + 100.0);
+            cells.push((0, [0.0, y0, 600.0, y1]));
+            texts.push(label.to_string());
+            for (c, n) in numbers.iter().enumerate() {
+                let x0 = 600.0 + 150.0 * c as f32;
+                cells.push((0, [x0, y0, x0 + 150.0, y1]));
+                texts.push(n.to_string());
+            }
         }
+        (cells, texts)
+    }
+
+    fn placed(rows: &[(&str, [&str; 7])]) -> Vec<(usize, &'static str)> {
+        let (cells, texts) = table(rows);
+        let is_label: Vec<bool> = texts.iter().map(|t| t.chars().count() > 2).collect();
+        let digits: Vec<(String, f32)> = texts
+            .iter()
+            .map(|t| {
+                let sure = t.chars().all(|c| c.is_ascii_digit()) && !t.is_empty();
+                (if sure { t.clone() } else { String::new() }, 95.0)
+            })
+            .collect();
+        let mut out: Vec<(usize, &str)> =
+            labels_placed_by_order(&cells, &is_label, &texts, &digits, 300.0)
+                .into_iter()
+                .collect();
+        out.sort();
+        out
+    }
+
+    const ZEROS: [&str; 7] = ["0"; 7];
+
+    #[test]
+    fn an_unreadable_label_is_placed_between_the_rows_read() {
+        let rows = [
+            ("二、上年结转政府信息公开申请数量", ZEROS),
+            ("如玖和课", ["7", "0", "0", "0", "0", "0", "7"]),
+            (
+                "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+                ZEROS,
+            ),
+        ];
+        assert_eq!(placed(&rows), vec![(8, "（一）予以公开")]);
+    }
+
+    #[test]
+    fn a_number_lost_in_the_number_columns_is_not_taken_for_a_label() {
+        // The row's first and last numbers read as nothing: its label was read, and
+        // the lost numbers stay numbers, however the rows around fix the order.
+        let rows = [
+            ("二、上年结转政府信息公开申请数量", ZEROS),
+            ("（一）予以公开", ["", "0", "0", "0", "0", "0", ""]),
+            (
+                "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+                ZEROS,
+            ),
+        ];
+        assert_eq!(placed(&rows), vec![]);
     }
 }

@@ -120,3 +120,79 @@ proptest! {
         }
     }
 }
+
+/// A cell's image: a stroke of writing (black, with grey anti-aliased edges and a thin
+/// grey spur joined to it), the light remains of a seal, and specks of noise.
+fn cell_with_remains(
+    w: u32,
+    h: u32,
+    stroke_x: u32,
+    seal: (u32, u32, u32, u32, u8),
+    specks: &[(u32, u32)],
+) -> Gray {
+    let mut g = Gray::new(w, h, 255);
+    for y in 10..h - 10 {
+        for x in stroke_x..stroke_x + 6 {
+            g.set(x, y, 0);
+        }
+        g.set(stroke_x - 1, y, 175);
+        g.set(stroke_x + 6, y, 175);
+    }
+    // A thin spur too light to be ink, touching the stroke (the diagonal of a 4).
+    for x in stroke_x + 7..stroke_x + 10 {
+        g.set(x, h / 2, 170);
+    }
+    let (sx0, sy0, sx1, sy1, grey) = seal;
+    for y in sy0..sy1 {
+        for x in sx0..sx1 {
+            g.set(x, y, grey);
+        }
+    }
+    for &(x, y) in specks {
+        g.set(x, y, 20);
+    }
+    g
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Writing is kept to its last grey pixel; the remains of a seal (a large piece
+    /// that never reaches the ink's dark core) and specks of noise turn white.
+    #[test]
+    fn only_the_writing_is_kept(
+        stroke_x in 12u32..30,
+        seal_x in 60u32..90,
+        seal_grey in 100u8..130,
+        specks in proptest::collection::vec((45u32..55, 5u32..75), 0..6),
+    ) {
+        let (w, h) = (120u32, 80u32);
+        let seal = (seal_x, 20, seal_x + 25, 60, seal_grey);
+        let g = cell_with_remains(w, h, stroke_x, seal, &specks);
+        let threshold = 160;
+        let core = 60;
+        let kept = g.ink_only(threshold, core, 9, 4);
+        for y in 0..h {
+            for x in 0..w {
+                let v = g.get(x, y);
+                let near_stroke = x + 4 >= stroke_x && x <= stroke_x + 10 && (6..h - 6).contains(&y);
+                if near_stroke {
+                    prop_assert_eq!(kept.get(x, y), v, "writing at ({}, {})", x, y);
+                } else {
+                    prop_assert_eq!(kept.get(x, y), 255, "remains at ({}, {})", x, y);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_ink_core_lies_between_the_inks_median_and_the_threshold() {
+    let mut g = Gray::new(10, 10, 255);
+    for (i, p) in g.pixels.iter_mut().take(30).enumerate() {
+        *p = if i < 20 { 10 } else { 120 };
+    }
+    // Ink: twenty pixels at 10, ten at 120; median 10, threshold 150 → 80.
+    assert_eq!(g.ink_core(150), 80);
+    assert_eq!(Gray::new(4, 4, 255).ink_core(150), 150);
+}

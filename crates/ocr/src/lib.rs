@@ -162,17 +162,10 @@ pub enum OcrError {
 /// 30 pixels high, which body text is at 300 dpi.
 const WORKING_DPI: f32 = 300.0;
 
-/// Read one page, its numbers weighed against the shapes of its own digits. A
-/// document's pages are better read with [`read_cells`] and the shapes of all its
-/// pages ([`DigitShapes::merge`]).
-pub fn read_page(page: &PageImage, engine: &dyn Engine) -> Result<PageRead, OcrError> {
-    let cells = read_cells(page, engine)?;
-    let shapes = cells.exemplars.clone();
-    Ok(cells.finish(&shapes))
-}
-
 /// Read one page by the engine: its prose and the readings of every cell, and the
-/// shapes of the digits it read surely.
+/// shapes of the digits it read surely. The page is finished
+/// ([`PageCells::finish`]) with the shapes of all the document's pages
+/// ([`DigitShapes::merge`]).
 pub fn read_cells(page: &PageImage, engine: &dyn Engine) -> Result<PageCells, OcrError> {
     let dpi_in = page.dpi();
     if page.image.width < 16 || page.image.height < 16 || !dpi_in.is_finite() {

@@ -142,7 +142,7 @@ async fn the_list_filters_sorts_and_keeps_to_the_scope() {
         "the years stored, for the choice"
     );
 
-    let cases: [(&str, &[&str]); 11] = [
+    let cases: [(&str, &[&str]); 13] = [
         (
             "region=洛阳市",
             &[
@@ -155,6 +155,17 @@ async fn the_list_filters_sorts_and_keeps_to_the_scope() {
         ("level=县", &["辉县市人民政府"]),
         ("year=2022", &["涧西区人民政府办公室"]),
         ("reading=with_doubts", &["辉县市人民政府"]),
+        ("format=image", &[]),
+        (
+            "format=text",
+            &[
+                "涧西区人民政府办公室",
+                "清河县人民政府办公室",
+                "瀍河回族区人民政府办公室",
+                "西工区城市改造办公室",
+                "辉县市人民政府",
+            ],
+        ),
         ("severity=warning", &["辉县市人民政府"]),
         ("severity=none", &["西工区城市改造办公室"]),
         ("agency=城市改造", &["西工区城市改造办公室"]),
@@ -199,6 +210,10 @@ async fn the_list_filters_sorts_and_keeps_to_the_scope() {
         ("region=鼓楼区", "地区："),
         ("severity=fatal", "严重程度“fatal”无效"),
         ("sort=size", "排序“size”无效"),
+        (
+            "format=word",
+            "格式“word”无效：可选 pdf（PDF）、docx（DOCX）",
+        ),
     ] {
         let q: Vec<(&str, &str)> = vec![query.split_once('=').unwrap()];
         let a = t
@@ -1142,6 +1157,13 @@ async fn a_scanned_page_is_shown_as_its_image_with_the_boxes() {
         .find(|r| r["id"] == id)
         .unwrap();
     assert_eq!(item["format_zh"], "扫描件（OCR识别）");
+    // Scans alone, and no scan among the PDFs.
+    let scans = list(&t, &admin, "format=image").await;
+    assert_eq!(scans["total"], 1);
+    assert_eq!(scans["reports"][0]["id"], id);
+    assert_eq!(list(&t, &admin, "format=pdf").await["total"], 0);
+    let page = t.get("/reports?format=image", Some(&admin)).await.text();
+    assert!(page.contains(r#"<option value="image" selected>扫描件（OCR识别）</option>"#));
 
     // Every finding's places, and the first page with boxes as the scan.
     let places = t

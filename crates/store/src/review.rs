@@ -14,7 +14,7 @@
 
 use gongkai_model::access::{Scope, Verdict};
 use gongkai_model::agency::Level;
-use gongkai_model::{CellRef, Finding, FindingKind, ReadingStatus, Severity};
+use gongkai_model::{CellRef, Finding, FindingKind, ReadingStatus, Severity, SourceFormat};
 use sha2::{Digest, Sha256};
 
 use crate::conn::Val;
@@ -112,6 +112,8 @@ pub struct ReportQuery {
     pub level: Option<Level>,
     pub year: Option<i32>,
     pub reading: Option<ReadingStatus>,
+    /// How the report was published (`Image`: a scan, read by OCR).
+    pub format: Option<SourceFormat>,
     pub severity: Option<SeverityFilter>,
     pub decision: Option<DecisionFilter>,
     /// Agency names containing this text.
@@ -133,6 +135,7 @@ impl ReportQuery {
             level: None,
             year: None,
             reading: None,
+            format: None,
             severity: None,
             decision: None,
             agency: None,
@@ -405,6 +408,10 @@ impl Store {
         if let Some(reading) = q.reading {
             let p = w.bind(reading);
             w.and(&format!("r.reading = {p}"));
+        }
+        if let Some(format) = q.format {
+            let p = w.bind(format);
+            w.and(&format!("r.format = {p}"));
         }
         match q.severity {
             None => {}

@@ -32,6 +32,8 @@ pub struct ListParams {
     pub year: Option<String>,
     /// whole | with_doubts | partial.
     pub reading: Option<String>,
+    /// pdf | docx | html | text | markdown | image (a scan, read by OCR).
+    pub format: Option<String>,
     /// error | warning | info (has a finding of it) | none (no finding).
     pub severity: Option<String>,
     /// undecided | all_decided | confirmed.
@@ -179,6 +181,7 @@ pub async fn report_list(
         level: params::level(&p.level)?,
         year: params::year(&p.year)?,
         reading: params::reading(&p.reading)?,
+        format: params::format(&p.format)?,
         severity: severity_filter(&p.severity)?,
         decision: decision_filter(&p.decision)?,
         agency: params::given(&p.agency).map(str::to_string),
@@ -275,6 +278,15 @@ pub fn render(list: &ReportList, p: &ListParams) -> Markup {
                     option value="" { "全部" }
                     @for r in params::READINGS {
                         option value=(r.as_str()) selected[selected(&p.reading, r.as_str())] { (r.display_zh()) }
+                    }
+                }
+            }
+            label { "格式 "
+                select name="format" {
+                    option value="" { "全部" }
+                    @for f in params::FORMATS {
+                        @let value = gongkai_store::StoredEnum::as_str(f);
+                        option value=(value) selected[selected(&p.format, value)] { (f.display_zh()) }
                     }
                 }
             }

@@ -4,7 +4,7 @@
 
 use gongkai_gazetteer::gazetteer;
 use gongkai_model::agency::Level;
-use gongkai_model::{FindingKind, ReadingStatus, Severity};
+use gongkai_model::{FindingKind, ReadingStatus, Severity, SourceFormat};
 use serde::Serialize;
 
 use crate::error::AppError;
@@ -57,6 +57,38 @@ pub fn reading(v: &Option<String>) -> Result<Option<ReadingStatus>, AppError> {
             .ok_or_else(|| {
                 AppError::BadRequest(format!(
                     "读取状态“{s}”无效：可选 whole（完整读取）、with_doubts（读取存疑）、partial（部分未读）"
+                ))
+            }),
+    }
+}
+
+/// The formats a report is published in, as the list offers them.
+pub const FORMATS: [SourceFormat; 6] = [
+    SourceFormat::Pdf,
+    SourceFormat::Docx,
+    SourceFormat::Html,
+    SourceFormat::Text,
+    SourceFormat::Markdown,
+    SourceFormat::Image,
+];
+
+pub fn format(v: &Option<String>) -> Result<Option<SourceFormat>, AppError> {
+    match given(v) {
+        None => Ok(None),
+        Some(s) => FORMATS
+            .into_iter()
+            .find(|f| gongkai_store::StoredEnum::as_str(*f) == s)
+            .map(Some)
+            .ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "格式“{s}”无效：可选 {}",
+                    FORMATS
+                        .map(|f| format!(
+                            "{}（{}）",
+                            gongkai_store::StoredEnum::as_str(f),
+                            f.display_zh()
+                        ))
+                        .join("、")
                 ))
             }),
     }

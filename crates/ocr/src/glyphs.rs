@@ -1,6 +1,6 @@
-//! Digits read by their shapes, learned from the page itself. A report's tables print
-//! every number in one font: the numbers the engine read surely, twice, teach what
-//! each digit looks like on this page, and a number the engine could not settle is
+//! Digits read by their shapes, learned from the document itself. A report's tables
+//! print every number in one font: the numbers the engine read surely, twice, teach
+//! what each digit looks like in this document, and a number the engine could not settle is
 //! then read glyph by glyph against them. This is a reading of its own, with its own
 //! measure of certainty — it weighs the engine's readings, it never stands unchecked.
 //!
@@ -40,10 +40,11 @@ pub(crate) struct Glyph {
 /// unit, a mark of another size), or nothing.
 pub(crate) fn segment(crop: &Gray, threshold: u8) -> Option<Vec<Glyph>> {
     let (w, h) = (crop.width, crop.height);
+    let ink = crop.binarised(threshold);
     let mut runs: Vec<(u32, u32)> = Vec::new();
     let mut start: Option<u32> = None;
     for x in 0..=w {
-        let inked = x < w && (0..h).any(|y| crop.get(x, y) <= threshold);
+        let inked = x < w && (0..h).any(|y| ink.at(x, y));
         match (inked, start) {
             (true, None) => start = Some(x),
             (false, Some(s)) => {
@@ -56,7 +57,7 @@ pub(crate) fn segment(crop: &Gray, threshold: u8) -> Option<Vec<Glyph>> {
     let mut marks: Vec<Glyph> = runs
         .into_iter()
         .filter_map(|(x0, x1)| {
-            let rows = (0..h).filter(|&y| (x0..x1).any(|x| crop.get(x, y) <= threshold));
+            let rows = (0..h).filter(|&y| (x0..x1).any(|x| ink.at(x, y)));
             let (mut y0, mut y1) = (u32::MAX, 0);
             for y in rows {
                 y0 = y0.min(y);

@@ -125,8 +125,15 @@ fn in_doubt(alternative: &Option<(String, f32)>, confidence: f32) -> bool {
 /// Most numbers of a page read alone, one engine run each.
 const MAX_LONE_READINGS: usize = 16;
 
-/// Both passes read a number at least this surely: its glyphs teach the page's digits.
+/// A reading at least this confident is sure: it counts a row's numbers, a third
+/// reading this sure replaces one below the doubt line, and numbers both passes read
+/// this surely teach the document's digit shapes.
 const SURE: f32 = 80.0;
+
+/// A confidence kept below the doubt line: a reading made this way is never sure.
+fn below_doubt_line(confidence: f32) -> f32 {
+    confidence.min(LOW_CONFIDENCE - 1.0)
+}
 
 /// A digits-only reading scored below this is no reading at all.
 const NO_READING: f32 = 30.0;
@@ -269,8 +276,7 @@ pub fn read_cells(page: &PageImage, engine: &dyn Engine) -> Result<PageCells, Oc
                 ink_box(&region, threshold, 0.0, 0.0, rw, rh, min_ink)
             {
                 let pad = (dpi / 50.0) as u32;
-                let mut crop = Gray::new(ix1 - ix0 + 2 * pad, iy1 - iy0 + 2 * pad, 255);
-                crop.paste(&region.crop(ix0, iy0, ix1, iy1), pad, pad);
+                let crop = region.crop(ix0, iy0, ix1, iy1).padded(pad);
                 let (cx0, cy0) = (
                     (rx0 + ix0).saturating_sub(pad),
                     (ry0 + iy0).saturating_sub(pad),
@@ -315,7 +321,7 @@ pub fn read_cells(page: &PageImage, engine: &dyn Engine) -> Result<PageCells, Oc
                 // Where its row prints numbers the text pass read words ("让" for 1
                 // under a seal): the digits reading stands, never on trust, beside
                 // the words.
-                d.confidence = d.confidence.min(LOW_CONFIDENCE - 1.0);
+                d.confidence = below_doubt_line(d.confidence);
                 if d.alternative.is_none() && !text.is_empty() {
                     d.alternative = Some((text.clone(), min_confidence(&as_text[n])));
                 }
@@ -351,12 +357,9 @@ pub fn read_cells(page: &PageImage, engine: &dyn Engine) -> Result<PageCells, Oc
         .take(MAX_LONE_READINGS)
         .collect();
     for n in lost {
-        let crop = &crops[n].0;
         // A little more paper than the crop has (measured: the engine drops a lone
         // glyph with much paper around it).
-        let pad = (dpi / 100.0).round() as u32;
-        let mut alone = Gray::new(crop.width + 2 * pad, crop.height + 2 * pad, 255);
-        alone.paste(crop, pad, pad);
+        let alone = crops[n].0.padded((dpi / 100.0).round() as u32);
         let words = engine.words(&alone, dpi.round() as u32, Task::LoneNumber)?;
         let reading = (line_text(&words), min_confidence(&words));
         if let Some(d) = decisions[n].take() {
@@ -645,7 +648,6 @@ fn number_positions(
     digits: &[(String, f32)],
     dpi: f32,
 ) -> Vec<bool> {
-    const SURE: f32 = 80.0;
     let tolerance = row_tolerance(dpi);
     let same_row = |a: &[f32; 4], b: &[f32; 4]| same_row(a, b, tolerance);
     let sure_number =

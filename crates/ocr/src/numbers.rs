@@ -2,10 +2,7 @@
 //! what confidence, and which other reading is kept beside it. Pure functions of the
 //! readings, so every rule is tested without the engine.
 
-use crate::{LOW_CONFIDENCE, NO_READING};
-
-/// A third reading at least this confident replaces a reading below the doubt line.
-const SURE_THIRD: f32 = 80.0;
+use crate::{below_doubt_line, LOW_CONFIDENCE, NO_READING, SURE};
 
 /// The units a cell prints after its number, longest first.
 const UNITS: [&str; 2] = ["万元", "元"];
@@ -44,7 +41,7 @@ pub(crate) fn decide(first: Option<(String, f32)>, second: (String, f32)) -> Dec
                 // the same way, so this is never taken on trust.
                 Decided {
                     text,
-                    confidence: c1.min(LOW_CONFIDENCE - 1.0),
+                    confidence: below_doubt_line(c1),
                     alternative: None,
                 }
             } else if c1 >= c2 {
@@ -83,7 +80,7 @@ pub(crate) fn with_third(d: Decided, third: (String, f32)) -> Decided {
     if d.text.is_empty() {
         return Decided {
             text,
-            confidence: confidence.min(LOW_CONFIDENCE - 1.0),
+            confidence: below_doubt_line(confidence),
             alternative: d.alternative,
         };
     }
@@ -91,7 +88,7 @@ pub(crate) fn with_third(d: Decided, third: (String, f32)) -> Decided {
         .alternative
         .as_ref()
         .is_some_and(|(alt, _)| digits_of(alt) == digits);
-    if agrees_with_alternative || (d.confidence < LOW_CONFIDENCE && confidence >= SURE_THIRD) {
+    if agrees_with_alternative || (d.confidence < LOW_CONFIDENCE && confidence >= SURE) {
         // Of two readings with the same digits, the one that saw the decimal point
         // (the digits-only pass cannot).
         let replaced = match d.alternative.clone() {
@@ -105,7 +102,7 @@ pub(crate) fn with_third(d: Decided, third: (String, f32)) -> Decided {
         };
         return Decided {
             text: replaced,
-            confidence: confidence.min(LOW_CONFIDENCE - 1.0),
+            confidence: below_doubt_line(confidence),
             alternative: Some((d.text, d.confidence)),
         };
     }
@@ -191,7 +188,7 @@ pub(crate) fn with_shapes(d: Decided, shapes: (String, f32)) -> Decided {
     if digits_of(&d.text).is_empty() {
         return Decided {
             text,
-            confidence: confidence.min(LOW_CONFIDENCE - 1.0),
+            confidence: below_doubt_line(confidence),
             alternative: d.alternative,
         };
     }
@@ -199,7 +196,7 @@ pub(crate) fn with_shapes(d: Decided, shapes: (String, f32)) -> Decided {
         Some((alternative, alternative_confidence)) if digits_of(&alternative) == digits => {
             Decided {
                 text: alternative,
-                confidence: alternative_confidence.min(LOW_CONFIDENCE - 1.0),
+                confidence: below_doubt_line(alternative_confidence),
                 alternative: Some((d.text, d.confidence)),
             }
         }

@@ -214,7 +214,7 @@ impl Gray {
     /// grey of paper — turns white. By hysteresis, as an edge detector keeps edges.
     pub fn ink_only(&self, threshold: u8, core: u8, min_area: usize, margin: usize) -> Gray {
         let (w, h) = (self.width as usize, self.height as usize);
-        let ink: Vec<bool> = self.pixels.iter().map(|&p| p <= threshold).collect();
+        let ink = self.binarised(threshold).ink;
         let mut kept = vec![false; w * h];
         let mut seen = vec![false; w * h];
         let mut piece: Vec<usize> = Vec::new();
@@ -283,6 +283,13 @@ impl Gray {
                 out.pixels[i] = self.pixels[i];
             }
         }
+        out
+    }
+
+    /// The image with `pad` pixels of white paper around it.
+    pub fn padded(&self, pad: u32) -> Gray {
+        let mut out = Gray::new(self.width + 2 * pad, self.height + 2 * pad, 255);
+        out.paste(self, pad, pad);
         out
     }
 

@@ -5,6 +5,7 @@
 use gongkai_gazetteer::gazetteer;
 use gongkai_model::agency::Level;
 use gongkai_model::{FindingKind, ReadingStatus, Severity, SourceFormat};
+use gongkai_store::StoredEnum;
 use serde::Serialize;
 
 use crate::error::AppError;
@@ -75,22 +76,14 @@ pub const FORMATS: [SourceFormat; 6] = [
 pub fn format(v: &Option<String>) -> Result<Option<SourceFormat>, AppError> {
     match given(v) {
         None => Ok(None),
-        Some(s) => FORMATS
-            .into_iter()
-            .find(|f| gongkai_store::StoredEnum::as_str(*f) == s)
-            .map(Some)
-            .ok_or_else(|| {
-                AppError::BadRequest(format!(
-                    "格式“{s}”无效：可选 {}",
-                    FORMATS
-                        .map(|f| format!(
-                            "{}（{}）",
-                            gongkai_store::StoredEnum::as_str(f),
-                            f.display_zh()
-                        ))
-                        .join("、")
-                ))
-            }),
+        Some(s) => SourceFormat::parse(s).map(Some).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "格式“{s}”无效：可选 {}",
+                FORMATS
+                    .map(|f| format!("{}（{}）", f.as_str(), f.display_zh()))
+                    .join("、")
+            ))
+        }),
     }
 }
 
